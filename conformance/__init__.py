@@ -1,0 +1,1 @@
+"""Conformance suites against live implementations, and the spec linter."""

@@ -1,0 +1,46 @@
+"""`contract`: the kit's one command line. Each subcommand lives in its own module here.
+
+A subcommand module has `register(subparsers)`, which adds its parser and sets `run`, a function
+taking the parsed arguments and returning the exit code. Library code never prints or exits;
+only these modules do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Subcommand modules, in the order `contract --help` lists them.
+SUBCOMMANDS: tuple[str, ...] = ()
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="contract",
+        description="OpenAPI contract kit: fixtures, mock server, conformance and linting from one spec.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"contract_cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from contract_cli import main
+
+sys.exit(main())

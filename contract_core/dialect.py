@@ -1,0 +1,70 @@
+"""Turn an OpenAPI document's schemas into plain JSON Schema 2020-12, once per spec.
+
+Validators (jsonschema-rs here) and generators speak JSON Schema, not OpenAPI 3.0's dialect:
+`nullable` must become a `null` type, boolean `exclusiveMinimum` a number. We convert a copy of the
+whole document so that every `$ref` still resolves in it. Direction views drop `required` entries
+that the other side owns (`readOnly` in requests, `writeOnly` in responses).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from contract_core.walk import iter_all_schemas
+
+Direction = Literal["request", "response"]
+
+
+def to_json_schema(document: dict[str, Any], version: str, direction: Direction | None = None) -> dict[str, Any]:
+    """A converted deep copy of `document` (its schemas in JSON Schema 2020-12)."""
+    converted = json.loads(json.dumps(document))  # far faster than copy.deepcopy on MB-sized specs
+    nodes = [schema for _, schema in iter_all_schemas(converted)]
+    for schema in nodes:
+        if version == "3.0":
+            _convert_nullable(schema)
+            _convert_exclusive_bound(schema, "exclusiveMinimum", "minimum")
+            _convert_exclusive_bound(schema, "exclusiveMaximum", "maximum")
+        if direction:
+            _drop_required_of_other_direction(schema, direction)
+    return converted
+
+
+def _convert_nullable(schema: dict[str, Any]) -> None:
+    if "nullable" not in schema:
+        return
+    nullable = schema.pop("nullable") is True
+    if not nullable:
+        return
+    if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+        schema["enum"] = [*schema["enum"], None]
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    elif any(k in schema for k in ("$ref", "allOf", "anyOf", "oneOf")):
+        rest = dict(schema)
+        schema.clear()
+        schema["anyOf"] = [rest, {"type": "null"}]
+
+
+def _convert_exclusive_bound(schema: dict[str, Any], exclusive: str, bound: str) -> None:
+    flag = schema.get(exclusive)
+    if not isinstance(flag, bool):
+        return
+    del schema[exclusive]
+    if flag and bound in schema:
+        schema[exclusive] = schema.pop(bound)
+
+
+def _drop_required_of_other_direction(schema: dict[str, Any], direction: Direction) -> None:
+    required = schema.get("required")
+    properties = schema.get("properties")
+    if not isinstance(required, list) or not isinstance(properties, dict):
+        return
+    owned_elsewhere = "readOnly" if direction == "request" else "writeOnly"
+    kept = [
+        name for name in required
+        if not (isinstance(properties.get(name), dict) and properties[name].get(owned_elsewhere) is True)
+    ]
+    if len(kept) != len(required):
+        schema["required"] = kept

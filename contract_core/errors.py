@@ -1,0 +1,49 @@
+"""The one exception hierarchy of the kit: every error carries where it happened as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ContractError(Exception):
+    """Root of every error the kit raises on purpose."""
+
+
+@dataclass
+class SpecLoadError(ContractError):
+    """The spec file cannot be read, parsed or is not an OpenAPI 3.x document."""
+
+    path: str
+    detail: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"cannot load spec {where}: {self.detail}"
+
+
+@dataclass
+class UnresolvableReference(ContractError):
+    """A `$ref` points at nothing in the document."""
+
+    ref: str
+    pointer: str
+
+    def __str__(self) -> str:
+        return (
+            f"unresolvable $ref {self.ref!r} at {self.pointer or '/'}: "
+            "fix the reference or add the component it names"
+        )
+
+
+@dataclass
+class InfiniteRecursion(ContractError):
+    """A cycle of references whose every exit is required: no finite instance exists."""
+
+    cycle: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"no finite instance: required cycle {' -> '.join(self.cycle)}; "
+            "make one property on the cycle optional, nullable, or an array with minItems 0"
+        )

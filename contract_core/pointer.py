@@ -1,0 +1,42 @@
+"""RFC 6901 JSON pointers, used to name places in specs and instances."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join(base: str, *tokens: str | int) -> str:
+    return base + "".join("/" + escape(t) for t in tokens)
+
+
+def from_path(tokens: Iterable[str | int]) -> str:
+    return join("", *tokens)
+
+
+def split(pointer: str) -> list[str]:
+    if pointer in ("", "#", "#/"):
+        return []
+    body = pointer[1:] if pointer.startswith("#") else pointer
+    return [unescape(t) for t in body.split("/")[1:]]
+
+
+def resolve(document: Any, pointer: str) -> Any:
+    """The node at `pointer` (`#/a/b` or `/a/b`); KeyError or IndexError if absent."""
+    node = document
+    for token in split(pointer):
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node[token]
+        else:
+            raise KeyError(token)
+    return node
