@@ -1,0 +1,79 @@
+"""The spec linter: every defect that makes a contract lie, each with a rule id, pointer, line and hint.
+
+`lint_file` reads one spec file and never raises for a broken one: an unreadable or unparsable file
+is a single `spec-unreadable` finding. Library code returns findings; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from conformance.lint.document import check_security, check_servers
+from conformance.lint.findings import RULES, SEVERITY_RANK, Finding, Rule, Severity, finding
+from conformance.lint.operations import check_operations
+from conformance.lint.references import check_required_cycles, check_unresolved_refs, check_unused_components
+from conformance.lint.schemas import check_schemas
+from conformance.lint.structure import check_structure
+from conformance.lint.values import check_values
+from contract_core.cycles import RecursionAnalysis
+from contract_core.errors import SpecLoadError
+from contract_core.lines import LineMap
+from contract_core.spec import Spec, load_spec
+
+__all__ = ["RULES", "Finding", "LintResult", "Rule", "Severity", "lint_file", "lint_spec", "reaches"]
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """The findings for one file; `loaded` is False when the file could not be read as a spec."""
+
+    source: str
+    findings: list[Finding]
+    loaded: bool = True
+
+
+def lint_file(path: str | Path) -> LintResult:
+    try:
+        spec = load_spec(path)
+    except SpecLoadError as exc:
+        unreadable = finding("spec-unreadable", "#", f"{exc.detail}").located(str(path), exc.line)
+        return LintResult(str(path), [unreadable], loaded=False)
+    return LintResult(spec.source, lint_spec(spec))
+
+
+def lint_spec(spec: Spec) -> list[Finding]:
+    """Every finding of every rule, located (line numbers) and sorted by position in the file."""
+    found = _deduplicated(_run_rules(spec))
+    lines = LineMap(spec.text)
+    located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
+    return sorted(located, key=lambda f: (f.line or 0, f.pointer, f.rule))
+
+
+def reaches(findings: Iterable[Finding], threshold: Severity) -> bool:
+    """True when some finding is at least as severe as `threshold`."""
+    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in findings)
+
+
+def _run_rules(spec: Spec) -> Iterator[Finding]:
+    checks: list[Callable[[Spec], Iterable[Finding]]] = [
+        check_structure,
+        check_unresolved_refs,
+        lambda s: check_required_cycles(s, RecursionAnalysis(s)),
+        check_schemas,
+        check_values,
+        check_operations,
+        check_security,
+        check_servers,
+        check_unused_components,
+    ]
+    for check in checks:
+        yield from check(spec)
+
+
+def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
+    """Drop repeats, and `structure` findings where a specific rule already explains the same place."""
+    unique = list(dict.fromkeys(findings))
+    specific = {f.pointer for f in unique if f.rule != "structure"}
+    return [f for f in unique if f.rule != "structure" or f.pointer not in specific]
