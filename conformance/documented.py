@@ -1,0 +1,153 @@
+"""What the spec documents for a response, asked through the core (`contract_core.Spec`).
+
+The checks need three answers: which schema a response must match (status code, then `2XX`, then
+`default`; exact media type, then a `type/*` range, then `*/*`), whether a JSON path exists in a
+response schema, and which fields the spec marks as secret. All `$ref`s are followed with
+`Spec.deref`; nothing is inlined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from conformance.redact import is_secret_field
+from contract_core import pointer
+from contract_core.spec import Spec, parse_spec
+from contract_core.validation import SchemaValidator
+from contract_core.walk import iter_all_schemas
+
+_COMBINATORS = ("allOf", "anyOf", "oneOf")
+_MAX_DEPTH = 64  # request bodies are finite; a path deeper than this is not worth matching
+
+
+@dataclass(frozen=True)
+class ResponseSchema:
+    pointer: str  # where the schema stands in the spec, for the validator and the report
+    media_type: str
+
+
+class DocumentedResponses:
+    """One spec's response documentation, with a response validator that enforces formats."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+
+    @cached_property
+    def validator(self) -> SchemaValidator:
+        return SchemaValidator(self.spec, "response", check_formats=True)
+
+    @cached_property
+    def request_validator(self) -> SchemaValidator:
+        return SchemaValidator(self.spec, "request", check_formats=True)
+
+    def request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
+        """The pointer of the documented request body schema for this media type, or None."""
+        try:
+            operation = self.spec.operation(f"{method.upper()} {path}")
+        except KeyError:
+            return None
+        at = pointer.join(operation.pointer, "requestBody")
+        body, ref = self.spec.deref(operation.node.get("requestBody"), at)
+        content = body.get("content") if isinstance(body, dict) else None
+        media = _media_key(content, content_type)
+        if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
+            return None
+        return pointer.join(ref or at, "content", media, "schema")
+
+    @cached_property
+    def secret_fields(self) -> frozenset[str]:
+        """Property names the spec marks secret (`format: password`, `x-secret: true`) plus the usual names."""
+        found = set()
+        for _, schema in iter_all_schemas(self.spec.document):
+            for name, prop in (schema.get("properties") or {}).items():
+                marked = isinstance(prop, dict) and (prop.get("format") == "password" or prop.get("x-secret") is True)
+                if marked or is_secret_field(name):
+                    found.add(name)
+        return frozenset(found)
+
+    def is_secret(self, name: str) -> bool:
+        return name in self.secret_fields or is_secret_field(name)
+
+    def response_schema(self, method: str, path: str, status: int, content_type: str | None) -> ResponseSchema | None:
+        """The schema documented for this answer, or None when the spec documents none (other checks report that)."""
+        try:
+            operation = self.spec.operation(f"{method.upper()} {path}")
+        except KeyError:
+            return None
+        responses = operation.node.get("responses") or {}
+        key = _status_key(responses, status)
+        if key is None:
+            return None
+        at = pointer.join(operation.pointer, "responses", key)
+        response, ref = self.spec.deref(responses[key], at)
+        if ref is not None:
+            at = ref
+        content = response.get("content") if isinstance(response, dict) else None
+        media = _media_key(content, content_type)
+        if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
+            return None
+        return ResponseSchema(pointer.join(at, "content", media, "schema"), media)
+
+    def has_path(self, schema_pointer: str, tokens: list[str | int]) -> bool:
+        """Whether a schema documents a value at `tokens` (property names and array positions)."""
+        return any(True for _ in self._schemas_at(self.spec.resolve(schema_pointer), tokens, 0))
+
+    def _schemas_at(self, schema: Any, tokens: list[str | int], depth: int) -> Iterator[Any]:
+        schema, _ = self.spec.deref(schema)
+        if not isinstance(schema, dict) or depth > _MAX_DEPTH:
+            return
+        for keyword in _COMBINATORS:
+            for branch in schema.get(keyword) or []:
+                yield from self._schemas_at(branch, tokens, depth + 1)
+        if not tokens:
+            yield schema
+            return
+        head, rest = tokens[0], tokens[1:]
+        if isinstance(head, int):
+            if isinstance(schema.get("items"), dict):
+                yield from self._schemas_at(schema["items"], rest, depth + 1)
+        elif head in (schema.get("properties") or {}):
+            yield from self._schemas_at(schema["properties"][head], rest, depth + 1)
+
+
+def _status_key(responses: dict[str, Any], status: int) -> str | None:
+    for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
+        if key in responses:
+            return key
+    return None
+
+
+def _media_key(content: Any, content_type: str | None) -> str | None:
+    if not isinstance(content, dict) or not content_type:
+        return None
+    wanted = content_type.split(";")[0].strip().lower()
+    keys = {key.split(";")[0].strip().lower(): key for key in content}
+    main = wanted.split("/")[0]
+    for candidate in (wanted, f"{main}/*", "*/*"):
+        if candidate in keys:
+            return keys[candidate]
+    return None
+
+
+def is_json_media_type(media_type: str) -> bool:
+    media = media_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+_BY_DOCUMENT: dict[int, tuple[Any, DocumentedResponses]] = {}
+
+
+def documented_for(document: dict[str, Any], spec: Spec | None = None) -> DocumentedResponses:
+    """The DocumentedResponses of the document a Schemathesis schema was loaded from (built once)."""
+    held = _BY_DOCUMENT.get(id(document))
+    if held is not None and held[0] is document:
+        return held[1]
+    if spec is None:
+        spec = parse_spec(json.dumps(document), "<schemathesis schema>")
+    documented = DocumentedResponses(spec)
+    _BY_DOCUMENT[id(document)] = (document, documented)  # keep `document` alive so its id stays unique
+    return documented

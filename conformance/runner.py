@@ -1,0 +1,173 @@
+"""Drive Schemathesis' engine against a live base URL and turn its events into a RunResult.
+
+Schemathesis does the generating, sending and its own checks (all of them, except that our
+`response_schema` replaces `response_schema_conformance`); the request gate bounds and paces
+every request; the Redactor sees every response before anything is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import schemathesis
+from schemathesis.config import CacheConfig, OutputConfig, SanitizationConfig, SchemathesisConfig
+from schemathesis.core.errors import LoaderError
+from schemathesis.engine import Status, events
+from schemathesis.engine.core import EventStream
+
+from conformance import checks
+from conformance.budget import BudgetExhausted, RequestGate, origin_of
+from conformance.documented import documented_for
+from conformance.errors import ConformanceError, InvalidOption, NothingTested, TargetUnreachable
+from conformance.findings import RunResult
+from conformance.options import ConformOptions
+from conformance.redact import CREDENTIAL_HEADERS, REDACTED, Redactor
+from conformance.tally import Tally
+from contract_core import Spec, load_spec
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the runner reports while it runs; the CLI decides how to show it."""
+
+    kind: str  # "phase" | "scenario"
+    phase: str
+    label: str | None
+    status: str
+    requests_sent: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def run_conformance(options: ConformOptions, on_progress: ProgressCallback | None = None) -> RunResult:
+    """Run every applicable check against `options.base_url`; raise ConformanceError if it cannot run."""
+    spec = load_spec(options.spec_path)
+    schema = load_schemathesis_schema(spec, options)
+    _ensure_reachable(options.base_url, options.timeout)
+    redactor = Redactor(documented_for(schema.raw_schema, spec).secret_fields)
+    redactor.add_headers(options.headers)
+    stream: EventStream | None = None
+
+    def stop() -> None:
+        if stream is not None:
+            stream.stop()
+
+    gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit, on_exhausted=stop)
+    tally = Tally(redactor)
+    started = time.monotonic()
+    with gate.installed():
+        stream = schemathesis.engine.from_schema(schema).execute()
+        stop_reason = _consume(stream, tally, gate, on_progress)
+    result = RunResult(
+        base_url=options.base_url, spec=spec.source, seed=schema.config.seed,
+        operations=[operation.label for operation in _selected(schema)],
+    )
+    tally.fill(result)
+    result.requests_sent, result.requests_refused, result.resources_created = gate.sent, gate.refused, gate.created
+    result.budget_exhausted = gate.exhausted
+    result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
+    result.duration = time.monotonic() - started
+    result.max_requests = options.max_requests
+    result.rate_limit = str(options.rate_limit) if options.rate_limit else None
+    if result.test_cases == 0:
+        raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
+    return result
+
+
+def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
+    """The spec (loaded once, by the core) handed to Schemathesis as a document, configured for the run."""
+    config = SchemathesisConfig(
+        seed=options.seed,
+        cache=CacheConfig(enabled=False),  # a run against staging must not litter the working directory
+        output=OutputConfig(sanitization=SanitizationConfig(
+            replacement=REDACTED, keys_to_sanitize=tuple(sorted({*CREDENTIAL_HEADERS, "token"}))
+        )),
+    )
+    project = config.projects.override  # applies to whichever project the document maps to
+    project.update(
+        base_url=options.base_url.rstrip("/"), headers=dict(options.headers) or None,
+        request_timeout=options.timeout, tls_verify=not options.insecure, continue_on_failure=True,
+    )
+    project.generation.update(max_examples=options.max_examples)
+    project.checks.update(excluded_check_names=list(checks.REPLACED_CHECKS))
+    document = json.loads(json.dumps(spec.document))  # Schemathesis normalises keys in place
+    try:
+        schema = schemathesis.openapi.from_dict(document, config=config)
+    except LoaderError as exc:
+        raise ConformanceError(f"Schemathesis cannot use {spec.source}: {exc}") from exc
+    documented_for(schema.raw_schema, spec)
+    if options.include:
+        schema = schema.include(name=[_label(spec, name) for name in options.include])
+    return schema
+
+
+def _label(spec: Spec, name: str) -> str:
+    try:
+        return spec.operation(name).label
+    except KeyError as exc:
+        raise InvalidOption("--include", name, f"an operationId or 'METHOD /path' of {spec.source}") from exc
+
+
+def _selected(schema: Any) -> list[Any]:
+    return [result.ok() for result in schema.get_all_operations() if _is_ok(result)]
+
+
+def _is_ok(result: Any) -> bool:
+    try:
+        result.ok()
+        return True
+    except Exception:  # an operation Schemathesis cannot build is reported by the engine as an error
+        return False
+
+
+def _ensure_reachable(base_url: str, timeout: float) -> None:
+    """A TCP connect, not an HTTP request: it costs nothing from the budget and fails fast."""
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=min(timeout, 10.0)):
+            return
+    except OSError as exc:
+        raise TargetUnreachable(base_url, exc.strerror or str(exc)) from None
+
+
+def _consume(stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None) -> str:
+    stop_reason = "completed"
+    for event in stream:
+        if isinstance(event, (events.PhaseStarted, events.PhaseFinished)) and on_progress:
+            status = "started" if isinstance(event, events.PhaseStarted) else str(event.status)
+            on_progress(Progress("phase", event.phase.name.value, None, status, gate.sent))
+        elif isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
+            tally.scenario(event.recorder, event.status)
+            if on_progress and event.status != Status.SKIP:
+                on_progress(Progress("scenario", event.phase.value, event.label, str(event.status), gate.sent))
+        elif isinstance(event, events.FuzzScenarioFinished):
+            tally.scenario(event.recorder, event.status)
+        elif isinstance(event, events.NonFatalError):
+            if not _caused_by(event.value, BudgetExhausted):
+                tally.error(event)
+        elif isinstance(event, events.FatalError):
+            if isinstance(event.exception, ConformanceError):
+                raise event.exception
+            raise ConformanceError(f"the run stopped: {type(event.exception).__name__}: {event.exception}") \
+                from event.exception
+        elif isinstance(event, events.EngineFinished):
+            stop_reason = str(event.stop_reason)
+            tally.run_failures(event.failures)
+    return stop_reason
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False

@@ -1,0 +1,108 @@
+"""`contract conform --base-url URL`: hold a live implementation to the contract.
+
+Exit 0: conformant; 1: findings; 2: could not run (unreachable URL, bad spec, bad options, no test
+case ran), with one message and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+_TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+
+def register(subparsers: Any) -> None:
+    from conformance.options import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
+
+    parser = subparsers.add_parser(
+        "conform",
+        help="test a live implementation against the contract (Schemathesis + the kit's checks)",
+        description="Generate requests from the spec, send them to a live implementation and check every "
+        "answer. Exit 0: conformant; 1: findings; 2: could not run.",
+    )
+    parser.add_argument("--base-url", required=True, help="where the implementation listens, e.g. https://staging")
+    parser.add_argument("--spec", type=Path, help="OpenAPI file (default: the bundled contract)")
+    parser.add_argument("-H", "--header", dest="headers", action="append", default=[], metavar="'Name: value'",
+                        help="header sent with every request (credentials are redacted in all output)")
+    parser.add_argument("--include", action="append", default=[], metavar="OPERATION_ID",
+                        help="test only this operation (operationId or 'METHOD /path'); repeatable")
+    parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, metavar="N",
+                        help=f"examples per operation and phase (default: {DEFAULT_MAX_EXAMPLES})")
+    parser.add_argument("--max-requests", type=int, default=DEFAULT_MAX_REQUESTS, metavar="N",
+                        help=f"hard cap on requests sent; the run stops there (default: {DEFAULT_MAX_REQUESTS})")
+    parser.add_argument("--rate-limit", metavar="N/s", help="at most N requests per second (or N/m, N/h)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--seed", type=int, help="seed for reproducible generation")
+    parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="write a JUnit XML report")
+    parser.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
+    parser.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here so that `contract --help` stays fast.
+    from conformance.report import render_json, render_junit, render_text
+    from conformance.runner import run_conformance
+    from contract_core import ContractError
+
+    try:
+        options = _options(args)
+        result = run_conformance(options, _progress_printer(sys.stderr, options.max_requests))
+    except ContractError as exc:
+        print(f"contract conform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(render_text(result))
+    try:
+        if args.junit_xml:
+            args.junit_xml.write_text(render_junit(result), encoding="utf-8")
+        if args.report_json:
+            args.report_json.write_text(render_json(result), encoding="utf-8")
+    except OSError as exc:
+        print(f"contract conform: cannot write report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK if result.conformant else EXIT_FINDINGS
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from conformance.options import ConformOptions, parse_header, parse_rate_limit
+
+    return ConformOptions(
+        base_url=args.base_url,
+        spec_path=args.spec,
+        headers=dict(parse_header(text) for text in args.headers),
+        include=tuple(args.include),
+        max_examples=args.max_examples,
+        max_requests=args.max_requests,
+        rate_limit=parse_rate_limit(args.rate_limit) if args.rate_limit else None,
+        timeout=args.timeout,
+        seed=args.seed,
+        insecure=args.insecure,
+    )
+
+
+def _progress_printer(stream: TextIO, max_requests: int) -> Any:
+    """A one-line bar on a terminal, plain lines elsewhere (CI logs)."""
+    interactive = stream.isatty()
+    done: list[str] = []
+
+    def show(progress: Any) -> None:
+        if progress.kind == "phase" and progress.status != "started" and progress.phase in _TESTING_PHASES:
+            done.append(progress.phase)
+        if interactive:
+            filled = len(done) * 20 // len(_TESTING_PHASES)
+            bar = "#" * filled + "." * (20 - filled)
+            stream.write(f"\r[{bar}] {progress.phase:<10} {progress.requests_sent}/{max_requests} requests ")
+            if len(done) == len(_TESTING_PHASES):
+                stream.write("\n")
+        elif progress.kind == "scenario":
+            stream.write(f"{progress.phase}: {progress.label}: {progress.status} "
+                         f"({progress.requests_sent} requests sent)\n")
+        stream.flush()
+
+    return show
