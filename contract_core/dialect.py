@@ -23,8 +23,10 @@ def to_json_schema(document: dict[str, Any], version: str, direction: Direction 
     for schema in nodes:
         if version == "3.0":
             _convert_nullable(schema)
-            _convert_exclusive_bound(schema, "exclusiveMinimum", "minimum")
-            _convert_exclusive_bound(schema, "exclusiveMaximum", "maximum")
+        # Boolean bounds are 3.0 syntax; in a 3.1 document they are an error (the linter says so),
+        # which we read the way its author meant rather than refuse the whole document.
+        _convert_exclusive_bound(schema, "exclusiveMinimum", "minimum")
+        _convert_exclusive_bound(schema, "exclusiveMaximum", "maximum")
         if direction:
             _drop_required_of_other_direction(schema, direction)
     return converted

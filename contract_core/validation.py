@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, unquote
 
 import jsonschema_rs
 
@@ -42,7 +43,7 @@ class SchemaValidator:
         compiled = self._compiled.get(schema_pointer)
         if compiled is None:
             compiled = jsonschema_rs.Draft202012Validator(
-                {"$ref": _BASE_URI + schema_pointer},
+                {"$ref": _BASE_URI + _as_fragment(schema_pointer)},
                 registry=self._registry,
                 validate_formats=self._check_formats,
             )
@@ -61,9 +62,14 @@ class SchemaValidator:
         return sorted(found, key=lambda v: (v.instance_pointer, v.schema_pointer))
 
 
+def _as_fragment(schema_pointer: str) -> str:
+    """A JSON pointer as a URI fragment: `{`, `}`, spaces … percent-encoded (RFC 6901 section 6)."""
+    return quote(schema_pointer, safe="#/~!$&'()*+,;=:@-._")
+
+
 def _schema_location(error: Any) -> str:
     """The failing keyword's place in the spec (`#/components/schemas/X/properties/y/type`)."""
     location = getattr(error, "absolute_keyword_location", None)
     if isinstance(location, str) and "#" in location:
-        return "#" + location.split("#", 1)[1]
+        return "#" + unquote(location.split("#", 1)[1])
     return "#" + from_path(error.schema_path)
