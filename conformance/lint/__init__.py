@@ -22,6 +22,9 @@ from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap
 from contract_core.spec import Spec, load_spec
 
+# What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
 __all__ = ["RULES", "Finding", "LintResult", "Rule", "Severity", "lint_file", "lint_spec", "reaches"]
 
 
@@ -57,19 +60,26 @@ def reaches(findings: Iterable[Finding], threshold: Severity) -> bool:
 
 
 def _run_rules(spec: Spec) -> Iterator[Finding]:
-    checks: list[Callable[[Spec], Iterable[Finding]]] = [
-        check_structure,
-        check_unresolved_refs,
-        lambda s: check_required_cycles(s, RecursionAnalysis(s)),
-        check_schemas,
-        check_values,
-        check_operations,
-        check_security,
-        check_servers,
-        check_unused_components,
-    ]
-    for check in checks:
-        yield from check(spec)
+    structural = list(check_structure(spec))
+    yield from structural
+    checks: dict[str, Callable[[Spec], Iterable[Finding]]] = {
+        "references": check_unresolved_refs,
+        "recursion": lambda s: check_required_cycles(s, RecursionAnalysis(s)),
+        "schemas": check_schemas,
+        "values": check_values,
+        "operations": check_operations,
+        "security": check_security,
+        "servers": check_servers,
+        "components": check_unused_components,
+    }
+    for name, check in checks.items():
+        try:
+            yield from list(check(spec))
+        except _SHAPE_ERRORS as exc:
+            if not structural:
+                raise  # a well-formed document must never crash a rule: that is our bug
+            yield finding("lint-incomplete", "#", f"the {name} rules could not run on this structure ({exc!r}); "
+                          "fix the structure findings and lint again")
 
 
 def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:

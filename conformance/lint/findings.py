@@ -42,6 +42,8 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 RULES: dict[str, Rule] = _rules(
     Rule("spec-unreadable", "error", "The file cannot be read or parsed as an OpenAPI 3.0/3.1 document",
          "fix the file's syntax or path; it must be a YAML or JSON OpenAPI 3.0.x/3.1.x document"),
+    Rule("lint-incomplete", "warning", "Some rules could not run because the document's structure is broken",
+         "fix the `structure` findings first, then lint again"),
     Rule("structure", "error", "The document breaks the OpenAPI structure (its meta-schema)",
          "follow the OpenAPI specification for this object"),
     Rule("unresolved-ref", "error", "A $ref points at nothing",
