@@ -73,9 +73,11 @@ def parse_header(text: str) -> tuple[str, str]:
 
 
 def _mask_header(text: str) -> str:
-    """Never echo a header value back: it may be a credential."""
-    name = text.partition(":")[0]
-    return name if len(name) < 40 else name[:40] + "..."
+    """Never echo a header value back: it may be a credential (and without a colon it is all value)."""
+    name, sep, _ = text.partition(":")
+    if not sep or not name.strip() or " " in name.strip():
+        return "<not shown: may hold a credential>"
+    return name.strip()[:40]
 
 
 def _positive(option: str, value: int) -> None:
