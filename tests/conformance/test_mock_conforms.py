@@ -1,0 +1,28 @@
+"""`contract mock` is just another implementation: `contract conform` must pass it, over HTTP only."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from contract_cli import SUBCOMMANDS
+from tests.conformance.serving import free_port, wait_until_listening
+
+pytestmark = pytest.mark.skipif("mock" not in SUBCOMMANDS, reason="`contract mock` does not exist yet (issue 4)")
+
+
+def test_contract_mock_passes_contract_conform(conform) -> None:
+    port = free_port()
+    mock = subprocess.Popen([sys.executable, "-m", "contract_cli", "mock", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_listening("127.0.0.1", port, timeout=60)
+        outcome = conform("--base-url", f"http://127.0.0.1:{port}", "-H", "Authorization: Bearer conformance-check",
+                          "--max-examples", "10", "--seed", "1")
+    finally:
+        mock.terminate()
+        mock.wait(timeout=10)
+    assert outcome.exit_code == 0, outcome.stdout
+    assert outcome.report["findings"] == []
