@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 # Subcommand modules, in the order `contract --help` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("lint", "conform")
+SUBCOMMANDS: tuple[str, ...] = ("fixture", "lint", "conform")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
