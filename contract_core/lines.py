@@ -18,6 +18,9 @@ import yaml
 
 from contract_core.pointer import split
 
+# The loader's own YAML flavour and checks, so that a document built here equals `parse_spec`'s.
+from contract_core.spec import Spec, _openapi_version, _SpecLoader, parse_spec
+
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
@@ -41,8 +44,7 @@ class LineMap:
 
     @cached_property
     def _yaml_root(self) -> yaml.Node | None:
-        loader = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
-        return yaml.compose(self.text, Loader=loader)
+        return yaml.compose(self.text, Loader=_SpecLoader)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
         node = self._yaml_root
@@ -101,6 +103,28 @@ class LineMap:
             if text[cursor : cursor + 1] == ",":
                 cursor = _JSON_WS.match(text, cursor + 1).end()  # type: ignore[union-attr]
         return children
+
+
+def parse_spec_with_lines(text: str, source: str = "<string>") -> tuple[Spec, LineMap]:
+    """`parse_spec(text, source)` and the text's LineMap, parsing a YAML text once, not twice.
+
+    Same document, same errors as `parse_spec` (on any YAML error it is `parse_spec` that raises).
+    """
+    lines = LineMap(text)
+    if lines.is_json:
+        return parse_spec(text, source), lines  # JSON lines are found lazily, without a second parse
+    try:
+        root = lines._yaml_root
+    except yaml.YAMLError:
+        return parse_spec(text, source), lines
+    loader = _SpecLoader("")
+    try:
+        document = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    if not isinstance(document, dict):
+        return parse_spec(text, source), lines
+    return Spec(document=document, text=text, source=source, version=_openapi_version(document, source)), lines
 
 
 def _yaml_child(node: yaml.Node, token: str) -> tuple[int, yaml.Node] | None:

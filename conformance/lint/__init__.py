@@ -19,7 +19,7 @@ from conformance.lint.structure import check_structure
 from conformance.lint.values import check_values
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import SpecLoadError
-from contract_core.lines import LineMap
+from contract_core.lines import LineMap, parse_spec_with_lines
 from contract_core.spec import Spec, load_spec
 
 # What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
@@ -39,17 +39,26 @@ class LintResult:
 
 def lint_file(path: str | Path) -> LintResult:
     try:
-        spec = load_spec(path)
+        spec, lines = _load(path)
     except SpecLoadError as exc:
-        unreadable = finding("spec-unreadable", "#", f"{exc.detail}").located(str(path), exc.line)
+        unreadable = finding("spec-unreadable", "#", exc.detail).located(str(path), exc.line)
         return LintResult(str(path), [unreadable], loaded=False)
-    return LintResult(spec.source, lint_spec(spec))
+    return LintResult(spec.source, lint_spec(spec, lines))
 
 
-def lint_spec(spec: Spec) -> list[Finding]:
+def _load(path: str | Path) -> tuple[Spec, LineMap]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        spec = load_spec(path)  # raises the loader's SpecLoadError, worded as everywhere in the kit
+        return spec, LineMap(spec.text)
+    return parse_spec_with_lines(text, str(path))
+
+
+def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[Finding]:
     """Every finding of every rule, located (line numbers) and sorted by position in the file."""
     found = _deduplicated(_run_rules(spec))
-    lines = LineMap(spec.text)
+    lines = lines or LineMap(spec.text)
     located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
     return sorted(located, key=lambda f: (f.line or 0, f.pointer, f.rule))
 

@@ -39,16 +39,21 @@ class ValueChecker:
         return self._validators[direction]
 
     def violations(self, value: Any, schema_pointer: str, direction: Direction | None) -> list[Violation]:
-        """How `value` breaks the schema at `schema_pointer`; [] when valid or when it cannot be compiled."""
+        """How `value` breaks the schema at `schema_pointer`; [] when valid or when it cannot be compiled.
+
+        The view without a direction is the strictest (it keeps every `required`), so it decides alone
+        unless a missing required property might be one the other side owns (readOnly / writeOnly).
+        """
         try:
-            found = self._validator(direction).violations(value, schema_pointer)
-            if found and direction is None and self._directional:
-                for side in ("request", "response"):
-                    if self._validator(side).is_valid(value, schema_pointer):
-                        return []
+            found = self._validator(None).violations(value, schema_pointer)
+            if not found or not self._directional or not any(v.schema_pointer.endswith("/required") for v in found):
+                return found
+            if direction is not None:
+                return self._validator(direction).violations(value, schema_pointer)
+            sides = ("request", "response")
+            return [] if any(self._validator(side).is_valid(value, schema_pointer) for side in sides) else found
         except _COMPILE_ERRORS:
             return []  # a broken pattern or $ref in the schema: reported by its own rule
-        return found
 
     @property
     def _directional(self) -> bool:
