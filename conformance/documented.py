@@ -8,7 +8,6 @@ response schema, and which fields the spec marks as secret. All `$ref`s are foll
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +15,7 @@ from typing import Any
 
 from conformance.redact import is_secret_field
 from contract_core import pointer
-from contract_core.spec import Spec, parse_spec
+from contract_core.spec import Spec
 from contract_core.validation import SchemaValidator
 from contract_core.walk import iter_all_schemas
 
@@ -141,13 +140,20 @@ def is_json_media_type(media_type: str) -> bool:
 _BY_DOCUMENT: dict[int, tuple[Any, DocumentedResponses]] = {}
 
 
-def documented_for(document: dict[str, Any], spec: Spec | None = None) -> DocumentedResponses:
-    """The DocumentedResponses of the document a Schemathesis schema was loaded from (built once)."""
+def bind(document: dict[str, Any], spec: Spec) -> DocumentedResponses:
+    """Attach the core's view of `spec` to the document a Schemathesis schema was loaded from.
+
+    Only bound documents get the kit's checks: the checks are registered with Schemathesis globally,
+    and anyone else running Schemathesis in the same process must not get them by surprise.
+    """
     held = _BY_DOCUMENT.get(id(document))
     if held is not None and held[0] is document:
         return held[1]
-    if spec is None:
-        spec = parse_spec(json.dumps(document), "<schemathesis schema>")
     documented = DocumentedResponses(spec)
     _BY_DOCUMENT[id(document)] = (document, documented)  # keep `document` alive so its id stays unique
     return documented
+
+
+def bound(document: dict[str, Any]) -> DocumentedResponses | None:
+    held = _BY_DOCUMENT.get(id(document))
+    return held[1] if held is not None and held[0] is document else None

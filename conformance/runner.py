@@ -23,7 +23,7 @@ from schemathesis.engine.core import EventStream
 
 from conformance import checks
 from conformance.budget import BudgetExhausted, RequestGate, origin_of
-from conformance.documented import documented_for
+from conformance.documented import bind
 from conformance.errors import ConformanceError, InvalidOption, NothingTested, TargetUnreachable
 from conformance.findings import RunResult
 from conformance.options import ConformOptions
@@ -51,7 +51,7 @@ def run_conformance(options: ConformOptions, on_progress: ProgressCallback | Non
     spec = load_spec(options.spec_path)
     schema = load_schemathesis_schema(spec, options)
     _ensure_reachable(options.base_url, options.timeout)
-    redactor = Redactor(documented_for(schema.raw_schema, spec).secret_fields)
+    redactor = Redactor(bind(schema.raw_schema, spec).secret_fields)
     redactor.add_headers(options.headers)
     stream: EventStream | None = None
 
@@ -102,7 +102,7 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
         schema = schemathesis.openapi.from_dict(document, config=config)
     except LoaderError as exc:
         raise ConformanceError(f"Schemathesis cannot use {spec.source}: {exc}") from exc
-    documented_for(schema.raw_schema, spec)
+    bind(schema.raw_schema, spec)
     if options.include:
         schema = schema.include(name=[_label(spec, name) for name in options.include])
     return schema
