@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 # Subcommand modules, in the order `contract --help` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("fixture", "lint", "conform")
+SUBCOMMANDS: tuple[str, ...] = ("mock", "fixture", "lint", "conform")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -30,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Connexion imports starlette's test client at start-up, which warns about httpx; not ours to fix.
+    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

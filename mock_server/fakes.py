@@ -144,7 +144,7 @@ def collection_path(owner: str | None, resource: str) -> str:
 
 def secret(rng: random.Random) -> str:
     """A credential-shaped value that nobody can mistake for a real one."""
-    return "fake_" + _encode(rng.getrandbits(192), 32, _ALNUM)
+    return "mock_" + _encode(rng.getrandbits(192), 32, _ALNUM)
 
 
 def date_time(rng: random.Random, now: datetime) -> datetime:

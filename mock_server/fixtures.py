@@ -185,14 +185,14 @@ class FixtureEngine:
         return self.generate(schema_pointer, random.Random(str(seed)), direction, where)
 
     def generate(self, schema_pointer: str, rng: random.Random, direction: Direction = "response",
-                 where: str | None = None) -> Any:
+                 where: str | None = None, name: str | None = None, owner: str | None = None) -> Any:
         """A valid instance drawn with `rng` (a seeded Random, or Hypothesis' `randoms()`)."""
         where = where or schema_pointer
         validator = self.validator(direction)
         budget = self.budget
         violations: list[Violation] = []
         for _attempt in range(4):
-            value = self._generate_once(schema_pointer, rng, direction, budget, where)
+            value = self._generate_once(schema_pointer, rng, direction, budget, where, name, owner)
             if len(json.dumps(value, separators=(",", ":"))) > budget.max_bytes and budget.max_depth > 0:
                 budget = replace(budget, max_depth=budget.max_depth - 1, max_nodes=budget.max_nodes // 2)
                 continue
@@ -204,11 +204,11 @@ class FixtureEngine:
         raise FixtureError(where, f"no instance fits in {self.budget.max_bytes} bytes")
 
     def _generate_once(self, schema_pointer: str, rng: random.Random, direction: Direction, budget: Budget,
-                       where: str) -> Any:
+                       where: str, name: str | None = None, owner: str | None = None) -> Any:
         for lenient_nulls in (False, True):
             run = _Run(self, rng, direction, budget, lenient_nulls)
             try:
-                return run.value({"$ref": schema_pointer}, None)
+                return run.value({"$ref": schema_pointer}, None, name, owner)
             except _EmptyArrayAllowed:
                 return []
             except _Pruned as pruned:
@@ -234,6 +234,12 @@ class FixtureEngine:
 
 def _short(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
+
+
+def _owner_of(ref: str) -> str | None:
+    """The component a reference names (`Account`), which ids and links are named after."""
+    prefix = "#/components/schemas/"
+    return ref[len(prefix):] if ref.startswith(prefix) and "/" not in ref[len(prefix):] else None
 
 
 class _Run:
@@ -273,7 +279,7 @@ class _Run:
                depth: int) -> Any:
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            return self._follow(ref, name, depth)
+            return self._follow(ref, name, owner, depth)
         merged = "allOf" in schema
         if merged:
             schema = self._merged(schema)
@@ -294,13 +300,13 @@ class _Run:
         maker = getattr(self, f"_{kind}")
         return maker(schema, at, name, owner, depth)
 
-    def _follow(self, ref: str, name: str | None, depth: int) -> Any:
+    def _follow(self, ref: str, name: str | None, owner: str | None, depth: int) -> Any:
         if ref in self.open_refs:
             raise _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
         target = self.spec.resolve(ref)
         self.open_refs.append(ref)
         try:
-            return self.value(target, ref, name, _short(ref), depth)
+            return self.value(target, ref, name, _owner_of(ref) or owner, depth)
         finally:
             self.open_refs.pop()
 

@@ -1,0 +1,74 @@
+"""`contract mock`: serve any OpenAPI spec with valid fixtures and real request validation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from contract_cli.common import add_spec_option, fail, load_spec_or_none
+from contract_core import ContractError
+from mock_server.responder import MockOptions
+from mock_server.server import ServeSettings, configure_logging, is_loopback, serve
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "mock",
+        help="serve a mock of the spec",
+        description="Serve every operation of the spec with schema-valid, deterministic fixtures; "
+        "validate requests and answer bad ones with problem+json errors.",
+    )
+    add_spec_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=4010, help="port (default 4010; 0 picks a free one)")
+    parser.add_argument("--seed", type=int, default=0, help="fixture seed (default 0)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                        help="allowed browser origin (repeatable); default: any origin when bound to loopback")
+    parser.add_argument("--no-auth", action="store_true", help="do not require credentials")
+    parser.add_argument("--token", action="append", default=[], metavar="TOKEN",
+                        help="accept only this bearer token (repeatable); default: any bearer token")
+    parser.add_argument("--delay", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds")
+    parser.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
+                        help="largest request body accepted (default 1048576)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.workers < 1 or args.delay < 0 or not 0 <= args.port <= 65535 or args.max_body < 1:
+        fail("--workers and --max-body must be at least 1, --delay at least 0, --port within 0-65535")
+        return EXIT_USAGE
+    spec = load_spec_or_none(args.spec)
+    if spec is None:
+        return EXIT_USAGE
+    options = MockOptions(seed=args.seed, auth=not args.no_auth, cors_origins=tuple(args.cors_origin),
+                          delay_ms=args.delay, max_body_bytes=args.max_body, tokens=tuple(args.token))
+    from mock_server.app import create_app  # after option checks: building the app makes every fixture
+
+    try:
+        app = create_app(spec, options, local_only=is_loopback(args.host)) if args.workers == 1 else None
+        if app is None:  # workers build their own; fail here rather than in each of them
+            create_app(spec, options, local_only=is_loopback(args.host))
+    except ContractError as exc:
+        fail(f"cannot mock {spec.source}: {exc}")
+        return EXIT_FINDINGS
+    _banner(args, spec.source, len(spec.operations))
+    configure_logging()
+    try:
+        serve(ServeSettings(str(args.spec) if args.spec else None, args.host, args.port, args.workers, options), app)
+    except (OSError, SystemExit) as exc:
+        fail(f"cannot serve on {args.host}:{args.port}: {exc}")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _banner(args: argparse.Namespace, source: str, operations: int) -> None:
+    url = f"http://{args.host}:{args.port}"
+    auth = "off (--no-auth)" if args.no_auth else "--token values only" if args.token else "any bearer token"
+    print(f"contract mock: {url}  spec {source}  {operations} operation(s)  seed {args.seed}  auth {auth}",
+          file=sys.stderr)
+    print(f"contract mock: Swagger UI {url}/ui/  spec {url}/openapi.json  Ctrl-C to stop", file=sys.stderr)
+    if not is_loopback(args.host):
+        print(f"contract mock: warning: bound to {args.host}, reachable from other machines", file=sys.stderr)

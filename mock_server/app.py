@@ -1,0 +1,261 @@
+"""`create_app`: the mock as an ASGI application, on Connexion 3's AsyncApp.
+
+Connexion routes requests to operations, validates parameters and serves Swagger UI. Our
+`MockMiddleware` sits after its validation and answers every request itself (Connexion's handler
+machinery is never reached): it checks credentials, size, media type and the JSON body against
+the contract (every error, not only the first), then replies from the pre-computed fixtures.
+AsyncApp over FlaskApp: measured faster here (see bench/mock_bench.py and NOTES-stack).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import yaml
+from connexion import AsyncApp
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from connexion.validators import FormDataValidator, MultiPartFormDataValidator
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from contract_core.spec import Spec
+from mock_server.problems import Problem
+from mock_server.responder import MockOptions, OperationPlan, Reply, Responder, parse_prefer
+from mock_server.routes import RouteTable
+
+log = logging.getLogger("contract.mock")
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+SPEC_PATHS = ("/openapi.json", "/openapi.yaml")
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+EXPOSED_HEADERS = ["Preference-Applied", "WWW-Authenticate", "X-Mock-Problem", "Allow", "Location"]
+
+
+class _MockResolver(Resolver):
+    """Names every operation as `contract_core` does (synthesising missing operationIds, which
+    Connexion's own resolvers cannot) and binds it to a function that is never called."""
+
+    def __init__(self, spec: Spec):
+        super().__init__()
+        self._ids = {(op.method, op.path): op.operation_id for op in spec.operations}
+
+    def resolve_operation_id(self, operation: Any) -> str:
+        return self._ids.get((operation.method.lower(), operation.path), operation.operation_id or "unknown")
+
+    def resolve_function_from_operation_id(self, operation_id: str) -> Callable[..., Any]:
+        return _unreachable
+
+
+async def _unreachable(*_args: Any, **_kwargs: Any) -> None:  # pragma: no cover - MockMiddleware answers first
+    raise RuntimeError("MockMiddleware should have answered this request")
+
+
+def routing_view(document: dict[str, Any]) -> dict[str, Any]:
+    """The document Connexion sees: without security (MockMiddleware enforces it) and servers
+    (the mock serves the spec's paths at the root, like Prism)."""
+    view = copy.deepcopy(document)
+    view.pop("security", None)
+    view.pop("servers", None)
+    for item in (view.get("paths") or {}).values():
+        if isinstance(item, dict):
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    operation.pop("security", None)
+    return view
+
+
+class MockMiddleware:
+    """Answers every request: routed ones from the responder, the rest with 404/405 or the spec."""
+
+    def __init__(self, app: Any, responder: Responder, spec_files: dict[str, tuple[bytes, str]]):
+        self.app = app
+        self.responder = responder
+        self.routes = RouteTable(responder.spec)
+        self.spec_files = spec_files
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        operation_id = (scope.get("extensions") or {}).get("connexion_routing", {}).get("operation_id")
+        plan = self.responder.plans.get(operation_id) if operation_id else None
+        try:
+            reply = await self._answer(plan, scope, receive) if plan else self._unrouted(scope)
+        except Problem as problem:
+            reply = self.responder.problem_reply(problem, plan)
+        if self.responder.options.delay_ms:
+            await asyncio.sleep(self.responder.options.delay_ms / 1000)
+        await send_reply(send, reply, head=scope["method"] == "HEAD")
+
+    async def _answer(self, plan: OperationPlan, scope: Scope, receive: Receive) -> Reply:
+        headers = _headers(scope)
+        query = scope.get("query_string", b"").decode("latin-1")
+        self.responder.check_auth(plan, headers, query, headers.get("cookie", ""))
+        raw = await read_body(receive, headers, self.responder.options.max_body_bytes) if plan.body_media_types else b""
+        sent = self.responder.parse_body(plan, headers.get("content-type"), raw)
+        prefer = parse_prefer(_all_values(scope, b"prefer"))
+        return self.responder.respond(plan, sent, prefer, headers.get("accept"))
+
+    def _unrouted(self, scope: Scope) -> Reply:
+        path, method = scope["path"], scope["method"]
+        if path in self.spec_files and method in ("GET", "HEAD"):
+            body, media_type = self.spec_files[path]
+            return Reply(200, media_type, body)
+        allowed = self.routes.allowed_methods(path)
+        if allowed:
+            listed = ", ".join(sorted(allowed))
+            raise Problem(405, f"{method} is not documented for {path}; allowed: {listed}.",
+                          headers={"Allow": listed})
+        raise Problem(404, f"No documented path matches {path}.")
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def _all_values(scope: Scope, name: bytes) -> list[str]:
+    return [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == name]
+
+
+async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+    """The whole request body, refusing (413) past `limit` without reading it all."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Problem(413, f"The request body is {declared} bytes; the limit is {limit} bytes.")
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise Problem(413, f"The request body is over the limit of {limit} bytes.")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def send_reply(send: Send, reply: Reply, head: bool = False) -> None:
+    headers = [(b"content-length", str(len(reply.body)).encode())]
+    if reply.media_type:
+        headers.append((b"content-type", reply.media_type.encode()))
+    headers.extend((k.lower().encode(), v.encode("latin-1", "replace")) for k, v in reply.headers.items())
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else reply.body})
+
+
+class AccessLog:
+    """One line per request: method, path, status, milliseconds."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = [0]
+
+        async def send_and_note(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            log.info("%s %s %s %.1fms", scope["method"], scope["path"], status[0],
+                     (time.perf_counter() - started) * 1000)
+
+
+def _spec_files(spec: Spec) -> dict[str, tuple[bytes, str]]:
+    """The raw document as JSON and YAML, serialised once (Connexion's own endpoints fail on
+    recursive specs)."""
+    as_json = json.dumps(spec.document, ensure_ascii=False).encode()
+    if spec.text.lstrip().startswith("{"):
+        as_yaml = yaml.safe_dump(spec.document, sort_keys=False, allow_unicode=True).encode()
+    else:
+        as_yaml = spec.text.encode()
+    return {"/openapi.json": (as_json, "application/json"), "/openapi.yaml": (as_yaml, "application/yaml")}
+
+
+def _problem_handler(responder: Responder) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
+    """Connexion's own errors (parameter validation, 415, its router's 405) rendered like ours."""
+    routes = RouteTable(responder.spec)
+
+    def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        status = getattr(exc, "status", None) or getattr(exc, "status_code", 500)
+        detail = getattr(exc, "detail", None) or str(exc)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if status == 405:  # Connexion's router lists one method only: list every documented one
+            allowed = ", ".join(sorted(routes.allowed_methods(request.url.path)))
+            headers["Allow"] = allowed
+            detail = f"{request.method} is not documented for {request.url.path}; allowed: {allowed}."
+        operation_id = request.scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+        plan = responder.plans.get(operation_id) if operation_id else None
+        reply = responder.problem_reply(Problem(int(status), str(detail), headers=headers), plan)
+        return ConnexionResponse(status_code=reply.status, content_type=reply.media_type, body=reply.body,
+                                 headers=reply.headers)
+
+    return handle
+
+
+def cors_options(origins: tuple[str, ...], local_only: bool) -> dict[str, Any]:
+    """Allowed origins: as given; otherwise any origin when bound to loopback, else local pages."""
+    options: dict[str, Any] = {"allow_methods": ["*"], "allow_headers": ["*"], "expose_headers": EXPOSED_HEADERS,
+                               "max_age": 600}
+    if origins:
+        options["allow_origins"] = list(origins)
+    elif local_only:
+        options["allow_origins"] = ["*"]
+    else:
+        options["allow_origin_regex"] = LOCAL_ORIGINS
+    return options
+
+
+def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool = True) -> Any:
+    """The mock for `spec` as an ASGI app. Fixtures are made and validated here, before serving."""
+    options = options or MockOptions()
+    responder = Responder(spec, options)
+    logging.getLogger("connexion").setLevel(logging.ERROR)  # it warns several times per request
+    app = AsyncApp(__name__)
+    app.add_api(
+        routing_view(spec.document),
+        base_path="",
+        resolver=_MockResolver(spec),
+        strict_validation=False,
+        validate_responses=False,
+        # JSON bodies are validated by MockMiddleware (every error, any encoding); forms by Connexion.
+        validator_map={"body": MediaTypeDict({
+            "application/x-www-form-urlencoded": FormDataValidator,
+            "multipart/form-data": MultiPartFormDataValidator,
+        })},
+        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui_path="/ui",
+                                            swagger_ui_config={"url": "/openapi.json"}),
+    )
+    app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, responder=responder,
+                       spec_files=_spec_files(spec))
+    app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       **cors_options(options.cors_origins, local_only))
+    handler = _problem_handler(responder)
+    app.add_error_handler(ProblemException, handler)
+    app.add_error_handler(HTTPException, handler)
+    wrapped = AccessLog(app)
+    wrapped.responder = responder  # type: ignore[attr-defined]  # for banners and tests
+    return wrapped

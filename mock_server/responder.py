@@ -1,0 +1,372 @@
+"""What the mock answers, decided without HTTP: one `OperationPlan` per operation, built and
+validated at start-up, and a `Responder` that turns a checked request into a `Reply`.
+
+Per request only what depends on the request is done: a fresh `id`/`token` for a create, the
+request's fields reflected into the response, one fast validation of the result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from contract_core.pointer import join
+from contract_core.spec import Operation, Spec
+from mock_server.fixtures import FixtureEngine, ResponseTarget
+from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
+from mock_server.reflect import reflect
+
+log = logging.getLogger("contract.mock")
+
+_SECRET_FIELDS = frozenset({"token", "secret", "apiKey", "api_key", "accessToken", "access_token", "refreshToken",
+                            "refresh_token", "clientSecret", "client_secret", "password"})
+_FRESH_FIELDS = frozenset({"id"}) | _SECRET_FIELDS
+_SEED_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class MockOptions:
+    seed: int = 0
+    auth: bool = True
+    cors_origins: tuple[str, ...] = ()
+    delay_ms: int = 0
+    max_body_bytes: int = 1024 * 1024
+    tokens: tuple[str, ...] = ()  # when set, the only bearer values accepted
+
+
+@dataclass
+class Reply:
+    status: int
+    media_type: str | None
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class OperationPlan:
+    """Everything about one operation the mock needs per request, computed once."""
+
+    operation: Operation
+    success: ResponseTarget
+    targets: list[ResponseTarget]
+    body_schemas: dict[str, str]  # JSON request media type -> schema pointer
+    body_media_types: list[str]  # every documented request media type
+    body_required: bool
+    security: list[dict[str, Any]]  # alternatives; [] means open
+    fresh_fields: list[tuple[str, str]]  # (top-level property, its schema pointer) renewed per create
+    examples: dict[str, dict[str, Any]]  # status -> example name -> value
+    counter: int = 0
+
+
+def is_json(media_type: str | None) -> bool:
+    base = (media_type or "").split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+def parse_prefer(values: list[str]) -> dict[str, str]:
+    """`Prefer: code=400, example=NAME; seed=3` -> {"code": "400", ...} (RFC 7240 tokens)."""
+    found: dict[str, str] = {}
+    for value in values:
+        for part in re.split(r"[,;]", value):
+            if "=" in part:
+                key, _, raw = part.partition("=")
+                found[key.strip().lower()] = raw.strip().strip('"')
+    return found
+
+
+class Responder:
+    """Answers for every operation of one spec."""
+
+    def __init__(self, spec: Spec, options: MockOptions | None = None, engine: FixtureEngine | None = None):
+        self.spec = spec
+        self.options = options or MockOptions()
+        self.engine = engine or FixtureEngine(spec)
+        self.request_validator = self.engine.validator("request")
+        self.response_validator = self.engine.validator("response")
+        self._bodies: OrderedDict[tuple[str, str, str | None, int], Any] = OrderedDict()
+        self._bytes: dict[tuple[str, str, str | None, int], bytes] = {}
+        self.plans = {op.operation_id: self._plan(op) for op in spec.operations}
+        self._precompute()
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def _plan(self, op: Operation) -> OperationPlan:
+        targets = self.engine.response_targets(op)
+        success = self.engine.default_target(op) if targets else ResponseTarget("200", None, None)
+        body_schemas, media_types, required = self._request_body(op)
+        security = op.node.get("security", self.spec.document.get("security")) or []
+        return OperationPlan(op, success, targets, body_schemas, media_types, required, security,
+                             self._fresh_fields(op, success), self._examples(op))
+
+    def _request_body(self, op: Operation) -> tuple[dict[str, str], list[str], bool]:
+        raw = op.node.get("requestBody")
+        if raw is None:
+            return {}, [], False
+        body, ref = self.spec.deref(raw)
+        base = ref or join(op.pointer, "requestBody")
+        content = (body or {}).get("content") or {}
+        schemas = {
+            media.lower(): join(base, "content", media, "schema")
+            for media, item in content.items()
+            if is_json(media) and isinstance(item, dict) and "schema" in item
+        }
+        return schemas, [m.lower() for m in content], bool((body or {}).get("required"))
+
+    def _fresh_fields(self, op: Operation, success: ResponseTarget) -> list[tuple[str, str]]:
+        """Top-level `id` and secret-like properties: renewed for every create (POST)."""
+        if op.method != "post" or success.schema_pointer is None:
+            return []
+        schema, ref = self.spec.deref(self.spec.resolve(success.schema_pointer))
+        base = ref or success.schema_pointer
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        return [(name, join(base, "properties", name)) for name in (properties or {}) if name in _FRESH_FIELDS]
+
+    def _examples(self, op: Operation) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for status, raw in (op.node.get("responses") or {}).items():
+            response, _ = self.spec.deref(raw)
+            for media in ((response or {}).get("content") or {}).values():
+                named = found.setdefault(str(status), {})
+                if isinstance(media, dict) and "example" in media:
+                    named.setdefault("default", media["example"])
+                for name, example in ((media or {}).get("examples") or {}).items():
+                    example, _ = self.spec.deref(example)
+                    if isinstance(example, dict) and "value" in example:
+                        named.setdefault(name, example["value"])
+        return found
+
+    def _precompute(self) -> None:
+        """Every documented response for the default seed, made and validated before serving."""
+        for plan in self.plans.values():
+            for target in plan.targets:
+                self._fixture_body(plan, target, self.options.seed)
+
+    # -- fixtures ---------------------------------------------------------------------------
+
+    def _fixture_body(self, plan: OperationPlan, target: ResponseTarget, seed: int) -> Any:
+        key = (plan.operation.operation_id, target.status, target.media_type, seed)
+        if key in self._bodies:
+            self._bodies.move_to_end(key)
+            return self._bodies[key]
+        body = self.engine.fixture(plan.operation, target, seed).body
+        self._bodies[key] = body
+        if seed != self.options.seed and len(self._bodies) > _SEED_CACHE_SIZE + len(self.plans) * 4:
+            self._bodies.popitem(last=False)
+        return body
+
+    def _fixture_bytes(self, plan: OperationPlan, target: ResponseTarget, seed: int) -> bytes:
+        key = (plan.operation.operation_id, target.status, target.media_type, seed)
+        cached = self._bytes.get(key)
+        if cached is None:
+            cached = encode(self._fixture_body(plan, target, seed), target.media_type)
+            if seed == self.options.seed:
+                self._bytes[key] = cached
+        return cached
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def check_auth(self, plan: OperationPlan, headers: dict[str, str], query: str, cookies: str) -> None:
+        if not self.options.auth or not plan.security:
+            return
+        if any(self._satisfied(alternative, headers, query, cookies) for alternative in plan.security):
+            return
+        schemes = [self._scheme(name) for alt in plan.security for name in alt]
+        challenge = "Bearer" if any(s.get("scheme", "").lower() == "bearer" or s.get("type") in (
+            "oauth2", "openIdConnect") for s in schemes) else "Basic" if schemes else "Bearer"
+        raise Problem(401, f"This operation needs credentials ({', '.join(self._describe(s) for s in schemes)}).",
+                      headers={"WWW-Authenticate": challenge})
+
+    def _scheme(self, name: str) -> dict[str, Any]:
+        schemes = (self.spec.document.get("components") or {}).get("securitySchemes") or {}
+        scheme, _ = self.spec.deref(schemes.get(name, {}))
+        return scheme if isinstance(scheme, dict) else {}
+
+    @staticmethod
+    def _describe(scheme: dict[str, Any]) -> str:
+        if scheme.get("type") == "apiKey":
+            return f"API key in {scheme.get('in')} '{scheme.get('name')}'"
+        if scheme.get("type") == "http":
+            return f"Authorization: {str(scheme.get('scheme', '')).capitalize()} …"
+        return "Authorization: Bearer …"
+
+    def _satisfied(self, alternative: dict[str, Any], headers: dict[str, str], query: str, cookies: str) -> bool:
+        for name in alternative:
+            scheme = self._scheme(name)
+            kind, where = scheme.get("type"), scheme.get("in")
+            if kind == "apiKey" and where == "header":
+                ok = bool(headers.get(str(scheme.get("name", "")).lower()))
+            elif kind == "apiKey" and where == "query":
+                ok = re.search(rf"(^|&){re.escape(str(scheme.get('name')))}=[^&]", query) is not None
+            elif kind == "apiKey" and where == "cookie":
+                ok = f"{scheme.get('name')}=" in cookies
+            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+                ok = headers.get("authorization", "").lower().startswith("basic ")
+            else:  # http bearer, oauth2, openIdConnect: any bearer value, or one of --token
+                ok = self._bearer_accepted(headers.get("authorization", ""))
+            if not ok:
+                return False
+        return True
+
+    def _bearer_accepted(self, authorization: str) -> bool:
+        scheme, _, value = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return False
+        return not self.options.tokens or value.strip() in self.options.tokens
+
+    def parse_body(self, plan: OperationPlan, content_type: str | None, raw: bytes) -> Any:
+        """The request body, parsed and validated (all errors), or a `Problem`."""
+        media_type = (content_type or "").split(";")[0].strip().lower()
+        if not raw:
+            if plan.body_required:
+                raise Problem(400, "The request body is required.", [{"pointer": "", "detail": "missing body"}])
+            return None
+        if not plan.body_media_types:
+            return None
+        if not content_type:
+            media_type = plan.body_media_types[0]
+        schema_pointer = plan.body_schemas.get(media_type)
+        if schema_pointer is None:
+            if is_json(media_type) and any(is_json(m) for m in plan.body_media_types):
+                schema_pointer = next(iter(plan.body_schemas.values()), None)
+            if schema_pointer is None:
+                return None  # another media type Connexion accepted (form, multipart, …)
+        sent = _parse_json(raw)
+        violations = self.request_validator.violations(sent, schema_pointer)
+        if violations:
+            raise invalid_body(violations)
+        return sent
+
+    def respond(self, plan: OperationPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
+        target = self._chosen_target(plan, prefer, accept)
+        seed = self._chosen_seed(prefer)
+        headers = {"Preference-Applied": ", ".join(f"{k}={prefer[k]}" for k in prefer if k in
+                                                    ("code", "example", "seed"))} if prefer else {}
+        headers = {k: v for k, v in headers.items() if v}
+        if "example" in prefer:
+            return Reply(int(target.status) if target.status.isdigit() else 200, target.media_type,
+                         encode(self._named_example(plan, target, prefer["example"]), target.media_type), headers)
+        status = int(target.status) if target.status.isdigit() else self.engine.fixture(
+            plan.operation, ResponseTarget(target.status, None, None)).status
+        if target.schema_pointer is None:
+            return Reply(status, None, b"", headers)
+        personal = target == plan.success and (plan.fresh_fields or isinstance(sent, dict | list))
+        if not personal:
+            named = plan.examples.get(target.status) if target != plan.success and "seed" not in prefer else None
+            if named:  # an error the documentation shows: its own example reads best
+                return Reply(status, target.media_type, encode(next(iter(named.values())), target.media_type), headers)
+            return Reply(status, target.media_type, self._fixture_bytes(plan, target, seed), headers)
+        body = self._personalised(plan, target, seed, sent)
+        return Reply(status, target.media_type, encode(body, target.media_type), headers)
+
+    def _chosen_target(self, plan: OperationPlan, prefer: dict[str, str], accept: str | None) -> ResponseTarget:
+        code = prefer.get("code")
+        candidates = plan.targets
+        if code is not None:
+            chosen = [t for t in candidates if t.status == code]
+            if not chosen:
+                documented = ", ".join(sorted({t.status for t in candidates}))
+                raise Problem(400, f"Prefer: code={code} is not documented for {plan.operation.label}; "
+                              f"documented: {documented}.")
+        elif "example" in prefer:
+            chosen = [t for t in candidates if prefer["example"] in plan.examples.get(t.status, {})] or [plan.success]
+        else:
+            chosen = [t for t in candidates if t.status == plan.success.status] or [plan.success]
+        if accept:
+            wanted = [t for t in chosen if t.media_type and t.media_type.lower() in accept.lower()]
+            chosen = wanted or chosen
+        return next((t for t in chosen if is_json(t.media_type)), chosen[0])
+
+    def _chosen_seed(self, prefer: dict[str, str]) -> int:
+        if "seed" not in prefer:
+            return self.options.seed
+        try:
+            return int(prefer["seed"])
+        except ValueError:
+            raise Problem(400, f"Prefer: seed={prefer['seed']} is not an integer.") from None
+
+    def _named_example(self, plan: OperationPlan, target: ResponseTarget, name: str) -> Any:
+        named = plan.examples.get(target.status, {})
+        if name not in named:
+            available = ", ".join(sorted(named)) or "none"
+            raise Problem(400, f"Prefer: example={name} is not an example of {plan.operation.label} "
+                          f"{target.status}; available: {available}.")
+        return named[name]
+
+    def _personalised(self, plan: OperationPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
+        """The success fixture with fresh ids/secrets and the request's fields reflected."""
+        base = self._fixture_body(plan, target, seed)
+        plan.counter += 1
+        rng = random.Random(f"{seed}:{plan.operation.operation_id}:{plan.counter}")
+        fresh = dict(base) if isinstance(base, dict) else base
+        if isinstance(fresh, dict):
+            old_id = fresh.get("id")
+            for name, pointer in plan.fresh_fields:
+                owner = base_owner(target.schema_pointer, self.spec)
+                fresh[name] = self.engine.generate(pointer, rng, "response", name=name, owner=owner)
+            if isinstance(old_id, str) and isinstance(fresh.get("href"), str) and isinstance(fresh.get("id"), str):
+                fresh["href"] = fresh["href"].replace(old_id, fresh["id"])
+        if sent is None or target.schema_pointer is None:
+            return fresh
+        reflected = reflect(self.spec, sent, fresh, self.spec.resolve(target.schema_pointer))
+        if self.response_validator.is_valid(reflected, target.schema_pointer):
+            return reflected
+        log.warning("%s: reflecting the request would break the response schema; sent the fixture",
+                    plan.operation.label)
+        return fresh
+
+    def problem_reply(self, problem: Problem, plan: OperationPlan | None = None) -> Reply:
+        """Our problem body, unless the operation documents this status with a schema it breaks."""
+        body = problem.body()
+        documented = [t for t in (plan.targets if plan else []) if t.status == str(problem.status)]
+        for target in documented:
+            if target.schema_pointer is None or not (is_json(target.media_type)):
+                continue
+            if self.response_validator.is_valid(body, target.schema_pointer):
+                return Reply(problem.status, target.media_type, encode(body, target.media_type), problem.headers)
+        if documented and documented[0].schema_pointer is not None:
+            # The contract's own error shape: a fixture of it, our explanation in a header.
+            target = next((t for t in documented if is_json(t.media_type)), documented[0])
+            fixture = self._fixture_bytes(plan, target, self.options.seed)  # type: ignore[arg-type]
+            return Reply(problem.status, target.media_type, fixture,
+                         {**problem.headers, "X-Mock-Problem": problem.detail[:500]})
+        return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
+
+
+def _parse_json(raw: bytes) -> Any:
+    def unreadable(detail: str, short: str) -> Problem:
+        return Problem(400, detail, [{"pointer": "", "detail": short}])
+
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise unreadable("The request body is not UTF-8 text.", "not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise unreadable(f"The request body is not valid JSON: {exc.msg} at {where}.", exc.msg) from None
+    except RecursionError:
+        raise unreadable("The request body is nested too deeply.", "too deep") from None
+
+
+def base_owner(schema_pointer: str | None, spec: Spec) -> str | None:
+    """The component name a response schema is (`ApiToken`), for realistic ids."""
+    if schema_pointer is None:
+        return None
+    _, ref = spec.deref(spec.resolve(schema_pointer))
+    return ref.rsplit("/", 1)[-1] if ref else None
+
+
+def encode(body: Any, media_type: str | None) -> bytes:
+    if body is None:
+        return b""
+    if media_type is None or is_json(media_type) or media_type == "*/*":
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()

@@ -1,0 +1,27 @@
+"""Use the mock in your own tests.
+
+    # conftest.py
+    from mock_server.testing import contract_mock  # noqa: F401  (a pytest fixture)
+
+    def test_create_token(contract_mock):
+        response = httpx.post(contract_mock + "/v1/accounts/api-tokens", ...)
+
+Or, without pytest: `with running_mock(spec_path) as base_url: ...`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mock_server.server import running_mock
+
+__all__ = ["contract_mock", "running_mock"]
+
+
+@pytest.fixture(scope="session")
+def contract_mock() -> Iterator[str]:
+    """The base URL of a mock serving the bundled contract on an ephemeral port (seed 0)."""
+    with running_mock() as base_url:
+        yield base_url
