@@ -10,7 +10,6 @@ AsyncApp over FlaskApp: measured faster here (see bench/mock_bench.py and NOTES-
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 import time
@@ -33,6 +32,7 @@ from contract_core.spec import Spec
 from mock_server.problems import Problem
 from mock_server.responder import MockOptions, OperationPlan, Reply, Responder, parse_prefer
 from mock_server.routes import RouteTable
+from mock_server.routing_view import routing_view
 
 log = logging.getLogger("contract.mock")
 Scope = dict[str, Any]
@@ -61,20 +61,6 @@ class _MockResolver(Resolver):
 
 async def _unreachable(*_args: Any, **_kwargs: Any) -> None:  # pragma: no cover - MockMiddleware answers first
     raise RuntimeError("MockMiddleware should have answered this request")
-
-
-def routing_view(document: dict[str, Any]) -> dict[str, Any]:
-    """The document Connexion sees: without security (MockMiddleware enforces it) and servers
-    (the mock serves the spec's paths at the root, like Prism)."""
-    view = copy.deepcopy(document)
-    view.pop("security", None)
-    view.pop("servers", None)
-    for item in (view.get("paths") or {}).values():
-        if isinstance(item, dict):
-            for operation in item.values():
-                if isinstance(operation, dict):
-                    operation.pop("security", None)
-    return view
 
 
 class MockMiddleware:
@@ -236,7 +222,7 @@ def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool 
     logging.getLogger("connexion").setLevel(logging.ERROR)  # it warns several times per request
     app = AsyncApp(__name__)
     app.add_api(
-        routing_view(spec.document),
+        routing_view(spec),
         base_path="",
         resolver=_MockResolver(spec),
         strict_validation=False,
