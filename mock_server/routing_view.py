@@ -68,9 +68,9 @@ def _schema_30(spec: Spec, schema: Any, version: str, depth: int) -> dict[str, A
         return {}
     out: dict[str, Any] = {}
     for key, value in resolved.items():
-        if key in ("properties",) and isinstance(value, dict):
+        if key == "properties" and isinstance(value, dict):
             out[key] = {name: _schema_30(spec, sub, version, depth + 1) for name, sub in value.items()}
-        elif (key in ("items", "not") and isinstance(value, dict)) or (key == "additionalProperties" and isinstance(value, dict)):
+        elif key in ("items", "not", "additionalProperties") and isinstance(value, dict):
             out[key] = _schema_30(spec, value, version, depth + 1)
         elif key in ("allOf", "oneOf", "anyOf") and isinstance(value, list):
             out[key] = [_schema_30(spec, sub, version, depth + 1) for sub in value]
