@@ -96,8 +96,9 @@ def from_pattern(rng: random.Random, pattern: str) -> str | None:
         return None
 
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _ALNUM = string.ascii_letters + string.digits
+# RFC 4648 base32 (computed in C) re-spelt in Crockford's alphabet, as ULIDs are.
+_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
 
 def _encode(bits: int, length: int, alphabet: str) -> str:
@@ -110,7 +111,7 @@ def _encode(bits: int, length: int, alphabet: str) -> str:
 
 
 def _ulid_like(rng: random.Random) -> str:
-    return "01" + _encode(rng.getrandbits(120), 24, _CROCKFORD)
+    return "01" + base64.b32encode(rng.getrandbits(120).to_bytes(15, "big")).decode().translate(_TO_CROCKFORD)
 
 
 def _words(name: str | None) -> list[str]:

@@ -58,6 +58,24 @@ class FixtureError(ContractError):
         self.where, self.detail, self.violations = where, detail, violations or []
 
 
+@dataclass(slots=True)
+class _Facts:
+    """What the generator needs to know about one schema object, worked out once per engine."""
+
+    schema: dict[str, Any]  # held, so the id() it is cached under stays unique
+    ref: str | None
+    strict_null: bool
+    lenient_null: bool
+    scalar: bool
+    has_example: bool
+    all_of: bool
+    choice: str | None  # "oneOf" or "anyOf" when the schema offers branches
+    kind: str
+    properties: tuple[tuple[str, Any, bool, bool], ...]  # (name, schema, readOnly, writeOnly)
+    required: frozenset[str]
+    holds_omissions: bool
+
+
 class _Pruned(Exception):
     """Generation reached a `$ref` already open on the path (internal signal, never escapes)."""
 
@@ -115,6 +133,12 @@ class FixtureEngine:
         self._validators: dict[str, SchemaValidator] = {}
         self._analysis = RecursionAnalysis(spec)
         self._example_ok: dict[str, bool] = {}
+        self._resolved: dict[str, Any] = {}
+        self._facts: dict[int, _Facts] = {}
+        self._merged: dict[int, tuple[dict[str, Any], frozenset[str]]] = {}
+        self._branches: dict[tuple[int, int], tuple[Any, str | None]] = {}
+        self._holders: dict[str, dict[str, Any]] = {}
+        self._pointers: dict[tuple[str, str, str | int | None], str] = {}
 
     def validator(self, direction: Direction) -> SchemaValidator:
         if direction not in self._validators:
@@ -208,7 +232,7 @@ class FixtureEngine:
         for lenient_nulls in (False, True):
             run = _Run(self, rng, direction, budget, lenient_nulls)
             try:
-                return run.value({"$ref": schema_pointer}, None, name, owner)
+                return run.value(self.ref_holder(schema_pointer), None, name, owner)
             except _EmptyArrayAllowed:
                 return []
             except _Pruned as pruned:
@@ -223,6 +247,104 @@ class FixtureEngine:
                 return InfiniteRecursion(self._analysis.cycle_through(ref))
         return FixtureError(where, "no finite instance: every way out of cycle "
                             + " -> ".join(_short(r) for r in cycle) + " is required")
+
+    def resolve(self, ref: str) -> Any:
+        """`Spec.resolve`, remembered: fixtures follow the same references thousands of times."""
+        target = self._resolved.get(ref, _NONE)
+        if target is _NONE:
+            target = self._resolved[ref] = self.spec.resolve(ref)
+        return target
+
+    def facts(self, schema: dict[str, Any]) -> _Facts:
+        found = self._facts.get(id(schema))
+        if found is None or found.schema is not schema:
+            found = self._facts[id(schema)] = self._work_out(schema)
+        return found
+
+    def _work_out(self, schema: dict[str, Any]) -> _Facts:
+        ref = schema.get("$ref")
+        kind = _kind(schema)
+        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        holder = properties.get(OMISSION_HOLDER)
+        return _Facts(
+            schema=schema,
+            ref=ref if isinstance(ref, str) else None,
+            strict_null=_plainly_nullable(schema),
+            lenient_null=is_nullable(schema),
+            scalar=schema.get("type") in SCALAR_TYPES,
+            has_example="example" in schema or "examples" in schema or "default" in schema,
+            all_of=isinstance(schema.get("allOf"), list),
+            choice=next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]), None),
+            kind=kind,
+            properties=tuple(
+                (name, sub, isinstance(sub, dict) and sub.get("readOnly") is True,
+                 isinstance(sub, dict) and sub.get("writeOnly") is True)
+                for name, sub in properties.items()
+            ),
+            required=frozenset(schema.get("required") or ()),
+            holds_omissions=self._holds_omissions(holder),
+        )
+
+    def _holds_omissions(self, schema: Any) -> bool:
+        """Whether a `$meta`-like property has an `omitted: string[]` list to name left-out fields."""
+        if not isinstance(schema, dict):
+            return False
+        resolved, _ = self.spec.deref(schema)
+        listing = (resolved.get("properties") or {}).get(OMISSION_LIST) if isinstance(resolved, dict) else None
+        listing, _ = self.spec.deref(listing) if listing else (None, None)
+        return isinstance(listing, dict) and listing.get("type") == "array"
+
+    def merged(self, schema: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+        """The allOf holder with its members folded in, and every member `$ref` it went through."""
+        found = self._merged.get(id(schema))
+        if found is None or found[0].get("x-merged-from") is not schema:
+            merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+            refs: set[str] = set()
+            for member in schema["allOf"]:
+                resolved, ref = self.spec.deref(member)
+                if ref is not None:
+                    refs.add(ref)
+                if isinstance(resolved, dict):
+                    if isinstance(resolved.get("allOf"), list):
+                        inner, inner_refs = self.merged(resolved)
+                        resolved = {k: v for k, v in inner.items() if k != "x-merged-from"}
+                        refs |= inner_refs
+                    merge_into(merged, resolved)
+            merged["x-merged-from"] = schema
+            found = self._merged[id(schema)] = (merged, frozenset(refs))
+        return found
+
+    def branch(self, schema: dict[str, Any], keyword: str, index: int) -> tuple[Any, str | None]:
+        """Branch `index` of a oneOf/anyOf, with the holder's sibling keywords folded in."""
+        key = (id(schema), index)
+        found = self._branches.get(key)
+        if found is None:
+            branch = schema[keyword][index]
+            rest = {k: v for k, v in schema.items() if k not in (keyword, "discriminator", "x-merged-from")}
+            resolved, ref = self.spec.deref(branch)
+            if any(k not in ("description", "title", "nullable") for k in rest):
+                candidate = dict(rest)
+                merge_into(candidate, resolved if isinstance(resolved, dict) else {})
+                found = (candidate, ref)
+            else:
+                found = (branch, None)
+            self._branches[key] = found
+        return found
+
+    def ref_holder(self, pointer: str) -> dict[str, Any]:
+        holder = self._holders.get(pointer)
+        if holder is None:
+            holder = self._holders[pointer] = {"$ref": pointer}
+        return holder
+
+    def child_pointer(self, at: str, keyword: str, name: str | int | None = None) -> str:
+        """`join(at, keyword[, name])`, remembered per place."""
+        key = (at, keyword, name)
+        pointer = self._pointers.get(key)
+        if pointer is None:
+            tokens = (keyword,) if name is None else (keyword, name)
+            pointer = self._pointers[key] = join(at, *tokens)
+        return pointer
 
     def example_fits(self, example: Any, at: str, direction: Direction) -> bool:
         """Whether a spec `example`/`default` at schema `at` validates (cached per place)."""
@@ -261,86 +383,59 @@ class _Run:
     def value(self, schema: Any, at: str | None, name: str | None = None, owner: str | None = None,
               depth: int = 0) -> Any:
         self.nodes += 1
-        if schema is True or not isinstance(schema, dict):
-            return fakes.word(self.rng)
-        if schema is False:
-            raise FixtureError(at or "?", "schema `false` admits no value")
-        nullable = is_nullable(schema) if self.lenient_nulls else _plainly_nullable(schema)
-        if self.minimal(depth) and _plainly_nullable(schema) and schema.get("type") not in SCALAR_TYPES:
+        if schema.__class__ is not dict:
+            if schema is False:
+                raise FixtureError(at or "?", "schema `false` admits no value")
+            return fakes.word(self.rng)  # `true`, or anything else the linter complains about
+        facts = self.engine.facts(schema)
+        if facts.strict_null and not facts.scalar and self.minimal(depth):
             return None
         try:
-            return self._value(schema, at, name, owner, depth)
+            return self._value(facts, at, name, owner, depth)
         except _Pruned:
-            if nullable:
+            if facts.lenient_null if self.lenient_nulls else facts.strict_null:
                 return None
             raise
 
-    def _value(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
-               depth: int) -> Any:
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return self._follow(ref, name, owner, depth)
-        merged = "allOf" in schema
-        if merged:
-            schema = self._merged(schema)
-        example = self._spec_example(schema, at)  # checked against the allOf holder: still correct
-        if example is not _NONE:
-            return example
-        if merged:
+    def _value(self, facts: _Facts, at: str | None, name: str | None, owner: str | None, depth: int) -> Any:
+        if facts.ref is not None:
+            return self._follow(facts.ref, name, owner, depth)
+        schema = facts.schema
+        if facts.all_of:
+            schema, member_refs = self.engine.merged(schema)
+            self._refuse_open(member_refs)
+            facts = self.engine.facts(schema)
+        if facts.has_example:
+            example = self._spec_example(schema, at)  # an allOf holder's pointer: still the right check
+            if example is not _NONE:
+                return example
+        if "x-merged-from" in schema:
             at = None  # members' subschemas have their own pointers; the final check covers them
         if "const" in schema:
             return schema["const"]
-        if isinstance(schema.get("enum"), list) and schema["enum"]:
-            choices = [v for v in schema["enum"] if v is not None] or schema["enum"]
-            return self.rng.choice(choices)
-        for keyword in ("oneOf", "anyOf"):
-            if isinstance(schema.get(keyword), list) and schema[keyword]:
-                return self._one_of(schema, keyword, at, name, owner, depth)
-        kind = self._kind(schema)
-        maker = getattr(self, f"_{kind}")
-        return maker(schema, at, name, owner, depth)
+        enum = schema.get("enum")
+        if enum and isinstance(enum, list):
+            return self.rng.choice([v for v in enum if v is not None] or enum)
+        if facts.choice is not None:
+            return self._one_of(schema, facts.choice, at, name, owner, depth)
+        if facts.kind == "object":
+            return self._object(facts, at, name, owner, depth)
+        return getattr(self, f"_{facts.kind}")(schema, at, name, owner, depth)
+
+    def _refuse_open(self, refs: frozenset[str]) -> None:
+        for ref in refs:
+            if ref in self.open_refs:
+                raise _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
 
     def _follow(self, ref: str, name: str | None, owner: str | None, depth: int) -> Any:
         if ref in self.open_refs:
             raise _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
-        target = self.spec.resolve(ref)
+        target = self.engine.resolve(ref)
         self.open_refs.append(ref)
         try:
             return self.value(target, ref, name, _owner_of(ref) or owner, depth)
         finally:
             self.open_refs.pop()
-
-    def _merged(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """The allOf holder with its members folded in; member `$ref`s count as open meanwhile."""
-        merged = {k: v for k, v in schema.items() if k != "allOf"}
-        for member in schema["allOf"]:
-            resolved, ref = self.spec.deref(member)
-            if ref is not None and ref in self.open_refs:
-                raise _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
-            if isinstance(resolved, dict):
-                if "allOf" in resolved:
-                    resolved = self._merged(resolved)
-                merge_into(merged, resolved)
-        return merged
-
-    _KIND_HINTS = (
-        ("object", ("properties", "additionalProperties", "required", "patternProperties", "minProperties")),
-        ("array", ("items", "prefixItems", "minItems", "maxItems")),
-        ("string", ("format", "pattern", "minLength", "maxLength")),
-        ("number", ("minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum")),
-    )
-
-    def _kind(self, schema: dict[str, Any]) -> str:
-        kind = schema.get("type")
-        if isinstance(kind, list):
-            kinds = [k for k in kind if k != "null"]
-            kind = kinds[0] if kinds else "null"
-        if isinstance(kind, str) and kind in ("object", "array", "string", "integer", "number", "boolean", "null"):
-            return kind
-        for hinted, keywords in self._KIND_HINTS:
-            if any(k in schema for k in keywords):
-                return hinted
-        return "string"
 
     # -- spec examples ---------------------------------------------------------------------
 
@@ -364,27 +459,20 @@ class _Run:
     def _one_of(self, schema: dict[str, Any], keyword: str, at: str | None, name: str | None,
                 owner: str | None, depth: int) -> Any:
         options = schema[keyword]
-        rest = {k: v for k, v in schema.items() if k not in (keyword, "discriminator")}
-        order = self._branch_order(options, depth)
         check_exclusive = keyword == "oneOf" and at is not None and len(options) > 1
         last_error: _Pruned | None = None
-        for index in order:
-            branch = options[index]
-            candidate = branch
-            if any(k not in ("description", "title", "nullable", "type") for k in rest) or "type" in rest:
-                resolved, ref = self.spec.deref(branch)
-                if ref is not None and ref in self.open_refs:
-                    last_error = _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
-                    continue
-                candidate = dict(rest)
-                merge_into(candidate, resolved if isinstance(resolved, dict) else {})
+        for index in self._branch_order(options, depth):
+            candidate, ref = self.engine.branch(schema, keyword, index)
+            if ref is not None and ref in self.open_refs:
+                last_error = _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
+                continue
+            branch_at = self.engine.child_pointer(at, keyword, index) if at and candidate is options[index] else None
             try:
-                value = self.value(candidate, None if candidate is not branch else join(at, keyword, index)
-                                   if at else None, name, owner, depth)
+                value = self.value(candidate, branch_at, name, owner, depth)
             except _Pruned as pruned:
                 last_error = pruned
                 continue
-            value = self._apply_discriminator(schema, branch, value)
+            value = self._apply_discriminator(schema, options[index], value)
             if check_exclusive and not self.engine.validator(self.direction).is_valid(value, at):
                 continue
             return value
@@ -425,23 +513,24 @@ class _Run:
 
     # -- objects ---------------------------------------------------------------------------
 
-    def _object(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
+    def _object(self, facts: _Facts, at: str | None, name: str | None, owner: str | None,
                 depth: int) -> dict[str, Any]:
-        properties: dict[str, Any] = schema.get("properties") or {}
-        required = set(schema.get("required") or [])
+        schema, required = facts.schema, facts.required
         owner = owner if at and at.count("/") <= 3 else (owner or name)
         result: dict[str, Any] = {}
         omitted: list[str] = []
-        holder = OMISSION_HOLDER if self._holds_omissions(properties.get(OMISSION_HOLDER)) else None
-        for prop, prop_schema in properties.items():
-            if prop == holder or self._other_direction(prop_schema):
+        holder = OMISSION_HOLDER if facts.holds_omissions else None
+        skip_read_only = self.direction == "request"
+        minimal = self.minimal(depth)
+        for prop, prop_schema, read_only, write_only in facts.properties:
+            if prop == holder or (read_only if skip_read_only else write_only):
                 continue
-            if prop not in required and self.minimal(depth):
+            if minimal and prop not in required:
                 omitted.append(prop)
                 continue
             try:
-                result[prop] = self.value(prop_schema, join(at, "properties", prop) if at else None, prop, owner,
-                                          depth + 1)
+                prop_at = self.engine.child_pointer(at, "properties", prop) if at else None
+                result[prop] = self.value(prop_schema, prop_at, prop, owner, depth + 1)
             except _EmptyArrayAllowed:
                 if prop in required:
                     result[prop] = []
@@ -455,18 +544,9 @@ class _Run:
         self._add_required_extras(schema, result, required, owner, depth)
         self._add_map_entries(schema, result, at, owner, depth)
         if holder is not None:
-            result[holder] = self._omission_record(properties[holder], omitted, depth)
-            result = {k: result[k] for k in [*properties, *result] if k in result}
+            result[holder] = self._omission_record(schema["properties"][holder], omitted, depth)
+            result = {k: result[k] for k in [*schema["properties"], *result] if k in result}
         return result
-
-    def _holds_omissions(self, schema: Any) -> bool:
-        """Whether a `$meta`-like property has an `omitted: string[]` list to name left-out fields."""
-        if not isinstance(schema, dict):
-            return False
-        resolved, _ = self.spec.deref(schema)
-        listing = (resolved.get("properties") or {}).get(OMISSION_LIST) if isinstance(resolved, dict) else None
-        listing, _ = self.spec.deref(listing) if listing else (None, None)
-        return isinstance(listing, dict) and listing.get("type") == "array"
 
     def _omission_record(self, schema: Any, omitted: list[str], depth: int) -> Any:
         record = self.value(schema, None, OMISSION_HOLDER, None, depth + 1)
@@ -474,19 +554,13 @@ class _Run:
             record[OMISSION_LIST] = list(omitted)
         return record
 
-    def _other_direction(self, schema: Any) -> bool:
-        if not isinstance(schema, dict):
-            return False
-        flag = "readOnly" if self.direction == "request" else "writeOnly"
-        return schema.get(flag) is True
-
-    def _add_required_extras(self, schema: dict[str, Any], result: dict[str, Any], required: set[str],
+    def _add_required_extras(self, schema: dict[str, Any], result: dict[str, Any], required: frozenset[str],
                              owner: str | None, depth: int) -> None:
         extra_schema = schema.get("additionalProperties")
         for prop in sorted(required - set(result)):
             if prop in (schema.get("properties") or {}):
                 continue  # required but in the other direction
-            result[prop] = self.value(extra_schema if isinstance(extra_schema, dict) else {}, None, prop, owner,
+            result[prop] = self.value(extra_schema if isinstance(extra_schema, dict) else _ANY, None, prop, owner,
                                       depth + 1)
 
     def _add_map_entries(self, schema: dict[str, Any], result: dict[str, Any], at: str | None,
@@ -504,7 +578,7 @@ class _Run:
             if key in result:
                 continue
             try:
-                result[key] = self.value(extra_schema if extra_schema is not None else {},
+                result[key] = self.value(extra_schema if extra_schema is not None else _ANY,
                                          join(at, "additionalProperties") if at and extra_schema else None,
                                          key, owner, depth + 1)
             except _Pruned:
@@ -544,7 +618,7 @@ class _Run:
             elif items is None:
                 break
             else:
-                item_schema, item_at = items, join(at, "items") if at else None
+                item_schema, item_at = items, self.engine.child_pointer(at, "items") if at else None
             try:
                 item = self.value(item_schema, item_at, name, owner, depth)
             except _Pruned as pruned:
@@ -615,6 +689,28 @@ class _Run:
     def _null(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
               depth: int) -> None:
         return None
+
+
+_KIND_HINTS = (
+    ("object", ("properties", "additionalProperties", "required", "patternProperties", "minProperties")),
+    ("array", ("items", "prefixItems", "minItems", "maxItems")),
+    ("string", ("format", "pattern", "minLength", "maxLength")),
+    ("number", ("minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum")),
+)
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    """The JSON type to make: the declared one (the first non-null), else the one keywords imply."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if kinds else "null"
+    if isinstance(kind, str) and kind in ("object", "array", "string", "integer", "number", "boolean", "null"):
+        return kind
+    for hinted, keywords in _KIND_HINTS:
+        if any(k in schema for k in keywords):
+            return hinted
+    return "string"
 
 
 def _plainly_nullable(schema: dict[str, Any]) -> bool:
@@ -706,3 +802,4 @@ class _Nothing:
 
 
 _NONE: Any = _Nothing()
+_ANY: dict[str, Any] = {}  # one shared "anything" schema (facts are cached by object identity)
