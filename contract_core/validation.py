@@ -1,12 +1,18 @@
 """Fast schema validation of instances against any schema of a spec, with every error located.
 
 jsonschema-rs is ~500x faster than the pure-Python validators on large recursive bodies and
-handles `$ref` cycles; we compile the converted document once into a registry and one validator
-per schema pointer, cached.
+handles `$ref` cycles. The converted document is registered once; schemas are compiled in groups:
+one compiled validator holds many schema pointers as properties of a wrapper object
+(`{"properties": {"0": {"$ref": A}, "1": {"$ref": B}}}`) and an instance is checked as `{"0": x}`.
+Compiled separately, each schema of a large spec carries its own copy of the `$ref` graph it
+reaches (Stripe: ~4 MB and ~5 ms each, 840 MB for its 203 response schemas); grouped, the graph
+is compiled once per group (15 MB and 30 ms for all of them).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
@@ -32,46 +38,89 @@ class Violation:
 class SchemaValidator:
     """Validators for the schemas of one spec, seen from one direction."""
 
+    GROUP_SIZE = 64  # schemas met one at a time share a compiled validator in groups of this size
+
     def __init__(self, spec: Spec, direction: Direction | None = None, check_formats: bool = True):
         self.spec = spec
         self.document = to_json_schema(spec.document, spec.version, direction)
         self._registry = jsonschema_rs.Registry([(_BASE_URI, self.document)])
         self._check_formats = check_formats
-        self._compiled: dict[str, Any] = {}
+        self._slots: dict[str, tuple[Any, str]] = {}  # pointer -> (compiled group, key in the wrapper)
+        self._open_group: list[str] = []
 
-    def _validator(self, schema_pointer: str) -> Any:
-        compiled = self._compiled.get(schema_pointer)
-        if compiled is None:
-            target = self._plain_reference(schema_pointer)
-            if target is not None:  # `{$ref: X}`: share X's validator (compiling costs ~10 ms on big specs)
-                compiled = self._compiled[schema_pointer] = self._validator(target)
-                return compiled
-            compiled = jsonschema_rs.Draft202012Validator(
-                {"$ref": _BASE_URI + _as_fragment(schema_pointer)},
-                registry=self._registry,
-                validate_formats=self._check_formats,
-            )
-            self._compiled[schema_pointer] = compiled
-        return compiled
+    def prepare(self, schema_pointers: Iterable[str]) -> None:
+        """Compile these schemas together now (one group), e.g. every response schema at start-up."""
+        fresh = list(dict.fromkeys(self._target(p) for p in schema_pointers if p not in self._slots))
+        fresh = [p for p in fresh if p not in self._slots and self._exists(p)]
+        if fresh:
+            with contextlib.suppress(ValueError):  # one broken schema must not hide the others
+                self._compile_group(fresh)
+        for pointer in schema_pointers:
+            try:
+                self._slot(pointer)
+            except ValueError:
+                continue  # raised again, with its own message, when that schema is used
 
-    def _plain_reference(self, schema_pointer: str) -> str | None:
+    def _slot(self, schema_pointer: str) -> tuple[Any, str]:
+        slot = self._slots.get(schema_pointer)
+        if slot is None:
+            target = self._target(schema_pointer)
+            if target not in self._slots:
+                self._add_to_open_group(target)
+            slot = self._slots[schema_pointer] = self._slots[target]
+        return slot
+
+    def _add_to_open_group(self, pointer: str) -> None:
+        """Compile `pointer` into the current group; a schema that does not compile stays out of
+        it (so it cannot break its neighbours) and raises its own error."""
+        if not self._exists(pointer):
+            self._compile_group([pointer])  # raises: the pointer names nothing
+        if len(self._open_group) >= self.GROUP_SIZE:
+            self._open_group = []
+        group = [*self._open_group, pointer]
+        try:
+            self._compile_group(group)
+        except ValueError:
+            self._compile_group([pointer])  # raises with this schema's own message
+            raise
+        self._open_group = group
+
+    def _exists(self, pointer: str) -> bool:
+        try:
+            resolve(self.document, pointer)
+        except (KeyError, IndexError, ValueError):
+            return False
+        return True
+
+    def _compile_group(self, pointers: list[str]) -> None:
+        wrapper = {"properties": {str(i): {"$ref": _BASE_URI + _as_fragment(p)} for i, p in enumerate(pointers)}}
+        compiled = jsonschema_rs.Draft202012Validator(wrapper, registry=self._registry,
+                                                      validate_formats=self._check_formats)
+        for i, pointer in enumerate(pointers):
+            self._slots[pointer] = (compiled, str(i))
+
+    def _target(self, schema_pointer: str) -> str:
+        """`{$ref: X}` at the pointer: validate against X (shared by every place that names it)."""
         try:
             node = resolve(self.document, schema_pointer)
         except (KeyError, IndexError, ValueError):
-            return None
+            return schema_pointer  # the compiler reports the missing pointer
         if isinstance(node, dict) and len(node) == 1 and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
-            return ref if ref.startswith("#/") and ref != schema_pointer else None
-        return None
+            if ref.startswith("#/") and ref != schema_pointer:
+                return ref
+        return schema_pointer
 
     def is_valid(self, instance: Any, schema_pointer: str) -> bool:
-        return bool(self._validator(schema_pointer).is_valid(instance))
+        compiled, key = self._slot(schema_pointer)
+        return bool(compiled.is_valid({key: instance}))
 
     def violations(self, instance: Any, schema_pointer: str) -> list[Violation]:
         """Every violation (not only the first), sorted by instance position."""
+        compiled, key = self._slot(schema_pointer)
         found = [
-            Violation(from_path(error.instance_path), _schema_location(error), error.message)
-            for error in self._validator(schema_pointer).iter_errors(instance)
+            Violation(from_path(error.instance_path[1:]), _schema_location(error), error.message)
+            for error in compiled.iter_errors({key: instance})
         ]
         return sorted(found, key=lambda v: (v.instance_pointer, v.schema_pointer))
 
@@ -86,4 +135,4 @@ def _schema_location(error: Any) -> str:
     location = getattr(error, "absolute_keyword_location", None)
     if isinstance(location, str) and "#" in location:
         return "#" + unquote(location.split("#", 1)[1])
-    return "#" + from_path(error.schema_path)
+    return "#" + from_path(error.schema_path[3:])  # past the wrapper's properties/<key>/$ref

@@ -142,7 +142,11 @@ class Responder:
 
     def _precompute(self) -> None:
         """Every documented response for the default seed, made and validated before serving."""
-        for plan in self.plans.values():
+        plans = self.plans.values()
+        self.response_validator.prepare([t.schema_pointer for p in plans for t in p.targets if t.schema_pointer]
+                                        + [pointer for p in plans for _, pointer in p.fresh_fields])
+        self.request_validator.prepare([pointer for p in plans for pointer in p.body_schemas.values()])
+        for plan in plans:
             for target in plan.targets:
                 self._fixture_body(plan, target, self.options.seed)
 

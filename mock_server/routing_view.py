@@ -15,11 +15,9 @@ from typing import Any
 from contract_core.spec import Spec
 
 _PARAMETER_FIELDS = ("name", "in", "required", "style", "explode", "allowReserved", "allowEmptyValue")
-_SCHEMA_30_KEYWORDS = frozenset({
-    "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength",
-    "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties", "required", "enum", "type",
-    "allOf", "oneOf", "anyOf", "not", "items", "properties", "additionalProperties", "description", "format",
-    "default", "nullable",
+_SCHEMA_30_SIMPLE = frozenset({
+    "multipleOf", "maximum", "minimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems",
+    "enum", "format",
 })
 _MAX_DEPTH = 8
 
@@ -62,24 +60,28 @@ def _parameters(spec: Spec, op: Any) -> list[dict[str, Any]]:
 
 
 def _schema_30(spec: Spec, schema: Any, version: str, depth: int) -> dict[str, Any]:
-    """`schema` with references resolved, written with 3.0 keywords only (anything else dropped)."""
+    """The simple constraints of a parameter schema, references resolved, in 3.0 terms.
+
+    Parameters are scalars or flat arrays/objects; combinators (`allOf`/`oneOf`/…) are dropped
+    rather than translated, so that no parameter can make Connexion refuse the document. Less
+    validation of exotic parameters, never a mock that does not start.
+    """
     resolved, _ = spec.deref(schema) if isinstance(schema, dict) else (schema, None)
     if not isinstance(resolved, dict) or depth > _MAX_DEPTH:
         return {}
-    out: dict[str, Any] = {}
-    for key, value in resolved.items():
-        if key == "properties" and isinstance(value, dict):
-            out[key] = {name: _schema_30(spec, sub, version, depth + 1) for name, sub in value.items()}
-        elif key in ("items", "not", "additionalProperties") and isinstance(value, dict):
-            out[key] = _schema_30(spec, value, version, depth + 1)
-        elif key in ("allOf", "oneOf", "anyOf") and isinstance(value, list):
-            out[key] = [_schema_30(spec, sub, version, depth + 1) for sub in value]
-        elif key in _SCHEMA_30_KEYWORDS and key not in ("exclusiveMinimum", "exclusiveMaximum", "type"):
-            out[key] = value
+    out: dict[str, Any] = {k: v for k, v in resolved.items() if k in _SCHEMA_30_SIMPLE}
+    if isinstance(out.get("enum"), list) and not out["enum"]:
+        del out["enum"]
+    if isinstance(resolved.get("items"), dict):
+        out["items"] = _schema_30(spec, resolved["items"], version, depth + 1)
+    if isinstance(resolved.get("properties"), dict):
+        out["properties"] = {n: _schema_30(spec, sub, version, depth + 1) for n, sub in resolved["properties"].items()}
     _bounds_30(resolved, out)
     _type_30(resolved, out)
     if "const" in resolved:
         out["enum"] = [resolved["const"]]
+    if out.get("type") not in (None, "array") and "items" in out:
+        del out["items"]
     return out
 
 
