@@ -193,9 +193,10 @@ def _problem_handler(responder: Responder) -> Callable[[ConnexionRequest, Except
             allowed = ", ".join(sorted(routes.allowed_methods(request.url.path)))
             headers["Allow"] = allowed
             detail = f"{request.method} is not documented for {request.url.path}; allowed: {allowed}."
-        operation_id = request.scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+        operation_id = routes.operation_id(request.method, request.url.path)
         plan = responder.plans.get(operation_id) if operation_id else None
-        reply = responder.problem_reply(Problem(int(status), str(detail), headers=headers), plan)
+        first_line = str(detail).strip().splitlines()[0] if str(detail).strip() else str(detail)
+        reply = responder.problem_reply(Problem(int(status), first_line, headers=headers), plan)
         return ConnexionResponse(status_code=reply.status, content_type=reply.media_type, body=reply.body,
                                  headers=reply.headers)
 

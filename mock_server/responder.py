@@ -326,7 +326,7 @@ class Responder:
     def problem_reply(self, problem: Problem, plan: OperationPlan | None = None) -> Reply:
         """Our problem body, unless the operation documents this status with a schema it breaks."""
         body = problem.body()
-        documented = [t for t in (plan.targets if plan else []) if t.status == str(problem.status)]
+        documented = documented_for(plan.targets if plan else [], problem.status)
         for target in documented:
             if target.schema_pointer is None or not (is_json(target.media_type)):
                 continue
@@ -339,6 +339,15 @@ class Responder:
             return Reply(problem.status, target.media_type, fixture,
                          {**problem.headers, "X-Mock-Problem": problem.detail[:500]})
         return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
+
+
+def documented_for(targets: list[ResponseTarget], status: int) -> list[ResponseTarget]:
+    """The responses documenting `status`: its own code, else its range (`4XX`), else `default`."""
+    for wanted in (str(status), f"{status // 100}XX", "default"):
+        found = [t for t in targets if t.status.upper() == wanted]
+        if found:
+            return found
+    return []
 
 
 def _parse_json(raw: bytes) -> Any:
