@@ -27,6 +27,7 @@ def to_json_schema(document: dict[str, Any], version: str, direction: Direction 
         # which we read the way its author meant rather than refuse the whole document.
         _convert_exclusive_bound(schema, "exclusiveMinimum", "minimum")
         _convert_exclusive_bound(schema, "exclusiveMaximum", "maximum")
+        _bound_sized_integer(schema)
         if direction:
             _drop_required_of_other_direction(schema, direction)
     return converted
@@ -56,6 +57,28 @@ def _convert_exclusive_bound(schema: dict[str, Any], exclusive: str, bound: str)
     del schema[exclusive]
     if flag and bound in schema:
         schema[exclusive] = schema.pop(bound)
+
+
+# OpenAPI's int32/int64 (and the widely used unsigned/small variants) are ranges; JSON Schema
+# validators treat them as unknown formats and check nothing, so we state the range.
+INTEGER_FORMAT_RANGES = {
+    "int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1), "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1), "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1),
+    "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1),
+}
+
+
+def _bound_sized_integer(schema: dict[str, Any]) -> None:
+    bounds = INTEGER_FORMAT_RANGES.get(schema.get("format"))  # type: ignore[arg-type]
+    if bounds is None:
+        return
+    low, high = bounds
+    if not isinstance(schema.get("minimum"), (int, float)) and not isinstance(schema.get("exclusiveMinimum"),
+                                                                                (int, float)):
+        schema["minimum"] = low
+    if not isinstance(schema.get("maximum"), (int, float)) and not isinstance(schema.get("exclusiveMaximum"),
+                                                                                (int, float)):
+        schema["maximum"] = high
 
 
 def _drop_required_of_other_direction(schema: dict[str, Any], direction: Direction) -> None:

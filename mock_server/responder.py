@@ -14,10 +14,12 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec
 from mock_server.fixtures import FixtureEngine, ResponseTarget
+from mock_server.forms import coerce, parse_form
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
 from mock_server.reflect import reflect
 
@@ -68,6 +70,10 @@ def is_json(media_type: str | None) -> bool:
     return base == "application/json" or base.endswith("+json")
 
 
+def is_form(media_type: str | None) -> bool:
+    return (media_type or "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
+
+
 def parse_prefer(values: list[str]) -> dict[str, str]:
     """`Prefer: code=400, example=NAME; seed=3` -> {"code": "400", ...} (RFC 7240 tokens)."""
     found: dict[str, str] = {}
@@ -113,7 +119,7 @@ class Responder:
         schemas = {
             media.lower(): join(base, "content", media, "schema")
             for media, item in content.items()
-            if is_json(media) and isinstance(item, dict) and "schema" in item
+            if (is_json(media) or is_form(media)) and isinstance(item, dict) and "schema" in item
         }
         return schemas, [m.lower() for m in content], bool((body or {}).get("required"))
 
@@ -201,13 +207,9 @@ class Responder:
     def _satisfied(self, alternative: dict[str, Any], headers: dict[str, str], query: str, cookies: str) -> bool:
         for name in alternative:
             scheme = self._scheme(name)
-            kind, where = scheme.get("type"), scheme.get("in")
-            if kind == "apiKey" and where == "header":
-                ok = bool(headers.get(str(scheme.get("name", "")).lower()))
-            elif kind == "apiKey" and where == "query":
-                ok = re.search(rf"(^|&){re.escape(str(scheme.get('name')))}=[^&]", query) is not None
-            elif kind == "apiKey" and where == "cookie":
-                ok = f"{scheme.get('name')}=" in cookies
+            kind = scheme.get("type")
+            if kind == "apiKey":
+                ok = self._credential_accepted(_api_key(scheme, headers, query, cookies))
             elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
                 ok = headers.get("authorization", "").lower().startswith("basic ")
             else:  # http bearer, oauth2, openIdConnect: any bearer value, or one of --token
@@ -218,9 +220,14 @@ class Responder:
 
     def _bearer_accepted(self, authorization: str) -> bool:
         scheme, _, value = authorization.strip().partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
+        return scheme.lower() == "bearer" and self._credential_accepted(value.strip())
+
+    def _credential_accepted(self, value: str | None) -> bool:
+        """Any non-empty credential, or only those given with `--token`."""
+        if not value:
             return False
-        return not self.options.tokens or value.strip() in self.options.tokens
+        return not self.options.tokens or value in self.options.tokens or any(
+            value.endswith(" " + token) for token in self.options.tokens)
 
     def parse_body(self, plan: OperationPlan, content_type: str | None, raw: bytes) -> Any:
         """The request body, parsed and validated (all errors), or a `Problem`."""
@@ -239,11 +246,19 @@ class Responder:
                 schema_pointer = next(iter(plan.body_schemas.values()), None)
             if schema_pointer is None:
                 return None  # another media type Connexion accepted (form, multipart, …)
-        sent = _parse_json(raw)
+        sent = self._parse_form(raw, schema_pointer) if is_form(media_type) else _parse_json(raw)
         violations = self.request_validator.violations(sent, schema_pointer)
         if violations:
             raise invalid_body(violations)
         return sent
+
+    def _parse_form(self, raw: bytes, schema_pointer: str) -> Any:
+        try:
+            fields = parse_form(raw)
+        except UnicodeDecodeError:
+            raise Problem(400, "The request body is not UTF-8 text.", [{"pointer": "", "detail": "not UTF-8"}],
+                          ) from None
+        return coerce(self.spec, fields, self.spec.resolve(schema_pointer))
 
     def respond(self, plan: OperationPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
         target = self._chosen_target(plan, prefer, accept)
@@ -339,6 +354,19 @@ class Responder:
             return Reply(problem.status, target.media_type, fixture,
                          {**problem.headers, "X-Mock-Problem": problem.detail[:500]})
         return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
+
+
+def _api_key(scheme: dict[str, Any], headers: dict[str, str], query: str, cookies: str) -> str | None:
+    """The value of an `apiKey` credential where the scheme says it travels, if present."""
+    name, where = str(scheme.get("name", "")), scheme.get("in")
+    if where == "header":
+        return headers.get(name.lower())
+    source = query.split("&") if where == "query" else cookies.split(";") if where == "cookie" else []
+    for pair in source:
+        key, _, value = pair.strip().partition("=")
+        if unquote_plus(key) == name:
+            return unquote_plus(value)
+    return None
 
 
 def documented_for(targets: list[ResponseTarget], status: int) -> list[ResponseTarget]:

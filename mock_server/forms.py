@@ -1,0 +1,105 @@
+"""`application/x-www-form-urlencoded` bodies read the way OpenAPI describes them.
+
+Keys in bracket form (`card[address][city]=…`, `expand[]=a`, `items[0][price]=…`, the `deepObject`
+style many form APIs use) become nested objects and lists; values, which a form only carries as
+text, take the type the schema gives them (`amount=100` is the integer 100). The result is then
+validated and reflected like a JSON body.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from contract_core.spec import Spec
+
+_MAX_DEPTH = 32
+_INTEGER = re.compile(r"-?\d+")
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
+def parse_form(raw: bytes) -> dict[str, Any]:
+    """Nested dicts/lists of strings; raises UnicodeDecodeError for bytes that are not UTF-8."""
+    result: dict[str, Any] = {}
+    for key, value in parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False):
+        tokens = _key_tokens(key)
+        if tokens:
+            _insert(result, tokens, value)
+    return _lists_from_numbered(result)
+
+
+def _key_tokens(key: str) -> list[str]:
+    head, _, rest = key.partition("[")
+    return [head, *re.findall(r"\[([^\]]*)\]", "[" + rest)] if rest else [head]
+
+
+def _insert(node: dict[str, Any], tokens: list[str], value: str) -> None:
+    for depth, token in enumerate(tokens[:-1]):
+        if depth > _MAX_DEPTH:
+            return
+        if token == "":
+            token = str(len(node))
+        child = node.get(token)
+        if not isinstance(child, dict):
+            child = node[token] = {}
+        node = child
+    last = tokens[-1] or str(len(node))
+    node[last] = value
+
+
+def _lists_from_numbered(node: Any) -> Any:
+    """`{"0": a, "1": b}` (from `x[]=a&x[]=b` or `x[0]=a`) -> `[a, b]`."""
+    if not isinstance(node, dict):
+        return node
+    converted = {k: _lists_from_numbered(v) for k, v in node.items()}
+    if converted and all(k.isdigit() for k in converted):
+        return [converted[k] for k in sorted(converted, key=int)]
+    return converted
+
+
+def coerce(spec: Spec, value: Any, schema: Any, depth: int = 0) -> Any:
+    """`value` (from a form) with strings turned into the types `schema` asks for."""
+    resolved, _ = spec.deref(schema)
+    if not isinstance(resolved, dict) or depth > _MAX_DEPTH:
+        return value
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in resolved.get(keyword) or []:
+            coerced = coerce(spec, value, branch, depth + 1)
+            if coerced is not value and coerced != value:
+                return coerced
+    kinds = _kinds(resolved)
+    if isinstance(value, dict):
+        if "array" in kinds and all(k.isdigit() for k in value):
+            value = [value[k] for k in sorted(value, key=int)]
+        else:
+            properties = resolved.get("properties") or {}
+            extra = resolved.get("additionalProperties")
+            return {k: coerce(spec, v, properties.get(k, extra if isinstance(extra, dict) else {}), depth + 1)
+                    for k, v in value.items()}
+    if isinstance(value, list):
+        items = resolved.get("items", {})
+        return [coerce(spec, v, items, depth + 1) for v in value]
+    if isinstance(value, str):
+        return _scalar(value, kinds, resolved)
+    return value
+
+
+def _kinds(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    return kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+
+
+def _scalar(text: str, kinds: list[str], schema: dict[str, Any]) -> Any:
+    if "string" in kinds or not kinds:
+        return text
+    if "integer" in kinds and _INTEGER.fullmatch(text):
+        return int(text)
+    if "number" in kinds and _NUMBER.fullmatch(text):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if "boolean" in kinds and text in ("true", "false"):
+        return text == "true"
+    if "array" in kinds:
+        return [_scalar(text, _kinds(schema.get("items") or {}), schema.get("items") or {})]
+    return text
