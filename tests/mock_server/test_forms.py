@@ -1,0 +1,70 @@
+"""Form bodies: bracket keys nest, values take the schema's types."""
+
+from __future__ import annotations
+
+from contract_core import parse_spec
+from contract_core.validation import SchemaValidator
+from mock_server.forms import coerce, parse_form
+from mock_server.responder import Responder
+
+SPEC = parse_spec("""
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /charges:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [amount]
+              properties:
+                amount: {type: integer, format: int64}
+                capture: {type: boolean}
+                rate: {type: number}
+                card: {type: object, properties: {number: {type: string}, exp_month: {type: integer}}}
+                expand: {type: array, items: {type: string}}
+                customer: {anyOf: [{type: string}, {type: object}]}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  amount: {type: integer}
+                  capture: {type: boolean}
+""")
+
+
+def test_bracket_keys_nest_and_number_into_lists() -> None:
+    parsed = parse_form(b"a=1&card[number]=42&card[exp][m]=1&expand[]=x&expand[]=y&items[1][p]=b&items[0][p]=a&e=")
+    assert parsed == {"a": "1", "card": {"number": "42", "exp": {"m": "1"}}, "expand": ["x", "y"],
+                      "items": [{"p": "a"}, {"p": "b"}], "e": ""}
+
+
+def test_values_take_the_schema_types() -> None:
+    schema = SPEC.resolve("#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    sent = coerce(SPEC, parse_form(b"amount=100&capture=true&rate=1.5&card[exp_month]=7&expand[]=a&customer=cus_1"),
+                  schema)
+    assert sent == {"amount": 100, "capture": True, "rate": 1.5, "card": {"exp_month": 7}, "expand": ["a"],
+                    "customer": "cus_1"}
+
+
+def test_a_form_is_validated_and_reflected() -> None:
+    responder = Responder(SPEC)
+    plan = next(iter(responder.plans.values()))
+    sent = responder.parse_body(plan, "application/x-www-form-urlencoded", b"amount=7&capture=false")
+    body = responder.respond(plan, sent, {}).body
+    assert b'"amount":7' in body and b'"capture":false' in body
+
+
+def test_int64_is_a_range() -> None:
+    validator = SchemaValidator(SPEC, "request")
+    pointer = "#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema"
+    too_big = validator.violations({"amount": 2**63}, pointer)
+    assert [v.instance_pointer for v in too_big] == ["/amount"]
+    assert validator.is_valid({"amount": 2**63 - 1}, pointer)
