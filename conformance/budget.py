@@ -36,11 +36,14 @@ class RequestGate:
     max_requests: int
     rate_limit: RateLimit | None = None
     on_exhausted: Callable[[], None] | None = None
+    per_operation: int | None = None  # requests one operation may use
+    operation_of: Callable[[str, str], str | None] | None = None  # (method, URL path) -> operation
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     sent: int = 0
     refused: int = 0
     created: int = 0
+    by_operation: dict[str, int] = field(default_factory=dict)
     _next_slot: float = field(default=0.0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -51,7 +54,7 @@ class RequestGate:
     def covers(self, url: str) -> bool:
         return _origin(url) == self.origin
 
-    def admit(self) -> None:
+    def admit(self, method: str = "", url: str = "") -> None:
         """Wait for the next rate-limit slot and count the request; raise once the budget is spent.
 
         Requests are spaced evenly (`period / N` apart) rather than sent in bursts: that bounds any
@@ -61,6 +64,10 @@ class RequestGate:
             if self.sent >= self.max_requests:
                 self.refused += 1
                 raise BudgetExhausted(f"request budget of {self.max_requests} spent")
+            operation = self._operation(method, url)
+            if operation is not None and self.by_operation.get(operation, 0) >= (self.per_operation or 0):
+                self.refused += 1
+                raise BudgetExhausted(f"{operation}: its share of {self.per_operation} requests is spent")
             if self.rate_limit is not None:
                 now = self.clock()
                 if self._next_slot > now:
@@ -68,9 +75,16 @@ class RequestGate:
                     now = self.clock()
                 self._next_slot = max(now, self._next_slot) + self.rate_limit.per_seconds / self.rate_limit.requests
             self.sent += 1
+            if operation is not None:
+                self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
             spent = self.sent >= self.max_requests
         if spent and self.on_exhausted is not None:
             self.on_exhausted()
+
+    def _operation(self, method: str, url: str) -> str | None:
+        if self.per_operation is None or self.operation_of is None or not url:
+            return None
+        return self.operation_of(method, urlsplit(url).path)
 
     def record(self, method: str | None, status_code: int) -> None:
         """Count a created resource: a 201, or any 2xx answer to a POST."""
@@ -89,7 +103,7 @@ class RequestGate:
         def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
             if not gate.covers(request.url or ""):
                 return original(adapter, request, *args, **kwargs)
-            gate.admit()
+            gate.admit(request.method or "", request.url or "")
             response = original(adapter, request, *args, **kwargs)
             gate.record(request.method, response.status_code)
             return response

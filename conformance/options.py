@@ -14,6 +14,7 @@ from conformance.errors import InvalidOption
 DEFAULT_MAX_EXAMPLES = 25
 DEFAULT_MAX_REQUESTS = 1000
 DEFAULT_TIMEOUT = 10.0
+MIN_OPERATION_SHARE = 25
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ConformOptions:
     include: tuple[str, ...] = ()
     max_examples: int = DEFAULT_MAX_EXAMPLES
     max_requests: int = DEFAULT_MAX_REQUESTS
+    max_requests_per_operation: int | None = None  # None: a fair share (see `operation_share`)
     rate_limit: RateLimit | None = None
     timeout: float = DEFAULT_TIMEOUT
     seed: int | None = None
@@ -46,6 +48,16 @@ class ConformOptions:
             raise InvalidOption("--base-url", self.base_url, "an http:// or https:// URL with a host")
         _positive("--max-examples", self.max_examples)
         _positive("--max-requests", self.max_requests)
+        if self.max_requests_per_operation is not None:
+            _positive("--max-requests-per-operation", self.max_requests_per_operation)
+
+    def operation_share(self, operations: int) -> int:
+        """Requests one operation may use: as given, else an equal share of the budget (at least 25),
+        so that one huge operation (Schemathesis' coverage phase can spend thousands of requests on
+        a deeply recursive body) cannot starve the others."""
+        if self.max_requests_per_operation is not None:
+            return self.max_requests_per_operation
+        return max(MIN_OPERATION_SHARE, -(-self.max_requests // max(operations, 1)))
         if not self.timeout > 0:
             raise InvalidOption("--timeout", str(self.timeout), "a number of seconds greater than 0")
 

@@ -30,6 +30,7 @@ from conformance.options import ConformOptions
 from conformance.redact import CREDENTIAL_HEADERS, REDACTED, Redactor
 from conformance.tally import Tally
 from contract_core import Spec, load_spec
+from contract_core.paths import PathMatcher
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def run_conformance(options: ConformOptions, on_progress: ProgressCallback | Non
         if stream is not None:
             stream.stop()
 
-    gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit, on_exhausted=stop)
+    gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit, on_exhausted=stop,
+                       per_operation=options.operation_share(len(_selected(schema))),
+                       operation_of=_operation_finder(spec, options.base_url))
     tally = Tally(redactor)
     started = time.monotonic()
     with gate.installed():
@@ -136,6 +139,20 @@ def _ensure_reachable(base_url: str, timeout: float) -> None:
             return
     except OSError as exc:
         raise TargetUnreachable(base_url, exc.strerror or str(exc)) from None
+
+
+def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | None]:
+    """(method, URL path) -> the operation's label, for per-operation budgets."""
+    matcher = PathMatcher(spec)
+    prefix = urlsplit(base_url).path.rstrip("/")
+
+    def find(method: str, path: str) -> str | None:
+        if prefix and path.startswith(prefix):
+            path = path[len(prefix):] or "/"
+        found = matcher.operation_id(method, path)
+        return f"{method.upper()} {path}" if found is None else found
+
+    return find
 
 
 def _consume(stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None) -> str:

@@ -35,6 +35,8 @@ def register(subparsers: Any) -> None:
                         help=f"examples per operation and phase (default: {DEFAULT_MAX_EXAMPLES})")
     parser.add_argument("--max-requests", type=int, default=DEFAULT_MAX_REQUESTS, metavar="N",
                         help=f"hard cap on requests sent; the run stops there (default: {DEFAULT_MAX_REQUESTS})")
+    parser.add_argument("--max-requests-per-operation", type=int, default=None, metavar="N",
+                        help="cap per operation (default: an equal share of --max-requests, at least 25)")
     parser.add_argument("--rate-limit", metavar="N/s", help="at most N requests per second (or N/m, N/h)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT:g})")
@@ -79,6 +81,7 @@ def _options(args: argparse.Namespace) -> Any:
         include=tuple(args.include),
         max_examples=args.max_examples,
         max_requests=args.max_requests,
+        max_requests_per_operation=args.max_requests_per_operation,
         rate_limit=parse_rate_limit(args.rate_limit) if args.rate_limit else None,
         timeout=args.timeout,
         seed=args.seed,

@@ -28,10 +28,10 @@ from connexion.validators import FormDataValidator, MultiPartFormDataValidator
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from contract_core.paths import PathMatcher
 from contract_core.spec import Spec
 from mock_server.problems import Problem
 from mock_server.responder import MockOptions, OperationPlan, Reply, Responder, parse_prefer
-from mock_server.routes import RouteTable
 from mock_server.routing_view import routing_view
 
 log = logging.getLogger("contract.mock")
@@ -69,7 +69,7 @@ class MockMiddleware:
     def __init__(self, app: Any, responder: Responder, spec_files: dict[str, tuple[bytes, str]]):
         self.app = app
         self.responder = responder
-        self.routes = RouteTable(responder.spec)
+        self.routes = PathMatcher(responder.spec)
         self.spec_files = spec_files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,6 +82,10 @@ class MockMiddleware:
             reply = await self._answer(plan, scope, receive) if plan else self._unrouted(scope)
         except Problem as problem:
             reply = self.responder.problem_reply(problem, plan)
+        except Exception as exc:  # a bug of ours: one clear line and a 500, the server stays up
+            log.error("%s %s: mock error: %s: %s", scope["method"], scope["path"], type(exc).__name__, exc)
+            log.debug("mock error", exc_info=exc)
+            reply = self.responder.problem_reply(Problem(500, f"The mock failed: {type(exc).__name__}."), plan)
         if self.responder.options.delay_ms:
             await asyncio.sleep(self.responder.options.delay_ms / 1000)
         await send_reply(send, reply, head=scope["method"] == "HEAD")
@@ -183,7 +187,7 @@ def _spec_files(spec: Spec) -> dict[str, tuple[bytes, str]]:
 
 def _problem_handler(responder: Responder) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
     """Connexion's own errors (parameter validation, 415, its router's 405) rendered like ours."""
-    routes = RouteTable(responder.spec)
+    routes = PathMatcher(responder.spec)
 
     def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         status = getattr(exc, "status", None) or getattr(exc, "status_code", 500)

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 from contract_core.spec import Spec
 
 _MAX_DEPTH = 32
+_MAX_DIGITS = 4000  # below sys.get_int_max_str_digits()
 _INTEGER = re.compile(r"-?\d+")
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
@@ -93,6 +94,8 @@ def _kinds(schema: dict[str, Any]) -> list[str]:
 def _scalar(text: str, kinds: list[str], schema: dict[str, Any]) -> Any:
     if "string" in kinds or not kinds:
         return text
+    if len(text) > _MAX_DIGITS:
+        return text  # Python refuses to convert it; the schema check then says what is wrong
     if "integer" in kinds and _INTEGER.fullmatch(text):
         return int(text)
     if "number" in kinds and _NUMBER.fullmatch(text):

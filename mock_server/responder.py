@@ -7,6 +7,7 @@ request's fields reflected into the response, one fast validation of the result.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import random
@@ -211,7 +212,7 @@ class Responder:
             if kind == "apiKey":
                 ok = self._credential_accepted(_api_key(scheme, headers, query, cookies))
             elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-                ok = headers.get("authorization", "").lower().startswith("basic ")
+                ok = self._basic_accepted(headers.get("authorization", ""))
             else:  # http bearer, oauth2, openIdConnect: any bearer value, or one of --token
                 ok = self._bearer_accepted(headers.get("authorization", ""))
             if not ok:
@@ -221,6 +222,17 @@ class Responder:
     def _bearer_accepted(self, authorization: str) -> bool:
         scheme, _, value = authorization.strip().partition(" ")
         return scheme.lower() == "bearer" and self._credential_accepted(value.strip())
+
+    def _basic_accepted(self, authorization: str) -> bool:
+        """Any user:password, or with `--token`, one whose user or password is a token."""
+        scheme, _, encoded = authorization.strip().partition(" ")
+        if scheme.lower() != "basic" or not encoded.strip():
+            return False
+        try:
+            user, _, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return not self.options.tokens or bool({user, password} & set(self.options.tokens))
 
     def _credential_accepted(self, value: str | None) -> bool:
         """Any non-empty credential, or only those given with `--token`."""
@@ -371,7 +383,7 @@ def _api_key(scheme: dict[str, Any], headers: dict[str, str], query: str, cookie
 
 def documented_for(targets: list[ResponseTarget], status: int) -> list[ResponseTarget]:
     """The responses documenting `status`: its own code, else its range (`4XX`), else `default`."""
-    for wanted in (str(status), f"{status // 100}XX", "default"):
+    for wanted in (str(status), f"{status // 100}XX", "DEFAULT"):
         found = [t for t in targets if t.status.upper() == wanted]
         if found:
             return found
@@ -391,6 +403,8 @@ def _parse_json(raw: bytes) -> Any:
         raise unreadable(f"The request body is not valid JSON: {exc.msg} at {where}.", exc.msg) from None
     except RecursionError:
         raise unreadable("The request body is nested too deeply.", "too deep") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise unreadable(f"The request body has a value Python cannot read: {exc}.", "unreadable value") from None
 
 
 def base_owner(schema_pointer: str | None, spec: Spec) -> str | None:

@@ -1,7 +1,9 @@
-"""Which documented paths a request path matches, for 404 versus 405 and a correct `Allow` header.
+"""Which documented operation a concrete request path is for.
 
-Connexion's router answers an unknown method with a 405 that lists one method only; we compile
-the spec's path templates once and answer those ourselves.
+Path templates are compiled once; a concrete path wins over a templated one
+(`/collections/aliases` over `/collections/{name}`), as OpenAPI says. The mock uses it for 404
+versus 405 and a complete `Allow` header; conformance uses it to give each operation its share of
+the request budget.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Route:
         return frozenset(self.operations)
 
 
-class RouteTable:
+class PathMatcher:
     def __init__(self, spec: Spec):
         by_path: dict[str, dict[str, str]] = {}
         for op in spec.operations:
@@ -38,18 +40,13 @@ class RouteTable:
         return [route for route in matches if route.template.count("{") == fewest]
 
     def operation_id(self, method: str, path: str) -> str | None:
-        """The operation a request is for (for errors raised before the mock sees the request)."""
         for route in self._most_specific(path):
             if method.upper() in route.operations:
                 return route.operations[method.upper()]
         return None
 
     def allowed_methods(self, path: str) -> set[str]:
-        """Methods documented for `path`; empty when no documented path matches.
-
-        A concrete path wins over a templated one (`/collections/aliases` over
-        `/collections/{name}`), as OpenAPI says, so only the most specific matches count.
-        """
+        """Methods documented for `path` (HEAD with GET); empty when no documented path matches."""
         allowed: set[str] = set()
         for route in self._most_specific(path):
             allowed |= route.methods
