@@ -237,3 +237,41 @@ def test_head_and_json_round_trip(mock: httpx.Client) -> None:
     assert json.loads(mock.get("/openapi.json").content)["openapi"] == "3.0.3"
     head = mock.head("/openapi.json")
     assert head.status_code == 200 and head.content == b""
+
+
+OPTIONAL_BODY_SPEC = """
+openapi: 3.0.3
+info: {title: optional body, version: "1"}
+paths:
+  /notes:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {text: {type: string}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {type: object, required: [id], properties: {id: {type: string}, text: {type: string}}}
+"""
+
+
+def test_an_omitted_optional_body_is_fine_and_a_sent_one_is_reflected(tmp_path: Path) -> None:
+    path = tmp_path / "notes.yaml"
+    path.write_text(OPTIONAL_BODY_SPEC)
+    with running_mock(path) as base_url:
+        assert httpx.post(base_url + "/notes").status_code == 201
+        assert httpx.post(base_url + "/notes", json={"text": "hi"}).json()["text"] == "hi"
+
+
+def test_several_workers_serve_the_same_answers() -> None:
+    process, base_url = _start_mock("--workers", "2", "--seed", "4")
+    try:
+        answers = {httpx.post(base_url + CREATE, json=REQUEST, headers=AUTH).status_code for _ in range(6)}
+        assert answers == {201}
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=15)
+    assert "Traceback" not in err
