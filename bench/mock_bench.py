@@ -18,7 +18,7 @@ Every server runs in its own process group, killed on exit (also on Ctrl-C). Nee
 (`apt-get install wrk`) and node/npx for Prism.
 
     .venv/bin/python bench/mock_bench.py                    # everything, ~10 min (Prism on Stripe: 240 s cap)
-    .venv/bin/python bench/mock_bench.py --duration 5 --only mock --no-big
+    .venv/bin/python bench/mock_bench.py --duration 5 --only contract --no-big
     .venv/bin/python bench/mock_bench.py --json /tmp/mock-bench.json
 """
 
