@@ -19,6 +19,7 @@ import yaml
 from contract_core import pointer
 from contract_core.errors import SpecLoadError, UnresolvableReference
 
+_MISSING = object()
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 BUNDLED_SPEC_NAME = "api-tokens.yaml"
 
@@ -80,15 +81,24 @@ class Spec:
     text: str
     source: str
     version: str  # "3.0" or "3.1"
+    _resolved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, ref: str, at: str = "") -> Any:
-        """The node a local `$ref` names; `at` is where the reference stands, for the error."""
+        """The node a local `$ref` names; `at` is where the reference stands, for the error.
+
+        Remembered per reference: the document is not changed after loading, and the mock and
+        the fixture engine follow the same references for every request.
+        """
+        found = self._resolved.get(ref, _MISSING)
+        if found is not _MISSING:
+            return found
         if not ref.startswith("#"):
             raise UnresolvableReference(ref, at)
         try:
-            return pointer.resolve(self.document, ref)
+            found = self._resolved[ref] = pointer.resolve(self.document, ref)
         except (KeyError, IndexError, ValueError):
             raise UnresolvableReference(ref, at) from None
+        return found
 
     def deref(self, node: Any, at: str = "") -> tuple[Any, str | None]:
         """Follow `$ref` chains; returns the target and the last reference followed (or None)."""

@@ -64,13 +64,22 @@ async def _unreachable(*_args: Any, **_kwargs: Any) -> None:  # pragma: no cover
 
 
 class MockMiddleware:
-    """Answers every request: routed ones from the responder, the rest with 404/405 or the spec."""
+    """Answers every request: routed ones from the responder, the rest with 404/405 or the spec.
 
-    def __init__(self, app: Any, responder: Responder, spec_files: dict[str, tuple[bytes, str]]):
+    Installed twice. Right after Connexion's router (`early`), it answers what needs nothing more
+    from Connexion: operations without parameters (it checks their media type itself) and requests
+    no operation matched. That spares every such request Connexion's security and validation
+    layers (a third of the mock's time per request). The second instance, after Connexion's
+    parameter validation, answers the rest.
+    """
+
+    def __init__(self, app: Any, responder: Responder, spec_files: dict[str, tuple[bytes, str]],
+                 early: bool = False):
         self.app = app
         self.responder = responder
         self.routes = PathMatcher(responder.spec)
         self.spec_files = spec_files
+        self.early = early
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,6 +87,9 @@ class MockMiddleware:
             return
         operation_id = (scope.get("extensions") or {}).get("connexion_routing", {}).get("operation_id")
         plan = self.responder.plans.get(operation_id) if operation_id else None
+        if self.early and plan is not None and plan.has_parameters:
+            await self.app(scope, receive, send)  # Connexion validates its parameters first
+            return
         try:
             reply = await self._answer(plan, scope, receive) if plan else self._unrouted(scope)
         except Problem as problem:
@@ -93,6 +105,8 @@ class MockMiddleware:
     async def _answer(self, plan: OperationPlan, scope: Scope, receive: Receive) -> Reply:
         headers = _headers(scope)
         query = scope.get("query_string", b"").decode("latin-1")
+        if self.early:
+            self.responder.check_media_type(plan, headers.get("content-type"))
         self.responder.check_auth(plan, headers, query, headers.get("cookie", ""))
         raw = await read_body(receive, headers, self.responder.options.max_body_bytes) if plan.body_media_types else b""
         sent = self.responder.parse_body(plan, headers.get("content-type"), raw)
@@ -240,8 +254,11 @@ def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool 
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui_path="/ui",
                                             swagger_ui_config={"url": "/openapi.json"}),
     )
+    spec_files = _spec_files(spec)
+    app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, responder=responder,
+                       spec_files=spec_files, early=True)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, responder=responder,
-                       spec_files=_spec_files(spec))
+                       spec_files=spec_files)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        **cors_options(options.cors_origins, local_only))
     handler = _problem_handler(responder)

@@ -97,8 +97,9 @@ def from_pattern(rng: random.Random, pattern: str) -> str | None:
 
 
 _ALNUM = string.ascii_letters + string.digits
-# RFC 4648 base32 (computed in C) re-spelt in Crockford's alphabet, as ULIDs are.
-_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Every pair of Crockford symbols (10 bits): a ULID body is 12 look-ups of one random integer.
+_CROCKFORD_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]
 
 
 def _encode(bits: int, length: int, alphabet: str) -> str:
@@ -111,7 +112,8 @@ def _encode(bits: int, length: int, alphabet: str) -> str:
 
 
 def _ulid_like(rng: random.Random) -> str:
-    return "01" + base64.b32encode(rng.getrandbits(120).to_bytes(15, "big")).decode().translate(_TO_CROCKFORD)
+    bits = rng.getrandbits(120)
+    return "01" + "".join([_CROCKFORD_PAIRS[(bits >> shift) & 1023] for shift in range(0, 120, 10)])
 
 
 def _words(name: str | None) -> list[str]:

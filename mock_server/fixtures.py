@@ -45,6 +45,7 @@ class Budget:
     max_nodes: int = 1200  # values made before only required parts are made
     max_bytes: int = 64 * 1024  # serialised size
     max_array_items: int = 2
+    wide_depth: int = 2  # arrays this close to the root get up to max_array_items items, deeper ones one
 
 
 class FixtureError(ContractError):
@@ -74,6 +75,7 @@ class _Facts:
     properties: tuple[tuple[str, Any, bool, bool], ...]  # (name, schema, readOnly, writeOnly)
     required: frozenset[str]
     holds_omissions: bool
+    extras: bool  # required names outside `properties`, a map schema, or min/maxProperties
 
 
 class _Pruned(Exception):
@@ -138,6 +140,7 @@ class FixtureEngine:
         self._merged: dict[int, tuple[dict[str, Any], frozenset[str]]] = {}
         self._branches: dict[tuple[int, int], tuple[Any, str | None]] = {}
         self._holders: dict[str, dict[str, Any]] = {}
+        self._owners: dict[str, str | None] = {}
         self._pointers: dict[tuple[str, str, str | int | None], str] = {}
 
     def validator(self, direction: Direction) -> SchemaValidator:
@@ -227,6 +230,12 @@ class FixtureEngine:
             raise FixtureError(where, "could not make an instance that validates", violations)
         raise FixtureError(where, f"no instance fits in {self.budget.max_bytes} bytes")
 
+    def draft(self, schema_pointer: str, rng: random.Random, name: str | None = None,
+              owner: str | None = None) -> Any:
+        """An instance made like `generate` makes them, not yet validated: for callers that validate
+        a larger document holding it anyway (the mock's fresh ids, checked with the whole body)."""
+        return self._generate_once(schema_pointer, rng, "response", self.budget, schema_pointer, name, owner)
+
     def _generate_once(self, schema_pointer: str, rng: random.Random, direction: Direction, budget: Budget,
                        where: str, name: str | None = None, owner: str | None = None) -> Any:
         for lenient_nulls in (False, True):
@@ -283,6 +292,9 @@ class FixtureEngine:
             ),
             required=frozenset(schema.get("required") or ()),
             holds_omissions=self._holds_omissions(holder),
+            extras=bool(set(schema.get("required") or ()) - set(properties))
+            or isinstance(schema.get("additionalProperties"), dict)
+            or "minProperties" in schema or "maxProperties" in schema,
         )
 
     def _holds_omissions(self, schema: Any) -> bool:
@@ -330,6 +342,11 @@ class FixtureEngine:
                 found = (branch, None)
             self._branches[key] = found
         return found
+
+    def owner_of(self, ref: str) -> str | None:
+        if ref not in self._owners:
+            self._owners[ref] = _owner_of(ref)
+        return self._owners[ref]
 
     def ref_holder(self, pointer: str) -> dict[str, Any]:
         holder = self._holders.get(pointer)
@@ -433,7 +450,7 @@ class _Run:
         target = self.engine.resolve(ref)
         self.open_refs.append(ref)
         try:
-            return self.value(target, ref, name, _owner_of(ref) or owner, depth)
+            return self.value(target, ref, name, self.engine.owner_of(ref) or owner, depth)
         finally:
             self.open_refs.pop()
 
@@ -541,8 +558,9 @@ class _Run:
                     raise
                 omitted.append(prop)
         _link_href_to_id(result, owner)
-        self._add_required_extras(schema, result, required, owner, depth)
-        self._add_map_entries(schema, result, at, owner, depth)
+        if facts.extras:
+            self._add_required_extras(schema, result, required, owner, depth)
+            self._add_map_entries(schema, result, at, owner, depth)
         if holder is not None:
             result[holder] = self._omission_record(schema["properties"][holder], omitted, depth)
             result = {k: result[k] for k in [*schema["properties"], *result] if k in result}
@@ -601,7 +619,12 @@ class _Run:
         items = schema.get("items", {})
         if items is False:
             items = None
-        wanted = min_items if self.minimal(depth) else self.rng.randint(1, self.budget.max_array_items)
+        if self.minimal(depth):
+            wanted = min_items
+        elif depth <= self.budget.wide_depth:
+            wanted = self.rng.randint(1, self.budget.max_array_items)
+        else:
+            wanted = 1
         count = max(min_items, wanted)
         if isinstance(max_items, int):
             count = min(count, max_items)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
+import orjson
+
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec
 from mock_server.fixtures import FixtureEngine, ResponseTarget
@@ -63,6 +65,8 @@ class OperationPlan:
     security: list[dict[str, Any]]  # alternatives; [] means open
     fresh_fields: list[tuple[str, str]]  # (top-level property, its schema pointer) renewed per create
     examples: dict[str, dict[str, Any]]  # status -> example name -> value
+    has_parameters: bool = False
+    owner: str | None = None  # the success schema's component name, for realistic fresh ids
     counter: int = 0
 
 
@@ -108,7 +112,9 @@ class Responder:
         body_schemas, media_types, required = self._request_body(op)
         security = op.node.get("security", self.spec.document.get("security")) or []
         return OperationPlan(op, success, targets, body_schemas, media_types, required, security,
-                             self._fresh_fields(op, success), self._examples(op))
+                             self._fresh_fields(op, success), self._examples(op),
+                             has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
+                             owner=base_owner(success.schema_pointer, self.spec))
 
     def _request_body(self, op: Operation) -> tuple[dict[str, str], list[str], bool]:
         raw = op.node.get("requestBody")
@@ -241,6 +247,16 @@ class Responder:
         return not self.options.tokens or value in self.options.tokens or any(
             value.endswith(" " + token) for token in self.options.tokens)
 
+    def check_media_type(self, plan: OperationPlan, content_type: str | None) -> None:
+        """415 for a body type the operation does not document (what Connexion checks otherwise)."""
+        media_type = (content_type or "").split(";")[0].strip().lower()
+        if not media_type or not plan.body_media_types:
+            return
+        main = media_type.split("/")[0]
+        if any(documented in (media_type, f"{main}/*", "*/*") for documented in plan.body_media_types):
+            return
+        raise Problem(415, f"Content-Type {media_type} is not supported; use {', '.join(plan.body_media_types)}.")
+
     def parse_body(self, plan: OperationPlan, content_type: str | None, raw: bytes) -> Any:
         """The request body, parsed and validated (all errors), or a `Problem`."""
         media_type = (content_type or "").split(";")[0].strip().lower()
@@ -337,18 +353,18 @@ class Responder:
         if isinstance(fresh, dict):
             old_id = fresh.get("id")
             for name, pointer in plan.fresh_fields:
-                owner = base_owner(target.schema_pointer, self.spec)
-                fresh[name] = self.engine.generate(pointer, rng, "response", name=name, owner=owner)
+                fresh[name] = self.engine.draft(pointer, rng, name=name, owner=plan.owner)
             if isinstance(old_id, str) and isinstance(fresh.get("href"), str) and isinstance(fresh.get("id"), str):
                 fresh["href"] = fresh["href"].replace(old_id, fresh["id"])
-        if sent is None or target.schema_pointer is None:
-            return fresh
-        reflected = reflect(self.spec, sent, fresh, self.spec.resolve(target.schema_pointer))
+        assert target.schema_pointer is not None
+        reflected = fresh if sent is None else reflect(self.spec, sent, fresh, self.spec.resolve(target.schema_pointer))
         if self.response_validator.is_valid(reflected, target.schema_pointer):
             return reflected
-        log.warning("%s: reflecting the request would break the response schema; sent the fixture",
-                    plan.operation.label)
-        return fresh
+        if reflected is not fresh and self.response_validator.is_valid(fresh, target.schema_pointer):
+            log.warning("%s: reflecting the request would break the response schema; sent the fixture",
+                        plan.operation.label)
+            return fresh
+        return base  # made and validated at start-up
 
     def problem_reply(self, problem: Problem, plan: OperationPlan | None = None) -> Reply:
         """Our problem body, unless the operation documents this status with a schema it breaks."""
@@ -416,12 +432,15 @@ def base_owner(schema_pointer: str | None, spec: Spec) -> str | None:
 
 
 def encode(body: Any, media_type: str | None) -> bytes:
+    """Bytes on the wire. orjson: ~10x faster than `json` on the 8-15 KB bodies the mock sends."""
     if body is None:
         return b""
-    if media_type is None or is_json(media_type) or media_type == "*/*":
+    if not (media_type is None or is_json(media_type) or media_type == "*/*"):
+        if isinstance(body, bytes):
+            return body
+        if isinstance(body, str):
+            return body.encode()
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # integers beyond 64 bits, which orjson refuses and spec examples may hold
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode()
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
