@@ -10,7 +10,7 @@ from typing import Any
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
-from mock_server.fixtures import FixtureEngine, FixtureError
+from mock_server.fixtures import FixtureEngine, UndocumentedResponse
 
 
 def register(subparsers: Any) -> None:
@@ -42,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         target = engine.default_target(operation, args.status, args.media_type)
         fixture = engine.fixture(operation, target, args.seed)
-    except FixtureError as exc:
+    except UndocumentedResponse as exc:
         fail(str(exc))
-        return EXIT_USAGE if "documented" in exc.detail or "documents no" in exc.detail else EXIT_FINDINGS
-    except ContractError as exc:
+        return EXIT_USAGE
+    except ContractError as exc:  # no finite instance, or no instance that validates
         fail(str(exc))
         return EXIT_FINDINGS
     indent = None if args.compact else 2

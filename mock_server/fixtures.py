@@ -78,6 +78,10 @@ class _Facts:
     extras: bool  # required names outside `properties`, a map schema, or min/maxProperties
 
 
+class UndocumentedResponse(FixtureError):
+    """The operation documents no response with the status or media type asked for."""
+
+
 class _Pruned(Exception):
     """Generation reached a `$ref` already open on the path (internal signal, never escapes)."""
 
@@ -170,12 +174,12 @@ class FixtureEngine:
         """The documented success response (lowest 2xx), or the one asked for."""
         targets = self.response_targets(operation)
         if not targets:
-            raise FixtureError(operation.operation_id, "documents no responses")
+            raise UndocumentedResponse(operation.operation_id, "documents no responses")
         if status is not None:
             chosen = [t for t in targets if t.status == str(status)]
             if not chosen:
                 documented = ", ".join(sorted({t.status for t in targets}))
-                raise FixtureError(operation.operation_id, f"no response {status}; documented: {documented}")
+                raise UndocumentedResponse(operation.operation_id, f"no response {status}; documented: {documented}")
         else:
             success = sorted((t for t in targets if t.status.startswith("2")), key=lambda t: t.status)
             chosen = [t for t in success if t.status == success[0].status] if success else targets
@@ -183,7 +187,8 @@ class FixtureEngine:
             matching = [t for t in chosen if t.media_type == media_type]
             if not matching:
                 documented = ", ".join(str(t.media_type) for t in chosen)
-                raise FixtureError(operation.operation_id, f"no media type {media_type}; documented: {documented}")
+                raise UndocumentedResponse(operation.operation_id,
+                                           f"no media type {media_type}; documented: {documented}")
             return matching[0]
         return next((t for t in chosen if t.media_type and _is_json(t.media_type)), chosen[0])
 

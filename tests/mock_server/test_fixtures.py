@@ -34,7 +34,7 @@ def _targets(engine: FixtureEngine) -> list[tuple[object, object]]:
 
 
 @pytest.mark.parametrize("name", [None, *SYNTHETIC], ids=["api-tokens", *SYNTHETIC])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32))
 def test_every_fixture_validates_under_the_oracle(name: str | None, seed: int) -> None:
     engine = ENGINES[name]
@@ -163,7 +163,7 @@ def test_hypothesis_strategy_yields_valid_varied_instances() -> None:
     engine = ENGINES["recursion.yaml"]
     seen: set[str] = set()
 
-    @settings(max_examples=30, deadline=None)
+    @settings()
     @given(response_bodies(engine, "getHolder"))
     def check(body: dict) -> None:  # type: ignore[type-arg]
         pointer = engine.default_target(engine.spec.operation("getHolder")).schema_pointer
