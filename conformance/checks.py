@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup, Severity
 
-from conformance.documented import DocumentedResponses, bound, is_json_media_type
+from conformance.documented import DocumentedResponses, bound
 from contract_core import pointer
+from contract_core.media import is_json as is_json_media_type
 
 if TYPE_CHECKING:
     from schemathesis.checks import CheckContext

@@ -152,11 +152,6 @@ def _media_key(content: Any, content_type: str | None) -> str | None:
     return None
 
 
-def is_json_media_type(media_type: str) -> bool:
-    media = media_type.split(";")[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
-
-
 _BY_DOCUMENT: dict[int, tuple[Any, DocumentedResponses]] = {}
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from contract_core.cycles import RecursionAnalysis, is_nullable
 from contract_core.dialect import Direction
 from contract_core.errors import ContractError
+from contract_core.media import is_json
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec
 from contract_core.validation import SchemaValidator, Violation
@@ -115,11 +116,6 @@ class Fixture:
     schema_pointer: str | None
 
 
-def _is_json(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
-
-
 def _status_code(status: str) -> int:
     """`default` and `2XX`-style ranges answer with their first code."""
     if status.isdigit():
@@ -190,7 +186,7 @@ class FixtureEngine:
                 raise UndocumentedResponse(operation.operation_id,
                                            f"no media type {media_type}; documented: {documented}")
             return matching[0]
-        return next((t for t in chosen if t.media_type and _is_json(t.media_type)), chosen[0])
+        return next((t for t in chosen if t.media_type and (is_json(t.media_type) or t.media_type == "*/*")), chosen[0])
 
     # -- making fixtures -------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote_plus
 
 import orjson
 
+from contract_core.media import is_form, is_json
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec
 from mock_server.fixtures import FixtureEngine, ResponseTarget
@@ -68,15 +69,6 @@ class OperationPlan:
     has_parameters: bool = False
     owner: str | None = None  # the success schema's component name, for realistic fresh ids
     counter: int = 0
-
-
-def is_json(media_type: str | None) -> bool:
-    base = (media_type or "").split(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json")
-
-
-def is_form(media_type: str | None) -> bool:
-    return (media_type or "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 def parse_prefer(values: list[str]) -> dict[str, str]:

@@ -1,0 +1,18 @@
+"""Media types as the kit reads them: parameters (`; charset=…`) ignored, case folded."""
+
+from __future__ import annotations
+
+
+def base_type(media_type: str | None) -> str:
+    """`Application/JSON; charset=utf-8` -> `application/json`."""
+    return (media_type or "").split(";")[0].strip().lower()
+
+
+def is_json(media_type: str | None) -> bool:
+    """JSON bodies: `application/json` and every `+json` type (`application/problem+json`, …)."""
+    media = base_type(media_type)
+    return media == "application/json" or media.endswith("+json")
+
+
+def is_form(media_type: str | None) -> bool:
+    return base_type(media_type) == "application/x-www-form-urlencoded"
