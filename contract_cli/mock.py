@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from typing import Any
 
@@ -54,14 +55,31 @@ def run(args: argparse.Namespace) -> int:
     except ContractError as exc:
         fail(f"cannot mock {spec.source}: {exc}")
         return EXIT_FINDINGS
+    try:
+        args.port = free_port_or_raise(args.host, args.port)
+    except OSError as exc:
+        fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        return EXIT_USAGE
     _banner(args, spec.source, len(spec.operations))
     configure_logging()
     try:
         serve(ServeSettings(str(args.spec) if args.spec else None, args.host, args.port, args.workers, options), app)
-    except (OSError, SystemExit) as exc:
-        fail(f"cannot serve on {args.host}:{args.port}: {exc}")
+    except OSError as exc:
+        fail(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    except SystemExit:  # uvicorn exits when it cannot start; it has said why
+        fail(f"the server on {args.host}:{args.port} could not start")
         return EXIT_USAGE
     return EXIT_OK
+
+
+def free_port_or_raise(host: str, port: int) -> int:
+    """`port` if it can be bound now (a free one for 0), so the banner tells the truth; or OSError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        return int(probe.getsockname()[1])
 
 
 def _banner(args: argparse.Namespace, source: str, operations: int) -> None:

@@ -275,3 +275,16 @@ def test_several_workers_serve_the_same_answers() -> None:
         process.terminate()
         _, err = process.communicate(timeout=15)
     assert "Traceback" not in err
+
+
+def test_a_port_in_use_is_one_clear_error_and_exit_2() -> None:
+    process, base_url = _start_mock()
+    port = base_url.rsplit(":", 1)[1]
+    try:
+        result = subprocess.run([sys.executable, "-m", "contract_cli", "mock", "--port", port],
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        process.terminate()
+        process.communicate(timeout=15)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"contract: error: cannot listen on 127.0.0.1:{port}: Address already in use"
