@@ -21,6 +21,7 @@ from schemathesis.core.failures import Failure, FailureGroup, Severity
 from conformance.documented import DocumentedResponses, bound
 from contract_core import pointer
 from contract_core.media import is_json as is_json_media_type
+from contract_core.walk import iter_objects
 
 if TYPE_CHECKING:
     from schemathesis.checks import CheckContext
@@ -259,15 +260,9 @@ def meta_omitted_absent(ctx: CheckContext, response: Response, case: Case) -> bo
 
 
 def _omitted_but_present(document: Any) -> Iterator[tuple[str, str]]:
-    stack: list[tuple[str, Any]] = [("", document)]
-    while stack:
-        at, node = stack.pop()
-        if isinstance(node, dict):
-            meta = node.get(META)
-            omitted = meta.get("omitted") if isinstance(meta, dict) else None
-            for name in omitted if isinstance(omitted, list) else ():
-                if isinstance(name, str) and name in node:
-                    yield pointer.join(at, name), name
-            stack.extend((pointer.join(at, k), v) for k, v in node.items() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend((pointer.join(at, i), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    for at, node in iter_objects(document, ""):
+        meta = node.get(META)
+        omitted = meta.get("omitted") if isinstance(meta, dict) else None
+        for name in omitted if isinstance(omitted, list) else ():
+            if isinstance(name, str) and name in node:
+                yield pointer.join(at, name), name

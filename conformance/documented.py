@@ -15,7 +15,7 @@ from typing import Any
 
 from conformance.redact import is_secret_field
 from contract_core import pointer
-from contract_core.spec import Spec
+from contract_core.spec import Spec, response_key
 from contract_core.validation import SchemaValidator
 from contract_core.walk import iter_all_schemas
 
@@ -78,7 +78,7 @@ class DocumentedResponses:
         except KeyError:
             return None
         responses = operation.node.get("responses") or {}
-        key = _status_key(responses, status)
+        key = response_key(responses, status)
         if key is None:
             return None
         at = pointer.join(operation.pointer, "responses", key)
@@ -131,13 +131,6 @@ def _could_be(value: Any, schema: dict[str, Any]) -> bool:
             isinstance(value, bool) and k in ("integer", "number")) for k in kinds):
         return False
     return not isinstance(schema.get("enum"), list) or value in schema["enum"]
-
-
-def _status_key(responses: dict[str, Any], status: int) -> str | None:
-    for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
-        if key in responses:
-            return key
-    return None
 
 
 def _media_key(content: Any, content_type: str | None) -> str | None:

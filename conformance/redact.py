@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from contract_core.walk import iter_objects
+
 REDACTED = "[REDACTED]"
 
 CREDENTIAL_HEADERS = frozenset({
@@ -81,17 +83,10 @@ class Redactor:
             self.learn_from_json(document)
 
     def _secret_values(self, document: Any) -> Iterator[Any]:
-        stack = [document]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    if self.is_secret_field(str(key)) and isinstance(value, (str, int, float)):
-                        yield value
-                    elif isinstance(value, (dict, list)):
-                        stack.append(value)
-            elif isinstance(node, list):
-                stack.extend(item for item in node if isinstance(item, (dict, list)))
+        for _, node in iter_objects(document, ""):
+            for key, value in node.items():
+                if isinstance(value, (str, int, float)) and self.is_secret_field(str(key)):
+                    yield value
 
     def text(self, value: str) -> str:
         """`value` with every known secret literal replaced."""

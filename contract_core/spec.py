@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -140,6 +141,15 @@ class Spec:
                 return op
         known = ", ".join(op.operation_id for op in self.operations[:20])
         raise KeyError(f"no operation {name!r} in {self.source}; known: {known}")
+
+
+def response_key(keys: Iterable[str], status: int) -> str | None:
+    """The `responses` key documenting `status`: its code, else its range (`4XX`), else `default`."""
+    by_upper = {str(key).upper(): str(key) for key in keys}
+    for wanted in (str(status), f"{status // 100}XX", "DEFAULT"):
+        if wanted in by_upper:
+            return by_upper[wanted]
+    return None
 
 
 def _synthetic_id(method: str, path: str, used: set[str]) -> str:

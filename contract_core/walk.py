@@ -8,7 +8,7 @@ the JSON Schema keywords that hold schemas. Nothing here follows `$ref`: callers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,18 +137,29 @@ def iter_all_schemas(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, 
         yield from iter_schema_tree(schema, at)
 
 
-def iter_refs(node: Any, at: str = "#") -> Iterator[tuple[str, str]]:
-    """Every `$ref` string anywhere under `node`: (pointer of the object holding it, target)."""
+def iter_objects(node: Any, at: str = "#", skip_keys: Collection[str] = ()) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every JSON object under `node` (itself included), depth first, with its pointer.
+
+    The one generic walk of a JSON tree, for documents and instances alike; values under a key in
+    `skip_keys` are not entered (examples and defaults are data, not OpenAPI).
+    """
     stack = [(at, node)]
     while stack:
         here, current = stack.pop()
         if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                yield here, ref
-            stack.extend((join(here, k), v) for k, v in current.items() if isinstance(v, (dict, list)))
+            yield here, current
+            stack.extend((join(here, k), v) for k, v in current.items()
+                         if isinstance(v, (dict, list)) and k not in skip_keys)
         elif isinstance(current, list):
             stack.extend((join(here, i), v) for i, v in enumerate(current) if isinstance(v, (dict, list)))
+
+
+def iter_refs(node: Any, at: str = "#") -> Iterator[tuple[str, str]]:
+    """Every `$ref` string anywhere under `node`: (pointer of the object holding it, target)."""
+    for here, current in iter_objects(node, at):
+        ref = current.get("$ref")
+        if isinstance(ref, str):
+            yield here, ref
 
 
 def _iter_content_maps(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -157,18 +168,9 @@ def _iter_content_maps(document: dict[str, Any]) -> Iterator[tuple[str, dict[str
     Media type objects, parameters and headers; found by walking the document's structure, so a
     property named `example` inside a schema is never mistaken for one.
     """
-    stack: list[tuple[str, Any]] = [("#", document)]
-    while stack:
-        here, node = stack.pop()
-        if isinstance(node, dict):
-            if "schema" in node and ("example" in node or "examples" in node):
-                yield here, node
-            for key, value in node.items():
-                if key in ("schema", "example", "examples") or not isinstance(value, (dict, list)):
-                    continue
-                stack.append((join(here, key), value))
-        elif isinstance(node, list):
-            stack.extend((join(here, i), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    for here, node in iter_objects(document, "#", skip_keys=("schema", "example", "examples")):
+        if "schema" in node and ("example" in node or "examples" in node):
+            yield here, node
 
 
 @dataclass(frozen=True)

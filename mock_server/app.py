@@ -73,11 +73,11 @@ class MockMiddleware:
     parameter validation, answers the rest.
     """
 
-    def __init__(self, app: Any, responder: Responder, spec_files: dict[str, tuple[bytes, str]],
-                 early: bool = False):
+    def __init__(self, app: Any, responder: Responder, routes: PathMatcher,
+                 spec_files: dict[str, tuple[bytes, str]], early: bool = False):
         self.app = app
         self.responder = responder
-        self.routes = PathMatcher(responder.spec)
+        self.routes = routes
         self.spec_files = spec_files
         self.early = early
 
@@ -199,9 +199,9 @@ def _spec_files(spec: Spec) -> dict[str, tuple[bytes, str]]:
     return {"/openapi.json": (as_json, "application/json"), "/openapi.yaml": (as_yaml, "application/yaml")}
 
 
-def _problem_handler(responder: Responder) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
+def _problem_handler(responder: Responder,
+                     routes: PathMatcher) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
     """Connexion's own errors (parameter validation, 415, its router's 405) rendered like ours."""
-    routes = PathMatcher(responder.spec)
 
     def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         status = getattr(exc, "status", None) or getattr(exc, "status_code", 500)
@@ -254,14 +254,14 @@ def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool 
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui_path="/ui",
                                             swagger_ui_config={"url": "/openapi.json"}),
     )
-    spec_files = _spec_files(spec)
+    spec_files, routes = _spec_files(spec), PathMatcher(spec)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, responder=responder,
-                       spec_files=spec_files, early=True)
+                       routes=routes, spec_files=spec_files, early=True)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, responder=responder,
-                       spec_files=spec_files)
+                       routes=routes, spec_files=spec_files)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        **cors_options(options.cors_origins, local_only))
-    handler = _problem_handler(responder)
+    handler = _problem_handler(responder, routes)
     app.add_error_handler(ProblemException, handler)
     app.add_error_handler(HTTPException, handler)
     wrapped = AccessLog(app)

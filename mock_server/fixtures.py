@@ -26,7 +26,7 @@ from typing import Any
 
 from contract_core.cycles import RecursionAnalysis, is_nullable
 from contract_core.dialect import Direction
-from contract_core.errors import ContractError
+from contract_core.errors import ContractError, InfiniteRecursion
 from contract_core.media import is_json
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec
@@ -116,7 +116,7 @@ class Fixture:
     schema_pointer: str | None
 
 
-def _status_code(status: str) -> int:
+def status_code(status: str) -> int:
     """`default` and `2XX`-style ranges answer with their first code."""
     if status.isdigit():
         return int(status)
@@ -135,7 +135,6 @@ class FixtureEngine:
         self._validators: dict[str, SchemaValidator] = {}
         self._analysis = RecursionAnalysis(spec)
         self._example_ok: dict[str, bool] = {}
-        self._resolved: dict[str, Any] = {}
         self._facts: dict[int, _Facts] = {}
         self._merged: dict[int, tuple[dict[str, Any], frozenset[str]]] = {}
         self._branches: dict[tuple[int, int], tuple[Any, str | None]] = {}
@@ -193,7 +192,7 @@ class FixtureEngine:
     def fixture(self, operation: Operation, target: ResponseTarget, seed: int = 0) -> Fixture:
         label = f"{operation.operation_id} {target.status} {target.media_type}"
         body = None
-        code = _status_code(target.status)
+        code = status_code(target.status)
         if target.schema_pointer is not None:
             body = self.instance(target.schema_pointer, f"{seed}:{label}", "response", where=label)
             body = self._with_own_status(body, code, target.schema_pointer)
@@ -250,20 +249,11 @@ class FixtureEngine:
         raise self._infinite(cycle, where) from None
 
     def _infinite(self, cycle: tuple[str, ...], where: str) -> ContractError:
-        from contract_core.errors import InfiniteRecursion
-
         for ref in cycle:
             if ref in self._analysis.infinite:
                 return InfiniteRecursion(self._analysis.cycle_through(ref))
         return FixtureError(where, "no finite instance: every way out of cycle "
                             + " -> ".join(_short(r) for r in cycle) + " is required")
-
-    def resolve(self, ref: str) -> Any:
-        """`Spec.resolve`, remembered: fixtures follow the same references thousands of times."""
-        target = self._resolved.get(ref, _NONE)
-        if target is _NONE:
-            target = self._resolved[ref] = self.spec.resolve(ref)
-        return target
 
     def facts(self, schema: dict[str, Any]) -> _Facts:
         found = self._facts.get(id(schema))
@@ -448,7 +438,7 @@ class _Run:
     def _follow(self, ref: str, name: str | None, owner: str | None, depth: int) -> Any:
         if ref in self.open_refs:
             raise _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
-        target = self.engine.resolve(ref)
+        target = self.spec.resolve(ref)
         self.open_refs.append(ref)
         try:
             return self.value(target, ref, name, self.engine.owner_of(ref) or owner, depth)

@@ -21,8 +21,8 @@ import orjson
 
 from contract_core.media import is_form, is_json
 from contract_core.pointer import join
-from contract_core.spec import Operation, Spec
-from mock_server.fixtures import FixtureEngine, ResponseTarget
+from contract_core.spec import Operation, Spec, response_key
+from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
 from mock_server.forms import coerce, parse_form
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
 from mock_server.reflect import reflect
@@ -93,6 +93,7 @@ class Responder:
         self.response_validator = self.engine.validator("response")
         self._bodies: OrderedDict[tuple[str, str, str | None, int], Any] = OrderedDict()
         self._bytes: dict[tuple[str, str, str | None, int], bytes] = {}
+        self._schemes = self._resolved_schemes()
         self.plans = {op.operation_id: self._plan(op) for op in spec.operations}
         self._precompute()
 
@@ -191,9 +192,13 @@ class Responder:
                       headers={"WWW-Authenticate": challenge})
 
     def _scheme(self, name: str) -> dict[str, Any]:
+        return self._schemes.get(name, {})
+
+    def _resolved_schemes(self) -> dict[str, dict[str, Any]]:
+        """Security schemes with `$ref`s followed, once (every secured request reads them)."""
         schemes = (self.spec.document.get("components") or {}).get("securitySchemes") or {}
-        scheme, _ = self.spec.deref(schemes.get(name, {}))
-        return scheme if isinstance(scheme, dict) else {}
+        resolved = {name: self.spec.deref(scheme)[0] for name, scheme in schemes.items()}
+        return {name: scheme for name, scheme in resolved.items() if isinstance(scheme, dict)}
 
     @staticmethod
     def _describe(scheme: dict[str, Any]) -> str:
@@ -286,11 +291,10 @@ class Responder:
         headers = {"Preference-Applied": ", ".join(f"{k}={prefer[k]}" for k in prefer if k in
                                                     ("code", "example", "seed"))} if prefer else {}
         headers = {k: v for k, v in headers.items() if v}
+        status = status_code(target.status)
         if "example" in prefer:
-            return Reply(int(target.status) if target.status.isdigit() else 200, target.media_type,
+            return Reply(status, target.media_type,
                          encode(self._named_example(plan, target, prefer["example"]), target.media_type), headers)
-        status = int(target.status) if target.status.isdigit() else self.engine.fixture(
-            plan.operation, ResponseTarget(target.status, None, None)).status
         if target.schema_pointer is None:
             return Reply(status, None, b"", headers)
         personal = target == plan.success and (plan.fresh_fields or isinstance(sent, dict | list))
@@ -391,11 +395,8 @@ def _api_key(scheme: dict[str, Any], headers: dict[str, str], query: str, cookie
 
 def documented_for(targets: list[ResponseTarget], status: int) -> list[ResponseTarget]:
     """The responses documenting `status`: its own code, else its range (`4XX`), else `default`."""
-    for wanted in (str(status), f"{status // 100}XX", "DEFAULT"):
-        found = [t for t in targets if t.status.upper() == wanted]
-        if found:
-            return found
-    return []
+    key = response_key((t.status for t in targets), status)
+    return [t for t in targets if t.status == key]
 
 
 def _parse_json(raw: bytes) -> Any:

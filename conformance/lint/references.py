@@ -10,7 +10,7 @@ from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import InfiniteRecursion, UnresolvableReference
 from contract_core.pointer import join, split
 from contract_core.spec import Spec
-from contract_core.walk import iter_refs
+from contract_core.walk import iter_objects, iter_refs
 
 # Values that are data, not OpenAPI: a "$ref" key inside them is just a key of the example.
 _LITERAL_KEYWORDS = ("example", "default", "enum", "const")
@@ -105,16 +105,10 @@ def _references_from(node: Any, at: str, components: dict[str, Any]) -> Iterator
 
 def _security_requirements(node: Any) -> Iterator[dict[str, Any]]:
     """Security requirement objects under `node` (document or operation level)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            security = current.get("security")
-            if isinstance(security, list) and _is_operation(current):
-                yield from (r for r in security if isinstance(r, dict))
-            stack.extend(v for k, v in current.items() if isinstance(v, (dict, list)) and k not in _LITERAL_KEYWORDS)
-        elif isinstance(current, list):
-            stack.extend(v for v in current if isinstance(v, (dict, list)))
+    for _, current in iter_objects(node, skip_keys=_LITERAL_KEYWORDS):
+        security = current.get("security")
+        if isinstance(security, list) and _is_operation(current):
+            yield from (r for r in security if isinstance(r, dict))
 
 
 def _is_operation(node: dict[str, Any]) -> bool:
@@ -122,13 +116,7 @@ def _is_operation(node: dict[str, Any]) -> bool:
 
 
 def _discriminator_mappings(node: Any) -> Iterator[dict[str, Any]]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            discriminator = current.get("discriminator")
-            if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
-                yield discriminator["mapping"]
-            stack.extend(v for k, v in current.items() if isinstance(v, (dict, list)) and k not in _LITERAL_KEYWORDS)
-        elif isinstance(current, list):
-            stack.extend(v for v in current if isinstance(v, (dict, list)))
+    for _, current in iter_objects(node, skip_keys=_LITERAL_KEYWORDS):
+        discriminator = current.get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+            yield discriminator["mapping"]
