@@ -14,12 +14,14 @@ here each Schemathesis case/response becomes an `Exchange` and each `Violation` 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup, Severity
 
 from conformance.documented import bound
 from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
+from conformance.fingerprint import wildcard
 
 if TYPE_CHECKING:
     from schemathesis.checks import CheckContext
@@ -52,14 +54,7 @@ class ContractFailure(Failure):
 
     @property
     def _unique_key(self) -> str:
-        return f"{self.check}|{self.title}|{self.schema_pointer}|{_wildcard(self.instance_pointer)}"
-
-
-def _wildcard(at: str | None) -> str:
-    """`/modules/3/id` -> `/modules/*/id`: the same defect at another array position is the same defect."""
-    if at is None:
-        return ""
-    return "/".join("*" if token.isdigit() else token for token in at.split("/"))
+        return f"{self.check}|{self.title}|{self.schema_pointer}|{wildcard(self.instance_pointer)}"
 
 
 _CHECKERS: dict[int, tuple[Any, ExchangeChecker]] = {}
@@ -84,7 +79,7 @@ def _exchange(case: Case, response: Response) -> Exchange:
         method=case.method, path=case.operation.path, operation=case.operation.label,
         status=response.status_code, response_content_type=values[0] if values else None,
         response_body=response.content or b"", request_body=body, request_media_type=case.media_type,
-        source=response,
+        url_path=urlsplit(response.request.url or "").path, source=response,
     )
 
 
