@@ -39,10 +39,16 @@ def test_a_wrong_base_path_says_no_documented_path_answered(conform) -> None:
     assert "NOT TESTED: no documented path answered" in outcome.stdout
 
 
-def test_coverage_names_statuses_seen_and_never_seen(conform) -> None:
+def test_coverage_names_statuses_seen_and_never_seen(conform, tmp_path: Path, monkeypatch) -> None:
+    step_summary, summary = tmp_path / "step-summary.md", tmp_path / "summary.md"
+    step_summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step_summary))
     with implementation() as (base_url, _):
-        outcome = conform("--base-url", base_url, "-H", AUTH, *SMALL_BUDGET, "--min-coverage", "100")
+        outcome = conform("--base-url", base_url, "-H", AUTH, *SMALL_BUDGET, "--min-coverage", "100",
+                          "--summary-md", str(summary))
     assert outcome.exit_code == 0, outcome.stdout
+    assert "**CONFORMANT: 0 findings on 1 operation(s)**" in summary.read_text()
+    assert step_summary.read_text().startswith("earlier step\n## Contract conformance :white_check_mark:")
     [operation] = outcome.report["coverage"]["operations"]
     assert operation["exercised"] and operation["positive"]["success"] > 0
     assert "201" in operation["seen"] and "413" in operation["never_seen"]
