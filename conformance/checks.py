@@ -19,7 +19,7 @@ import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup, Severity
 
 from conformance.documented import bound
-from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
+from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation, wildcard_pointer
 
 if TYPE_CHECKING:
     from schemathesis.checks import CheckContext
@@ -52,14 +52,7 @@ class ContractFailure(Failure):
 
     @property
     def _unique_key(self) -> str:
-        return f"{self.check}|{self.title}|{self.schema_pointer}|{_wildcard(self.instance_pointer)}"
-
-
-def _wildcard(at: str | None) -> str:
-    """`/modules/3/id` -> `/modules/*/id`: the same defect at another array position is the same defect."""
-    if at is None:
-        return ""
-    return "/".join("*" if token.isdigit() else token for token in at.split("/"))
+        return f"{self.check}|{self.title}|{self.schema_pointer}|{wildcard_pointer(self.instance_pointer)}"
 
 
 _CHECKERS: dict[int, tuple[Any, ExchangeChecker]] = {}

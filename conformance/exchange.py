@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -43,6 +43,12 @@ class Exchange:
     request_body: Any = None  # the parsed request body (JSON or form fields); None when there was none
     request_media_type: str | None = None
     source: Any = field(default=None, compare=False)  # what the observer holds: a repeat check is not a repeat
+    # What the request- and header-level checks (exchange_request.py) read; Schemathesis checks those itself.
+    request_path: str | None = None  # the concrete path, server prefix removed: `/v1/tokens/tok_1`
+    request_query: str = ""
+    request_headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # names lower-case
+    raw_request_body: bytes | None = None  # None: no body was sent (or it streamed past unread)
+    response_headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # names lower-case
 
     @cached_property
     def response_json(self) -> Any:
@@ -225,6 +231,13 @@ def _handed_out_twice(name: str, value: Any, secret: bool) -> Violation:
         received=f"{shown} already returned by an earlier creation, at /{pointer.escape(name)}",
         documented="unique per created resource across the run", severity="critical" if secret else "high",
     )
+
+
+def wildcard_pointer(at: str | None) -> str:
+    """`/modules/3/id` -> `/modules/*/id`: the same defect at another array position is the same defect."""
+    if at is None:
+        return ""
+    return "/".join("*" if token.isdigit() else token for token in at.split("/"))
 
 
 def leaves(document: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[list[str | int], Any]]:

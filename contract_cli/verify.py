@@ -1,0 +1,64 @@
+"""`contract verify TRAFFIC...`: hold recorded traffic (HAR, NDJSON) to the contract.
+
+Exit 0: conformant; 1: findings; 2: could not run (an unreadable file, a bad spec or baseline, or no
+exchange in the files matched the spec).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from contract_cli.common import add_spec_option, fail, load_spec_or_none
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="check recorded traffic (HAR, NDJSON) against the contract",
+        description="Match each recorded exchange to its operation and run the kit's checks on it. "
+        "Exit 0: conformant; 1: findings; 2: could not run (unreadable file, nothing matched the spec).",
+    )
+    parser.add_argument("traffic", nargs="+", type=Path, metavar="TRAFFIC",
+                        help="HAR files (devtools export, Playwright recordHar, `contract proxy --record`) or "
+                        "NDJSON files, one exchange per line")
+    add_spec_option(parser)
+    parser.add_argument("--format", choices=("text", "json", "junit", "markdown"), default="text",
+                        help="report format on stdout (default text)")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="known findings (JSON): reported but not failing, until their `expires` date")
+    parser.add_argument("--write-baseline", type=Path, metavar="FILE",
+                        help="write today's findings as a baseline file (then edit in `expires`)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    spec = load_spec_or_none(args.spec)
+    if spec is None:
+        return EXIT_USAGE
+    from contract_core import ContractError
+    from traffic.baseline import entries_for
+    from traffic.verify import verify
+    from traffic.verify_report import counts, render
+
+    try:
+        result = verify(spec, args.traffic, args.baseline)
+    except ContractError as exc:
+        fail(str(exc))
+        return EXIT_USAGE
+    if result.checked == 0:
+        fail(f"no exchange matched an operation of the spec, so nothing was verified ({counts(result)}); "
+             "pass traffic of this API, or the spec it follows with --spec")
+        return EXIT_USAGE
+    sys.stdout.write(render(result, args.format))
+    if args.write_baseline:
+        try:
+            args.write_baseline.write_text(json.dumps(entries_for(result.findings + result.known), indent=2) + "\n")
+        except OSError as exc:
+            fail(f"cannot write {args.write_baseline}: {exc.strerror or exc}")
+            return EXIT_USAGE
+    return EXIT_OK if result.conformant else EXIT_FINDINGS
