@@ -110,7 +110,7 @@ def read_har(path: Path) -> list[Observed]:
     if not isinstance(entries, list):
         raise TrafficFileError(str(path), "not a HAR file: no /log/entries array",
                                "export a HAR (devtools: Network > Export HAR) or pass NDJSON exchanges")
-    return [_observed(item, path, index) for index, item in enumerate(entries)]
+    return [entry_to_observed(item, f"{path}#/log/entries/{index}") for index, item in enumerate(entries)]
 
 
 def _load(path: Path) -> Any:
@@ -123,15 +123,14 @@ def _load(path: Path) -> Any:
                                line=getattr(exc, "lineno", None)) from None
 
 
-def _observed(item: Any, path: Path, index: int) -> Observed:
-    at = f"/log/entries/{index}"
+def entry_to_observed(item: Any, at: str) -> Observed:
+    """One HAR entry (`at` names it: `file.har#/log/entries/3`, `file.ndjson:3`)."""
     if not isinstance(item, dict) or not isinstance(item.get("request"), dict) \
             or not isinstance(item.get("response"), dict):
-        raise TrafficFileError(str(path), f"{at}: an entry needs `request` and `response` objects",
-                               "fix or remove the entry")
+        raise TrafficFileError(at, "an entry needs `request` and `response` objects", "fix or remove the entry")
     request, response = item["request"], item["response"]
     if not isinstance(request.get("method"), str) or not isinstance(request.get("url"), str):
-        raise TrafficFileError(str(path), f"{at}/request: `method` and `url` must be strings", "fix the entry")
+        raise TrafficFileError(at, "request: `method` and `url` must be strings", "fix the entry")
     status = response.get("status")
     post = request.get("postData") if isinstance(request.get("postData"), dict) else {}
     request_headers = _pairs(request.get("headers"))
