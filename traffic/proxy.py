@@ -113,11 +113,11 @@ class ContractProxy:
         if exchange is None:
             preflight = observed.method == "OPTIONS" and observed.request_header("access-control-request-method")
             return [] if preflight else [undocumented_operation(observed, self.judge.matcher)]
-        return [] if streamed else self.judge.request_violations(exchange)
+        return [] if streamed else _safely(self.judge.request_violations, exchange)
 
     def _response_violations(self, exchange: Exchange, answer: Answer) -> list[Violation]:
         checked = self.judge.with_response(exchange, answer.status, answer.headers, answer.checked_body)
-        return self.judge.response_violations(checked, body_held=answer.checked_body is not None)
+        return _safely(self.judge.response_violations, checked, answer.checked_body is not None)
 
     async def _forward(self, observed: Observed, match: Match | None, body: bytes | AsyncIterator[bytes]) -> Answer:
         target = self.forwarder.target_path(observed.path, match.prefix if match else "")
@@ -333,6 +333,17 @@ def _summary(violations: list[Violation]) -> str:
                        else f"{v.side} {v.check}" for v in violations[:12])
     more = f", +{len(violations) - 12} more" if len(violations) > 12 else ""
     return f" {len(violations)} violation(s): {listed}{more}"
+
+
+def _safely(check: Callable[..., list[Violation]], *args: Any) -> list[Violation]:
+    """A bug in a check must not cost the exchange: it is logged and the answer still goes back."""
+    try:
+        return check(*args)
+    except Exception as exc:
+        log.error("contract check failed (a bug of the kit; the exchange was passed on): %s: %s",
+                  type(exc).__name__, exc)
+        log.debug("check failure", exc_info=exc)
+        return []
 
 
 def _limit(query: str) -> int | None:
