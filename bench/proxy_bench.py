@@ -3,9 +3,10 @@
 One run, side by side, for `POST /v1/accounts/api-tokens` (the mock's ~8 KB 201, with a fresh id and
 token per answer so the uniqueness check passes, as with a correct server):
 
-- the upstream alone (a bare uvicorn ASGI app: the fast local upstream), then `contract proxy` and
-  `npx @stoplight/prism-cli proxy` in front of it, each with wrk at the given connection counts
-  (default 1 and 10; c=1 shows the per-request cost without queueing);
+- the upstream alone (a bare uvicorn ASGI app: the fast local upstream), `contract proxy` and
+  `npx @stoplight/prism-cli proxy` in front of it, all running at once, measured with wrk at each
+  connection count (default 1 and 10; c=1 shows the per-request cost without queueing) in
+  `--rounds` interleaved rounds (default 3), medians reported: the shared machine's noise falls on all;
 - added latency = proxy p50/p99 minus the direct p50/p99 of the same run; requests/s ratio to Prism;
 - a sample answer of each proxy, to show both passed the correct 201 without a violation.
 
@@ -13,7 +14,8 @@ Needs wrk (Debian: `apt-get install wrk`) and node/npx for Prism. The machine is
 ratios from one run, not figures across runs.
 
     .venv/bin/python bench/proxy_bench.py
-    .venv/bin/python bench/proxy_bench.py --duration 5 --connections 10 --no-prism
+    .venv/bin/python bench/proxy_bench.py --prism @stoplight/prism-cli@5.16.0 --rounds 5
+    .venv/bin/python bench/proxy_bench.py --duration 3 --rounds 1 --connections 10 --no-prism
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import http.client
 import json
 import os
 import signal
+import statistics
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -80,9 +83,12 @@ async def app(scope, receive, send):
 @dataclass
 class Row:
     name: str
+    port: int = 0
     loads: list[Load] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     sample: str = ""
+    process: Any = None
+    rss: Any = None
 
 
 def upstream_body(logs: Path) -> bytes:
@@ -120,25 +126,42 @@ def sample(port: int) -> str:
         connection.close()
 
 
-def measure(name: str, command: list[str], port: int, args: argparse.Namespace, script: Path, logs: Path) -> Row:
-    row = Row(name)
+def launch(name: str, command: list[str], port: int, args: argparse.Namespace, script: Path, logs: Path) -> Row:
+    """Start a proxy, wait for its first answer, sample it and warm it up; it keeps running for the rounds."""
+    row = Row(name, port=port)
     print(f"  {name}: starting", flush=True)
     process = start(command, logs / f"{name.split()[0]}.log")
-    rss = PeakRss(process.pid)
-    try:
-        seconds, _ = wait_for_answer(process, port, args.startup_timeout)
-        if seconds is None:
-            raise BenchError(f"{name} did not answer within {args.startup_timeout:.0f} s; see {logs}")
-        row.sample = sample(port)
-        if args.warmup:
-            run_wrk(port, max(args.connections), args.warmup, script)
-        for connections in args.connections:
-            print(f"  {name}: wrk -c{connections} {args.duration}s", flush=True)
-            row.loads.append(run_wrk(port, connections, args.duration, script))
-    finally:
-        row.peak_rss_mb = rss.close()
-        stop(process)
+    row.process, row.rss = process, PeakRss(process.pid)
+    seconds, _ = wait_for_answer(process, port, args.startup_timeout)
+    if seconds is None:
+        raise BenchError(f"{name} did not answer within {args.startup_timeout:.0f} s; see {logs}")
+    row.sample = sample(port)
+    if args.warmup:
+        run_wrk(port, max(args.connections), args.warmup, script)
     return row
+
+
+def run_rounds(rows: list[Row], args: argparse.Namespace, script: Path) -> None:
+    """Every server, every connection count, `--rounds` times interleaved: the machine's noise (it is
+    shared) falls on all of them alike; the median of each figure is kept."""
+    runs: dict[tuple[str, int], list[Load]] = {}
+    for number in range(1, args.rounds + 1):
+        for row in rows:
+            for connections in args.connections:
+                print(f"  round {number}: {row.name}: wrk -c{connections} {args.duration}s", flush=True)
+                runs.setdefault((row.name, connections), []).append(
+                    run_wrk(row.port, connections, args.duration, script))
+    for row in rows:
+        row.loads = [_median([load for load in runs[(row.name, c)]], c) for c in args.connections]
+
+
+def _median(loads: list[Load], connections: int) -> Load:
+    statuses: dict[str, int] = {}
+    for load in loads:
+        for status, n in load.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    return Load(connections, statistics.median(x.rps for x in loads), statistics.median(x.p50_ms for x in loads),
+                statistics.median(x.p99_ms for x in loads), sum(x.socket_errors for x in loads), statuses)
 
 
 def report(rows: list[Row]) -> None:
@@ -167,9 +190,10 @@ def report(rows: list[Row]) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per connection count")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per connection count")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--prism", default=PRISM, help=f"npm package spec of Prism (default {PRISM})")
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument("--startup-timeout", type=float, default=120.0)
@@ -192,33 +216,29 @@ def main() -> int:
     script.write_text(WRK_SCRIPT % {"body": BODY.decode()}, encoding="utf-8")
     upstream_port = free_port()
     upstream = start(upstream_command(upstream_port, logs), logs / "upstream.log")
+    rows: list[Row] = []
     try:
         if wait_for_answer(upstream, upstream_port, 30)[0] is None:
             raise BenchError(f"the upstream did not start; see {logs}")
         print(f"POST {PATH}: {len((logs / 'body.json').read_bytes())}-byte 201s; wrk -t2; {args.duration} s per "
               f"connection count; {os.cpu_count()} cores; logs in {logs}", flush=True)
-        rows = [_direct(upstream_port, args, script)]
+        rows.append(Row("upstream direct (bare uvicorn)", port=upstream_port, sample=sample(upstream_port)))
         port = free_port()
-        rows.append(measure("contract proxy", contract_command(port, upstream_port), port, args, script, logs))
+        rows.append(launch("contract proxy", contract_command(port, upstream_port), port, args, script, logs))
         if prism:
             port = free_port()
-            rows.append(measure(f"Prism {prism} proxy", prism_command(port, upstream_port), port, args, script, logs))
+            rows.append(launch(f"Prism {prism} proxy", prism_command(port, upstream_port), port, args, script, logs))
+        run_rounds(rows, args, script)
     finally:
+        for row in rows:
+            if row.process is not None:
+                row.peak_rss_mb = row.rss.close()
+                stop(row.process)
         stop(upstream)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps([_as_dict(r) for r in rows], indent=2))
     return 0
-
-
-def _direct(port: int, args: argparse.Namespace, script: Path) -> Row:
-    row = Row("upstream direct (bare uvicorn)", sample=sample(port))
-    if args.warmup:
-        run_wrk(port, max(args.connections), args.warmup, script)
-    for connections in args.connections:
-        print(f"  direct: wrk -c{connections} {args.duration}s", flush=True)
-        row.loads.append(run_wrk(port, connections, args.duration, script))
-    return row
 
 
 def _as_dict(row: Row) -> dict[str, Any]:

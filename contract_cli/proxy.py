@@ -74,8 +74,9 @@ def _serve(app: Any, args: argparse.Namespace) -> int:
 
     _configure_logging()
     try:
+        # No `server`/`date` headers of uvicorn's own: the upstream's pass through unchanged.
         uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning",
-                    timeout_graceful_shutdown=3)
+                    timeout_graceful_shutdown=3, server_header=False, date_header=False)
     except OSError as exc:
         fail(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_USAGE

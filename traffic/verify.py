@@ -86,7 +86,7 @@ def verify(spec: Spec, paths: Iterable[Path], baseline: Path | None = None) -> V
     judge = TrafficJudge(spec)
     result = VerifyResult(spec.source, [str(p) for p in paths], [op.label for op in spec.operations],
                           entries=len(observed))
-    collector = _Collector(judge.redactor_for(Observed("GET", "/", [], None, 0, [], None)))
+    collector = _Collector(Redactor(judge.documented.secret_fields))  # run-wide: learns from every entry
     api_hosts = {item.host for item in observed if judge.match(item.method, item.path)}
     for item in sorted(observed, key=lambda o: o.started):
         _judge_one(judge, item, api_hosts, result, collector)
@@ -150,7 +150,7 @@ class _Collector:
 
     def _finding(self, operation: str, seen: _Seen) -> TrafficFinding:
         violation, text = seen.violation, self.redactor.text
-        body = seen.observed.response_body if violation.side == "response" else seen.observed.request_body
+        body = seen.observed.response_body  # reports label the excerpt "Response", whichever side broke
         excerpt = self.redactor.body(body) if body else None
         where = seen.observed.extra.get("at")
         return TrafficFinding(
