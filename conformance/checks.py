@@ -14,12 +14,14 @@ here each Schemathesis case/response becomes an `Exchange` and each `Violation` 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup, Severity
 
 from conformance.documented import bound
-from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation, wildcard_pointer
+from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
+from conformance.fingerprint import wildcard
 
 if TYPE_CHECKING:
     from schemathesis.checks import CheckContext
@@ -52,7 +54,7 @@ class ContractFailure(Failure):
 
     @property
     def _unique_key(self) -> str:
-        return f"{self.check}|{self.title}|{self.schema_pointer}|{wildcard_pointer(self.instance_pointer)}"
+        return f"{self.check}|{self.title}|{self.schema_pointer}|{wildcard(self.instance_pointer)}"
 
 
 _CHECKERS: dict[int, tuple[Any, ExchangeChecker]] = {}
@@ -77,7 +79,7 @@ def _exchange(case: Case, response: Response) -> Exchange:
         method=case.method, path=case.operation.path, operation=case.operation.label,
         status=response.status_code, response_content_type=values[0] if values else None,
         response_body=response.content or b"", request_body=body, request_media_type=case.media_type,
-        source=response,
+        url_path=urlsplit(response.request.url or "").path, source=response,
     )
 
 

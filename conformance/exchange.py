@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 
@@ -42,9 +43,9 @@ class Exchange:
     response_body: bytes
     request_body: Any = None  # the parsed request body (JSON or form fields); None when there was none
     request_media_type: str | None = None
+    url_path: str = ""  # the concrete path requested (`/pets/pet_7`): where a read-back names its resource
     source: Any = field(default=None, compare=False)  # what the observer holds: a repeat check is not a repeat
     # What the request- and header-level checks (exchange_request.py) read; Schemathesis checks those itself.
-    request_path: str | None = None  # the concrete path, server prefix removed: `/v1/tokens/tok_1`
     request_query: str = ""
     request_headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # names lower-case
     raw_request_body: bytes | None = None  # None: no body was sent (or it streamed past unread)
@@ -61,6 +62,10 @@ class Exchange:
     @property
     def is_creation(self) -> bool:
         return self.method.upper() == "POST" and 200 <= self.status < 300
+
+    @property
+    def succeeded(self) -> bool:
+        return 200 <= self.status < 300
 
     @property
     def has_json_response(self) -> bool:
@@ -94,6 +99,7 @@ class ExchangeChecker:
     def __init__(self, documented: DocumentedResponses, remember: int = 100_000) -> None:
         self.documented = documented
         self.ledger = CreationLedger(remember)
+        self.resources = CreatedResources(remember)
         self.by_name: dict[str, Callable[[Exchange], list[Violation]]] = {
             "response_schema": self.response_schema,
             "created_resource_reflects_request": self.created_resource_reflects_request,
@@ -141,7 +147,12 @@ class ExchangeChecker:
         return f"{keyword}: {shown} ({schema_pointer})"
 
     def created_resource_reflects_request(self, exchange: Exchange) -> list[Violation]:
-        """Each scalar a valid create request sent comes back at the same JSON path, where the schema has it."""
+        """Each scalar a valid create request sent comes back at the same JSON path, where the schema has it:
+        in the creation's answer, and whenever the resource is read back later (a GET naming its id)."""
+        if exchange.method.upper() == "GET":
+            return self._read_back(exchange)
+        if exchange.method.upper() in ("PUT", "PATCH", "DELETE") and exchange.succeeded:
+            self.resources.forget_named_in(exchange.url_path)  # changed on purpose: nothing to hold it to
         body, sent = _created_object(exchange), exchange.request_body
         if body is None or not isinstance(sent, dict):
             return []
@@ -152,10 +163,27 @@ class ExchangeChecker:
                                                     exchange.request_media_type or "application/json")
         if target is None or request_schema is None or not documented.request_validator.is_valid(sent, request_schema):
             return []  # an invalid request has nothing to reflect: negative_data_rejection judges it
+        expected = [(tokens, value) for tokens, value in leaves(sent)
+                    if self._expects_back(target.pointer, tokens, value)]
+        self.resources.remember(body.get("id"), [(t, v) for t, v in expected if v in values_at(body, t)])
         return [
             _not_reflected(tokens, value, found, target.pointer)
-            for tokens, value in leaves(sent)
-            if self._expects_back(target.pointer, tokens, value)
+            for tokens, value in expected if value not in (found := list(values_at(body, tokens)))
+        ]
+
+    def _read_back(self, exchange: Exchange) -> list[Violation]:
+        """A resource read back by its id still carries what its creation request sent (and the creation
+        echoed): an implementation that loses or mangles what it stored fails here."""
+        expected = self.resources.named_in(exchange.url_path)
+        body = exchange.response_json if exchange.succeeded and exchange.has_json_response else None
+        target = self.documented.response_schema(exchange.method, exchange.path, exchange.status,
+                                                 exchange.response_content_type)
+        if not expected or not isinstance(body, dict) or target is None:
+            return []
+        return [
+            _not_reflected(tokens, value, found, target.pointer, read_back=True)
+            for tokens, value in expected
+            if self.documented.accepts_at(target.pointer, tokens, value)
             and value not in (found := list(values_at(body, tokens)))
         ]
 
@@ -207,6 +235,37 @@ class CreationLedger:
         return first is sighting
 
 
+class CreatedResources:
+    """What each created resource (by its id) must still say when read back; bounded, oldest forgotten first."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._by_id: OrderedDict[str, list[tuple[list[str | int], Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, resource_id: Any, fields: list[tuple[list[str | int], Any]]) -> None:
+        if not isinstance(resource_id, (str, int)) or isinstance(resource_id, bool) or not fields:
+            return
+        with self._lock:
+            self._by_id[str(resource_id)] = fields
+            if len(self._by_id) > self.capacity:
+                self._by_id.popitem(last=False)
+
+    def named_in(self, url_path: str) -> list[tuple[list[str | int], Any]]:
+        """The fields of the created resource whose id is a segment of `url_path` (none when no id is)."""
+        with self._lock:
+            return next((self._by_id[s] for s in _segments(url_path) if s in self._by_id), [])
+
+    def forget_named_in(self, url_path: str) -> None:
+        with self._lock:
+            for segment in _segments(url_path):
+                self._by_id.pop(segment, None)
+
+
+def _segments(url_path: str) -> list[str]:
+    return [unquote(segment) for segment in url_path.split("/") if segment]
+
+
 def _created_object(exchange: Exchange) -> dict[str, Any] | None:
     if not exchange.is_creation or not exchange.has_json_response:
         return None
@@ -214,12 +273,16 @@ def _created_object(exchange: Exchange) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def _not_reflected(tokens: list[str | int], sent: Any, found: list[Any], schema_pointer: str) -> Violation:
+def _not_reflected(tokens: list[str | int], sent: Any, found: list[Any], schema_pointer: str,
+                   read_back: bool = False) -> Violation:
     at = pointer.from_path(tokens)
+    title = "Resource read back does not reflect its creation" if read_back else \
+        "Created resource does not reflect the request"
     return Violation(
-        check="created_resource_reflects_request", title="Created resource does not reflect the request",
+        check="created_resource_reflects_request", title=title,
         received=f"{_show(found)} at {at} in the response",
-        documented=f"the value the request sent at {at}: {json.dumps(sent, ensure_ascii=False)}",
+        documented=f"the value the {'creation ' if read_back else ''}request sent at {at}: "
+                   f"{json.dumps(sent, ensure_ascii=False)}",
         instance_pointer=at, schema_pointer=schema_pointer,
     )
 
@@ -231,13 +294,6 @@ def _handed_out_twice(name: str, value: Any, secret: bool) -> Violation:
         received=f"{shown} already returned by an earlier creation, at /{pointer.escape(name)}",
         documented="unique per created resource across the run", severity="critical" if secret else "high",
     )
-
-
-def wildcard_pointer(at: str | None) -> str:
-    """`/modules/3/id` -> `/modules/*/id`: the same defect at another array position is the same defect."""
-    if at is None:
-        return ""
-    return "/".join("*" if token.isdigit() else token for token in at.split("/"))
 
 
 def leaves(document: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[list[str | int], Any]]:

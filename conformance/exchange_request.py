@@ -75,7 +75,7 @@ class MessageChecks:
         values = _raw_values(exchange, self.path_patterns.get(label))
         found: list[Violation] = []
         for parameter in self.parameters.get(label, ()):
-            if parameter.location == "path" and exchange.request_path is None:
+            if parameter.location == "path" and not exchange.url_path:
                 continue  # the observer gave no concrete path: path parameters cannot be judged
             raw = values[parameter.location].get(_key(parameter))
             if raw is None:
@@ -260,15 +260,16 @@ def _key(parameter: Parameter) -> str:
 
 
 def _path_pattern(template: str) -> re.Pattern[str]:
+    """The template as a regex anchored at the end: a `servers` prefix in front of it is ignored."""
     parts = re.split(r"\{([^}]+)\}", template)
     regex = "".join(f"(?P<p{i // 2}>[^/]+)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
-    return re.compile(regex)
+    return re.compile(regex + "$")
 
 
 def _raw_values(exchange: Exchange, pattern: re.Pattern[str] | None) -> dict[str, dict[str, list[str]]]:
     """Every parameter value the request carried, as text, by location."""
     path: dict[str, list[str]] = {}
-    matched = pattern.fullmatch(exchange.request_path) if pattern and exchange.request_path else None
+    matched = pattern.search(exchange.url_path) if pattern and exchange.url_path else None
     if matched:
         names = re.findall(r"\{([^}]+)\}", exchange.path)
         path = {name: [unquote(matched.group(f"p{i}"))] for i, name in enumerate(names)}

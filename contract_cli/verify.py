@@ -7,7 +7,6 @@ exchange in the files matched the spec).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,9 +29,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=("text", "json", "junit", "markdown"), default="text",
                         help="report format on stdout (default text)")
     parser.add_argument("--baseline", type=Path, metavar="FILE",
-                        help="known findings (JSON): reported but not failing, until their `expires` date")
-    parser.add_argument("--write-baseline", type=Path, metavar="FILE",
-                        help="write today's findings as a baseline file (then edit in `expires`)")
+                        help="known findings (conform's baseline file): reported, not failing, until `expires`")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="write these findings to --baseline FILE (keeping reviewers' reason/expires), exit 0")
     parser.set_defaults(run=run)
 
 
@@ -40,13 +39,21 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE
+    from conformance.baseline import load_baseline, write_baseline
     from contract_core import ContractError
-    from traffic.baseline import entries_for
     from traffic.verify import verify
     from traffic.verify_report import counts, render
 
+    if args.update_baseline and not args.baseline:
+        fail("--update-baseline needs --baseline FILE naming the file to write")
+        return EXIT_USAGE
     try:
-        result = verify(spec, args.traffic, args.baseline)
+        applied = None if args.update_baseline else args.baseline
+        result = verify(spec, args.traffic, applied)
+        if result.checked and args.update_baseline:
+            previous = load_baseline(args.baseline) if args.baseline.exists() else None
+            written = write_baseline(args.baseline, result, previous)  # type: ignore[arg-type]  # findings, spec
+            print(f"contract verify: wrote {written} known finding(s) to {args.baseline}", file=sys.stderr)
     except ContractError as exc:
         fail(str(exc))
         return EXIT_USAGE
@@ -55,10 +62,4 @@ def run(args: argparse.Namespace) -> int:
              "pass traffic of this API, or the spec it follows with --spec")
         return EXIT_USAGE
     sys.stdout.write(render(result, args.format))
-    if args.write_baseline:
-        try:
-            args.write_baseline.write_text(json.dumps(entries_for(result.findings + result.known), indent=2) + "\n")
-        except OSError as exc:
-            fail(f"cannot write {args.write_baseline}: {exc.strerror or exc}")
-            return EXIT_USAGE
-    return EXIT_OK if result.conformant else EXIT_FINDINGS
+    return EXIT_OK if result.conformant or args.update_baseline else EXIT_FINDINGS

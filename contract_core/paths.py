@@ -71,6 +71,14 @@ class PathMatcher:
                 return route.operations[method.upper()]
         return None
 
+    def operation_id_anywhere(self, method: str, path: str) -> str | None:
+        """The operation of any template matching `path` and `method`, not only the most specific one: servers
+        whose router tries templates in turn answer `GET /points/batch` as `GET /points/{id}`."""
+        for route in self.routes:
+            if method.upper() in route.operations and route.pattern.fullmatch(path):
+                return route.operations[method.upper()]
+        return None
+
     def allowed_methods(self, path: str) -> set[str]:
         """Methods documented for `path` (HEAD with GET); empty when no documented path matches."""
         allowed: set[str] = set()

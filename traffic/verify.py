@@ -13,12 +13,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.exchange import Violation, wildcard_pointer
+from conformance.baseline import apply_baseline, load_baseline
+from conformance.exchange import Violation
 from conformance.findings import Finding
+from conformance.fingerprint import fingerprint, wildcard
 from conformance.redact import Redactor
 from contract_core.media import base_type
 from contract_core.spec import Spec
-from traffic.baseline import split_known
 from traffic.errors import TrafficFileError
 from traffic.har import read_har
 from traffic.judge import TrafficJudge
@@ -50,13 +51,18 @@ class VerifyResult:
     skipped_static: int = 0
     skipped_other_hosts: int = 0
     undocumented: int = 0
-    findings: list[TrafficFinding] = field(default_factory=list)
-    known: list[TrafficFinding] = field(default_factory=list)  # in the baseline: reported, not failing
+    findings: list[TrafficFinding] = field(default_factory=list)  # with `baseline` known/new under --baseline
     coverage: dict[str, dict[int, int]] = field(default_factory=dict)  # operation -> status -> exchanges
+    baseline_file: str | None = None  # these two are filled by conformance.baseline.apply_baseline
+    resolved: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def new_findings(self) -> list[TrafficFinding]:
+        return [f for f in self.findings if not f.is_known]
 
     @property
     def conformant(self) -> bool:
-        return not self.findings
+        return not self.new_findings
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -90,8 +96,9 @@ def verify(spec: Spec, paths: Iterable[Path], baseline: Path | None = None) -> V
     api_hosts = {item.host for item in observed if judge.match(item.method, item.path)}
     for item in sorted(observed, key=lambda o: o.started):
         _judge_one(judge, item, api_hosts, result, collector)
-    findings = collector.findings()
-    result.findings, result.known = split_known(findings, baseline) if baseline else (findings, [])
+    result.findings = collector.findings()
+    if baseline is not None:  # conform's baseline, the same file format and fingerprints
+        apply_baseline(result, load_baseline(baseline))  # type: ignore[arg-type]  # reads findings/operations
     return result
 
 
@@ -138,7 +145,7 @@ class _Collector:
 
     def add(self, operation: str, observed: Observed, violations: list[Violation]) -> None:
         for violation in violations:
-            key = (operation, violation.check, violation.title, wildcard_pointer(violation.instance_pointer))
+            key = (operation, violation.check, violation.title, wildcard(violation.instance_pointer))
             if key in self._seen:
                 self._seen[key].count += 1
             else:
@@ -160,4 +167,5 @@ class _Collector:
             schema_pointer=violation.schema_pointer, status_code=seen.observed.status or None,
             response_excerpt=excerpt if excerpt is None or len(excerpt) <= _EXCERPT else excerpt[:_EXCERPT] + " …",
             recorded_at=where, count=seen.count,
+            fingerprint=fingerprint(operation, violation.check, violation.instance_pointer),
         )

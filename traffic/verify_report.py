@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from conformance.report import finding_lines
+from conformance.report import baseline_lines, finding_lines
 from traffic.verify import TrafficFinding, VerifyResult
 
 FORMATS = ("text", "json", "junit", "markdown")
@@ -21,11 +21,13 @@ def render(result: VerifyResult, fmt: str) -> str:
 
 
 def verdict(result: VerifyResult) -> str:
-    known = f"; {len(result.known)} known (baseline)" if result.known else ""
+    known = len(result.findings) - len(result.new_findings)
+    besides = f"; {known} known (baseline)" if known else ""
+    new = "new " if result.baseline_file else ""
     if result.conformant:
-        return f"CONFORMANT: 0 findings in {result.checked} exchange(s){known}"
-    occurrences = sum(f.count for f in result.findings)
-    return f"NOT CONFORMANT: {len(result.findings)} finding(s) ({occurrences} occurrence(s)){known}"
+        return f"CONFORMANT: 0 {new}findings in {result.checked} exchange(s){besides}"
+    occurrences = sum(f.count for f in result.new_findings)
+    return f"NOT CONFORMANT: {len(result.new_findings)} {new}finding(s) ({occurrences} occurrence(s)){besides}"
 
 
 def counts(result: VerifyResult) -> str:
@@ -51,7 +53,8 @@ def render_text(result: VerifyResult) -> str:
     lines: list[str] = []
     for index, finding in enumerate(result.findings, 1):
         lines += [*_lines(finding, index), ""]
-    return "\n".join([*lines, *coverage_lines(result), "", verdict(result), counts(result)]) + "\n"
+    baseline = baseline_lines(result)  # type: ignore[arg-type]  # conform's, on the same fields
+    return "\n".join([*lines, *coverage_lines(result), "", *baseline, verdict(result), counts(result)]) + "\n"
 
 
 def render_json(result: VerifyResult) -> str:
@@ -61,7 +64,7 @@ def render_json(result: VerifyResult) -> str:
 def render_junit(result: VerifyResult) -> str:
     """One test case per operation x check that failed, plus one passing case per operation seen clean."""
     cases: dict[tuple[str, str], list[TrafficFinding]] = {(op, "exchanges"): [] for op in result.coverage}
-    for finding in result.findings:
+    for finding in result.new_findings:
         cases.setdefault((finding.operation, finding.check), []).append(finding)
     failures = sum(1 for found in cases.values() if found)
     suites = ET.Element("testsuites", name="contract verify", tests=str(len(cases)), failures=str(failures))
@@ -79,9 +82,11 @@ def render_junit(result: VerifyResult) -> str:
 def render_markdown(result: VerifyResult) -> str:
     lines = [f"## contract verify: {verdict(result)}", "", counts(result), ""]
     if result.findings:
-        lines += ["| # | Operation | Check | Where | Received | Documented | Seen |", "|---|---|---|---|---|---|---|"]
+        lines += ["| # | Operation | Check | Where | Received | Documented | Seen | Baseline |",
+                  "|---|---|---|---|---|---|---|---|"]
         lines += [f"| {i} | `{f.operation}` | {f.check} | `{f.instance_pointer or '(body)'}` | {_cell(f.received)} "
-                  f"| {_cell(f.documented)} | {f.count} |" for i, f in enumerate(result.findings, 1)]
+                  f"| {_cell(f.documented)} | {f.count} | {f.baseline or ''} |"
+                  for i, f in enumerate(result.findings, 1)]
         lines.append("")
     lines += ["| Operation | Statuses seen |", "|---|---|"]
     lines += [f"| `{operation}` | {_statuses(result, operation)} |" for operation in result.operations]

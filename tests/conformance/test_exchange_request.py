@@ -42,7 +42,7 @@ def checker() -> Any:
 
 def get(path: str, query: str, headers: dict[str, str], status: int = 200,
         response_headers: dict[str, str] | None = None, media: str = "application/json") -> Exchange:
-    return Exchange("GET", "/items/{itemId}", "GET /items/{itemId}", status, media, b"{}", request_path=path,
+    return Exchange("GET", "/items/{itemId}", "GET /items/{itemId}", status, media, b"{}", url_path=path,
                     request_query=query, request_headers=headers,
                     response_headers=response_headers if response_headers is not None else {"x-rate-limit": "5"})
 

@@ -104,16 +104,19 @@ def test_browser_har_skips_static_and_other_hosts_and_reports_undocumented(tmp_p
 
 
 def test_baseline_holds_known_findings_until_they_expire(tmp_path: Path, capsys: Any, created: dict[str, Any]) -> None:
+    """conform's baseline file and fingerprints: written by --update-baseline, then known until `expires`."""
     traffic = tmp_path / "t.ndjson"
     traffic.write_text(line({**created, "modules": [{**created["modules"][0], "isConfigurable": "yes"}]}) + "\n")
     baseline = tmp_path / "baseline.json"
-    assert run(capsys, str(traffic), "--write-baseline", str(baseline))[0] == 1
-    [entry] = json.loads(baseline.read_text())["entries"]
+    assert run(capsys, str(traffic), "--baseline", str(baseline), "--update-baseline")[0] == 0
+    document = json.loads(baseline.read_text())
+    [entry] = document["entries"]
     assert entry["pointer"] == "/modules/*/isConfigurable"
     code, out, _ = run(capsys, str(traffic), "--baseline", str(baseline))
-    assert code == 0 and "1 known (baseline)" in out
-    baseline.write_text(json.dumps({"version": 1, "entries": [{**entry, "expires": "2020-01-01"}]}))
-    assert run(capsys, str(traffic), "--baseline", str(baseline))[0] == 1
+    assert code == 0 and "1 known (baseline)" in out and "[known: in the baseline]" in out
+    baseline.write_text(json.dumps({**document, "entries": [{**entry, "expires": "2020-01-01"}]}))
+    code, out, _ = run(capsys, str(traffic), "--baseline", str(baseline))
+    assert code == 1 and "expired on 2020-01-01" in out
 
 
 @pytest.mark.parametrize(("content", "expected"), [
@@ -144,6 +147,6 @@ def test_a_bad_baseline_exits_2(tmp_path: Path, capsys: Any, created: dict[str, 
     traffic = tmp_path / "t.ndjson"
     traffic.write_text(line(created) + "\n")
     baseline = tmp_path / "b.json"
-    baseline.write_text('{"entries": [{"operation": "x", "check": "y", "expires": "soon"}]}')
+    baseline.write_text('{"version": 1, "entries": [{"operation": "x", "check": "y", "expires": "soon"}]}')
     code, _, err = run(capsys, str(traffic), "--baseline", str(baseline))
-    assert code == 2 and "b.json#/entries/0" in err and "YYYY-MM-DD" in err
+    assert code == 2 and "b.json: /entries/0/expires" in err and "YYYY-MM-DD" in err
