@@ -7,10 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 import uvicorn
 
-from contract_core import load_spec
 from tests.conformance.implementations import DEFAULT_CREDENTIAL, PATH
 from traffic.proxy import ContractProxy, ProxySettings, create_proxy_app
 
@@ -40,11 +38,6 @@ def serve_asgi(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def spec() -> Any:
-    return load_spec()
 
 
 @contextlib.contextmanager

@@ -150,3 +150,16 @@ def test_a_bad_baseline_exits_2(tmp_path: Path, capsys: Any, created: dict[str, 
     baseline.write_text('{"version": 1, "entries": [{"operation": "x", "check": "y", "expires": "soon"}]}')
     code, _, err = run(capsys, str(traffic), "--baseline", str(baseline))
     assert code == 2 and "b.json: /entries/0/expires" in err and "YYYY-MM-DD" in err
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["proxy", "--upstream", "staging.example.com"], "is not an http(s) URL"),
+    (["proxy", "--upstream", "http://127.0.0.1:1", "--timeout", "0"], "--timeout must be above 0"),
+    (["proxy", "--upstream", "http://127.0.0.1:1", "--spec", "missing.yaml"], "cannot load spec missing.yaml"),
+    (["verify", "x.har", "--spec", "missing.yaml"], "cannot load spec missing.yaml"),
+    (["verify", "x.har", "--update-baseline"], "--update-baseline needs --baseline FILE"),
+])
+def test_bad_options_exit_2_with_one_line(capsys: Any, args: list[str], expected: str) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
