@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -45,6 +45,11 @@ class Exchange:
     request_media_type: str | None = None
     url_path: str = ""  # the concrete path requested (`/pets/pet_7`): where a read-back names its resource
     source: Any = field(default=None, compare=False)  # what the observer holds: a repeat check is not a repeat
+    # What the request- and header-level checks (exchange_request.py) read; Schemathesis checks those itself.
+    request_query: str = ""
+    request_headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # names lower-case
+    raw_request_body: bytes | None = None  # None: no body was sent (or it streamed past unread)
+    response_headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # names lower-case
 
     @cached_property
     def response_json(self) -> Any:
