@@ -15,9 +15,26 @@ from conformance.diff.inputs import Document, read_document
 from conformance.diff.operations import OperationComparison
 from conformance.diff.rules import RULES, SEVERITY_RANK, DiffRule, Severity
 from conformance.diff.schemas import SchemaComparison
+from contract_core.errors import ContractError
+
+# What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 __all__ = ["RULES", "Change", "DiffResult", "DiffRule", "Document", "IgnoreList", "Severity", "at_least",
            "diff_documents", "diff_inputs"]
+
+
+@dataclass
+class BrokenDocument(ContractError):
+    """A document's structure is not OpenAPI enough to compare (`contract lint` says where)."""
+
+    base: str
+    revision: str
+    detail: str
+
+    def __str__(self) -> str:
+        return (f"cannot compare {self.base} with {self.revision}: a document's structure is broken ({self.detail}); "
+                f"run `contract lint` on both and fix the structure findings")
 
 
 @dataclass(frozen=True)
@@ -34,10 +51,13 @@ def diff_inputs(base: str, revision: str, ignore: IgnoreList | None = None, cwd:
 
 
 def diff_documents(base: Document, revision: Document, ignore: IgnoreList | None = None) -> DiffResult:
-    schemas = SchemaComparison(base.spec, revision.spec)
-    found = list(OperationComparison(base.spec, revision.spec, schemas).run())
-    schemas.run()
-    found.extend(schemas.changes())
+    try:
+        schemas = SchemaComparison(base.spec, revision.spec)
+        found = list(OperationComparison(base.spec, revision.spec, schemas).run())
+        schemas.run()
+        found.extend(schemas.changes())
+    except _SHAPE_ERRORS as exc:
+        raise BrokenDocument(base.argument, revision.argument, repr(exc)) from exc
     changes = _merged(_located(found, base, revision))
     kept = [c for c in changes if ignore is None or not ignore.covers(c)]
     return DiffResult(base, revision, kept, len(changes) - len(kept))

@@ -91,16 +91,16 @@ class OperationComparison:
         base = _parameters_of(self.base, b)
         revision = _parameters_of(self.revision, r)
         for key in base.keys() - revision.keys():
-            yield Found("request-parameter-removed", f"{_param_text(key)} removed", base[key][1],
+            yield Found("request-parameter-removed", f"{_param_text(base[key][0])} removed", base[key][1],
                         join(r.pointer, "parameters"))
         for key in revision.keys() - base.keys():
             rule = "new-required-request-parameter" if _required(revision[key][0]) else "new-optional-request-parameter"
-            yield Found(rule, f"{_param_text(key)} added", join(b.pointer, "parameters"), revision[key][1])
+            yield Found(rule, f"{_param_text(revision[key][0])} added", join(b.pointer, "parameters"), revision[key][1])
         for key in base.keys() & revision.keys():
             (bp, b_at), (rp, r_at) = base[key], revision[key]
             if _required(bp) != _required(rp):
                 change = "became-required" if _required(rp) else "became-optional"
-                yield Found(f"request-parameter-{change}", f"{_param_text(key)} {change.replace('-', ' ')}", b_at, r_at)
+                yield Found(f"request-parameter-{change}", f"{_param_text(rp)} {change.replace('-', ' ')}", b_at, r_at)
             self._parameter_schema(bp, b_at, rp, r_at, affected(r, "request"))
 
     def _parameter_schema(self, bp: dict[str, Any], b_at: str, rp: dict[str, Any], r_at: str, who: Affected) -> None:
@@ -209,17 +209,26 @@ def _parameters_of(spec: Spec, op: Operation) -> dict[tuple[str, str], tuple[dic
     """Effective parameters by (location, name): the operation's override the path item's."""
     found: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
     item_at = op.pointer.rsplit("/", 1)[0]
+    variables = [v.strip("{}") for v in _TEMPLATE_VARIABLE.findall(op.path)]
     for holder, at in ((op.path_item, item_at), (op.node, op.pointer)):
         for i, raw in enumerate(holder.get("parameters") or []):
             parameter, where = _deref(spec, raw, join(at, "parameters", i))
             if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-                name = parameter["name"].lower() if parameter.get("in") == "header" else parameter["name"]
-                found[(str(parameter.get("in")), name)] = (parameter, where)
+                found[_parameter_key(parameter, variables)] = (parameter, where)
     return found
 
 
-def _param_text(key: tuple[str, str]) -> str:
-    return f"{key[0]} parameter {key[1]!r}"
+def _parameter_key(parameter: dict[str, Any], variables: list[str]) -> tuple[str, str]:
+    """(location, name), headers case-insensitive; a path variable by its place in the template, since
+    renaming `{id}` to `{key}` changes no request."""
+    name, location = parameter["name"], str(parameter.get("in"))
+    if location == "path" and name in variables:
+        return location, f"#{variables.index(name)}"
+    return location, name.lower() if location == "header" else name
+
+
+def _param_text(parameter: dict[str, Any]) -> str:
+    return f"{parameter.get('in')} parameter {parameter.get('name')!r}"
 
 
 def _content_of(holder: Any) -> dict[str, str]:

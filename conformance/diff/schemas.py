@@ -106,7 +106,7 @@ class SchemaComparison:
         yield from self._branches(key, b, r, d)
         for keyword in _CHILD_KEYWORDS:
             if isinstance(b.get(keyword), dict) and isinstance(r.get(keyword), dict):
-                self._pair((b.get(keyword), join(b.at, keyword)), (r.get(keyword), join(r.at, keyword)), d, key)
+                self._pair((b.get(keyword), b.where(keyword)), (r.get(keyword), r.where(keyword)), d, key)
 
     def _properties(self, key: PairKey, b: Shape, r: Shape, d: str) -> Iterator[Found]:
         base_props = self._visible(self.base, b, d)
@@ -140,10 +140,10 @@ class SchemaComparison:
                 self._pair(base_branch, revision_branch, d, key)
             for branch in removed:
                 yield Found(f"{d}-property-{stem}-removed", f"{keyword} branch {_label(branch)} removed",
-                            branch[1], join(r.at, keyword))
+                            branch[1], r.where(keyword))
             for branch in added:
                 yield Found(f"{d}-property-{stem}-added", f"{keyword} branch {_label(branch)} added",
-                            join(b.at, keyword), branch[1])
+                            b.where(keyword), branch[1])
 
 
 Branch = tuple[Any, str]  # (raw schema, pointer)
@@ -154,7 +154,7 @@ def _real_branches(spec: Spec, shape: Shape, keyword: str) -> list[Branch]:
     branches = shape.get(keyword)
     if not isinstance(branches, list):
         return []
-    return [(branch, join(shape.at, keyword, i)) for i, branch in enumerate(branches) if not is_null_schema(branch)]
+    return [(branch, shape.where(keyword, i)) for i, branch in enumerate(branches) if not is_null_schema(branch)]
 
 
 # Local rules on one pair, plain functions of the two shapes ---------------------------------------
@@ -250,10 +250,11 @@ def _patterns(b: Shape, r: Shape, d: str) -> Iterator[Found]:
 
 
 def _bound(shape: Shape, keywords: tuple[str, ...], upper: bool) -> float:
-    """The effective bound (the tightest of its keywords; booleans are 3.0 exclusivity flags, not bounds)."""
+    """The effective bound (the tightest of its keywords; booleans are 3.0 exclusivity flags, not bounds).
+    Absent: no upper bound, and a lower bound of 0 for lengths and counts, of -infinity for numbers."""
     numbers = [v for v in (shape.get(k) for k in keywords) if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if not numbers:
-        return float("inf") if upper else float("-inf")
+        return float("inf") if upper else float("-inf") if "minimum" in keywords else 0
     return min(numbers) if upper else max(numbers)
 
 
@@ -301,22 +302,29 @@ def _match_branches(base_spec: Spec, base: list[Branch], revision_spec: Spec, re
     """Pair branches by where they are defined, then by shape (reordering and renaming are no change),
     then by position among the rest when as many are left on both sides."""
     matched: list[tuple[Branch, Branch]] = []
-    for identity in (lambda spec, branch: unwrap(spec, branch[0], branch[1])[1],
-                     lambda spec, branch: shape_key(spec, branch[0])):
+    for identity in (_defined_at, lambda spec, branch: shape_key(spec, branch[0])):
         base, revision = _pair_by(identity, base_spec, base, revision_spec, revision, matched)
     if len(base) == len(revision):
         return matched + list(zip(base, revision, strict=True)), [], []
     return matched, base, revision
 
 
-def _pair_by(identity: Callable[[Spec, Branch], str], base_spec: Spec, base: list[Branch], revision_spec: Spec,
+def _defined_at(spec: Spec, branch: Branch) -> str | None:
+    """Where a `$ref` branch is defined (None for an inline one: its position says nothing)."""
+    if isinstance(branch[0], dict) and "$ref" in branch[0]:
+        return unwrap(spec, branch[0], branch[1])[1]
+    return None
+
+
+def _pair_by(identity: Callable[[Spec, Branch], str | None], base_spec: Spec, base: list[Branch], revision_spec: Spec,
              revision: list[Branch], matched: list[tuple[Branch, Branch]]) -> tuple[list[Branch], list[Branch]]:
     """Move the branches with equal identities from `base`/`revision` into `matched`; return the rest."""
     if not base or not revision:
         return base, revision
-    waiting: dict[str, list[Branch]] = {}
+    waiting: dict[str | None, list[Branch]] = {}
     for branch in revision:
         waiting.setdefault(identity(revision_spec, branch), []).append(branch)
+    waiting.pop(None, None)
     left = []
     for branch in base:
         twins = waiting.get(identity(base_spec, branch))

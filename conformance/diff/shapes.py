@@ -33,6 +33,7 @@ class Shape:
     nullable: bool = False
     position: str = ""  # the position it was first reached from, before `$ref`s and wrappers
     raw: Any = None  # the schema as written at `at`
+    origins: dict[str, str] = field(default_factory=dict)  # keyword -> the schema (an allOf member) it came from
 
     @property
     def referenced(self) -> bool:
@@ -40,6 +41,10 @@ class Shape:
 
     def get(self, keyword: str, default: Any = None) -> Any:
         return self.keywords.get(keyword, default)
+
+    def where(self, keyword: str, *tokens: str | int) -> str:
+        """The pointer of a keyword's value (in the allOf member it came from), or of something inside it."""
+        return join(self.origins.get(keyword, self.at), keyword, *tokens)
 
 
 def is_null_schema(schema: Any) -> bool:
@@ -110,8 +115,9 @@ def _fold(spec: Spec, shape: Shape, schema: dict[str, Any], at: str, seen: set[s
         shape.properties.setdefault(name, (join(at, "properties", name), child))
     shape.required.update(r for r in schema.get("required") or [] if isinstance(r, str))
     for keyword, value in schema.items():
-        if keyword not in ("properties", "required", "allOf", "nullable"):
-            shape.keywords.setdefault(keyword, value)
+        if keyword not in ("properties", "required", "allOf", "nullable") and keyword not in shape.keywords:
+            shape.keywords[keyword] = value
+            shape.origins[keyword] = at
     for i, member in enumerate(schema.get("allOf") or []):
         member, member_at, _ = unwrap(spec, member, join(at, "allOf", i))
         if isinstance(member, dict):
