@@ -70,3 +70,22 @@ def _read_git(argument: str, cwd: Path | None) -> tuple[str, str]:
         return shown.stdout.decode("utf-8"), path
     except UnicodeDecodeError as exc:
         raise SpecLoadError(argument, f"not UTF-8 text: {exc}") from None
+
+
+def merge_base(ref: str, cwd: Path | None = None) -> str:
+    """The commit where HEAD left `ref` (the base a pull request is reviewed against)."""
+    try:
+        found = subprocess.run(["git", "merge-base", "HEAD", ref], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise DiffInputError(ref, "git is not installed", "install git or pass BASE REVISION files") from None
+    if found.returncode != 0:
+        reason = found.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DiffInputError(ref, f"no merge base with HEAD ({reason[0] if reason else 'unrelated histories'})",
+                             "fetch the branch (git fetch origin) or name another with --against-merge-base=REF")
+    return found.stdout.decode("utf-8").strip()
+
+
+def exists_at(revision: str, path: str, cwd: Path | None = None) -> bool:
+    """Whether `path` is in `revision` (a spec new in this change has no old clients to break)."""
+    shown = subprocess.run(["git", "cat-file", "-e", f"{revision}:{path}"], cwd=cwd, capture_output=True, check=False)
+    return shown.returncode == 0

@@ -166,3 +166,29 @@ def test_unresolvable_reference_exits_2(tmp_path, capsys) -> None:
                     "        '200': {$ref: '#/components/responses/Nope'}\n", encoding="utf-8")
     code, _, err = run(capsys, str(spec), str(spec))
     assert code == 2 and "unresolvable $ref '#/components/responses/Nope'" in err
+
+
+def test_against_merge_base_for_pre_commit(pair, capsys, tmp_path, monkeypatch) -> None:
+    """The hook's mode: each spec against itself at `git merge-base HEAD REF`; new specs are skipped."""
+    base, revision = pair(BREAKING_CASE)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    (repo / "openapi.yaml").write_text(Path(base).read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    subprocess.run(["git", "checkout", "-q", "-b", "feature"], cwd=repo, check=True)
+    (repo / "openapi.yaml").write_text(Path(revision).read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "openapi-new.yaml").write_text(Path(base).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(repo)
+    code, out, err = run(capsys, "--against-merge-base=main", "openapi.yaml", "openapi-new.yaml")
+    assert code == 1 and "response-property-type-changed" in out
+    assert "openapi-new.yaml: new since the merge base" in err
+    code, _, err = run(capsys, "--against-merge-base=no-such-branch", "openapi.yaml")
+    assert code == 2 and "no merge base with HEAD" in err
+
+
+def test_wrong_number_of_inputs_exits_2(capsys) -> None:
+    code, _, err = run(capsys, "only-one.yaml")
+    assert code == 2 and "expected BASE REVISION" in err
