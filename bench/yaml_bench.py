@@ -1,10 +1,10 @@
-"""YAML loader benchmark (a script, not a test): fast PyPI YAML parsers vs the kit's CSafeLoader.
+"""YAML loader benchmark (a script, not a test): fast PyPI YAML parsers vs PyYAML's CSafeLoader.
 
 For each parser that is installed: median wall time to build the document from the text of each
-YAML corpus spec, and whether the result equals the kit's (`contract_core.spec`: string keys,
-dates kept as strings). A parser that is faster but builds a different document does not qualify.
-The kit's line map (`contract_core/lines.py`) also needs node marks, so PyYAML's `compose` is
-timed too: it is what a located report pays on top of any loader.
+YAML corpus spec, and whether the result equals PyYAML's with the kit's flavour (string keys, dates
+kept as strings). A parser that is faster but builds a different document does not qualify. Line
+numbers (`contract_core/lines.py`) are timed too: PyYAML's `compose` (what the kit used) against the
+kit's tree of lines from libyaml's event stream.
 
     python bench/yaml_bench.py [SPEC.yaml ...] [--runs 3]
 
@@ -28,7 +28,8 @@ sys.path.insert(0, str(REPO))
 
 import yaml  # noqa: E402  (after the path tweak, so the kit in this checkout is measured)
 
-from contract_core.spec import _SpecLoader  # noqa: E402
+from contract_core.lines import _line_tree  # noqa: E402
+from contract_core.spec import _parse_text, _SpecLoader  # noqa: E402
 
 
 def kit_loader(text: str) -> Any:
@@ -40,8 +41,12 @@ def kit_compose(text: str) -> Any:
 
 
 def candidates() -> dict[str, Callable[[str], Any]]:
-    found: dict[str, Callable[[str], Any]] = {"PyYAML CSafeLoader (kit)": kit_loader,
-                                              "PyYAML compose only (lines.py)": kit_compose}
+    found: dict[str, Callable[[str], Any]] = {
+        "PyYAML CSafeLoader (kit before)": kit_loader,
+        "kit now: yaml-rs + string keys": lambda text: _parse_text(text, "bench"),
+        "lines before: PyYAML compose": kit_compose,
+        "lines now: libyaml events": _line_tree,
+    }
     try:
         import yaml_rs
         found["yaml-rs"] = yaml_rs.loads
@@ -119,7 +124,7 @@ def main() -> None:
             except Exception as exc:  # a parser that cannot read the spec is a result too
                 print(f"  {name:45} failed: {type(exc).__name__}: {str(exc)[:80]}")
                 continue
-            same = "n/a" if "compose" in name or "rapidyaml" in name else (
+            same = "n/a" if name.startswith("lines") or "rapidyaml" in name else (
                 first_difference(reference, result) or "same document")
             print(f"  {name:45} {seconds:6.3f} s   {same}")
 
