@@ -192,3 +192,9 @@ def test_against_merge_base_for_pre_commit(pair, capsys, tmp_path, monkeypatch) 
 def test_wrong_number_of_inputs_exits_2(capsys) -> None:
     code, _, err = run(capsys, "only-one.yaml")
     assert code == 2 and "expected BASE REVISION" in err
+
+
+def test_text_is_coloured_on_a_terminal(pair, capsys, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    _, out, _ = run(capsys, *pair(BREAKING_CASE))
+    assert "\033[31merror  \033[0m [response-property-type-changed]" in out
