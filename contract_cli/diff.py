@@ -18,12 +18,14 @@ _FORMATS = ("text", "json", "markdown", "github", "junit", "sarif")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "diff",
+        usage="contract diff BASE REVISION [options]\n"
+              "       contract diff --against-merge-base=REF SPEC [SPEC ...] [options]",
         help="breaking changes between two OpenAPI documents (files or git:REV:PATH)",
         description="Compare two OpenAPI 3.0/3.1 documents, direction-aware and structurally ($refs resolved, "
         "recursion followed once). Exit 0: no change at or above --fail-on; 1: there is one; 2: an input "
         "cannot be read.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="BASE REVISION",
+    parser.add_argument("inputs", nargs="+", metavar="BASE REVISION | SPEC",
                         help="the old and the new document: files, or git:REV:PATH (with --against-merge-base: "
                         "the specs to check)")
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format (default: text)")
