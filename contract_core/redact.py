@@ -35,6 +35,7 @@ SECRET_FIELDS = frozenset({
 })
 _SECRET_FIELD_MARKERS = ("secret", "password", "passwd")
 _MIN_LITERAL = 4  # shorter values would blank out ordinary words
+_JSON_LIKE_PAIR = re.compile(r'("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)')
 
 
 def is_credential_header(name: str) -> bool:
@@ -69,6 +70,19 @@ class Redactor:
 
     def is_secret_field(self, name: str) -> bool:
         return is_secret_field(name) or name.lower() in self._extra_fields
+
+    def may_hold_secrets(self, text: str) -> bool:
+        """A fast pre-check: False only when `text` names no secret field or credential, holds no known
+        secret value and no escape that could hide one; then it needs no parsing to be redacted."""
+        lowered = text.lower()
+        if "\\" in text or "%" in text or any(word in lowered for word in self._secret_words()):
+            return True
+        pattern = self._literal_pattern()
+        return pattern is not None and pattern.search(text) is not None
+
+    def _secret_words(self) -> tuple[str, ...]:
+        # Every secret field name contains one of these (is_secret_field, is_credential_header).
+        return (*SECRET_FIELDS, *_SECRET_FIELD_MARKERS, *_CREDENTIAL_MARKERS, *self._extra_fields)
 
     def add_literal(self, value: str) -> None:
         value = value.strip()
@@ -148,7 +162,15 @@ class Redactor:
         if document is not None:
             return json.dumps(self.json(document), ensure_ascii=False)
         text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
-        return self.text(text)
+        return self.text(self._json_like_pairs(text))
+
+    def _json_like_pairs(self, text: str) -> str:
+        """`"password": "x"` pairs of a body that is not valid JSON (a trailing comma, cut short)."""
+
+        def scrub(match: re.Match[str]) -> str:
+            return f"{match[1]}\"{REDACTED}\"" if self.is_secret_field(match[2]) else match[0]
+
+        return _JSON_LIKE_PAIR.sub(scrub, text)
 
     def _literal_pattern(self) -> re.Pattern[str] | None:
         with self._lock:
@@ -170,5 +192,5 @@ def _parse_json(content: bytes | str | None) -> Any:
         return None
     try:
         return json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # too deep to walk: redacted as text
         return None
