@@ -10,7 +10,8 @@ One run measures, side by side on the bundled spec, for `POST /v1/accounts/api-t
   sampled bodies (taken right after each load) that pass the 201 schema (contract_core's validator).
   The effective rate counts only those; the ratios compare effective rates.
 
-Servers: `contract mock` (1 and 2 workers), Prism 5 static (and `-d` dynamic), and a bare uvicorn
+Servers: `contract mock` (1 and 2 workers; 1 without its request journal, to show what the
+journal costs), Prism 5 static (and `-d` dynamic), and a bare uvicorn
 app (one worker) returning the mock's 201 bytes: the ceiling of this machine. Then the start-up of
 `contract mock --spec` and Prism on a big spec (Stripe), Prism capped by --big-timeout.
 
@@ -313,8 +314,8 @@ class Result:
     note: str = ""
 
 
-def mock_command(port: int, workers: int = 1, spec: Path | None = None) -> list[str]:
-    command = [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--workers", str(workers)]
+def mock_command(port: int, workers: int = 1, spec: Path | None = None, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--workers", str(workers), *extra]
     return command + (["--spec", str(spec)] if spec else [])
 
 
@@ -481,6 +482,7 @@ def parse_args() -> argparse.Namespace:
 def servers(args: argparse.Namespace, app_dir: Path, spec: Path, prism: str) -> dict[str, Callable[[int], list[str]]]:
     chosen: dict[str, Callable[[int], list[str]]] = {
         "contract mock": lambda port: mock_command(port),
+        "contract mock --no-journal": lambda port: mock_command(port, 1, None, "--no-journal"),
         "contract mock --workers 2": lambda port: mock_command(port, workers=2),
         f"Prism {prism} static": lambda port: prism_command(port, spec),
         f"Prism {prism} dynamic": lambda port: prism_command(port, spec, dynamic=True),
