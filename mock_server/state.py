@@ -7,7 +7,7 @@ make a collection and its item (`/pets`, `/pets/{petId}`; nested ones such as
     POST C  create: the mock's usual created answer (fresh id, request reflected) is stored
     GET C   list:   the stored items inside the documented list shape (an array, or an envelope
                     such as `{data: [...]}`, `{items: [...], total: N}`)
-    GET / PUT / PATCH / DELETE C/{param}: read / replace / update / delete, 404 when unknown
+    GET / PUT / PATCH (or POST) / DELETE C/{param}: read / replace / update / delete, 404 when unknown
 
 Every answer is still validated against its schema; a stored resource that does not fit a
 schema is written into that operation's fixture field by field (`reflect`), and the fixture is
@@ -45,7 +45,8 @@ _ITEM_PATH = re.compile(r"(?P<collection>/.*)/\{(?P<param>[^}/]+)\}")
 _LIST_NAMES = ("data", "items", "results", "records", "values", "entries", "list", "content", "objects")
 _COUNT_NAMES = ("total", "count", "total_count", "totalCount", "total_results", "totalResults")
 _ROLES = {("collection", "post"): "create", ("collection", "get"): "list", ("item", "get"): "read",
-          ("item", "put"): "replace", ("item", "patch"): "update", ("item", "delete"): "delete"}
+          ("item", "put"): "replace", ("item", "patch"): "update", ("item", "post"): "update",  # Stripe's style
+          ("item", "delete"): "delete"}
 
 
 class StateStore(Protocol):
@@ -141,7 +142,7 @@ class Stateful:
             if role and op.operation_id not in self.roles:
                 self.roles[op.operation_id] = (role, resource)
         by_role = {role: op_id for op_id, (role, owner) in self.roles.items() if owner == resource}
-        for role in ("read", "create"):
+        for role in ("create", "read"):  # what a create returns is the resource itself (a read may be anyOf)
             plan = self.responder.plans.get(by_role.get(role, ""))
             if plan is not None and plan.success.schema_pointer and resource not in self.shapes:
                 self.shapes[resource] = plan.success.schema_pointer
@@ -196,9 +197,9 @@ class Stateful:
     def _delete(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
                 accept: str | None) -> Reply:
         collection, key = self._located(resource, path)
-        if not self.store.delete(collection, key):
-            raise self._not_found(resource, key)
-        return self.responder.respond(plan, sent, prefer, accept)
+        stored = self._stored_or_404(resource, collection, key)
+        self.store.delete(collection, key)
+        return self._shaped_reply(plan, stored, prefer, accept)  # a deletion answer naming it, if it has a body
 
     def _list(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
               accept: str | None) -> Reply:
