@@ -10,6 +10,7 @@ from typing import Any
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
+from contract_core.lines import LineMap, error_line
 from mock_server.responder import MockOptions
 from mock_server.server import Features, ServeSettings, configure_logging, is_loopback, serve
 
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         app = create_service(spec, options, local_only=is_loopback(args.host),
                              features=features if args.workers == 1 else Features(watch=False))
     except ContractError as exc:
-        fail(f"cannot mock {spec.source}: {exc}")
+        line = error_line(exc, spec, LineMap(spec.text))
+        fail(f"cannot mock {spec.source}{f':{line}' if line else ''}: {exc}")
         return EXIT_FINDINGS
     try:
         args.port = free_port_or_raise(args.host, args.port)

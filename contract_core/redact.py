@@ -101,6 +101,9 @@ class Redactor:
                 _, _, credentials = value.partition(" ")
                 if credentials:
                     self.add_literal(credentials)
+                if name.lower() in ("cookie", "set-cookie"):  # each cookie's value on its own
+                    for pair in value.split(";"):
+                        self.add_literal(pair.partition("=")[2])
 
     def learn_from_json(self, document: Any) -> None:
         """Learn the values of secret fields anywhere in a response body."""

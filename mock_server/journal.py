@@ -16,7 +16,7 @@ import contextvars
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
@@ -46,7 +46,7 @@ class Exchange:
     status: int = 0
     duration_ms: float = 0.0
     problem: str | None = None
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: tuple[dict[str, str], ...] = ()
     _headers: dict[str, str] | None = None
 
     def text_headers(self) -> dict[str, str]:
@@ -63,7 +63,7 @@ def note_problem(detail: str, errors: list[dict[str, str]]) -> None:
     """Record why the mock refused the request being answered (called where problems are rendered)."""
     exchange = current_exchange.get()
     if exchange is not None:
-        exchange.problem, exchange.errors = detail, list(errors)
+        exchange.problem, exchange.errors = detail, tuple(errors)
 
 
 class JournalStore(Protocol):
@@ -91,6 +91,8 @@ class JournalView:
             for name, value in _pairs(exchange.query):
                 if name.lower() in self.query_credentials:
                     redactor.add_literal(value)
+            if exchange.body and redactor.may_hold_secrets(exchange.body.decode("utf-8", "replace")):
+                redactor.learn_from_body(exchange.body)  # a secret field's value, quoted by an error message
         return redactor
 
     def entry(self, exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
@@ -120,7 +122,7 @@ class JournalView:
         if not redactor.may_hold_secrets(text):
             return text  # most bodies: no secret field, no credential value; spared a parse
         if is_form(content_type):
-            return redactor.pairs(body.decode("utf-8", "replace"), self.secret_fields)
+            return redactor.pairs(text, self.secret_fields)
         return redactor.body(body)
 
 
@@ -146,8 +148,9 @@ class MemoryJournal:
 
 
 def start_exchange(scope: dict[str, Any]) -> Exchange:
+    # The scope's own header list, not a copy: nothing changes it once the request has arrived.
     return Exchange(time.time(), scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                    list(scope.get("headers", [])))
+                    scope.get("headers", []))
 
 
 def finish_body(exchange: Exchange, chunks: list[bytes], view: JournalView) -> None:

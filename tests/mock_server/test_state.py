@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract_core import load_spec
-from mock_server.server import Features, running_mock
+from mock_server.server import Features, running_mock, shared_database
 from mock_server.state import Resource, infer_resources, list_slot
 from tests.mock_server.cli_mock import cli_mock
 from tests.oracle import oracle_errors
@@ -76,6 +76,22 @@ def test_workers_share_the_state_and_the_journal(tmp_path: Path) -> None:
         journal = call("GET", "/__mock/requests").json()["requests"]
         assert len(journal) == 12 + 24 + 1 + 1 + 4
         assert "shared by the workers" in mock.log()
+
+
+def test_two_mocks_on_one_shared_file_see_each_others_writes() -> None:
+    """What the workers rely on, made deterministic: two servers, one SQLite file."""
+    with shared_database() as database:
+        features = Features(stateful=True, shared_db=database)
+        with running_mock(CRUD, features=features) as first, running_mock(CRUD, features=features) as second, \
+                httpx.Client(headers=AUTH) as client:
+            made = [client.post(f"{base}/pets", json={"name": "x"}).json()["id"] for base in (first, second) * 2]
+            assert len(set(made)) == 4  # one id counter
+            assert [p["id"] for p in client.get(f"{second}/pets").json()["data"]] == made
+            assert client.delete(f"{first}/pets/{made[1]}").status_code == 204
+            assert client.get(f"{second}/pets/{made[1]}").status_code == 404
+            assert len(second.requests()) == len(first.requests()) == 7
+            first.clear_requests()
+            assert second.requests() == []
 
 
 def test_same_seed_same_resources() -> None:
