@@ -12,6 +12,7 @@ way finish on the app they started on; the journal and the state belong to this 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -75,7 +76,9 @@ class MockService:
             return
         path = scope["path"]
         if path == served.prefix or path.startswith(served.prefix + "/"):
-            await send_json(send, *self._admin(scope["method"], path[len(served.prefix):], served))
+            # In a thread: a shared journal waits for the other workers' writers; the loop keeps serving.
+            answer = await asyncio.to_thread(self._admin, scope["method"], path[len(served.prefix):], served)
+            await send_json(send, *answer)
             return
         if self.journal is None:
             await served.app(scope, receive, send)

@@ -9,8 +9,12 @@ they are written, so no credential reaches the disk.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +29,12 @@ CREATE TABLE IF NOT EXISTS resources (collection TEXT NOT NULL, key TEXT NOT NUL
                                       body BLOB NOT NULL, PRIMARY KEY (collection, key));
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS writers (writer TEXT PRIMARY KEY, pid INTEGER NOT NULL, flushed_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS flush_requests (id INTEGER PRIMARY KEY CHECK (id = 1), asked_at REAL NOT NULL);
 """
-_TRIM_EVERY = 64  # journal rows past the limit are deleted in batches, not on every insert
+FLUSH_SECONDS = 0.01
+WAIT_SECONDS = 3.0
+log = logging.getLogger("contract.mock")
 
 
 class SharedDatabase:
@@ -43,10 +51,23 @@ class SharedDatabase:
             self._connect().executescript(_SCHEMA)
 
     def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:  # autocommit: one transaction per statement
+            return self._connect().execute(sql, parameters).fetchall()
+
+    def execute_many(self, sql: str, rows: list[tuple[Any, ...]],
+                     then: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """`sql` for every row, then the `then` statements, in one transaction."""
         with self._lock:
             connection = self._connect()
-            with connection:  # one transaction per statement
-                return connection.execute(sql, parameters).fetchall()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.executemany(sql, rows)
+                for statement, parameters in then:
+                    connection.execute(statement, parameters)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -58,26 +79,78 @@ class SharedDatabase:
 
 
 class SqliteJournal:
-    """The journal in the shared file; each entry redacted as it is written."""
+    """The journal in the shared file, written in batches by a thread of each worker.
+
+    A synchronous insert per request (and its redaction) cost a third of a worker's throughput, so
+    `record` only appends to a list; the worker's writer thread redacts and inserts every
+    `FLUSH_SECONDS`. Reading stays exact: the reader asks every writer for a flush and waits until
+    each has flushed past the moment the read began (a request answered before it is in the file).
+    """
 
     def __init__(self, database: SharedDatabase, size: int = JOURNAL_SIZE):
         self.database, self.size = database, size
-        self._writes = 0
+        self.writer = uuid.uuid4().hex  # not the pid: two mocks in one process may share a file (tests)
+        self._pending: list[tuple[Exchange, JournalView]] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._flushed_at = 0.0
 
     def record(self, exchange: Exchange, view: JournalView) -> None:
-        entry = orjson.dumps(view.entry(exchange, view.redactor([exchange])))
-        self.database.execute("INSERT INTO journal (entry) VALUES (?)", (entry,))
-        self._writes += 1
-        if self._writes % _TRIM_EVERY == 0:
-            self.database.execute("DELETE FROM journal WHERE seq <= (SELECT MAX(seq) FROM journal) - ?", (self.size,))
+        with self._lock:
+            self._pending.append((exchange, view))
+            if self._thread is None:  # started in the worker process, on its first request
+                self._thread = threading.Thread(target=self._run, name="contract-mock-journal", daemon=True)
+                self._thread.start()
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]:
+        self._wait_for_writers()
         rows = self.database.execute("SELECT entry FROM (SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT ?) "
                                      "ORDER BY seq", (self.size,))
         return [orjson.loads(entry) for (entry,) in rows]
 
     def clear(self) -> None:
+        self._wait_for_writers()  # what was answered before the clear must not reappear after it
         self.database.execute("DELETE FROM journal")
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(FLUSH_SECONDS)
+            try:
+                self.flush()
+            except sqlite3.Error as exc:  # a locked or vanished file: keep serving, say so once per batch
+                log.error("journal: could not write to %s: %s", self.database.path, exc)
+
+    def flush(self, force: bool = False) -> None:
+        """Write what was recorded; with nothing to write, only answer a reader's request to flush."""
+        now = time.time()  # before taking the batch: everything recorded until now is in it
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if not batch and not force and not self._asked_since(self._flushed_at):
+            return
+        rows = [(orjson.dumps(view.entry(exchange, view.redactor([exchange]))),) for exchange, view in batch]
+        self.database.execute_many("INSERT INTO journal (entry) VALUES (?)", rows, [
+            ("DELETE FROM journal WHERE seq <= (SELECT MAX(seq) FROM journal) - ?", (self.size,)),
+            ("INSERT INTO writers (writer, pid, flushed_at) VALUES (?, ?, ?) ON CONFLICT (writer) "
+             "DO UPDATE SET flushed_at = excluded.flushed_at", (self.writer, os.getpid(), now)),
+        ])
+        self._flushed_at = now
+
+    def _asked_since(self, moment: float) -> bool:
+        rows = self.database.execute("SELECT asked_at FROM flush_requests WHERE id = 1")
+        return bool(rows) and rows[0][0] > moment
+
+    def _wait_for_writers(self) -> None:
+        started = time.time()
+        self.flush(force=True)
+        self.database.execute("INSERT INTO flush_requests (id, asked_at) VALUES (1, ?) ON CONFLICT (id) "
+                              "DO UPDATE SET asked_at = MAX(asked_at, excluded.asked_at)", (started,))
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            rows = self.database.execute("SELECT pid FROM writers WHERE flushed_at < ?", (started,))
+            if not [pid for (pid,) in rows if _alive(pid)]:
+                return
+            time.sleep(FLUSH_SECONDS / 2)  # a poll interval, not a guess
+        log.warning("journal: a worker did not flush within %.0f s; its latest requests may be missing", WAIT_SECONDS)
 
 
 class SqliteState:
@@ -123,3 +196,13 @@ class SqliteState:
         rows = self.database.execute("INSERT INTO sequence (id, value) VALUES (1, 1) ON CONFLICT (id) "
                                      "DO UPDATE SET value = value + 1 RETURNING value")
         return int(rows[0][0])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
