@@ -41,6 +41,7 @@ from mock_server.responder import OperationPlan, Reply, Responder, encode
 log = logging.getLogger("contract.mock")
 
 MAX_RESOURCES = 10_000
+MAX_BYTES = 64 * 1024 * 1024  # of stored JSON, per process: vendor resources run to 100 KB each
 _ITEM_PATH = re.compile(r"(?P<collection>/.*)/\{(?P<param>[^}/]+)\}")
 _LIST_NAMES = ("data", "items", "results", "records", "values", "entries", "list", "content", "objects")
 _COUNT_NAMES = ("total", "count", "total_count", "totalCount", "total_results", "totalResults")
@@ -66,25 +67,32 @@ class StateStore(Protocol):
 
 
 class MemoryState:
-    """The resources of one process, oldest evicted past `limit`."""
+    """The resources of one process, oldest evicted past `limit` resources or `max_bytes` of JSON."""
 
-    def __init__(self, limit: int = MAX_RESOURCES):
-        self.limit = limit
+    def __init__(self, limit: int = MAX_RESOURCES, max_bytes: int = MAX_BYTES):
+        self.limit, self.max_bytes = limit, max_bytes
         self._resources: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._sizes: dict[tuple[str, str], int] = {}
+        self._bytes = 0
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()  # the admin endpoints and tests may read from another thread
 
     def put(self, collection: str, key: str, body: Any) -> None:
+        size = len(orjson.dumps(body))
         with self._lock:
             self._resources[(collection, key)] = body  # an update keeps its place in the list
-            while len(self._resources) > self.limit:
-                self._resources.popitem(last=False)
+            self._bytes += size - self._sizes.get((collection, key), 0)
+            self._sizes[(collection, key)] = size
+            while len(self._resources) > self.limit or (self._bytes > self.max_bytes and len(self._resources) > 1):
+                oldest, _ = self._resources.popitem(last=False)
+                self._bytes -= self._sizes.pop(oldest)
 
     def get(self, collection: str, key: str) -> Any | None:
         return self._resources.get((collection, key))
 
     def delete(self, collection: str, key: str) -> bool:
         with self._lock:
+            self._bytes -= self._sizes.pop((collection, key), 0)
             return self._resources.pop((collection, key), None) is not None
 
     def items(self, collection: str) -> list[Any]:
@@ -103,6 +111,8 @@ class MemoryState:
     def clear(self) -> None:
         with self._lock:
             self._resources.clear()
+            self._sizes.clear()
+            self._bytes = 0
             self._counts.clear()
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from contract_core import load_spec
 from mock_server.server import Features, running_mock, shared_database
-from mock_server.state import Resource, infer_resources, list_slot
+from mock_server.state import MemoryState, Resource, infer_resources, list_slot
 from tests.mock_server.cli_mock import cli_mock
 from tests.oracle import oracle_errors
 
@@ -92,6 +92,20 @@ def test_two_mocks_on_one_shared_file_see_each_others_writes() -> None:
             assert len(second.requests()) == len(first.requests()) == 7
             first.clear_requests()
             assert second.requests() == []
+
+
+def test_memory_state_is_bounded_oldest_first() -> None:
+    by_count = MemoryState(limit=3)
+    for key in "abcde":
+        by_count.put("/pets", key, {"id": key})
+    assert [pet["id"] for pet in by_count.items("/pets")] == ["c", "d", "e"]
+    by_size = MemoryState(max_bytes=130)  # each pet is 60 bytes of JSON
+    for key in "abcd":
+        by_size.put("/pets", key, {"id": key, "note": "x" * 40})
+    assert [pet["id"] for pet in by_size.items("/pets")] == ["c", "d"]
+    assert by_size.delete("/pets", "c") and not by_size.delete("/pets", "c")
+    by_size.clear()
+    assert by_size.dump() == []
 
 
 def test_same_seed_same_resources() -> None:
