@@ -10,6 +10,7 @@ use it, so it lives in the core.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -38,11 +39,13 @@ _MIN_LITERAL = 4  # shorter values would blank out ordinary words
 _JSON_LIKE_PAIR = re.compile(r'("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)')
 
 
+@functools.lru_cache(maxsize=4096)  # the same few header and field names, on every request
 def is_credential_header(name: str) -> bool:
     lowered = name.lower()
     return lowered in CREDENTIAL_HEADERS or any(marker in lowered for marker in _CREDENTIAL_MARKERS)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_field(name: str) -> bool:
     lowered = name.lower()
     return lowered in SECRET_FIELDS or any(marker in lowered for marker in _SECRET_FIELD_MARKERS)
@@ -59,11 +62,19 @@ def spec_secret_fields(spec: Spec) -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=64)
+def _secret_words(extra_fields: frozenset[str]) -> tuple[str, ...]:
+    """Every secret field or credential name contains one of these (`is_secret_field`,
+    `is_credential_header`): the shortest suffice (`token` covers `access_token`)."""
+    words = {*SECRET_FIELDS, *_SECRET_FIELD_MARKERS, *_CREDENTIAL_MARKERS, *extra_fields}
+    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+
+
 class Redactor:
     """Remembers every secret value of a run and scrubs them from text, headers and JSON."""
 
     def __init__(self, secret_fields: Iterable[str] = ()) -> None:
-        self._extra_fields = {name.lower() for name in secret_fields}
+        self._extra_fields = frozenset(name.lower() for name in secret_fields)
         self._literals: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._lock = threading.Lock()
@@ -75,14 +86,10 @@ class Redactor:
         """A fast pre-check: False only when `text` names no secret field or credential, holds no known
         secret value and no escape that could hide one; then it needs no parsing to be redacted."""
         lowered = text.lower()
-        if "\\" in text or "%" in text or any(word in lowered for word in self._secret_words()):
+        if "\\" in text or "%" in text or any(word in lowered for word in _secret_words(self._extra_fields)):
             return True
         pattern = self._literal_pattern()
         return pattern is not None and pattern.search(text) is not None
-
-    def _secret_words(self) -> tuple[str, ...]:
-        # Every secret field name contains one of these (is_secret_field, is_credential_header).
-        return (*SECRET_FIELDS, *_SECRET_FIELD_MARKERS, *_CREDENTIAL_MARKERS, *self._extra_fields)
 
     def add_literal(self, value: str) -> None:
         value = value.strip()

@@ -50,6 +50,15 @@ def round_trip(client: httpx.Client) -> None:
     assert client.get("/pets").json() == {"data": [tom], "total": 1}
 
 
+def test_our_contract_under_stateful_still_creates_valid_tokens() -> None:
+    created = "#/paths/~1v1~1accounts~1api-tokens/post/responses/201/content/application~1json/schema"
+    with running_mock(features=Features(stateful=True)) as base, httpx.Client(base_url=base, headers=AUTH) as client:
+        first, second = (client.post("/v1/accounts/api-tokens", json={"account": {"id": "acc_1"},
+                                                                      "modules": [{"id": "m"}]}) for _ in range(2))
+    assert (first.status_code, second.status_code) == (201, 201) and first.json()["id"] != second.json()["id"]
+    assert oracle_errors(load_spec(), created, first.json()) == []
+
+
 def test_crud_round_trip_on_a_real_server(tmp_path: Path) -> None:
     with cli_mock(tmp_path, "--spec", str(CRUD), "--stateful") as mock, \
             httpx.Client(base_url=mock.base_url, headers=AUTH) as client:
