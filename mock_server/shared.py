@@ -9,6 +9,7 @@ they are written, so no credential reaches the disk.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
@@ -24,7 +25,7 @@ from mock_server.journal import JOURNAL_SIZE, Exchange, JournalView
 from mock_server.state import MAX_RESOURCES
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL);  -- trimmed from below: no reuse
 CREATE TABLE IF NOT EXISTS resources (collection TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,
                                       body BLOB NOT NULL, PRIMARY KEY (collection, key));
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -79,11 +80,12 @@ class SharedDatabase:
 
 
 class SqliteJournal:
-    """The journal in the shared file, written in batches by a thread of each worker.
+    """The journal in the shared file, written in batches by each worker's event loop.
 
     A synchronous insert per request (and its redaction) cost a third of a worker's throughput, so
-    `record` only appends to a list; the worker's writer thread redacts and inserts every
-    `FLUSH_SECONDS`. Reading stays exact: the reader asks every writer for a flush and waits until
+    `record` only appends to a list, and a callback on the worker's event loop redacts and inserts
+    every `FLUSH_SECONDS` (a thread of its own cost more: it competed with the loop for the GIL).
+    Reading stays exact: the reader asks every writer for a flush and waits until
     each has flushed past the moment the read began (a request answered before it is in the file).
     """
 
@@ -92,15 +94,15 @@ class SqliteJournal:
         self.writer = uuid.uuid4().hex  # not the pid: two mocks in one process may share a file (tests)
         self._pending: list[tuple[Exchange, JournalView]] = []
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._ticking = False
         self._flushed_at = 0.0
 
     def record(self, exchange: Exchange, view: JournalView) -> None:
         with self._lock:
             self._pending.append((exchange, view))
-            if self._thread is None:  # started in the worker process, on its first request
-                self._thread = threading.Thread(target=self._run, name="contract-mock-journal", daemon=True)
-                self._thread.start()
+        if not self._ticking:  # on the worker's loop, from its first request on
+            self._ticking = True
+            asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._tick)
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]:
         self._wait_for_writers()
@@ -112,13 +114,13 @@ class SqliteJournal:
         self._wait_for_writers()  # what was answered before the clear must not reappear after it
         self.database.execute("DELETE FROM journal")
 
-    def _run(self) -> None:
-        while True:
-            time.sleep(FLUSH_SECONDS)
-            try:
-                self.flush()
-            except sqlite3.Error as exc:  # a locked or vanished file: keep serving, say so once per batch
-                log.error("journal: could not write to %s: %s", self.database.path, exc)
+    def _tick(self) -> None:
+        try:
+            self.flush()
+        except sqlite3.Error as exc:  # a locked or vanished file: keep serving, say so once per batch
+            log.error("journal: could not write to %s: %s", self.database.path, exc)
+        finally:
+            asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._tick)
 
     def flush(self, force: bool = False) -> None:
         """Write what was recorded; with nothing to write, only answer a reader's request to flush."""
