@@ -1,6 +1,6 @@
 """`contract mock --stateful`: created resources are remembered, read back, listed, updated, deleted.
 
-Resources are inferred from the paths alone: a documented path `C` and a documented `C/{param}`
+Resources are inferred from the paths alone: a documented `POST C` and a documented `C/{param}`
 make a collection and its item (`/pets`, `/pets/{petId}`; nested ones such as
 `/users/{id}/pets/{petId}` keep one collection per concrete parent path). Per operation a role:
 
@@ -124,12 +124,14 @@ class Resource:
 
 
 def infer_resources(spec: Spec) -> list[Resource]:
-    """Every documented `C/{param}` whose `C` is documented too."""
+    """Every documented `C/{param}` whose `C` is documented with a POST: a resource no client can
+    create (OpenAI's `/models`) keeps its fixtures, rather than a 404 for every id."""
     paths = {op.path for op in spec.operations}
+    creatable = {op.path for op in spec.operations if op.method == "post"}
     found = []
     for path in sorted(paths):
         match = _ITEM_PATH.fullmatch(path)
-        if match and match["collection"] in paths:
+        if match and match["collection"] in creatable:
             found.append(Resource(match["collection"], path, match["param"]))
     return found
 
