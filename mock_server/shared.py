@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS writers (writer TEXT PRIMARY KEY, pid INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS flush_requests (id INTEGER PRIMARY KEY CHECK (id = 1), asked_at REAL NOT NULL);
 """
 FLUSH_SECONDS = 0.01
-WAIT_SECONDS = 3.0
+WAIT_SECONDS = 10.0  # a loaded machine can delay a worker's flush by seconds
 log = logging.getLogger("contract.mock")
 
 
@@ -102,6 +102,9 @@ class SqliteJournal:
             self._pending.append((exchange, view))
         if not self._ticking:  # on the worker's loop, from its first request on
             self._ticking = True
+            # Known to readers from now on: one that reads before this writer's first flush waits for it.
+            self.database.execute("INSERT INTO writers (writer, pid, flushed_at) VALUES (?, ?, 0) "
+                                  "ON CONFLICT (writer) DO NOTHING", (self.writer, os.getpid()))
             asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._tick)
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]:
