@@ -5,12 +5,14 @@ One run measures, side by side on the bundled spec, for `POST /v1/accounts/api-t
 
 - start-up: process start until the first answer to that request (its status is shown);
 - requests/s and p50/p99 latency at 10 and 50 connections (wrk, a Lua script for the POST, counting
-  statuses), and the peak RSS of the server's whole process tree (sampled from /proc);
+  statuses), the server's CPU microseconds per answer (its process group, from /proc: steadier than
+  req/s when other work shares the machine), and the peak RSS of its process tree (sampled from /proc);
 - the share of answers that are schema-valid 201s: wrk's status counts times the share of 50
   sampled bodies (taken right after each load) that pass the 201 schema (contract_core's validator).
   The effective rate counts only those; the ratios compare effective rates.
 
-Servers: `contract mock` (1 and 2 workers), Prism 5 static (and `-d` dynamic), and a bare uvicorn
+Servers: `contract mock` (1 and 2 workers; 1 without its request journal, to show what the
+journal costs), Prism 5 static (and `-d` dynamic), and a bare uvicorn
 app (one worker) returning the mock's 201 bytes: the ceiling of this machine. Then the start-up of
 `contract mock --spec` and Prism on a big spec (Stripe), Prism capped by --big-timeout.
 
@@ -183,6 +185,21 @@ def group_rss_mb(pgid: int) -> float:
     return total_kb / 1024
 
 
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by every process in the group, from /proc."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / tick
+
+
 class PeakRss:
     """Samples a process group's RSS every `interval` seconds in a thread; keeps the peak."""
 
@@ -271,6 +288,7 @@ class Load:
     p99_ms: float = 0.0
     socket_errors: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    cpu_us: float = 0.0  # the server's CPU per answer: steadier than req/s on a busy machine
     sampled_valid: int = 0
     sampled_reflecting: int = 0
     sampled_statuses: dict[str, int] = field(default_factory=dict)
@@ -313,8 +331,8 @@ class Result:
     note: str = ""
 
 
-def mock_command(port: int, workers: int = 1, spec: Path | None = None) -> list[str]:
-    command = [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--workers", str(workers)]
+def mock_command(port: int, workers: int = 1, spec: Path | None = None, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--workers", str(workers), *extra]
     return command + (["--spec", str(spec)] if spec else [])
 
 
@@ -344,7 +362,9 @@ def measure_server(name: str, make: Callable[[int], list[str]], args: argparse.N
             run_wrk(port, args.connections[0], args.warmup, script)
         for connections in args.connections:
             print(f"  {name}: wrk -c{connections} {args.duration}s", flush=True)
+            cpu_before = group_cpu_s(process.pid)
             load = run_wrk(port, connections, args.duration, script)
+            load.cpu_us = (group_cpu_s(process.pid) - cpu_before) / max(sum(load.statuses.values()), 1) * 1e6
             load.sampled_valid, load.sampled_reflecting, load.sampled_statuses = sample_validity(port, validator)
             result.loads.append(load)
     finally:
@@ -419,14 +439,14 @@ def print_table(results: list[Result], connections: list[int]) -> None:
     print()
     header = f"{'server':28} {'start s':>8} {'1st':>4} {'RSS MB':>7}"
     for c in connections:
-        header += f" | c{c}: {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'valid201':>8} {'eff/s':>7}"
+        header += f" | c{c}: {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'valid201':>8} {'eff/s':>7} {'CPU µs':>7}"
     print(header)
     print("-" * len(header))
     for r in results:
         row = f"{r.name:28} {fmt(r.startup_s):>8} {fmt(r.first_status, '{}'):>4} {r.peak_rss_mb:7.0f}"
         for load in r.loads:
             row += (f" | {'':4}{load.rps:8.0f} {load.p50_ms:7.1f} {load.p99_ms:7.1f} "
-                    f"{load.valid_share:8.0%} {load.effective_rps:7.0f}")
+                    f"{load.valid_share:8.0%} {load.effective_rps:7.0f} {load.cpu_us:7.0f}")
         print(row + (f"   {r.note}" if r.note else ""))
     print()
     for r in results:
@@ -449,7 +469,8 @@ def print_ratios(results: list[Result], connections: list[int]) -> None:
             raw = mine.rps / theirs.rps if theirs.rps else float("inf")
             effective = (f"{mine.effective_rps / theirs.effective_rps:.2f}x" if theirs.effective_rps
                          else f"inf ({other.name}: no schema-valid 201s)")
-            print(f"  mock/{other.name} c{mine.connections}: req/s {raw:.2f}x, schema-valid 201/s {effective}")
+            cpu = f", CPU per answer {mine.cpu_us / theirs.cpu_us:.2f}x" if theirs.cpu_us else ""
+            print(f"  mock/{other.name} c{mine.connections}: req/s {raw:.2f}x, schema-valid 201/s {effective}{cpu}")
 
 
 def print_big(results: list[Result], spec: Path) -> None:
@@ -481,6 +502,7 @@ def parse_args() -> argparse.Namespace:
 def servers(args: argparse.Namespace, app_dir: Path, spec: Path, prism: str) -> dict[str, Callable[[int], list[str]]]:
     chosen: dict[str, Callable[[int], list[str]]] = {
         "contract mock": lambda port: mock_command(port),
+        "contract mock --no-journal": lambda port: mock_command(port, 1, None, "--no-journal"),
         "contract mock --workers 2": lambda port: mock_command(port, workers=2),
         f"Prism {prism} static": lambda port: prism_command(port, spec),
         f"Prism {prism} dynamic": lambda port: prism_command(port, spec, dynamic=True),

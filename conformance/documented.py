@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from conformance.redact import is_secret_field
 from contract_core import pointer
+from contract_core.redact import is_secret_field, spec_secret_fields
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
-from contract_core.walk import iter_all_schemas
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
 _MAX_DEPTH = 64  # request bodies are finite; a path deeper than this is not worth matching
@@ -64,13 +63,7 @@ class DocumentedResponses:
     @cached_property
     def secret_fields(self) -> frozenset[str]:
         """Property names the spec marks secret (`format: password`, `x-secret: true`) plus the usual names."""
-        found = set()
-        for _, schema in iter_all_schemas(self.spec.document):
-            for name, prop in (schema.get("properties") or {}).items():
-                marked = isinstance(prop, dict) and (prop.get("format") == "password" or prop.get("x-secret") is True)
-                if marked or is_secret_field(name):
-                    found.add(name)
-        return frozenset(found)
+        return spec_secret_fields(self.spec)
 
     def is_secret(self, name: str) -> bool:
         return name in self.secret_fields or is_secret_field(name)

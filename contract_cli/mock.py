@@ -10,8 +10,9 @@ from typing import Any
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
+from contract_core.lines import LineMap, error_line
 from mock_server.responder import MockOptions
-from mock_server.server import ServeSettings, configure_logging, is_loopback, serve
+from mock_server.server import Features, ServeSettings, configure_logging, is_loopback, serve
 
 
 def register(subparsers: Any) -> None:
@@ -34,6 +35,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--delay", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds")
     parser.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
                         help="largest request body accepted (default 1048576)")
+    parser.add_argument("--watch", action="store_true",
+                        help="reload the spec when its file changes (a broken edit keeps the last good one)")
+    parser.add_argument("--stateful", action="store_true",
+                        help="remember created resources: GET, list, PUT/PATCH and DELETE them")
+    parser.add_argument("--no-journal", action="store_true",
+                        help="do not keep the request journal (GET /__mock/requests)")
     parser.set_defaults(run=run)
 
 
@@ -46,24 +53,28 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     options = MockOptions(seed=args.seed, auth=not args.no_auth, cors_origins=tuple(args.cors_origin),
                           delay_ms=args.delay, max_body_bytes=args.max_body, tokens=tuple(args.token))
-    from mock_server.app import create_app  # after option checks: building the app makes every fixture
+    from mock_server.server import create_service  # after option checks: building the app makes every fixture
 
+    features = Features(journal=not args.no_journal, stateful=args.stateful, watch=args.watch)
     try:
-        app = create_app(spec, options, local_only=is_loopback(args.host)) if args.workers == 1 else None
-        if app is None:  # workers build their own; fail here rather than in each of them
-            create_app(spec, options, local_only=is_loopback(args.host))
+        # Workers build their own; build once here anyway, to fail before the banner rather than in each.
+        app = create_service(spec, options, local_only=is_loopback(args.host),
+                             features=features if args.workers == 1 else Features(watch=False))
     except ContractError as exc:
-        fail(f"cannot mock {spec.source}: {exc}")
+        line = error_line(exc, spec, LineMap(spec.text))
+        fail(f"cannot mock {spec.source}{f':{line}' if line else ''}: {exc}")
         return EXIT_FINDINGS
     try:
         args.port = free_port_or_raise(args.host, args.port)
     except OSError as exc:
         fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_USAGE
-    _banner(args, spec.source, len(spec.operations))
+    _banner(args, spec.source, len(spec.operations), app.served.prefix)
     configure_logging()
+    settings = ServeSettings(str(args.spec) if args.spec else None, args.host, args.port, args.workers, options,
+                             features)
     try:
-        serve(ServeSettings(str(args.spec) if args.spec else None, args.host, args.port, args.workers, options), app)
+        serve(settings, app if args.workers == 1 else None)
     except OSError as exc:
         fail(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_USAGE
@@ -82,11 +93,24 @@ def free_port_or_raise(host: str, port: int) -> int:
         return int(probe.getsockname()[1])
 
 
-def _banner(args: argparse.Namespace, source: str, operations: int) -> None:
+def _banner(args: argparse.Namespace, source: str, operations: int, prefix: str) -> None:
     url = f"http://{args.host}:{args.port}"
     auth = "off (--no-auth)" if args.no_auth else "--token values only" if args.token else "any bearer token"
     print(f"contract mock: {url}  spec {source}  {operations} operation(s)  seed {args.seed}  auth {auth}",
           file=sys.stderr)
     print(f"contract mock: Swagger UI {url}/ui/  spec {url}/openapi.json  Ctrl-C to stop", file=sys.stderr)
+    _admin_banner(args, url, prefix)
+
+
+def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:
+    modes = [name for name, on in (("--watch", args.watch), ("--stateful", args.stateful)) if on]
+    endpoints = [] if args.no_journal else [f"journal {url}{prefix}/requests"]
+    endpoints += [f"state {url}{prefix}/state"] if args.stateful else []
+    if modes or endpoints:
+        shared = "  (shared by the workers)" if args.workers > 1 else ""
+        print(f"contract mock: {'  '.join(modes + endpoints)}{shared}", file=sys.stderr)
+    if prefix != "/__mock":
+        print(f"contract mock: admin endpoints moved to {prefix}/: the spec documents a path under /__mock",
+              file=sys.stderr)
     if not is_loopback(args.host):
         print(f"contract mock: warning: bound to {args.host}, reachable from other machines", file=sys.stderr)

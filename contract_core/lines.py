@@ -16,10 +16,12 @@ from functools import cached_property
 
 import yaml
 
+from contract_core.errors import ContractError, SpecLoadError, UnresolvableReference
 from contract_core.pointer import split
 
 # The loader's own YAML flavour and checks, so that a document built here equals `parse_spec`'s.
 from contract_core.spec import Spec, _SpecLoader, parse_spec
+from contract_core.walk import iter_refs
 
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -103,6 +105,17 @@ class LineMap:
             if text[cursor : cursor + 1] == ",":
                 cursor = _JSON_WS.match(text, cursor + 1).end()  # type: ignore[union-attr]
         return children
+
+
+def error_line(exc: ContractError, spec: Spec | None, lines: LineMap) -> int | None:
+    """The line a kit error points at: the loader's own, its JSON pointer's, or (an unresolvable
+    `$ref` raised where the pointer is unknown) the first place the reference is written."""
+    if isinstance(exc, SpecLoadError):
+        return exc.line
+    pointer = getattr(exc, "pointer", None)
+    if isinstance(exc, UnresolvableReference) and not pointer and spec is not None:
+        pointer = next((at for at, ref in iter_refs(spec.document) if ref == exc.ref), None)
+    return lines.line(pointer) if isinstance(pointer, str) and pointer else None
 
 
 def parse_spec_with_lines(text: str, source: str = "<string>") -> tuple[Spec, LineMap]:

@@ -3,11 +3,13 @@
 Path templates are compiled once; a concrete path wins over a templated one
 (`/collections/aliases` over `/collections/{name}`), as OpenAPI says. The mock uses it for 404
 versus 405 and a complete `Allow` header; conformance uses it to give each operation its share of
-the request budget.
+the request budget. It also names the documented operation closest to an undocumented request
+(the mock's "did you mean ...?") and reads path parameters (the stateful mock's resource ids).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -24,6 +26,12 @@ class Route:
     @property
     def methods(self) -> frozenset[str]:
         return frozenset(self.operations)
+
+    def parameters(self, path: str) -> dict[str, str]:
+        """The path parameters of a concrete `path` this route matches, by name (raw, not decoded)."""
+        found = self.pattern.fullmatch(path)
+        names = re.findall(r"\{([^}]+)\}", self.template)
+        return dict(zip(names, found.groups(), strict=True)) if found else {}
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,10 @@ class PathMatcher:
         fewest = min(route.template.count("{") for route in matches)
         return [route for route in matches if route.template.count("{") == fewest]
 
+    def route(self, path: str) -> Route | None:
+        """The most specific route documenting `path`, if any."""
+        return next(iter(self._most_specific(path)), None)
+
     def operation_id(self, method: str, path: str) -> str | None:
         for route in self._most_specific(path):
             if method.upper() in route.operations:
@@ -89,9 +101,33 @@ class PathMatcher:
         return allowed
 
 
+    def closest(self, method: str, path: str, cutoff: float = 0.6) -> str | None:
+        """The documented `METHOD /template` nearest to an undocumented request, or None.
+
+        difflib's ratio over the path, each template's parameters filled in with the request's own
+        segments (so `/pets/{id}` is as close to `/pet/7` as `/pets/7` is); the request's method
+        when that path documents it.
+        """
+        scored = [(difflib.SequenceMatcher(None, path, _filled(route.template, path)).ratio(), route)
+                  for route in self.routes]
+        best = max(scored, key=lambda pair: pair[0], default=None)
+        if best is None or best[0] < cutoff:
+            return None
+        route = best[1]
+        chosen = method.upper() if method.upper() in route.operations else sorted(route.operations)[0]
+        return f"{chosen} {route.template}"
+
+
+def _filled(template: str, path: str) -> str:
+    """`template` with each `{param}` segment replaced by the request's segment at that place."""
+    sent = path.split("/")
+    parts = template.split("/")
+    return "/".join(sent[i] if p.startswith("{") and i < len(sent) else p for i, p in enumerate(parts))
+
+
 def _compile(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", template)
-    return re.compile("".join("[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts))
+    return re.compile("".join("([^/]+)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts))
 
 
 def server_prefixes(spec: Spec) -> list[str]:
@@ -114,3 +150,4 @@ def _server_path(url: str, variables: object) -> str:
             url = url.replace("{" + str(name) + "}", str(variable["default"]))
     path = urlsplit(url).path if "://" in url else url.split("?")[0]
     return path.rstrip("/")
+

@@ -30,9 +30,11 @@ from starlette.middleware.cors import CORSMiddleware
 
 from contract_core.paths import PathMatcher
 from contract_core.spec import Spec
+from mock_server.journal import note_problem
 from mock_server.problems import Problem
 from mock_server.responder import MockOptions, OperationPlan, Reply, Responder, parse_prefer
 from mock_server.routing_view import routing_view
+from mock_server.state import Stateful, StateStore
 
 log = logging.getLogger("contract.mock")
 Scope = dict[str, Any]
@@ -74,12 +76,13 @@ class MockMiddleware:
     """
 
     def __init__(self, app: Any, responder: Responder, routes: PathMatcher,
-                 spec_files: dict[str, tuple[bytes, str]], early: bool = False):
+                 spec_files: dict[str, tuple[bytes, str]], early: bool = False, stateful: Stateful | None = None):
         self.app = app
         self.responder = responder
         self.routes = routes
         self.spec_files = spec_files
         self.early = early
+        self.stateful = stateful
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,11 +96,11 @@ class MockMiddleware:
         try:
             reply = await self._answer(plan, scope, receive) if plan else self._unrouted(scope)
         except Problem as problem:
-            reply = self.responder.problem_reply(problem, plan)
+            reply = problem_reply(self.responder, problem, plan)
         except Exception as exc:  # a bug of ours: one clear line and a 500, the server stays up
             log.error("%s %s: mock error: %s: %s", scope["method"], scope["path"], type(exc).__name__, exc)
             log.debug("mock error", exc_info=exc)
-            reply = self.responder.problem_reply(Problem(500, f"The mock failed: {type(exc).__name__}."), plan)
+            reply = problem_reply(self.responder, Problem(500, f"The mock failed: {type(exc).__name__}."), plan)
         if self.responder.options.delay_ms:
             await asyncio.sleep(self.responder.options.delay_ms / 1000)
         await send_reply(send, reply, head=scope["method"] == "HEAD")
@@ -111,6 +114,8 @@ class MockMiddleware:
         raw = await read_body(receive, headers, self.responder.options.max_body_bytes) if plan.body_media_types else b""
         sent = self.responder.parse_body(plan, headers.get("content-type"), raw)
         prefer = parse_prefer(_all_values(scope, b"prefer"))
+        if self.stateful is not None:
+            return self.stateful.respond(plan, scope["path"], sent, prefer, headers.get("accept"))
         return self.responder.respond(plan, sent, prefer, headers.get("accept"))
 
     def _unrouted(self, scope: Scope) -> Reply:
@@ -123,7 +128,18 @@ class MockMiddleware:
             listed = ", ".join(sorted(allowed))
             raise Problem(405, f"{method} is not documented for {path}; allowed: {listed}.",
                           headers={"Allow": listed})
-        raise Problem(404, f"No documented path matches {path}.")
+        closest = self.routes.closest(method, path)
+        hint = f" Did you mean {closest}?" if closest else ""
+        raise Problem(404, f"No documented path matches {path}.{hint}")
+
+
+def problem_reply(responder: Responder, problem: Problem, plan: OperationPlan | None) -> Reply:
+    """The answer for `problem`; a 400 names the operation whose schema refused the request, and the
+    journal notes why."""
+    if problem.status == 400 and plan is not None and plan.operation.label not in problem.detail:
+        problem.detail = f"{plan.operation.label} ({plan.operation.operation_id}): {problem.detail}"
+    note_problem(problem.detail, problem.errors)
+    return responder.problem_reply(problem, plan)
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -214,7 +230,7 @@ def _problem_handler(responder: Responder,
         operation_id = routes.operation_id(request.method, request.url.path)
         plan = responder.plans.get(operation_id) if operation_id else None
         first_line = str(detail).strip().splitlines()[0] if str(detail).strip() else str(detail)
-        reply = responder.problem_reply(Problem(int(status), first_line, headers=headers), plan)
+        reply = problem_reply(responder, Problem(int(status), first_line, headers=headers), plan)
         return ConnexionResponse(status_code=reply.status, content_type=reply.media_type, body=reply.body,
                                  headers=reply.headers)
 
@@ -234,10 +250,13 @@ def cors_options(origins: tuple[str, ...], local_only: bool) -> dict[str, Any]:
     return options
 
 
-def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool = True) -> Any:
-    """The mock for `spec` as an ASGI app. Fixtures are made and validated here, before serving."""
+def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool = True,
+               state: StateStore | None = None) -> Any:
+    """The mock for `spec` as an ASGI app. Fixtures are made and validated here, before serving.
+    With a `state` store, created resources are remembered (`--stateful`)."""
     options = options or MockOptions()
     responder = Responder(spec, options)
+    stateful = Stateful(responder, state) if state is not None else None
     logging.getLogger("connexion").setLevel(logging.ERROR)  # it warns several times per request
     app = AsyncApp(__name__)
     app.add_api(
@@ -256,9 +275,9 @@ def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool 
     )
     spec_files, routes = _spec_files(spec), PathMatcher(spec)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, responder=responder,
-                       routes=routes, spec_files=spec_files, early=True)
+                       routes=routes, spec_files=spec_files, early=True, stateful=stateful)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, responder=responder,
-                       routes=routes, spec_files=spec_files)
+                       routes=routes, spec_files=spec_files, stateful=stateful)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        **cors_options(options.cors_origins, local_only))
     handler = _problem_handler(responder, routes)

@@ -1,5 +1,6 @@
 """Running the mock: a uvicorn server (one or more workers), and an in-process context manager
-for tests (`running_mock`), both on the same `create_app`."""
+for tests (`running_mock`), both on the same `create_service` (admin endpoints, journal, state,
+`--watch` around `create_app`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import ipaddress
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,10 +23,25 @@ from typing import Any
 import uvicorn
 
 from contract_core import Spec, load_spec
+from mock_server.admin import MockService, Served, admin_prefix
 from mock_server.app import create_app
+from mock_server.journal import JournalStore, JournalView, MemoryJournal
+from mock_server.reload import SpecWatcher
 from mock_server.responder import MockOptions
+from mock_server.shared import SharedDatabase, SqliteJournal, SqliteState
+from mock_server.state import MemoryState, StateStore
 
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
+
+
+@dataclass(frozen=True)
+class Features:
+    """What wraps the mock: the journal (on unless --no-journal), --stateful, --watch."""
+
+    journal: bool = True
+    stateful: bool = False
+    watch: bool = False
+    shared_db: str | None = None  # the SQLite file workers share the journal and state through
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,31 @@ class ServeSettings:
     port: int = 4010
     workers: int = 1
     options: MockOptions = field(default_factory=MockOptions)
+    features: Features = field(default_factory=Features)
+
+
+def create_service(spec: Spec, options: MockOptions | None = None, local_only: bool = True,
+                   features: Features | None = None) -> MockService:
+    """The whole mock as one ASGI app; with `features.watch`, its spec file is watched and reloaded."""
+    options, features = options or MockOptions(), features or Features()
+    journal, state = _stores(features)
+
+    def build(version: Spec) -> Served:
+        app = create_app(version, options, local_only=local_only, state=state)
+        return Served(version, app, JournalView(version), admin_prefix(version))
+
+    service = MockService(build(spec), journal, state)
+    if features.watch and Path(spec.source).is_file():
+        service.watcher = SpecWatcher(service, spec.source, build).start()
+    return service
+
+
+def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None]:
+    if features.shared_db:
+        database = SharedDatabase(features.shared_db)
+        return (SqliteJournal(database) if features.journal else None,
+                SqliteState(database) if features.stateful else None)
+    return MemoryJournal() if features.journal else None, MemoryState() if features.stateful else None
 
 
 def is_loopback(host: str) -> bool:
@@ -58,7 +102,8 @@ def app_from_environment() -> Any:
     options = MockOptions(**{**raw["options"], "cors_origins": tuple(raw["options"]["cors_origins"]),
                              "tokens": tuple(raw["options"]["tokens"])})
     configure_logging()
-    return create_app(load_spec(raw["spec"]), options, local_only=is_loopback(raw["host"]))
+    return create_service(load_spec(raw["spec"]), options, local_only=is_loopback(raw["host"]),
+                          features=Features(**raw["features"]))
 
 
 def serve(settings: ServeSettings, app: Any | None = None) -> None:
@@ -66,12 +111,56 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
     common: dict[str, Any] = {"host": settings.host, "port": settings.port, "access_log": False,
                               "log_level": "warning", "timeout_graceful_shutdown": 3}
     if settings.workers > 1:
-        os.environ[SETTINGS_ENV] = json.dumps({"spec": settings.spec, "host": settings.host,
-                                               "options": asdict(settings.options)})
-        uvicorn.run("mock_server.server:app_from_environment", factory=True, workers=settings.workers, **common)
+        with shared_database() as database:
+            features = {**asdict(settings.features), "shared_db": database}
+            os.environ[SETTINGS_ENV] = json.dumps({"spec": settings.spec, "host": settings.host,
+                                                   "options": asdict(settings.options), "features": features})
+            uvicorn.run("mock_server.server:app_from_environment", factory=True, workers=settings.workers, **common)
     else:
-        uvicorn.run(app or create_app(load_spec(settings.spec), settings.options,
-                                      local_only=is_loopback(settings.host)), **common)
+        uvicorn.run(app or create_service(load_spec(settings.spec), settings.options,
+                                          local_only=is_loopback(settings.host), features=settings.features), **common)
+
+
+@contextlib.contextmanager
+def shared_database() -> Iterator[str]:
+    """A SQLite file for the workers to share, in a private temporary folder removed afterwards."""
+    folder = tempfile.mkdtemp(prefix="contract-mock-")
+    try:
+        path = os.path.join(folder, "shared.sqlite3")
+        SharedDatabase(path).initialise()
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class MockURL(str):
+    """The mock's base URL (a `str`, so `contract_mock + "/path"` works), with its admin endpoints."""
+
+    admin_prefix: str
+
+    def __new__(cls, url: str, admin_prefix: str = "/__mock") -> MockURL:
+        made = super().__new__(cls, url)
+        made.admin_prefix = admin_prefix
+        return made
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The journal, oldest first: method, path, query, status, duration, redacted body, errors."""
+        with urllib.request.urlopen(self._admin("requests"), timeout=10) as answer:
+            return list(json.load(answer)["requests"])
+
+    def clear_requests(self) -> None:
+        self._delete("requests")
+
+    def reset_state(self) -> None:
+        """Forget stored resources (a mock started with `Features(stateful=True)`)."""
+        self._delete("state")
+
+    def _delete(self, what: str) -> None:
+        with urllib.request.urlopen(urllib.request.Request(self._admin(what), method="DELETE"), timeout=10):
+            pass
+
+    def _admin(self, what: str) -> str:
+        return f"{self}{self.admin_prefix}/{what}"
 
 
 class _ThreadedServer(uvicorn.Server):
@@ -81,14 +170,14 @@ class _ThreadedServer(uvicorn.Server):
 
 @contextlib.contextmanager
 def running_mock(spec: Spec | str | Path | None = None, options: MockOptions | None = None,
-                 host: str = "127.0.0.1") -> Iterator[str]:
+                 host: str = "127.0.0.1", features: Features | None = None) -> Iterator[MockURL]:
     """Run the mock on an ephemeral port in a background thread; yields its base URL.
 
         with running_mock() as base_url:
             httpx.post(f"{base_url}/v1/accounts/api-tokens", ...)
     """
     loaded = spec if isinstance(spec, Spec) else load_spec(spec)
-    app = create_app(loaded, options or MockOptions(), local_only=is_loopback(host))
+    app = create_service(loaded, options or MockOptions(), local_only=is_loopback(host), features=features)
     server = _ThreadedServer(uvicorn.Config(app, host=host, port=0, access_log=False, log_level="warning",
                                             lifespan="off"))
     thread = threading.Thread(target=server.run, name="contract-mock", daemon=True)
@@ -100,7 +189,9 @@ def running_mock(spec: Spec | str | Path | None = None, options: MockOptions | N
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://{host}:{port}"
+        yield MockURL(f"http://{host}:{port}", app.served.prefix)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        if app.watcher is not None:
+            app.watcher.stop()

@@ -4,7 +4,9 @@
     from mock_server.testing import contract_mock  # noqa: F401  (a pytest fixture)
 
     def test_create_token(contract_mock):
+        contract_mock.clear_requests()
         response = httpx.post(contract_mock + "/v1/accounts/api-tokens", ...)
+        assert [r["status"] for r in contract_mock.requests()] == [201]
 
 Or, without pytest: `with running_mock(spec_path) as base_url: ...`.
 """
@@ -15,13 +17,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from mock_server.server import running_mock
+from mock_server.server import MockURL, running_mock
 
-__all__ = ["contract_mock", "running_mock"]
+__all__ = ["MockURL", "contract_mock", "running_mock"]
 
 
 @pytest.fixture(scope="session")
-def contract_mock() -> Iterator[str]:
-    """The base URL of a mock serving the bundled contract on an ephemeral port (seed 0)."""
+def contract_mock() -> Iterator[MockURL]:
+    """The base URL of a mock serving the bundled contract on an ephemeral port (seed 0), with
+    `.requests()` and `.clear_requests()` for its journal."""
     with running_mock() as base_url:
         yield base_url

@@ -1,0 +1,207 @@
+"""Keep secrets out of every output: credential headers, cookies, secret fields and their values.
+
+Two layers, because either alone leaks: structured redaction knows *where* secrets live (header
+names, JSON field names), and a literal pass scrubs every secret *value* the run has seen wherever
+it turns up later (in a failure message quoting a body, in a curl command, in a schema error).
+
+Pure (no HTTP client, no test engine): conformance's reports and the mock's request journal both
+use it, so it lives in the core.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote_plus
+
+from contract_core.spec import Spec
+from contract_core.walk import iter_all_schemas, iter_objects
+
+REDACTED = "[REDACTED]"
+
+CREDENTIAL_HEADERS = frozenset({
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey",
+    "x-auth-token", "x-access-token", "x-csrf-token", "x-xsrf-token",
+})
+_CREDENTIAL_MARKERS = ("auth", "token", "secret", "password", "passwd", "session", "cookie", "credential", "api-key",
+                       "apikey")
+
+SECRET_FIELDS = frozenset({
+    "token", "password", "secret", "apikey", "api_key", "accesstoken", "access_token", "refreshtoken",
+    "refresh_token", "clientsecret", "client_secret", "idtoken", "id_token", "privatekey", "private_key",
+})
+_SECRET_FIELD_MARKERS = ("secret", "password", "passwd")
+_MIN_LITERAL = 4  # shorter values would blank out ordinary words
+_JSON_LIKE_PAIR = re.compile(r'("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)')
+
+
+@functools.lru_cache(maxsize=4096)  # the same few header and field names, on every request
+def is_credential_header(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in CREDENTIAL_HEADERS or any(marker in lowered for marker in _CREDENTIAL_MARKERS)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_field(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in SECRET_FIELDS or any(marker in lowered for marker in _SECRET_FIELD_MARKERS)
+
+
+def spec_secret_fields(spec: Spec) -> frozenset[str]:
+    """Property names the spec marks secret (`format: password`, `x-secret: true`) plus the usual names."""
+    found = set()
+    for _, schema in iter_all_schemas(spec.document):
+        for name, prop in (schema.get("properties") or {}).items():
+            marked = isinstance(prop, dict) and (prop.get("format") == "password" or prop.get("x-secret") is True)
+            if marked or is_secret_field(name):
+                found.add(name)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _secret_words(extra_fields: frozenset[str]) -> tuple[str, ...]:
+    """Every secret field or credential name contains one of these (`is_secret_field`,
+    `is_credential_header`): the shortest suffice (`token` covers `access_token`)."""
+    words = {*SECRET_FIELDS, *_SECRET_FIELD_MARKERS, *_CREDENTIAL_MARKERS, *extra_fields}
+    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+
+
+class Redactor:
+    """Remembers every secret value of a run and scrubs them from text, headers and JSON."""
+
+    def __init__(self, secret_fields: Iterable[str] = ()) -> None:
+        self._extra_fields = frozenset(name.lower() for name in secret_fields)
+        self._literals: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._lock = threading.Lock()
+
+    def is_secret_field(self, name: str) -> bool:
+        return is_secret_field(name) or name.lower() in self._extra_fields
+
+    def may_hold_secrets(self, text: str) -> bool:
+        """A fast pre-check: False only when `text` names no secret field or credential, holds no known
+        secret value and no escape that could hide one; then it needs no parsing to be redacted."""
+        lowered = text.lower()
+        if "\\" in text or "%" in text or any(word in lowered for word in _secret_words(self._extra_fields)):
+            return True
+        pattern = self._literal_pattern()
+        return pattern is not None and pattern.search(text) is not None
+
+    def add_literal(self, value: str) -> None:
+        value = value.strip()
+        if len(value) < _MIN_LITERAL:
+            return
+        with self._lock:
+            if value not in self._literals:
+                self._literals.add(value)
+                self._pattern = None
+
+    def add_headers(self, headers: Mapping[str, str]) -> None:
+        """Learn the credentials a run sends (`-H` options): the whole value and the part after the scheme."""
+        for name, value in headers.items():
+            if is_credential_header(name):
+                self.add_literal(value)
+                _, _, credentials = value.partition(" ")
+                if credentials:
+                    self.add_literal(credentials)
+                if name.lower() in ("cookie", "set-cookie"):  # each cookie's value on its own
+                    for pair in value.split(";"):
+                        self.add_literal(pair.partition("=")[2])
+
+    def learn_from_json(self, document: Any) -> None:
+        """Learn the values of secret fields anywhere in a response body."""
+        for value in self._secret_values(document):
+            self.add_literal(value if isinstance(value, str) else json.dumps(value))
+
+    def learn_from_body(self, content: bytes | str | None) -> None:
+        document = _parse_json(content)
+        if document is not None:
+            self.learn_from_json(document)
+
+    def _secret_values(self, document: Any) -> Iterator[Any]:
+        for _, node in iter_objects(document, ""):
+            for key, value in node.items():
+                if isinstance(value, (str, int, float)) and self.is_secret_field(str(key)):
+                    yield value
+
+    def text(self, value: str) -> str:
+        """`value` with every known secret literal replaced."""
+        pattern = self._literal_pattern()
+        return pattern.sub(REDACTED, value) if pattern is not None else value
+
+    def headers(self, headers: Mapping[str, Any]) -> dict[str, str]:
+        return {
+            name: REDACTED if is_credential_header(name) else self.text(_header_text(value))
+            for name, value in headers.items()
+        }
+
+    def pairs(self, encoded: str, secret_names: Iterable[str] = ()) -> str:
+        """A query string or form body with credential and secret fields' values replaced."""
+        if not encoded:
+            return encoded
+        extra = {name.lower() for name in secret_names}
+        kept = []
+        for name, value in parse_qsl(encoded, keep_blank_values=True):
+            secret = self.is_secret_field(name) or is_credential_header(name) or name.lower() in extra
+            kept.append(f"{quote_plus(name)}={REDACTED if secret else quote_plus(self.text(value))}")
+        return "&".join(kept)
+
+    def json(self, document: Any) -> Any:
+        """A copy of `document` with secret fields replaced (then literals scrubbed from all strings)."""
+        if isinstance(document, dict):
+            return {
+                # null carries no secret, and keeping it keeps "the secret was null" visible in a record
+                key: REDACTED if self.is_secret_field(str(key)) and not isinstance(value, (dict, list, type(None)))
+                else self.json(value)
+                for key, value in document.items()
+            }
+        if isinstance(document, list):
+            return [self.json(item) for item in document]
+        if isinstance(document, str):
+            return self.text(document)
+        return document
+
+    def body(self, content: bytes | str | None) -> str | None:
+        """A response or request body as redacted text (JSON bodies field by field)."""
+        if content is None:
+            return None
+        document = _parse_json(content)
+        if document is not None:
+            return json.dumps(self.json(document), ensure_ascii=False)
+        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        return self.text(self._json_like_pairs(text))
+
+    def _json_like_pairs(self, text: str) -> str:
+        """`"password": "x"` pairs of a body that is not valid JSON (a trailing comma, cut short)."""
+
+        def scrub(match: re.Match[str]) -> str:
+            return f"{match[1]}\"{REDACTED}\"" if self.is_secret_field(match[2]) else match[0]
+
+        return _JSON_LIKE_PAIR.sub(scrub, text)
+
+    def _literal_pattern(self) -> re.Pattern[str] | None:
+        with self._lock:
+            if self._pattern is None and self._literals:
+                # Longest first, so a whole `Bearer x` goes before its part `x`.
+                alternatives = sorted(self._literals, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(v) for v in alternatives))
+            return self._pattern
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _parse_json(content: bytes | str | None) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # too deep to walk: redacted as text
+        return None

@@ -1,0 +1,160 @@
+"""The mock's outermost ASGI layer: its admin endpoints, and the journal of everything else.
+
+    GET    {prefix}/requests   the journal, newest last (redacted)
+    DELETE {prefix}/requests   clear it
+    GET    {prefix}/state      the stored resources (--stateful)
+    DELETE {prefix}/state      forget them
+
+`{prefix}` is `/__mock`, moved (`/__mock__`, ...) when the spec documents a path under it. The
+inner app (Connexion and the responder) can be swapped while serving (`--watch`): requests under
+way finish on the app they started on; the journal and the state belong to this layer and survive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from contract_core.spec import Spec
+from mock_server.journal import JournalStore, JournalView, current_exchange, finish_body, start_exchange
+from mock_server.problems import PROBLEM_JSON, Problem
+from mock_server.state import StateStore
+
+log = logging.getLogger("contract.mock")
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+DEFAULT_PREFIX = "/__mock"
+CAPTURE_LIMIT = 2 * 1024 * 1024  # request bytes the journal looks at, at most (the mock refuses larger ones)
+
+
+def admin_prefix(spec: Spec) -> str:
+    """`/__mock`, or a longer prefix the spec documents no path under."""
+    prefix = DEFAULT_PREFIX
+    while any(op.path == prefix or op.path.startswith(prefix + "/") for op in spec.operations):
+        prefix += "__"
+    return prefix
+
+
+@dataclass
+class Served:
+    """What one version of the spec serves: swapped as a whole on reload."""
+
+    spec: Spec
+    app: Any
+    view: JournalView
+    prefix: str
+
+
+class MockService:
+    """The ASGI app uvicorn runs: admin endpoints, the journal, then the current mock app."""
+
+    def __init__(self, served: Served, journal: JournalStore | None, state: StateStore | None):
+        self.served = served
+        self.journal = journal
+        self.state = state
+        self.watcher: Any = None  # a reload.SpecWatcher under --watch
+
+    @property
+    def responder(self) -> Any:  # for banners and tests
+        return self.served.app.responder
+
+    def swap(self, served: Served) -> None:
+        """Serve `served` from the next request on (one attribute store: atomic for the event loop)."""
+        self.served = served
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        served = self.served
+        if scope["type"] != "http":
+            await served.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path == served.prefix or path.startswith(served.prefix + "/"):
+            # In a thread: a shared journal waits for the other workers' writers; the loop keeps serving.
+            answer = await asyncio.to_thread(self._admin, scope["method"], path[len(served.prefix):], served)
+            await send_json(send, *answer)
+            return
+        if self.journal is None:
+            await served.app(scope, receive, send)
+            return
+        await self._journaled(served, scope, receive, send)
+
+    async def _journaled(self, served: Served, scope: Scope, receive: Receive, send: Send) -> None:
+        exchange = start_exchange(scope)
+        token = current_exchange.set(exchange)
+        chunks: list[bytes] = []
+        started = time.perf_counter()
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            recorded = True
+            exchange.duration_ms = (time.perf_counter() - started) * 1000
+            try:
+                finish_body(exchange, chunks, served.view)
+                assert self.journal is not None
+                self.journal.record(exchange, served.view)
+            except Exception as exc:  # the journal must never cost a client its answer
+                log.error("%s %s: not journaled: %s: %s", exchange.method, exchange.path, type(exc).__name__, exc)
+
+        async def receive_and_keep() -> dict[str, Any]:
+            message = await receive()
+            chunk = message.get("body", b"")
+            exchange.body_bytes += len(chunk)
+            if chunk and exchange.body_bytes <= CAPTURE_LIMIT:
+                chunks.append(chunk)
+            return message
+
+        async def send_and_note(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                record()  # before the client has the answer: a journal read right after it sees it
+            await send(message)
+
+        try:
+            await served.app(scope, receive_and_keep, send_and_note)
+        finally:
+            current_exchange.reset(token)
+            if not recorded:
+                record()
+
+    def _admin(self, method: str, action: str, served: Served) -> tuple[int, Any]:
+        if action == "/requests" and self.journal is not None:
+            if method == "GET":
+                return 200, {"requests": self.journal.entries(served.view)}
+            if method == "DELETE":
+                self.journal.clear()
+                return 204, None
+        if action == "/state" and self.state is not None:
+            if method == "GET":
+                return 200, {"resources": self.state.dump()}
+            if method == "DELETE":
+                self.state.clear()
+                return 204, None
+        return self._admin_problem(method, action, served.prefix)
+
+    def _admin_problem(self, method: str, action: str, prefix: str) -> tuple[int, Any]:
+        known = {"/requests": self.journal is not None, "/state": self.state is not None}
+        if known.get(action):
+            return 405, Problem(405, f"{method} is not supported for {prefix}{action}; use GET or DELETE.").body()
+        why = {"/requests": "the journal is off (--no-journal)", "/state": "the mock runs without --stateful"}
+        listed = ", ".join(f"{prefix}{a}" for a, on in known.items() if on) or "none"
+        detail = why.get(action, f"No admin endpoint {prefix}{action}")
+        return 404, Problem(404, f"{detail[0].upper()}{detail[1:]}; admin endpoints: {listed}.").body()
+
+
+async def send_json(send: Send, status: int, body: Any) -> None:
+    raw = b"" if body is None else orjson.dumps(body)
+    media_type = PROBLEM_JSON if status >= 400 else "application/json"
+    headers = [(b"content-length", str(len(raw)).encode()), (b"cache-control", b"no-store")]
+    if body is not None:
+        headers.append((b"content-type", media_type.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": raw})

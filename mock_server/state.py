@@ -1,0 +1,334 @@
+"""`contract mock --stateful`: created resources are remembered, read back, listed, updated, deleted.
+
+Resources are inferred from the paths alone: a documented `POST C` and a documented `C/{param}`
+make a collection and its item (`/pets`, `/pets/{petId}`; nested ones such as
+`/users/{id}/pets/{petId}` keep one collection per concrete parent path). Per operation a role:
+
+    POST C  create: the mock's usual created answer (fresh id, request reflected) is stored
+    GET C   list:   the stored items inside the documented list shape (an array, or an envelope
+                    such as `{data: [...]}`, `{items: [...], total: N}`)
+    GET / PUT / PATCH (or POST) / DELETE C/{param}: read / replace / update / delete, 404 when unknown
+
+Every answer is still validated against its schema; a stored resource that does not fit a
+schema is written into that operation's fixture field by field (`reflect`), and the fixture is
+sent when even that does not fit. `Prefer: code=` or `example=` bypass the state. Stores are
+bounded (oldest resources evicted first): `MemoryState` for one process, `shared.SqliteState` for
+several workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+import orjson
+
+from contract_core.media import is_json
+from contract_core.paths import PathMatcher
+from contract_core.pointer import join
+from contract_core.spec import Spec
+from mock_server.problems import Problem
+from mock_server.reflect import reflect
+from mock_server.responder import OperationPlan, Reply, Responder, encode
+
+log = logging.getLogger("contract.mock")
+
+MAX_RESOURCES = 10_000
+MAX_BYTES = 64 * 1024 * 1024  # of stored JSON, per process: vendor resources run to 100 KB each
+_ITEM_PATH = re.compile(r"(?P<collection>/.*)/\{(?P<param>[^}/]+)\}")
+_LIST_NAMES = ("data", "items", "results", "records", "values", "entries", "list", "content", "objects")
+_COUNT_NAMES = ("total", "count", "total_count", "totalCount", "total_results", "totalResults")
+_ROLES = {("collection", "post"): "create", ("collection", "get"): "list", ("item", "get"): "read",
+          ("item", "put"): "replace", ("item", "patch"): "update", ("item", "post"): "update",  # Stripe's style
+          ("item", "delete"): "delete"}
+
+
+class StateStore(Protocol):
+    def put(self, collection: str, key: str, body: Any) -> None: ...
+
+    def get(self, collection: str, key: str) -> Any | None: ...
+
+    def delete(self, collection: str, key: str) -> bool: ...
+
+    def items(self, collection: str) -> list[Any]: ...
+
+    def dump(self) -> list[dict[str, Any]]: ...
+
+    def next_count(self, name: str) -> int: ...
+
+    def clear(self) -> None: ...
+
+
+class MemoryState:
+    """The resources of one process, oldest evicted past `limit` resources or `max_bytes` of JSON."""
+
+    def __init__(self, limit: int = MAX_RESOURCES, max_bytes: int = MAX_BYTES):
+        self.limit, self.max_bytes = limit, max_bytes
+        self._resources: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._sizes: dict[tuple[str, str], int] = {}
+        self._bytes = 0
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()  # the admin endpoints and tests may read from another thread
+
+    def put(self, collection: str, key: str, body: Any) -> None:
+        size = len(orjson.dumps(body))
+        with self._lock:
+            self._resources[(collection, key)] = body  # an update keeps its place in the list
+            self._bytes += size - self._sizes.get((collection, key), 0)
+            self._sizes[(collection, key)] = size
+            while len(self._resources) > self.limit or (self._bytes > self.max_bytes and len(self._resources) > 1):
+                oldest, _ = self._resources.popitem(last=False)
+                self._bytes -= self._sizes.pop(oldest)
+
+    def get(self, collection: str, key: str) -> Any | None:
+        return self._resources.get((collection, key))
+
+    def delete(self, collection: str, key: str) -> bool:
+        with self._lock:
+            self._bytes -= self._sizes.pop((collection, key), 0)
+            return self._resources.pop((collection, key), None) is not None
+
+    def items(self, collection: str) -> list[Any]:
+        with self._lock:
+            return [body for (owner, _), body in self._resources.items() if owner == collection]
+
+    def dump(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [{"collection": c, "id": k, "body": b} for (c, k), b in self._resources.items()]
+
+    def next_count(self, name: str) -> int:
+        with self._lock:
+            self._counts[name] = self._counts.get(name, 0) + 1
+            return self._counts[name]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._resources.clear()
+            self._sizes.clear()
+            self._bytes = 0
+            self._counts.clear()
+
+
+@dataclass(frozen=True)
+class Resource:
+    collection: str  # path template of the collection, e.g. /users/{id}/pets
+    item: str  # its item's template, e.g. /users/{id}/pets/{petId}
+    id_param: str
+
+
+def infer_resources(spec: Spec) -> list[Resource]:
+    """Every documented `C/{param}` whose `C` is documented with a POST: a resource no client can
+    create (OpenAI's `/models`) keeps its fixtures, rather than a 404 for every id."""
+    paths = {op.path for op in spec.operations}
+    creatable = {op.path for op in spec.operations if op.method == "post"}
+    found = []
+    for path in sorted(paths):
+        match = _ITEM_PATH.fullmatch(path)
+        if match and match["collection"] in creatable:
+            found.append(Resource(match["collection"], path, match["param"]))
+    return found
+
+
+class Stateful:
+    """The responder's answers, with the resources of `store` created, read, listed and changed."""
+
+    def __init__(self, responder: Responder, store: StateStore):
+        self.responder, self.store, self.spec = responder, store, responder.spec
+        self.routes = PathMatcher(self.spec)
+        self.roles: dict[str, tuple[str, Resource]] = {}
+        self.shapes: dict[Resource, str] = {}  # the schema a stored resource is kept in
+        for resource in infer_resources(self.spec):
+            self._assign_roles(resource)
+
+    def _assign_roles(self, resource: Resource) -> None:
+        for op in self.spec.operations:
+            side = "collection" if op.path == resource.collection else "item" if op.path == resource.item else None
+            role = _ROLES.get((side, op.method)) if side else None
+            if role and op.operation_id not in self.roles:
+                self.roles[op.operation_id] = (role, resource)
+        by_role = {role: op_id for op_id, (role, owner) in self.roles.items() if owner == resource}
+        for role in ("create", "read"):  # what a create returns is the resource itself (a read may be anyOf)
+            plan = self.responder.plans.get(by_role.get(role, ""))
+            if plan is not None and plan.success.schema_pointer and resource not in self.shapes:
+                self.shapes[resource] = plan.success.schema_pointer
+
+    def respond(self, plan: OperationPlan, path: str, sent: Any, prefer: dict[str, str],
+                accept: str | None) -> Reply:
+        role = self.roles.get(plan.operation.operation_id)
+        if role is None or "code" in prefer or "example" in prefer:
+            return self.responder.respond(plan, sent, prefer, accept)
+        kind, resource = role
+        handlers: dict[str, Callable[..., Reply]] = {
+            "create": self._create, "list": self._list, "read": self._read, "replace": self._change,
+            "update": self._change, "delete": self._delete,
+        }
+        return handlers[kind](plan, resource, path, sent, prefer, accept)
+
+    # -- roles ------------------------------------------------------------------------------
+
+    def _create(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+                accept: str | None) -> Reply:
+        # Ids come from the responder's per-operation counter; shared stores share it between workers.
+        plan.counter = self.store.next_count(plan.operation.operation_id) - 1
+        reply = self.responder.respond(plan, sent, prefer, accept)
+        body = _json_body(reply)
+        key = _resource_id(body, resource)
+        if 200 <= reply.status < 300 and key is not None:
+            self.store.put(path, key, body)
+        elif 200 <= reply.status < 300:
+            log.warning("%s: the created resource has no id field (%s or id); not stored", plan.operation.label,
+                        resource.id_param)
+        return reply
+
+    def _read(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+              accept: str | None) -> Reply:
+        collection, key = self._located(resource, path)
+        stored = self._stored_or_404(resource, collection, key)
+        return self._shaped_reply(plan, stored, prefer, accept)
+
+    def _change(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+                accept: str | None) -> Reply:
+        collection, key = self._located(resource, path)
+        stored = self._stored_or_404(resource, collection, key)
+        shape = self.shapes.get(resource)
+        updated = stored
+        if sent is not None and shape is not None:
+            changed = reflect(self.spec, sent, stored, self.spec.resolve(shape))
+            if self.responder.response_validator.is_valid(changed, shape):
+                self.store.put(collection, key, changed)
+                updated = changed
+        return self._shaped_reply(plan, updated, prefer, accept, sent)
+
+    def _delete(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+                accept: str | None) -> Reply:
+        collection, key = self._located(resource, path)
+        stored = self._stored_or_404(resource, collection, key)
+        self.store.delete(collection, key)
+        return self._shaped_reply(plan, stored, prefer, accept)  # a deletion answer naming it, if it has a body
+
+    def _list(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+              accept: str | None) -> Reply:
+        reply = self.responder.respond(plan, None, prefer, accept)
+        target = plan.success
+        base = _json_body(reply)
+        slot = list_slot(self.spec, target.schema_pointer) if target.schema_pointer else None
+        if base is None or slot is None or not 200 <= reply.status < 300:
+            return reply
+        name, items_pointer = slot
+        template = _first_item(base, name)
+        rng = random.Random(f"{prefer.get('seed', self.responder.options.seed)}:{plan.operation.operation_id}")
+        if template is None:
+            template = self.responder.engine.draft(items_pointer, rng)
+        items = [self._fitted(stored, template, items_pointer) for stored in self.store.items(path)]
+        listed = _with_items(base, name, [item for item in items if item is not None])
+        if not self.responder.response_validator.is_valid(listed, target.schema_pointer):
+            log.warning("%s: the stored items do not fit the list schema; sent the fixture", plan.operation.label)
+            return reply
+        return Reply(reply.status, reply.media_type, encode(listed, reply.media_type), reply.headers)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _located(resource: Resource, path: str) -> tuple[str, str]:
+        """(the concrete collection path, the item's id) of a request to the item."""
+        collection, _, raw_key = path.rpartition("/")
+        return collection, unquote(raw_key)
+
+    def _stored_or_404(self, resource: Resource, collection: str, key: str) -> Any:
+        stored = self.store.get(collection, key)
+        if stored is None:
+            raise self._not_found(resource, key)
+        return stored
+
+    @staticmethod
+    def _not_found(resource: Resource, key: str) -> Problem:
+        return Problem(404, f"No {resource.collection} item has {resource.id_param} {key!r}: it was never created "
+                            "or was deleted (--stateful).")
+
+    def _shaped_reply(self, plan: OperationPlan, stored: Any, prefer: dict[str, str], accept: str | None,
+                      sent: Any = None) -> Reply:
+        """The operation's success answer carrying the stored resource (as is when it fits the schema)."""
+        reply = self.responder.respond(plan, sent, prefer, accept)
+        pointer = plan.success.schema_pointer
+        base = _json_body(reply)
+        if pointer is None or base is None or not 200 <= reply.status < 300:
+            return reply
+        fitted = self._fitted(stored, base, pointer)
+        if fitted is None:
+            log.warning("%s: the stored resource does not fit the schema; sent the fixture", plan.operation.label)
+            return reply
+        return Reply(reply.status, reply.media_type, encode(fitted, reply.media_type), reply.headers)
+
+    def _fitted(self, stored: Any, template: Any, pointer: str) -> Any:
+        """`stored` if it is valid at `pointer`; else written into `template` field by field; else None."""
+        validator = self.responder.response_validator
+        if validator.is_valid(stored, pointer):
+            return stored
+        merged = reflect(self.spec, stored, template, self.spec.resolve(pointer))
+        return merged if validator.is_valid(merged, pointer) else None
+
+
+def list_slot(spec: Spec, schema_pointer: str) -> tuple[str | None, str] | None:
+    """Where a list answer holds its items: (None, items) for a bare array, or (property, items)
+    for an envelope such as `{data: [...]}`; None when the shape is not a list."""
+    schema, ref = spec.deref(spec.resolve(schema_pointer))
+    at = ref or schema_pointer
+    if not isinstance(schema, dict):
+        return None
+    if schema.get("type") == "array" or "items" in schema:
+        return None, join(at, "items")
+    arrays = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        resolved, prop_ref = spec.deref(prop)
+        if isinstance(resolved, dict) and (resolved.get("type") == "array" or "items" in resolved):
+            arrays[name] = join(prop_ref or join(at, "properties", name), "items")
+    chosen = next((name for name in _LIST_NAMES if name in arrays), None)
+    if chosen is None and len(arrays) == 1:
+        chosen = next(iter(arrays))
+    return (chosen, arrays[chosen]) if chosen else None
+
+
+def _first_item(base: Any, name: str | None) -> Any:
+    items = base if name is None else base.get(name) if isinstance(base, dict) else None
+    return items[0] if isinstance(items, list) and items else None
+
+
+def _with_items(base: Any, name: str | None, items: list[Any]) -> Any:
+    if name is None:
+        return items
+    listed = {**base, name: items}
+    for count in _COUNT_NAMES:
+        if isinstance(listed.get(count), int) and not isinstance(listed[count], bool):
+            listed[count] = len(items)
+    for more in ("has_more", "hasMore"):
+        if isinstance(listed.get(more), bool):
+            listed[more] = False
+    return listed
+
+
+def _json_body(reply: Reply) -> Any:
+    if not reply.body or not is_json(reply.media_type):
+        return None
+    try:
+        return orjson.loads(reply.body)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _resource_id(body: Any, resource: Resource) -> str | None:
+    """The created resource's id: the field named like the item's parameter, else `id`."""
+    if not isinstance(body, dict):
+        return None
+    names = [resource.id_param, "id", "uid", "uuid", "key"] + (["name"] if "name" in resource.id_param.lower() else [])
+    for name in names:
+        value = body.get(name)
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+            return str(value)
+    return None

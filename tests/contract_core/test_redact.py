@@ -1,0 +1,42 @@
+"""The core redactor's additions for the mock's journal: the fast pre-check never lets a secret by."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contract_core.redact import REDACTED, Redactor
+
+SECRET_NAMES = st.sampled_from(["password", "token", "client_secret", "api_key", "apiKey", "pin", "passwd",
+                                "refresh_token", "userPassword", "SECRET"])
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                     max_size=3), max_leaves=8)
+
+
+@given(document=st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=4), name=SECRET_NAMES,
+       value=st.text(min_size=4, max_size=12), ascii_only=st.booleans())
+def test_the_pre_check_flags_every_body_with_a_secret_field(document: dict[str, object], name: str, value: str,
+                                                             ascii_only: bool) -> None:
+    """Property: a body naming a secret field is never spared the redaction."""
+    redactor = Redactor(secret_fields=["pin"])
+    text = json.dumps({**document, "nested": {name: value}}, ensure_ascii=ascii_only)
+    assert redactor.may_hold_secrets(text)
+    assert value not in redactor.body(text) or value in json.dumps({**document, "nested": {}}, ensure_ascii=ascii_only)
+
+
+def test_the_pre_check_spares_plain_bodies_and_flags_known_values() -> None:
+    redactor = Redactor()
+    assert not redactor.may_hold_secrets('{"name": "Rex", "modules": [{"id": "m1"}]}')
+    redactor.add_headers({"Cookie": "session=abc123456; theme=dark"})
+    assert redactor.may_hold_secrets('{"note": "abc123456"}') and redactor.text("x abc123456") == f"x {REDACTED}"
+
+
+def test_pairs_and_bodies_that_are_not_json() -> None:
+    redactor = Redactor(secret_fields=["pin"])
+    assert redactor.pairs("user=u&password=hunter22&pin=1234&api_key=k1") == (
+        f"user=u&password={REDACTED}&pin={REDACTED}&api_key={REDACTED}")
+    assert redactor.body('{"user": "u", "password": "hunter22",}') == f'{{"user": "u", "password": "{REDACTED}",}}'
+    assert redactor.body('{"a": {"client_secret": 99') == f'{{"a": {{"client_secret": "{REDACTED}"'
