@@ -1,9 +1,13 @@
-"""Send a request on to the upstream and get its answer back, bytes unchanged (httpx, streaming).
+"""Send a request on to the upstream and get its answer back, bytes unchanged (aiohttp, streaming).
 
 The answer's body is held in memory only when the proxy must read it (a JSON body up to
 `hold_limit` bytes); anything else is streamed through as it arrives. Bytes are read raw
-(`aiter_raw`): a gzip body goes back to the client gzipped, as the upstream sent it, and is
-decoded only for the checks.
+(`auto_decompress=False`): a gzip body goes back to the client gzipped, as the upstream sent it,
+and is decoded only for the checks.
+
+aiohttp rather than httpx (which the kit uses elsewhere): the upstream round trip is on every
+request's path, and aiohttp's C-accelerated client measured about 3x cheaper per request here
+(0.26 vs 0.74 ms for a 10 KB answer on loopback), where httpx was half of the proxy's CPU.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 
 from contract_core.errors import ContractError
 from contract_core.media import is_json
@@ -40,7 +44,7 @@ class UpstreamAnswer:
     headers: Headers  # hop-by-hop headers removed
     body: bytes | None  # held (and complete) body, else None: read `stream`
     stream: AsyncIterator[bytes] | None
-    response: httpx.Response
+    response: aiohttp.ClientResponse
 
     def decoded_body(self) -> bytes | None:
         """The held body as the checks read it: gzip/deflate undone; None for other encodings."""
@@ -55,19 +59,29 @@ class UpstreamAnswer:
         return None
 
     async def close(self) -> None:
-        await self.response.aclose()
+        self.response.release()
 
 
 class Forwarder:
     def __init__(self, upstream: str, timeout: float, hold_limit: int) -> None:
         parts = urlsplit(upstream)
         self.upstream = upstream.rstrip("/")
+        self.origin = f"{parts.scheme}://{parts.netloc}"
         self.base_path = parts.path.rstrip("/")
         self.hold_limit = hold_limit
-        self.client = httpx.AsyncClient(
-            base_url=f"{parts.scheme}://{parts.netloc}", timeout=httpx.Timeout(timeout), follow_redirects=False,
-            trust_env=False, limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-        )
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """Made on first use: an aiohttp session belongs to the event loop that serves the requests."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=self.timeout, auto_decompress=False, trust_env=False,
+                connector=aiohttp.TCPConnector(limit=256), skip_auto_headers=("User-Agent", "Accept",
+                                                                              "Accept-Encoding"),
+            )
+        return self._session
 
     def target_path(self, path: str, prefix: str) -> str:
         """Where the request goes upstream: the upstream URL's path, then the request's path; a spec
@@ -79,42 +93,49 @@ class Forwarder:
     async def send(self, method: str, target: str, headers: Headers, body: bytes | AsyncIterator[bytes]) -> \
             UpstreamAnswer:
         forwarded = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
-        request = self.client.build_request(method, target, headers=forwarded, content=body)
         try:
-            response = await self.client.send(request, stream=True)
-        except httpx.TimeoutException as exc:
+            response = await self.session.request(method, self.origin + target, headers=forwarded, data=body,
+                                                  allow_redirects=False)
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise UpstreamFailure(self.upstream, f"no answer within the timeout ({type(exc).__name__})", True) from exc
-        except httpx.HTTPError as exc:
+        except aiohttp.ClientError as exc:
             raise UpstreamFailure(self.upstream, f"{type(exc).__name__}: {exc or 'connection failed'}", False) from exc
         return await self._answer(response)
 
-    async def _answer(self, response: httpx.Response) -> UpstreamAnswer:
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in HOP_BY_HOP]
+    async def _answer(self, response: aiohttp.ClientResponse) -> UpstreamAnswer:
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP]
         if response.headers.get("content-length") is not None:
             headers.append(("content-length", response.headers["content-length"]))
         if not self._should_hold(response):
-            return UpstreamAnswer(response.status_code, headers, None, response.aiter_raw(), response)
-        chunks, size, raw = [], 0, response.aiter_raw()
+            return UpstreamAnswer(response.status, headers, None, _raw(response), response)
+        chunks, size, raw = [], 0, _raw(response)
         try:
             async for chunk in raw:
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > self.hold_limit:  # larger than announced: stream the rest
-                    return UpstreamAnswer(response.status_code, headers, None, _chain(chunks, raw), response)
-        except httpx.HTTPError as exc:
-            await response.aclose()
+                    return UpstreamAnswer(response.status, headers, None, _chain(chunks, raw), response)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            response.close()
             raise UpstreamFailure(self.upstream, f"the answer broke off: {type(exc).__name__}", False) from exc
-        await response.aclose()
-        return UpstreamAnswer(response.status_code, headers, b"".join(chunks), None, response)
+        response.release()
+        return UpstreamAnswer(response.status, headers, b"".join(chunks), None, response)
 
-    def _should_hold(self, response: httpx.Response) -> bool:
+    def _should_hold(self, response: aiohttp.ClientResponse) -> bool:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.hold_limit:
             return False
         return is_json(response.headers.get("content-type")) or (declared.isdigit() and int(declared) <= 4096)
 
     async def close(self) -> None:
-        await self.client.aclose()
+        if self._session is not None:
+            await self._session.close()
+
+
+async def _raw(response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    """The body's bytes as they arrive, still encoded (the session does not decompress)."""
+    async for chunk in response.content.iter_any():
+        yield chunk
 
 
 async def _chain(first: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
