@@ -33,6 +33,7 @@ from contract_core.spec import Operation, Spec
 from contract_core.validation import SchemaValidator, Violation
 from mock_server import fakes
 from mock_server.allof import merge_into
+from mock_server.chronology import LAST_USE, UPDATE, order_times, rank
 
 OMISSION_HOLDER, OMISSION_LIST = "$meta", "omitted"
 SCALAR_TYPES = ("string", "integer", "number", "boolean")
@@ -77,6 +78,7 @@ class _Facts:
     required: frozenset[str]
     holds_omissions: bool
     extras: bool  # required names outside `properties`, a map schema, or min/maxProperties
+    timed: bool  # has update or last-use times to put after the object's creation (chronology.py)
 
 
 class UndocumentedResponse(FixtureError):
@@ -286,6 +288,7 @@ class FixtureEngine:
             extras=bool(set(schema.get("required") or ()) - set(properties))
             or isinstance(schema.get("additionalProperties"), dict)
             or "minProperties" in schema or "maxProperties" in schema,
+            timed=any(rank(name) in (UPDATE, LAST_USE) for name in properties),
         )
 
     def _holds_omissions(self, schema: Any) -> bool:
@@ -549,6 +552,8 @@ class _Run:
                     raise
                 omitted.append(prop)
         _link_href_to_id(result, owner)
+        if facts.timed:
+            self._order_times(facts, result)
         if facts.extras:
             self._add_required_extras(schema, result, required, owner, depth)
             self._add_map_entries(schema, result, at, owner, depth)
@@ -556,6 +561,10 @@ class _Run:
             result[holder] = self._omission_record(schema["properties"][holder], omitted, depth)
             result = {k: result[k] for k in [*schema["properties"], *result] if k in result}
         return result
+
+    def _order_times(self, facts: _Facts, result: dict[str, Any]) -> None:
+        schemas = {prop: prop_schema for prop, prop_schema, _, _ in facts.properties}
+        order_times(result, schemas.get, lambda schema: self.spec.deref(schema)[0], self.rng, self.engine.now)
 
     def _omission_record(self, schema: Any, omitted: list[str], depth: int) -> Any:
         record = self.value(schema, None, OMISSION_HOLDER, None, depth + 1)
@@ -724,7 +733,9 @@ def _kind(schema: dict[str, Any]) -> str:
     for hinted, keywords in _KIND_HINTS:
         if any(k in schema for k in keywords):
             return hinted
-    return "string"
+    # `{nullable: true}` and nothing else: a value whose only documented form is null (a page
+    # showing `"parameters": null`). Any type we made up would be a guess a client might rely on.
+    return "null" if schema.get("nullable") is True else "string"
 
 
 def _plainly_nullable(schema: dict[str, Any]) -> bool:
