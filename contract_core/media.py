@@ -16,3 +16,8 @@ def is_json(media_type: str | None) -> bool:
 
 def is_form(media_type: str | None) -> bool:
     return base_type(media_type) == "application/x-www-form-urlencoded"
+
+
+def is_multipart(media_type: str | None) -> bool:
+    """`multipart/form-data` (and `multipart/mixed`, read the same way)."""
+    return base_type(media_type) in ("multipart/form-data", "multipart/mixed")

@@ -233,15 +233,17 @@ class FixtureEngine:
         raise FixtureError(where, f"no instance fits in {self.budget.max_bytes} bytes")
 
     def draft(self, schema_pointer: str, rng: random.Random, name: str | None = None,
-              owner: str | None = None) -> Any:
+              owner: str | None = None, examples: bool = True) -> Any:
         """An instance made like `generate` makes them, not yet validated: for callers that validate
-        a larger document holding it anyway (the mock's fresh ids, checked with the whole body)."""
-        return self._generate_once(schema_pointer, rng, "response", self.budget, schema_pointer, name, owner)
+        a larger document holding it anyway (the mock's fresh ids, checked with the whole body).
+        `examples=False` never takes the spec's own `example`/`default` (a fresh id must be new)."""
+        return self._generate_once(schema_pointer, rng, "response", self.budget, schema_pointer, name, owner,
+                                   examples)
 
     def _generate_once(self, schema_pointer: str, rng: random.Random, direction: Direction, budget: Budget,
-                       where: str, name: str | None = None, owner: str | None = None) -> Any:
+                       where: str, name: str | None = None, owner: str | None = None, examples: bool = True) -> Any:
         for lenient_nulls in (False, True):
-            run = _Run(self, rng, direction, budget, lenient_nulls)
+            run = _Run(self, rng, direction, budget, lenient_nulls, examples)
             try:
                 return run.value(self.ref_holder(schema_pointer), None, name, owner)
             except _EmptyArrayAllowed:
@@ -379,9 +381,10 @@ class _Run:
     """The state of making one instance: RNG, open references, budget spent."""
 
     def __init__(self, engine: FixtureEngine, rng: random.Random, direction: Direction, budget: Budget,
-                 lenient_nulls: bool):
+                 lenient_nulls: bool, examples: bool = True):
         self.engine, self.spec, self.rng = engine, engine.spec, rng
         self.direction, self.budget = direction, budget
+        self.examples = examples  # the spec's own example/default values may be used
         self.lenient_nulls = lenient_nulls  # second pass only: see _plainly_nullable
         self.open_refs: list[str] = []
         self.nodes = 0
@@ -416,7 +419,7 @@ class _Run:
             schema, member_refs = self.engine.merged(schema)
             self._refuse_open(member_refs)
             facts = self.engine.facts(schema)
-        if facts.has_example:
+        if facts.has_example and self.examples:
             example = self._spec_example(schema, at)  # an allOf holder's pointer: still the right check
             if example is not _NONE:
                 return example

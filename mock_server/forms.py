@@ -46,7 +46,11 @@ def _insert(node: dict[str, Any], tokens: list[str], value: str) -> None:
             child = node[token] = {}
         node = child
     last = tokens[-1] or str(len(node))
-    node[last] = value
+    previous = node.get(last)
+    if isinstance(previous, str | list) and tokens[-1]:  # `expand=a&expand=b`: form style, exploded array
+        node[last] = [*(previous if isinstance(previous, list) else [previous]), value]
+    else:
+        node[last] = value
 
 
 def _lists_from_numbered(node: Any) -> Any:
@@ -94,11 +98,10 @@ def _kinds(schema: dict[str, Any]) -> list[str]:
 def _scalar(text: str, kinds: list[str], schema: dict[str, Any]) -> Any:
     if "string" in kinds or not kinds:
         return text
-    if len(text) > _MAX_DIGITS:
-        return text  # Python refuses to convert it; the schema check then says what is wrong
-    if "integer" in kinds and _INTEGER.fullmatch(text):
+    numeric = len(text) <= _MAX_DIGITS  # longer: Python refuses to convert it; the schema check says why
+    if numeric and "integer" in kinds and _INTEGER.fullmatch(text):
         return int(text)
-    if "number" in kinds and _NUMBER.fullmatch(text):
+    if numeric and "number" in kinds and _NUMBER.fullmatch(text):
         number = float(text)
         return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
     if "boolean" in kinds and text in ("true", "false"):

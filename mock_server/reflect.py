@@ -1,82 +1,139 @@
 """Make a created resource reflect the request: what the client sent comes back at the same place.
 
-Generic: a request field is copied to the same JSON path of the response wherever the response
-schema has that path and the value is valid there (`account.id`, `modules[].id`, `name`, …).
+Generic, and field by field. Each value the request sent (every scalar and `null`, every empty list
+or object) is written at the same JSON path of the response, wherever the response schema documents
+a value of that kind there: through `$ref`, `allOf`/`anyOf`/`oneOf`, `properties` and `items`
+(`contract_core.instance_paths`, the question conformance asks too). A list the request sent also
+trims the response's list at that place to its length, and a map (`metadata`) to its keys. The
+result must validate; when it does not, the edits are applied one at a time and each one the
+response schema cannot hold is left out on its own, so one value that cannot be reflected never
+costs the others.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from contract_core.instance_paths import could_be, schemas_at
 from contract_core.spec import Spec
+from contract_core.validation import SchemaValidator
 
-_MAX_DEPTH = 16
+_MAX_EDITS = 2048  # a request body is at most 1 MB; past this many values the rest is not reflected
+_MAX_ONE_BY_ONE = 256  # validations spent finding which values break the response schema
+_MAX_INDEX = 255  # array positions past this are not grown in the response
+_CACHE_LIMIT = 4096
+
+Path = tuple[str | int, ...]
 
 
-def reflect(spec: Spec, sent: Any, body: Any, schema: Any, depth: int = 0) -> Any:
-    """`body` with the values of `sent` written in where `schema` has room for them (a new object)."""
-    resolved = _resolved_object_schema(spec, schema)
-    if depth > _MAX_DEPTH or resolved is None:
+@dataclass(frozen=True, slots=True)
+class Edit:
+    path: Path
+    value: Any  # the value to write; for a trim, the list whose length or the map whose keys to keep
+    trim: bool = False
+
+    def apply(self, body: Any) -> Any:
+        if self.trim:
+            return _rewrite(body, self.path, self._trimmed)
+        return _rewrite(body, self.path, lambda _old: self.value)
+
+    def _trimmed(self, old: Any) -> Any:
+        if isinstance(old, list):
+            return old[:len(self.value)]
+        return {k: v for k, v in old.items() if k in self.value} if isinstance(old, dict) else old
+
+
+class Reflector:
+    """Reflects requests into response bodies of one spec (documented places cached per schema)."""
+
+    def __init__(self, spec: Spec, validator: SchemaValidator):
+        self.spec = spec
+        self.validator = validator
+        self._documented: dict[tuple[str, Path], list[dict[str, Any]]] = {}
+
+    def edits(self, sent: Any, schema_pointer: str) -> list[Edit]:
+        """The edits that write `sent` into a body of the schema at `schema_pointer`."""
+        found: list[Edit] = []
+        for edit in _edits(sent, ()):
+            if len(found) >= _MAX_EDITS:
+                break
+            schemas = self._schemas_at(schema_pointer, edit.path)
+            if edit.trim and isinstance(edit.value, dict):
+                documented = any(_is_map(schema) for schema in schemas)
+            else:
+                documented = any(could_be([] if edit.trim else edit.value, schema) for schema in schemas)
+            if documented:
+                found.append(edit)
+        return found
+
+    def apply(self, body: Any, edits: list[Edit]) -> Any:
+        for edit in edits:
+            body = edit.apply(body)
         return body
-    if isinstance(sent, dict) and isinstance(body, dict | None):
-        return _reflect_object(spec, sent, body or {}, resolved, depth)
-    if isinstance(sent, list) and isinstance(body, list | None) and isinstance(resolved.get("items"), dict):
-        return _reflect_list(spec, sent, body or [], resolved["items"], depth)
-    if isinstance(sent, str | int | float | bool) and not isinstance(sent, dict | list):
-        return sent if _scalar_fits(sent, resolved) else body
-    return body
+
+    def apply_valid(self, body: Any, edits: list[Edit], schema_pointer: str) -> tuple[Any, int]:
+        """`body` (valid) with each edit that keeps it valid, one at a time; and how many were kept."""
+        kept = 0
+        for edit in edits[:_MAX_ONE_BY_ONE]:
+            candidate = edit.apply(body)
+            if self.validator.is_valid(candidate, schema_pointer):
+                body, kept = candidate, kept + 1
+        return body, kept
+
+    def _schemas_at(self, schema_pointer: str, path: Path) -> list[dict[str, Any]]:
+        key = (schema_pointer, tuple(0 if isinstance(token, int) else token for token in path))
+        found = self._documented.get(key)
+        if found is None:
+            if len(self._documented) >= _CACHE_LIMIT:  # paths come from requests: keep the cache bounded
+                self._documented.clear()
+            found = self._documented[key] = list(schemas_at(self.spec, self.spec.resolve(schema_pointer), key[1]))
+        return found
 
 
-def _reflect_object(spec: Spec, sent: dict[str, Any], body: dict[str, Any], schema: dict[str, Any],
-                    depth: int) -> dict[str, Any]:
-    properties = _properties(spec, schema)
-    result = dict(body)
-    for name, value in sent.items():
-        if name not in properties:
-            continue
-        reflected = reflect(spec, value, result.get(name), properties[name], depth + 1)
-        if reflected is not None:
-            result[name] = reflected
-            _unlist_omitted(result, name)
-    return result
+def _is_map(schema: dict[str, Any]) -> bool:
+    """A map (`metadata`): any keys, none named. What the request sent is all of it."""
+    return "additionalProperties" in schema and schema["additionalProperties"] is not False and not schema.get(
+        "properties")
 
 
-def _reflect_list(spec: Spec, sent: list[Any], body: list[Any], items: Any, depth: int) -> list[Any]:
-    template = body[0] if body else None
-    result = []
-    for index, value in enumerate(sent):
-        base = body[index] if index < len(body) else copy.deepcopy(template)
-        result.append(reflect(spec, value, base, items, depth + 1))
-    return result
+def _edits(sent: Any, path: Path) -> Iterator[Edit]:
+    if isinstance(sent, dict) and sent:
+        yield Edit(path, sent, trim=True)
+        for key, value in sent.items():
+            yield from _edits(value, (*path, key))
+    elif isinstance(sent, list) and sent:
+        yield Edit(path, sent, trim=True)
+        for index, value in enumerate(sent):
+            yield from _edits(value, (*path, index))
+    else:
+        yield Edit(path, sent)
 
 
-def _unlist_omitted(result: dict[str, Any], name: str) -> None:
-    meta = result.get("$meta")
+def _rewrite(node: Any, path: Path, change: Callable[[Any], Any]) -> Any:
+    """A copy of `node` with the value at `path` replaced by `change(old)`; containers on the way
+    are copied (never the fixture's own), missing ones made, new list items copied from the last."""
+    if not path:
+        return change(node)
+    head, rest = path[0], path[1:]
+    if isinstance(head, int):
+        if head > _MAX_INDEX:
+            return node
+        items = list(node) if isinstance(node, list) else []
+        while len(items) <= head:
+            items.append(copy.deepcopy(items[-1]) if items else None)
+        items[head] = _rewrite(items[head], rest, change)
+        return items
+    fields = dict(node) if isinstance(node, dict) else {}
+    fields[head] = _rewrite(fields.get(head), rest, change)
+    _unlist_omitted(fields, head)
+    return fields
+
+
+def _unlist_omitted(fields: dict[str, Any], name: str) -> None:
+    """A field written into an object is no longer one it leaves out (`$meta.omitted`)."""
+    meta = fields.get("$meta")
     if isinstance(meta, dict) and isinstance(meta.get("omitted"), list) and name in meta["omitted"]:
-        result["$meta"] = {**meta, "omitted": [n for n in meta["omitted"] if n != name]}
-
-
-def _resolved_object_schema(spec: Spec, schema: Any) -> dict[str, Any] | None:
-    resolved, _ = spec.deref(schema)
-    return resolved if isinstance(resolved, dict) else None
-
-
-def _properties(spec: Spec, schema: dict[str, Any]) -> dict[str, Any]:
-    """Properties of a schema, looking through `allOf` members."""
-    found = dict(schema.get("properties") or {})
-    for member in schema.get("allOf") or []:
-        resolved = _resolved_object_schema(spec, member)
-        if resolved:
-            found.update(_properties(spec, resolved))
-    return found
-
-
-def _scalar_fits(value: Any, schema: dict[str, Any]) -> bool:
-    """A cheap pre-check; the whole response is validated after reflection anyway."""
-    kind = schema.get("type")
-    kinds = kind if isinstance(kind, list) else [kind] if kind else []
-    if "enum" in schema and value not in schema["enum"]:
-        return False
-    python = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
-    return not kinds or any(isinstance(value, python[k]) for k in kinds if k in python)
+        fields["$meta"] = {**meta, "omitted": [n for n in meta["omitted"] if n != name]}

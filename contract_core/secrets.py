@@ -1,0 +1,26 @@
+"""Which fields hold secrets, by name or by the spec's marking: one rule for every part of the kit.
+
+The mock renews them in every created resource, conformance checks they are never handed out twice
+and redacts their values. (`conformance/redact.py` still holds its own copy of the names; it should
+import these.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SECRET_FIELDS = frozenset({
+    "token", "password", "secret", "apikey", "api_key", "accesstoken", "access_token", "refreshtoken",
+    "refresh_token", "clientsecret", "client_secret", "idtoken", "id_token", "privatekey", "private_key",
+})
+_SECRET_FIELD_MARKERS = ("secret", "password", "passwd")
+
+
+def is_secret_field(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in SECRET_FIELDS or any(marker in lowered for marker in _SECRET_FIELD_MARKERS)
+
+
+def marked_secret(schema: Any) -> bool:
+    """`format: password` or `x-secret: true` on the property's own schema."""
+    return isinstance(schema, dict) and (schema.get("format") == "password" or schema.get("x-secret") is True)
