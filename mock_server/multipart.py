@@ -16,8 +16,9 @@ from typing import Any
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import Field, File, create_form_parser
 
+from contract_core.media import is_json
 from contract_core.spec import Spec
-from mock_server.forms import coerce
+from mock_server.forms import coerce, with_absent_containers
 from mock_server.problems import Problem
 
 _IN_MEMORY = {"MAX_MEMORY_FILE_SIZE": 16 * 1024 * 1024}  # bodies are capped at --max-body before this
@@ -34,12 +35,16 @@ def parse_multipart(spec: Spec, raw: bytes, content_type: str, schema: Any) -> d
     except (FormParserError, ValueError) as exc:
         raise Problem(400, f"The multipart body cannot be read: {exc}.",
                       [{"pointer": "", "detail": "unreadable multipart body"}]) from None
-    return _json_parts(spec, coerce(spec, parts, schema), schema)
+    return with_absent_containers(spec, _json_parts(spec, coerce(spec, parts, schema), schema), schema,
+                                  ("array",))
 
 
 def _add(parts: dict[str, Any], part: Field | File) -> None:
     name = (part.field_name or b"").decode("utf-8", "replace")
-    value = _file_text(part) if isinstance(part, File) else (part.value or b"").decode("utf-8", "replace")
+    value: Any = _file_text(part) if isinstance(part, File) else (part.value or b"").decode("utf-8", "replace")
+    if isinstance(part, Field) and is_json(part.content_type):
+        with contextlib.suppress(ValueError):  # a part that says it is JSON is data (else: text)
+            value = json.loads(value)
     previous = parts.get(name)
     if previous is None:
         parts[name] = value

@@ -23,7 +23,7 @@ from contract_core.media import is_form, is_json, is_multipart
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
-from mock_server.forms import coerce, parse_form
+from mock_server.forms import coerce, parse_form, with_absent_containers
 from mock_server.fresh import FreshFields
 from mock_server.multipart import parse_multipart
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
@@ -276,7 +276,8 @@ class Responder:
         except UnicodeDecodeError:
             raise Problem(400, "The request body is not UTF-8 text.", [{"pointer": "", "detail": "not UTF-8"}],
                           ) from None
-        return coerce(self.spec, fields, self.spec.resolve(schema_pointer))
+        schema = self.spec.resolve(schema_pointer)
+        return with_absent_containers(self.spec, coerce(self.spec, fields, schema), schema)
 
     def respond(self, plan: OperationPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
         target = self._chosen_target(plan, prefer, accept)

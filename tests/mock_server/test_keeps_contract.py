@@ -65,6 +65,9 @@ def test_multipart_bodies_are_validated_and_reflected(mock: httpx.Client) -> Non
     assert missing.status_code == 400, missing.text
     assert missing.headers["content-type"] == "application/problem+json"  # no error documented: ours
     assert [e["detail"] for e in missing.json()["errors"]] == ['"file" is a required property']
+    json_part = mock.post("/files", data={"purpose": "batch"},
+                          files={"file": ("a", b"1"), "meta": (None, b'{"tag": "x"}', "application/json")})
+    assert json_part.status_code == 200, json_part.text
     not_json = mock.post("/files", files={"file": ("a", b"1")}, data={"purpose": "batch", "meta": "{not json"})
     assert not_json.status_code == 400
     unreadable = mock.post("/files", content=b"garbage", headers={"Content-Type": "multipart/form-data"})
