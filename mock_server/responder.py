@@ -27,7 +27,7 @@ from mock_server.forms import coerce, parse_form, with_absent_containers
 from mock_server.fresh import FreshFields
 from mock_server.multipart import parse_multipart
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
-from mock_server.reflect import Reflector
+from mock_server.reflect import Edit, Reflector
 
 log = logging.getLogger("contract.mock")
 
@@ -352,11 +352,19 @@ class Responder:
             return whole
         log.debug("%s: some request values do not fit the response schema; reflecting the others",
                   plan.operation.label)
-        best, kept = base, -1
-        for alternative in range(_ALTERNATIVES):  # another anyOf/oneOf branch may hold more of the request
-            fixture = base if alternative == 0 else self._fixture_body(plan, target, f"{seed}:{alternative}")
-            fresh = self._valid_fresh(plan, fixture, pointer, rng) if creation else fixture
-            reflected, count = self.reflector.apply_valid(fresh, edits, pointer)
+        return self._closest_reflection(plan, target, seed, edits, rng)
+
+    def _closest_reflection(self, plan: OperationPlan, target: ResponseTarget, seed: int, edits: list[Edit],
+                            rng: random.Random) -> Any:
+        """The valid body keeping the most edits, over a few fixtures of the seed: another `anyOf`/
+        `oneOf` branch may hold more of the request than the default fixture's."""
+        assert target.schema_pointer is not None
+        best, kept = None, -1
+        for alternative in range(_ALTERNATIVES):
+            fixture = self._fixture_body(plan, target, seed if alternative == 0 else f"{seed}:{alternative}")
+            fresh = self._valid_fresh(plan, fixture, target.schema_pointer, rng) if plan.operation.method == "post" \
+                else fixture
+            reflected, count = self.reflector.apply_valid(fresh, edits, target.schema_pointer)
             if count > kept:
                 best, kept = reflected, count
             if count == len(edits):
