@@ -23,11 +23,14 @@ def schemas_at(spec: Spec, schema: Any, tokens: Sequence[str | int], depth: int 
     schema, _ = spec.deref(schema)
     if not isinstance(schema, dict) or depth > _MAX_DEPTH:
         return
+    branched = False
     for keyword in _COMBINATORS:
         for branch in schema.get(keyword) or []:
+            branched = True
             yield from schemas_at(spec, branch, tokens, depth + 1)
     if not tokens:
-        yield schema
+        if not branched or "type" in schema or "enum" in schema:  # a bare holder is what its branches are
+            yield schema
         return
     head, rest = tokens[0], tokens[1:]
     if isinstance(head, int):

@@ -74,14 +74,34 @@ class Reflector:
             body = edit.apply(body)
         return body
 
-    def apply_valid(self, body: Any, edits: list[Edit], schema_pointer: str) -> tuple[Any, int]:
-        """`body` (valid) with each edit that keeps it valid, one at a time; and how many were kept."""
-        kept = 0
+    def apply_valid(self, body: Any, edits: list[Edit], schema_pointer: str, sent: Any) -> tuple[Any, int]:
+        """`body` (valid) with each edit that keeps it valid, one at a time; and how many were kept.
+
+        A value refused where it is (a `type: namespace` written into a fixture's `function` tool) is
+        tried once more as part of what the request sent around it, the nearest enclosing object or
+        list written whole (the request's tool, where the response documents tools alike)."""
+        kept, covered = 0, set[Path]()
         for edit in edits[:_MAX_ONE_BY_ONE]:
+            if any(edit.path[:len(whole)] == whole for whole in covered):
+                kept += 1
+                continue
             candidate = edit.apply(body)
             if self.validator.is_valid(candidate, schema_pointer):
                 body, kept = candidate, kept + 1
+                continue
+            whole = self._enclosing_that_fits(body, edit.path, schema_pointer, sent)
+            if whole is not None:
+                body, kept = whole[0], kept + 1
+                covered.add(whole[1])
         return body, kept
+
+    def _enclosing_that_fits(self, body: Any, path: Path, schema_pointer: str, sent: Any) -> tuple[Any, Path] | None:
+        for length in range(len(path) - 1, 0, -1):
+            prefix = path[:length]
+            candidate = Edit(prefix, _value_at(sent, prefix)).apply(body)
+            if self.validator.is_valid(candidate, schema_pointer):
+                return candidate, prefix
+        return None
 
     def _schemas_at(self, schema_pointer: str, path: Path) -> list[dict[str, Any]]:
         key = (schema_pointer, tuple(0 if isinstance(token, int) else token for token in path))
@@ -91,6 +111,12 @@ class Reflector:
                 self._documented.clear()
             found = self._documented[key] = list(schemas_at(self.spec, self.spec.resolve(schema_pointer), key[1]))
         return found
+
+
+def _value_at(document: Any, path: Path) -> Any:
+    for token in path:
+        document = document[token]
+    return document
 
 
 def _is_map(schema: dict[str, Any]) -> bool:

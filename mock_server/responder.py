@@ -352,10 +352,10 @@ class Responder:
             return whole
         log.debug("%s: some request values do not fit the response schema; reflecting the others",
                   plan.operation.label)
-        return self._closest_reflection(plan, target, seed, edits, rng)
+        return self._closest_reflection(plan, target, seed, sent, edits, rng)
 
-    def _closest_reflection(self, plan: OperationPlan, target: ResponseTarget, seed: int, edits: list[Edit],
-                            rng: random.Random) -> Any:
+    def _closest_reflection(self, plan: OperationPlan, target: ResponseTarget, seed: int, sent: Any,
+                            edits: list[Edit], rng: random.Random) -> Any:
         """The valid body keeping the most edits, over a few fixtures of the seed: another `anyOf`/
         `oneOf` branch may hold more of the request than the default fixture's."""
         assert target.schema_pointer is not None
@@ -364,7 +364,7 @@ class Responder:
             fixture = self._fixture_body(plan, target, seed if alternative == 0 else f"{seed}:{alternative}")
             fresh = self._valid_fresh(plan, fixture, target.schema_pointer, rng) if plan.operation.method == "post" \
                 else fixture
-            reflected, count = self.reflector.apply_valid(fresh, edits, target.schema_pointer)
+            reflected, count = self.reflector.apply_valid(fresh, edits, target.schema_pointer, sent)
             if count > kept:
                 best, kept = reflected, count
             if count == len(edits):
