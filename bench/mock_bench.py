@@ -289,7 +289,7 @@ class Load:
 
 
 def run_wrk(port: int, connections: int, seconds: int, script: Path) -> Load:
-    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
                "-s", str(script), f"http://127.0.0.1:{port}{PATH}"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)

@@ -15,7 +15,7 @@ from typing import Any
 
 from conformance.redact import is_secret_field
 from contract_core import pointer
-from contract_core.spec import Spec, response_key
+from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
 from contract_core.walk import iter_all_schemas
 
@@ -34,6 +34,11 @@ class DocumentedResponses:
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
+        self._operations = {op.label.upper(): op for op in spec.operations}
+
+    def operation(self, method: str, path: str) -> Operation | None:
+        """The operation at a documented path template (a dict lookup: the proxy asks on every exchange)."""
+        return self._operations.get(f"{method.upper()} {path.upper()}")
 
     @cached_property
     def validator(self) -> SchemaValidator:
@@ -45,14 +50,13 @@ class DocumentedResponses:
 
     def request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
         """The pointer of the documented request body schema for this media type, or None."""
-        try:
-            operation = self.spec.operation(f"{method.upper()} {path}")
-        except KeyError:
+        operation = self.operation(method, path)
+        if operation is None:
             return None
         at = pointer.join(operation.pointer, "requestBody")
         body, ref = self.spec.deref(operation.node.get("requestBody"), at)
         content = body.get("content") if isinstance(body, dict) else None
-        media = _media_key(content, content_type)
+        media = media_key(content, content_type)
         if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
             return None
         return pointer.join(ref or at, "content", media, "schema")
@@ -73,9 +77,8 @@ class DocumentedResponses:
 
     def response_schema(self, method: str, path: str, status: int, content_type: str | None) -> ResponseSchema | None:
         """The schema documented for this answer, or None when the spec documents none (other checks report that)."""
-        try:
-            operation = self.spec.operation(f"{method.upper()} {path}")
-        except KeyError:
+        operation = self.operation(method, path)
+        if operation is None:
             return None
         responses = operation.node.get("responses") or {}
         key = response_key(responses, status)
@@ -86,7 +89,7 @@ class DocumentedResponses:
         if ref is not None:
             at = ref
         content = response.get("content") if isinstance(response, dict) else None
-        media = _media_key(content, content_type)
+        media = media_key(content, content_type)
         if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
             return None
         return ResponseSchema(pointer.join(at, "content", media, "schema"), media)
@@ -133,7 +136,7 @@ def _could_be(value: Any, schema: dict[str, Any]) -> bool:
     return not isinstance(schema.get("enum"), list) or value in schema["enum"]
 
 
-def _media_key(content: Any, content_type: str | None) -> str | None:
+def media_key(content: Any, content_type: str | None) -> str | None:
     if not isinstance(content, dict) or not content_type:
         return None
     wanted = content_type.split(";")[0].strip().lower()

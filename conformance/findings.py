@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from conformance.coverage import OperationCoverage, Untested, coverage_share, untested_reason
+
 
 @dataclass
 class Finding:
@@ -27,6 +29,13 @@ class Finding:
     response_excerpt: str | None = None
     curl: str | None = None
     count: int = 1
+    fingerprint: str = ""  # operation + check + wildcarded pointer: what a baseline matches
+    baseline: str | None = None  # "known" | "new" when the run had a baseline
+    baseline_note: str | None = None
+
+    @property
+    def is_known(self) -> bool:
+        return self.baseline == "known"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,12 +74,52 @@ class RunResult:
     duration: float = 0.0
     max_requests: int = 0
     rate_limit: str | None = None
+    shard: str | None = None
+    workers: int = 1
+    coverage: list[OperationCoverage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the tool could not test, outside any operation
+
+    baseline_file: str | None = None
+    resolved: list[dict[str, Any]] = field(default_factory=list)  # baseline entries this run no longer saw
+
+    @property
+    def new_findings(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.is_known]
 
     @property
     def conformant(self) -> bool:
-        return not self.findings
+        """No finding outside the baseline (without one, no finding at all)."""
+        return not self.new_findings
+
+    @property
+    def untested(self) -> str | None:
+        """Why this run tested nothing (no operation exercised), or None."""
+        reason = self._untested
+        return reason.message if reason else None
+
+    @property
+    def set_up_wrong(self) -> bool:
+        """Nothing was tested because of the credential or the base path: the findings are its artefacts."""
+        reason = self._untested
+        return reason is not None and reason.setup
+
+    @property
+    def _untested(self) -> Untested | None:
+        return untested_reason(self.coverage)
+
+    @property
+    def coverage_percent(self) -> float:
+        return coverage_share(self.coverage)
+
+    @property
+    def not_exercised(self) -> list[str]:
+        return [c.operation for c in self.coverage if not c.exercised]
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["conformant"] = self.conformant
+        data["coverage"] = {
+            "exercised_percent": round(self.coverage_percent, 1), "untested": self.untested,
+            "not_exercised": self.not_exercised, "operations": [c.as_dict() for c in self.coverage],
+        }
         return data

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from conformance.errors import InvalidOption
+from conformance.shards import Shard
 
 # The default budget: small enough to run on every deploy (a few seconds against a healthy
 # service), large enough for every phase to reach every operation.
@@ -41,6 +42,9 @@ class ConformOptions:
     timeout: float = DEFAULT_TIMEOUT
     seed: int | None = None
     insecure: bool = False
+    workers: int = 1
+    shard: Shard | None = None
+    min_coverage: float | None = None  # percent of operations exercised, else the run fails
 
     def __post_init__(self) -> None:
         parsed = urlparse(self.base_url)
@@ -50,6 +54,11 @@ class ConformOptions:
         _positive("--max-requests", self.max_requests)
         if self.max_requests_per_operation is not None:
             _positive("--max-requests-per-operation", self.max_requests_per_operation)
+        _positive("--workers", self.workers)
+        if not self.timeout > 0:
+            raise InvalidOption("--timeout", str(self.timeout), "a number of seconds greater than 0")
+        if self.min_coverage is not None and not 0 <= self.min_coverage <= 100:
+            raise InvalidOption("--min-coverage", f"{self.min_coverage:g}", "a percentage from 0 to 100")
 
     def operation_share(self, operations: int) -> int:
         """Requests one operation may use: as given, else an equal share of the budget (at least 25),
@@ -58,8 +67,6 @@ class ConformOptions:
         if self.max_requests_per_operation is not None:
             return self.max_requests_per_operation
         return max(MIN_OPERATION_SHARE, -(-self.max_requests // max(operations, 1)))
-        if not self.timeout > 0:
-            raise InvalidOption("--timeout", str(self.timeout), "a number of seconds greater than 0")
 
 
 _UNITS = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}

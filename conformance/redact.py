@@ -103,7 +103,8 @@ class Redactor:
         """A copy of `document` with secret fields replaced (then literals scrubbed from all strings)."""
         if isinstance(document, dict):
             return {
-                key: REDACTED if self.is_secret_field(str(key)) and not isinstance(value, (dict, list))
+                # null carries no secret, and keeping it keeps "the secret was null" visible in a record
+                key: REDACTED if self.is_secret_field(str(key)) and not isinstance(value, (dict, list, type(None)))
                 else self.json(value)
                 for key, value in document.items()
             }

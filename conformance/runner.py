@@ -23,12 +23,14 @@ from schemathesis.engine.core import EventStream
 
 from conformance import checks
 from conformance.budget import BudgetExhausted, RequestGate, origin_of
+from conformance.coverage import CoverageTally
 from conformance.documented import bind
 from conformance.errors import ConformanceError, InvalidOption, NothingTested, TargetUnreachable
 from conformance.findings import RunResult
 from conformance.options import ConformOptions
 from conformance.redact import CREDENTIAL_HEADERS, REDACTED, Redactor
-from conformance.tally import Tally
+from conformance.shards import shard_labels
+from conformance.tally import Excuse, Tally
 from contract_core import Spec, load_spec
 from contract_core.paths import PathMatcher
 
@@ -60,18 +62,17 @@ def run_conformance(options: ConformOptions, on_progress: ProgressCallback | Non
         if stream is not None:
             stream.stop()
 
+    selected = [operation.label for operation in _selected(schema)]
     gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit, on_exhausted=stop,
-                       per_operation=options.operation_share(len(_selected(schema))),
+                       per_operation=options.operation_share(len(selected)),
                        operation_of=_operation_finder(spec, options.base_url))
-    tally = Tally(redactor)
+    tally = Tally(redactor, CoverageTally(spec, selected), _documented_elsewhere(spec, options.base_url))
     started = time.monotonic()
     with gate.installed():
         stream = schemathesis.engine.from_schema(schema).execute()
         stop_reason = _consume(stream, tally, gate, on_progress)
-    result = RunResult(
-        base_url=options.base_url, spec=spec.source, seed=schema.config.seed,
-        operations=[operation.label for operation in _selected(schema)],
-    )
+    result = RunResult(base_url=options.base_url, spec=spec.source, seed=schema.config.seed, operations=selected,
+                       shard=str(options.shard) if options.shard else None, workers=options.workers)
     tally.fill(result)
     result.requests_sent, result.requests_refused, result.resources_created = gate.sent, gate.refused, gate.created
     result.budget_exhausted = gate.exhausted
@@ -97,6 +98,7 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     project.update(
         base_url=options.base_url.rstrip("/"), headers=dict(options.headers) or None,
         request_timeout=options.timeout, tls_verify=not options.insecure, continue_on_failure=True,
+        workers=options.workers,
     )
     project.generation.update(max_examples=options.max_examples)
     project.checks.update(excluded_check_names=list(checks.REPLACED_CHECKS))
@@ -108,7 +110,18 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     bind(schema.raw_schema, spec)
     if options.include:
         schema = schema.include(name=[_label(spec, name) for name in options.include])
+    if options.shard:
+        schema = _only_shard(schema, options)
     return schema
+
+
+def _only_shard(schema: Any, options: ConformOptions) -> Any:
+    """This shard's operations, from the ones the run would test (after --include)."""
+    labels = shard_labels([operation.label for operation in _selected(schema)], options.shard)
+    if not labels:
+        raise InvalidOption("--shard", str(options.shard), f"at most {len(_selected(schema))} shards: "
+                            "this one has no operation to test")
+    return schema.include(name=labels)
 
 
 def _label(spec: Spec, name: str) -> str:
@@ -144,15 +157,32 @@ def _ensure_reachable(base_url: str, timeout: float) -> None:
 def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | None]:
     """(method, URL path) -> the operation's label, for per-operation budgets."""
     matcher = PathMatcher(spec)
-    prefix = urlsplit(base_url).path.rstrip("/")
 
     def find(method: str, path: str) -> str | None:
-        if prefix and path.startswith(prefix):
-            path = path[len(prefix):] or "/"
+        path = _strip_prefix(path, base_url)
         found = matcher.operation_id(method, path)
         return f"{method.upper()} {path}" if found is None else found
 
     return find
+
+
+def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
+    """`unsupported_method` is no finding when the method and concrete URL are another documented
+    operation's: Qdrant's `GET /collections/x/points/batch` is `GET /collections/{name}/points/{id}`."""
+    matcher = PathMatcher(spec)
+
+    def excused(check: str, interaction: Any) -> bool:
+        if check != "unsupported_method" or interaction is None:
+            return False
+        path = _strip_prefix(urlsplit(interaction.request.uri).path, base_url)
+        return matcher.operation_id_anywhere(interaction.request.method, path) is not None
+
+    return excused
+
+
+def _strip_prefix(path: str, base_url: str) -> str:
+    prefix = urlsplit(base_url).path.rstrip("/")
+    return (path[len(prefix):] or "/") if prefix and path.startswith(prefix) else path
 
 
 def _consume(stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None) -> str:

@@ -7,15 +7,22 @@ response carried, so a value quoted by an early finding is scrubbed even if it w
 from __future__ import annotations
 
 import http.client
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from schemathesis.core.failures import Failure
 from schemathesis.engine import Status
 
 from conformance.checks import ContractFailure
+from conformance.coverage import CoverageTally
 from conformance.findings import CheckTally, Finding, RunResult
+from conformance.fingerprint import fingerprint
 from conformance.redact import Redactor
+
+# (check name, the interaction it failed on) -> True when the failure is the tool's misreading, not the server's
+Excuse = Callable[[str, Any], bool]
 
 _EXCERPT = 600
 
@@ -30,30 +37,44 @@ class _Seen:
 
 
 class Tally:
-    def __init__(self, redactor: Redactor) -> None:
+    def __init__(self, redactor: Redactor, coverage: CoverageTally, excuse: Excuse | None = None) -> None:
         self.redactor = redactor
+        self.coverage = coverage
+        self.excuse = excuse or (lambda check, interaction: False)
         self._findings: dict[tuple[str, ...], _Seen] = {}
         self._tallies: dict[tuple[str, str], CheckTally] = {}
         self._errors: list[tuple[str, str, str]] = []
+        self.warnings: list[str] = []
         self.test_cases = 0
 
     def scenario(self, recorder: Any, status: Status) -> None:
-        for interaction in recorder.interactions.values():
+        for case_id, interaction in recorder.interactions.items():
             self._learn(interaction)
             if interaction.response is not None:
                 self.test_cases += 1
+                self._cover(recorder.cases.get(case_id), interaction)
         for case_id, nodes in recorder.checks.items():
             case = recorder.cases.get(case_id)
             operation = case.value.operation.label if case is not None else recorder.label
             interaction = recorder.interactions.get(case_id)
             for node in nodes:
                 tally = self._tallies.setdefault((operation, node.name), CheckTally(operation, node.name))
-                if node.status == Status.FAILURE and node.failure_info is not None:
+                failed = node.status == Status.FAILURE and node.failure_info is not None
+                if failed and self.excuse(node.name, interaction):
+                    tally.passed += 1
+                elif failed:
                     tally.failed += 1
                     self._add(operation, node.name, node.failure_info.failure,
                               interaction.response if interaction else None, node.failure_info.code_sample)
                 elif node.status == Status.SUCCESS:
                     tally.passed += 1
+
+    def _cover(self, node: Any, interaction: Any) -> None:
+        if node is None:
+            return
+        probe = node.parent_id is not None and node.transition is None  # a check's own follow-up request
+        self.coverage.record(node.value.operation.label, interaction.request.method,
+                             interaction.response.status_code, _is_positive(node.value) and not probe)
 
     def _learn(self, interaction: Any) -> None:
         self.redactor.add_headers({k: v[0] for k, v in interaction.request.headers.items() if v})
@@ -72,8 +93,15 @@ class Tally:
             seen.failure, seen.response, seen.curl = failure, response, curl
 
     def error(self, event: Any) -> None:
+        """A network error is the server's (a finding); anything else is the tool's: a warning on its operation,
+        which then counts as not exercised (Schemathesis cannot build a `format: binary` JSON field, say)."""
         info = event.info
-        self._errors.append((event.label or "(run)", info.title, info.message))
+        if isinstance(event.value, requests.RequestException):
+            self._errors.append((event.label or "(run)", info.title, info.message))
+            return
+        message = self.redactor.text(f"could not test: {info.title}: {' '.join(info.message.split())}")
+        if not self.coverage.warn(event.label or "", message):
+            self.warnings.append(f"{event.label or '(run)'}: {message}")
 
     def run_failures(self, failures: list[Failure]) -> None:
         for failure in failures:
@@ -83,10 +111,13 @@ class Tally:
         if self._errors:
             label, title, message = self._errors[0]
             return f"{label}: {title}: {message}".strip()
-        return None
+        warnings = [f"{c.operation}: {w}" for c in self.coverage.results() for w in c.warnings] + self.warnings
+        return warnings[0] if warnings else None
 
     def fill(self, result: RunResult) -> None:
         result.test_cases = self.test_cases
+        result.coverage = self.coverage.results()
+        result.warnings = list(self.warnings)
         result.tallies = sorted(self._tallies.values(), key=lambda t: (t.operation, t.check))
         result.findings = [self._finding(operation, seen) for (operation, *_), seen in self._findings.items()]
         result.findings += [self._error_finding(*error) for error in _unique(self._errors)]
@@ -102,6 +133,7 @@ class Tally:
             schema_pointer=getattr(failure, "schema_pointer", None),
             status_code=response.status_code if response is not None else None,
             response_excerpt=self._excerpt(response), curl=text(seen.curl) if seen.curl else None, count=seen.count,
+            fingerprint=fingerprint(operation, seen.check, getattr(failure, "instance_pointer", None)),
         )
 
     def _excerpt(self, response: Any) -> str | None:
@@ -114,7 +146,16 @@ class Tally:
         text = self.redactor.text
         return Finding(operation=label, check="request_error", title=text(title), received=text(message.strip()),
                        documented="an HTTP response within --timeout", severity="critical", code="ERROR",
-                       count=count)
+                       count=count, fingerprint=fingerprint(label, "request_error", None))
+
+
+def _is_positive(case: Any) -> bool:
+    """Schema-valid in every part: explicit examples carry no metadata and count as valid."""
+    meta = case.meta
+    if meta is None:
+        return True
+    components = getattr(meta, "components", None) or {}
+    return meta.generation.mode.is_positive and not any(c.mode.is_negative for c in components.values())
 
 
 def _unique(errors: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Sequence
 
 # Subcommand modules, in the order `contract --help` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("mock", "fixture", "lint", "conform")
+SUBCOMMANDS: tuple[str, ...] = ("mock", "fixture", "lint", "conform", "proxy", "verify")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

@@ -1,12 +1,14 @@
 """`contract conform --base-url URL`: hold a live implementation to the contract.
 
-Exit 0: conformant; 1: findings; 2: could not run (unreachable URL, bad spec, bad options, no test
-case ran), with one message and no traceback.
+Exit 0: conformant (no finding outside the baseline); 1: findings, or coverage under --min-coverage;
+2: could not run or tested nothing (unreachable URL, bad spec, bad options, no operation got a
+documented success for a valid request), with one message and no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -43,36 +45,97 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, help="seed for reproducible generation")
     parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="write a JUnit XML report")
     parser.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
+    parser.add_argument("--summary-md", type=Path, metavar="FILE",
+                        help="write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
     parser.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="Schemathesis workers (threads); --max-requests and --rate-limit hold across them")
+    parser.add_argument("--shard", metavar="I/N", help="run only shard I of N (a stable, disjoint share of the "
+                        "operations; N jobs together cover the spec)")
+    parser.add_argument("--min-coverage", type=float, metavar="PERCENT",
+                        help="fail (exit 1) when fewer operations than this share got a documented success")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="known findings (JSON): they are reported but do not fail the run")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="write this run's findings to --baseline FILE and exit 0")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `contract --help` stays fast.
-    from conformance.report import render_json, render_junit, render_text
+    from conformance.baseline import apply_baseline, load_baseline, write_baseline
     from conformance.runner import run_conformance
     from contract_core import ContractError
 
     try:
         options = _options(args)
+        baseline = _baseline(args, load_baseline)
         result = run_conformance(options, _progress_printer(sys.stderr, options.max_requests))
+        if baseline is not None and not args.update_baseline:
+            apply_baseline(result, baseline)
+        _write_reports(args, result)
+        if args.update_baseline and not result.untested:
+            written = write_baseline(args.baseline, result, baseline)
+            print(f"contract conform: wrote {written} known finding(s) to {args.baseline}", file=sys.stderr)
+            return EXIT_OK
     except ContractError as exc:
         print(f"contract conform: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(render_text(result))
-    try:
-        if args.junit_xml:
-            args.junit_xml.write_text(render_junit(result), encoding="utf-8")
-        if args.report_json:
-            args.report_json.write_text(render_json(result), encoding="utf-8")
     except OSError as exc:
         print(f"contract conform: cannot write report: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    return _exit_code(result, options.min_coverage)
+
+
+def _baseline(args: argparse.Namespace, load: Any) -> Any:
+    """The baseline to apply (or to keep reviewers' notes from when updating); None without --baseline."""
+    from conformance.errors import InvalidOption
+
+    if args.update_baseline and not args.baseline:
+        raise InvalidOption("--update-baseline", "", "--baseline FILE naming the file to write")
+    if not args.baseline or (args.update_baseline and not args.baseline.exists()):
+        return None
+    return load(args.baseline)
+
+
+def _write_reports(args: argparse.Namespace, result: Any) -> None:
+    from conformance.report import render_json, render_junit, render_markdown, render_text
+
+    sys.stdout.write(render_text(result))
+    if args.junit_xml:
+        args.junit_xml.write_text(render_junit(result), encoding="utf-8")
+    if args.report_json:
+        args.report_json.write_text(render_json(result), encoding="utf-8")
+    if args.summary_md:
+        args.summary_md.write_text(render_markdown(result), encoding="utf-8")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as summary:
+            summary.write(render_markdown(result) + "\n")
+
+
+def _exit_code(result: Any, min_coverage: float | None) -> int:
+    """2 when nothing was tested (never green); 1 for new findings or too little coverage; else 0.
+
+    A wrong credential or base path makes every finding its artefact: 2. Otherwise findings win over
+    "nothing tested": a server that answers every valid request with an undocumented 200 exercised
+    nothing, and its findings are what its developers need to see."""
+    if result.untested:
+        print(f"contract conform: nothing was tested: {result.untested}", file=sys.stderr)
+        return EXIT_FINDINGS if not result.conformant and not result.set_up_wrong else EXIT_USAGE
+    if result.not_exercised:
+        print(f"contract conform: not exercised (no documented success for a valid request): "
+              f"{', '.join(result.not_exercised)}", file=sys.stderr)
+    if min_coverage is not None and result.coverage_percent < min_coverage:
+        print(f"contract conform: coverage {result.coverage_percent:.1f}% is below --min-coverage "
+              f"{min_coverage:g}%", file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK if result.conformant else EXIT_FINDINGS
 
 
 def _options(args: argparse.Namespace) -> Any:
     from conformance.options import ConformOptions, parse_header, parse_rate_limit
+    from conformance.shards import parse_shard
 
     return ConformOptions(
         base_url=args.base_url,
@@ -86,6 +149,9 @@ def _options(args: argparse.Namespace) -> Any:
         timeout=args.timeout,
         seed=args.seed,
         insecure=args.insecure,
+        workers=args.workers,
+        shard=parse_shard(args.shard) if args.shard else None,
+        min_coverage=args.min_coverage,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from contract_core.spec import Spec
 
@@ -25,12 +26,37 @@ class Route:
         return frozenset(self.operations)
 
 
+@dataclass(frozen=True)
+class Match:
+    """A concrete request path matched to its operation, with the server prefix it came under."""
+
+    operation_id: str
+    template: str
+    prefix: str  # the `servers` path the request carried ("" when none)
+
+
 class PathMatcher:
     def __init__(self, spec: Spec):
         by_path: dict[str, dict[str, str]] = {}
         for op in spec.operations:
             by_path.setdefault(op.path, {})[op.method.upper()] = op.operation_id
         self.routes = [Route(path, _compile(path), operations) for path, operations in by_path.items()]
+        self.prefixes = server_prefixes(spec)
+
+    def match(self, method: str, path: str) -> Match | None:
+        """The operation a request is for, with or without one of the spec's `servers` prefixes."""
+        for prefix in self.prefixes:
+            rest = path[len(prefix):] if path.startswith(prefix) else None
+            if rest is None or (prefix and rest[:1] not in ("/", "")):
+                continue
+            for route in self._most_specific(rest or "/"):
+                if method.upper() in route.operations:
+                    return Match(route.operations[method.upper()], route.template, prefix)
+        return None
+
+    def documents_path(self, path: str) -> bool:
+        """Whether any documented path matches, under any server prefix (whatever the method)."""
+        return any(self._most_specific(path[len(p):] or "/") for p in self.prefixes if path.startswith(p))
 
     def _most_specific(self, path: str) -> list[Route]:
         matches = [route for route in self.routes if route.pattern.fullmatch(path)]
@@ -42,6 +68,14 @@ class PathMatcher:
     def operation_id(self, method: str, path: str) -> str | None:
         for route in self._most_specific(path):
             if method.upper() in route.operations:
+                return route.operations[method.upper()]
+        return None
+
+    def operation_id_anywhere(self, method: str, path: str) -> str | None:
+        """The operation of any template matching `path` and `method`, not only the most specific one: servers
+        whose router tries templates in turn answer `GET /points/batch` as `GET /points/{id}`."""
+        for route in self.routes:
+            if method.upper() in route.operations and route.pattern.fullmatch(path):
                 return route.operations[method.upper()]
         return None
 
@@ -58,3 +92,25 @@ class PathMatcher:
 def _compile(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", template)
     return re.compile("".join("[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts))
+
+
+def server_prefixes(spec: Spec) -> list[str]:
+    """The path parts of the spec's `servers` URLs (variables at their defaults), longest first, then "".
+
+    `https://api.example.com/v2` and `/v2` both give `/v2`: requests may carry it (a client built from
+    the spec) or not (a proxy or HAR in front of the bare paths).
+    """
+    found = {""}
+    for server in spec.document.get("servers") or []:
+        if isinstance(server, dict) and isinstance(server.get("url"), str):
+            found.add(_server_path(server["url"], server.get("variables")))
+    return sorted(found, key=len, reverse=True)
+
+
+def _server_path(url: str, variables: object) -> str:
+    defaults = variables if isinstance(variables, dict) else {}
+    for name, variable in defaults.items():
+        if isinstance(variable, dict) and "default" in variable:
+            url = url.replace("{" + str(name) + "}", str(variable["default"]))
+    path = urlsplit(url).path if "://" in url else url.split("?")[0]
+    return path.rstrip("/")

@@ -148,10 +148,11 @@ def iter_objects(node: Any, at: str = "#", skip_keys: Collection[str] = ()) -> I
         here, current = stack.pop()
         if isinstance(current, dict):
             yield here, current
-            stack.extend((join(here, k), v) for k, v in current.items()
-                         if isinstance(v, (dict, list)) and k not in skip_keys)
+            # `here + "/" + key`, escaped only when needed: the proxy walks every response body
+            stack.extend((f"{here}/{k}" if "~" not in k and "/" not in k else join(here, k), v)
+                         for k, v in current.items() if isinstance(v, (dict, list)) and k not in skip_keys)
         elif isinstance(current, list):
-            stack.extend((join(here, i), v) for i, v in enumerate(current) if isinstance(v, (dict, list)))
+            stack.extend((f"{here}/{i}", v) for i, v in enumerate(current) if isinstance(v, (dict, list)))
 
 
 def iter_refs(node: Any, at: str = "#") -> Iterator[tuple[str, str]]:

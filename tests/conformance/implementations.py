@@ -39,6 +39,9 @@ FAULTS: dict[str, str] = {
     "reuses_tokens": "mints the same secret every time",
     "omitted_present": "lists `audit` in $meta.omitted and still sends it",
     "wrong_allow": "405 with an Allow header naming GET",
+    "other_account": "creates the token for another account than the one asked for",
+    "null_secret": "the created token's secret `token` is null",
+    "bad_uuid": "account.externalIds.pyraTenantId is not a uuid",
 }
 
 
@@ -73,6 +76,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
 
 
 DEFAULT_CREDENTIAL = "conformance-test-credential"
+TENANT_UUID = "123e4567-e89b-12d3-a456-426614174000"
 
 
 def create_app(
@@ -165,7 +169,7 @@ def _create(faults: frozenset[str], stats: Stats, serial: int, credential: str) 
 
 def _api_token(body: dict[str, Any], faults: frozenset[str], serial: int, token: str) -> dict[str, Any]:
     account = body.get("account") if isinstance(body.get("account"), dict) else {}
-    account_id = str(account.get("id", "acc_unknown"))
+    account_id = "acc_someone_else" if "other_account" in faults else str(account.get("id", "acc_unknown"))
     modules = body.get("modules") if isinstance(body.get("modules"), list) else []
     now = "2025-02-21T18:02:41.058Z"
     token_id = f"tok_{serial:08d}"
@@ -187,6 +191,8 @@ def _api_token(body: dict[str, Any], faults: frozenset[str], serial: int, token:
         created["name"] = "Unnamed token"
     if "missing_required" in faults:
         del created["token"]
+    if "null_secret" in faults:
+        created["token"] = None
     return created
 
 
@@ -206,7 +212,7 @@ def _account(account_id: str, faults: frozenset[str]) -> dict[str, Any]:
     return {
         "id": account_id,
         "$meta": {"omitted": ["audit"]},
-        "externalIds": {"pyraTenantId": "123e4567-e89b-12d3-a456-426614174000"},
+        "externalIds": {"pyraTenantId": "not-a-uuid" if "bad_uuid" in faults else TENANT_UUID},
         "technicalSupportEmail": "hello@example.com",
         "groups": [group],
     }

@@ -23,6 +23,9 @@ EXPECTED_CHECK = {
     "reuses_tokens": "unique_per_creation",
     "omitted_present": "meta_omitted_absent",
     "wrong_allow": "allow_header_conformance",
+    "other_account": "created_resource_reflects_request",
+    "null_secret": "response_schema",
+    "bad_uuid": "response_schema",
 }
 
 

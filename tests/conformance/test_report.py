@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from conformance.coverage import OperationCoverage
 from conformance.findings import CheckTally, Finding, RunResult
-from conformance.report import render_json, render_junit, render_text
+from conformance.report import render_json, render_junit, render_markdown, render_text, shorten_values
 
 
 def sample() -> RunResult:
@@ -25,6 +26,9 @@ def sample() -> RunResult:
         tallies=[CheckTally("POST /v1/accounts/api-tokens", "response_schema", passed=7, failed=3),
                  CheckTally("POST /v1/accounts/api-tokens", "not_a_server_error", passed=10)],
         test_cases=10, requests_sent=12, resources_created=7, duration=1.25, max_requests=1000, rate_limit="5/s",
+        coverage=[OperationCoverage("POST /v1/accounts/api-tokens", ["201", "400", "401", "413", "415"],
+                                    seen={"201": 7, "400": 3}, positive={"success": 7, "auth": 0, "not_found": 0,
+                                                                        "server_error": 0, "other": 0})],
     )
 
 
@@ -36,6 +40,10 @@ EXPECTED_TEXT = """\
    In spec:    #/components/schemas/AuditEvent/properties/at/format
    Response:   201 {"id": "tok_1", "token": "[REDACTED]"}
    Reproduce:  curl -X POST -H 'Authorization: [REDACTED]' http://127.0.0.1:4010/v1/accounts/api-tokens
+
+Coverage: 1 of 1 operation(s) exercised (100%): valid cases by outcome ok/auth/404/5xx/other; statuses seen
+  + POST /v1/accounts/api-tokens  7/0/0/0/0  201 x7, 400 x3
+                                  never seen: 401, 413, 415 (documented: 201, 400, 401, 413, 415)
 
 NOT CONFORMANT: 1 finding(s) (3 occurrence(s)) on 1 operation(s)
 10 test case(s); 12 request(s) sent of a budget of 1000, rate limit 5/s; 7 resource(s) created
@@ -50,7 +58,32 @@ def test_terminal_text_is_pinned() -> None:
 def test_conformant_summary() -> None:
     result = sample()
     result.findings = []
-    assert render_text(result).splitlines()[0] == "CONFORMANT: 0 findings on 1 operation(s)"
+    assert "CONFORMANT: 0 findings on 1 operation(s)" in render_text(result).splitlines()
+
+
+def test_a_run_that_exercised_nothing_is_not_tested() -> None:
+    result = sample()
+    result.findings = []
+    result.coverage[0].positive.update(success=0, auth=12)
+    result.coverage[0].seen = {"401": 12}
+    text = render_text(result)
+    assert "NOT TESTED: the server refused the credential on every valid request (12 of 12" in text
+    assert "Not exercised (1): POST /v1/accounts/api-tokens" in text
+
+
+def test_long_values_are_shortened_in_the_terminal_only() -> None:
+    result = sample()
+    result.findings[0].curl = "curl -X GET 'http://h/v1/items/" + "0" * 1000 + "'"
+    assert "0" * 61 not in render_text(result) and "…[940 more chars]" in render_text(result)
+    assert json.loads(render_json(result))["findings"][0]["curl"].count("0") >= 1000
+    assert shorten_values("x" * 200) == "x" * 200
+
+
+def test_markdown_summary_has_verdict_findings_and_coverage() -> None:
+    markdown = render_markdown(sample())
+    assert "**NOT CONFORMANT: 1 finding(s)" in markdown
+    assert "| `POST /v1/accounts/api-tokens` | `response_schema` |" in markdown
+    assert "| `POST /v1/accounts/api-tokens` | yes | 7/0/0/0/0 | 201, 400 | 401, 413, 415 |" in markdown
 
 
 def test_junit_has_one_case_per_operation_and_check() -> None:
@@ -69,3 +102,6 @@ def test_json_report_carries_totals_and_findings() -> None:
     assert data["version"] == 1 and data["conformant"] is False
     assert (data["requests_sent"], data["resources_created"]) == (12, 7)
     assert data["findings"][0]["schema_pointer"] == "#/components/schemas/AuditEvent/properties/at/format"
+    coverage = data["coverage"]
+    assert (coverage["exercised_percent"], coverage["not_exercised"], coverage["untested"]) == (100.0, [], None)
+    assert coverage["operations"][0]["never_seen"] == ["401", "413", "415"]

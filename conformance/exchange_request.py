@@ -1,0 +1,322 @@
+"""The message-level checks of the exchange checker: the request, and the response's status, media type, headers.
+
+In `contract conform` Schemathesis checks these itself (it generated the request, and its
+status/content-type/header checks run beside ours); the proxy and `contract verify` observe traffic
+nobody generated, so they register these with the one `ExchangeChecker` through `full_checker`.
+
+Parameters are deserialised here for the common styles (path `simple`, query `form` exploded or not,
+headers, cookies) and validated with the core's compiled jsonschema-rs validators. openapi-core would
+deserialise every style, but it validates with the pure-Python jsonschema (~100 ms per large body in
+NOTES-stack) and builds its own view of the spec; the proxy has a budget of about a millisecond.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+import orjson
+
+from conformance.documented import DocumentedResponses, media_key
+from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
+from contract_core import pointer
+from contract_core.media import base_type, is_json
+from contract_core.spec import Operation, response_key
+
+REQUEST_CHECKS = ("request_parameters", "request_media_type", "request_body")
+RESPONSE_CHECKS = ("status_code_documented", "content_type_documented", "response_headers")
+ALL_CHECKS = (*REQUEST_CHECKS, *RESPONSE_CHECKS, *CHECK_NAMES)
+_LOCATIONS = ("path", "query", "header", "cookie")
+_SCALARS = {"integer": int, "number": float, "boolean": None}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str
+    required: bool
+    schema_pointer: str | None  # None: no schema to validate against
+    kind: str | None  # the schema's type, for turning the text into a value
+    item_kind: str | None
+    explode: bool
+
+
+def full_checker(documented: DocumentedResponses, remember: int = 100_000) -> ExchangeChecker:
+    """The one exchange checker with the message-level checks registered beside the kit's checks."""
+    checker = ExchangeChecker(documented, remember)
+    checker.by_name.update(MessageChecks(documented).by_name)
+    return checker
+
+
+class MessageChecks:
+    """Request and response-envelope checks over one spec; plans are made once, at start-up."""
+
+    def __init__(self, documented: DocumentedResponses) -> None:
+        self.documented = documented
+        self.spec = documented.spec
+        self.parameters = {op.label.upper(): _parameters(documented, op) for op in self.spec.operations}
+        self.path_patterns = {op.label.upper(): _path_pattern(op.path) for op in self.spec.operations}
+        documented.request_validator.prepare(p.schema_pointer for ps in self.parameters.values() for p in ps
+                                             if p.schema_pointer)
+        self.by_name = {
+            "request_parameters": self.request_parameters, "request_media_type": self.request_media_type,
+            "request_body": self.request_body, "status_code_documented": self.status_code_documented,
+            "content_type_documented": self.content_type_documented, "response_headers": self.response_headers,
+        }
+
+    # -- request --------------------------------------------------------------------------------
+
+    def request_parameters(self, exchange: Exchange) -> list[Violation]:
+        """Required parameters are present; present ones match their schema (every error, located)."""
+        label = exchange.operation.upper()
+        values = _raw_values(exchange, self.path_patterns.get(label))
+        found: list[Violation] = []
+        for parameter in self.parameters.get(label, ()):
+            if parameter.location == "path" and not exchange.url_path:
+                continue  # the observer gave no concrete path: path parameters cannot be judged
+            raw = values[parameter.location].get(_key(parameter))
+            if raw is None:
+                if parameter.required:
+                    found.append(_missing_parameter(parameter))
+                continue
+            if parameter.schema_pointer:
+                found += self._parameter_violations(parameter, raw)
+        return found
+
+    def _parameter_violations(self, parameter: Parameter, raw: list[str]) -> list[Violation]:
+        value = _deserialise(parameter, raw)
+        at = f"/{parameter.location}/{pointer.escape(parameter.name)}"
+        return [
+            Violation(check="request_parameters", title=f"Invalid {parameter.location} parameter `{parameter.name}`",
+                      received=f"{violation.message}", documented=violation.schema_pointer,
+                      instance_pointer=at + violation.instance_pointer, schema_pointer=violation.schema_pointer,
+                      side="request")
+            for violation in self.documented.request_validator.violations(value, parameter.schema_pointer or "")
+        ]
+
+    def request_media_type(self, exchange: Exchange) -> list[Violation]:
+        """A body is sent in a documented media type; a required body is sent."""
+        body, at = self._request_body_node(exchange)
+        if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
+            return []
+        sent = bool(exchange.raw_request_body) or exchange.request_body is not None
+        documented = ", ".join(body["content"])
+        if not sent:
+            return [_request_violation("request_media_type", "Required request body is missing", "no body",
+                                       documented, at)] if body.get("required") is True else []
+        if media_key(body["content"], exchange.request_media_type) is None:
+            return [_request_violation("request_media_type", "Undocumented request media type",
+                                       exchange.request_media_type or "no Content-Type", documented, at)]
+        return []
+
+    def request_body(self, exchange: Exchange) -> list[Violation]:
+        """A JSON request body parses and matches its schema: every violation, with its pointer."""
+        schema = self.documented.request_schema(exchange.method, exchange.path, exchange.request_media_type)
+        if schema is None or not is_json(exchange.request_media_type) or not exchange.raw_request_body:
+            return []
+        try:
+            sent = orjson.loads(exchange.raw_request_body)
+        except orjson.JSONDecodeError as exc:
+            return [_request_violation("request_body", "Request body is not valid JSON", str(exc),
+                                       f"a JSON document matching {schema}", schema, instance_pointer="")]
+        return [
+            Violation(check="request_body", title="Request body violates schema",
+                      received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
+                      documented=violation.schema_pointer, instance_pointer=violation.instance_pointer,
+                      schema_pointer=violation.schema_pointer, side="request")
+            for violation in self.documented.request_validator.violations(sent, schema)
+        ]
+
+    def _request_body_node(self, exchange: Exchange) -> tuple[Any, str]:
+        operation = self._operation(exchange)
+        if operation is None:
+            return None, ""
+        at = pointer.join(operation.pointer, "requestBody")
+        node, ref = self.spec.deref(operation.node.get("requestBody"), at)
+        return node, ref or at
+
+    # -- response envelope ----------------------------------------------------------------------
+
+    def status_code_documented(self, exchange: Exchange) -> list[Violation]:
+        responses, at = self._responses(exchange)
+        if responses is None or response_key(responses, exchange.status) is not None:
+            return []
+        return [Violation(check="status_code_documented", title="Undocumented status code",
+                          received=str(exchange.status), documented=", ".join(map(str, responses)) or "none",
+                          schema_pointer=at)]
+
+    def content_type_documented(self, exchange: Exchange) -> list[Violation]:
+        """A response with a body names a media type its documented response lists."""
+        response, at = self._response(exchange)
+        content = response.get("content") if isinstance(response, dict) else None
+        if not isinstance(content, dict) or not content or not exchange.response_body:
+            return []
+        if media_key(content, exchange.response_content_type) is not None:
+            return []
+        return [Violation(check="content_type_documented", title="Undocumented response media type",
+                          received=base_type(exchange.response_content_type) or "no Content-Type",
+                          documented=", ".join(content), schema_pointer=pointer.join(at, "content"))]
+
+    def response_headers(self, exchange: Exchange) -> list[Violation]:
+        """Documented required headers are present, and present documented headers match their schema."""
+        response, at = self._response(exchange)
+        headers = response.get("headers") if isinstance(response, dict) else None
+        found: list[Violation] = []
+        for name, raw_header in (headers or {}).items():
+            if name.lower() == "content-type":
+                continue  # OpenAPI: a Content-Type header definition is ignored
+            header_at = pointer.join(at, "headers", name)
+            header, ref = self.spec.deref(raw_header, header_at)
+            value = exchange.response_headers.get(name.lower())
+            if not isinstance(header, dict):
+                continue
+            if value is None:
+                if header.get("required") is True:
+                    found.append(Violation(check="response_headers", title=f"Missing required header `{name}`",
+                                           received="no such header", documented=f"{name} ({header_at})",
+                                           instance_pointer=f"/header/{pointer.escape(name)}",
+                                           schema_pointer=ref or header_at))
+                continue
+            found += self._header_violations(name, value, header, ref or header_at)
+        return found
+
+    def _header_violations(self, name: str, value: str, header: dict[str, Any], at: str) -> list[Violation]:
+        if not isinstance(header.get("schema"), dict):
+            return []
+        schema_at = pointer.join(at, "schema")
+        kind, item_kind = _kinds(self.spec, header["schema"])
+        parameter = Parameter(name, "header", False, schema_at, kind, item_kind, False)
+        return [
+            Violation(check="response_headers", title=f"Invalid header `{name}`", received=violation.message,
+                      documented=violation.schema_pointer, instance_pointer=f"/header/{pointer.escape(name)}",
+                      schema_pointer=violation.schema_pointer)
+            for violation in self.documented.validator.violations(_deserialise(parameter, [value]), schema_at)
+        ]
+
+    def _operation(self, exchange: Exchange) -> Operation | None:
+        return self.documented.operation(exchange.method, exchange.path)
+
+    def _responses(self, exchange: Exchange) -> tuple[dict[str, Any] | None, str]:
+        operation = self._operation(exchange)
+        if operation is None or not isinstance(operation.node.get("responses"), dict):
+            return None, ""
+        return operation.node["responses"], pointer.join(operation.pointer, "responses")
+
+    def _response(self, exchange: Exchange) -> tuple[Any, str]:
+        responses, at = self._responses(exchange)
+        key = response_key(responses, exchange.status) if responses is not None else None
+        if responses is None or key is None:
+            return None, ""
+        node, ref = self.spec.deref(responses[key], pointer.join(at, key))
+        return node, ref or pointer.join(at, key)
+
+
+def _parameters(documented: DocumentedResponses, operation: Operation) -> list[Parameter]:
+    """Path-item parameters overridden by the operation's own, by (name, in)."""
+    spec = documented.spec
+    by_key: dict[tuple[str, str], Parameter] = {}
+    path_item_at = operation.pointer.rsplit("/", 1)[0]
+    for owner, at in ((operation.path_item, path_item_at), (operation.node, operation.pointer)):
+        for index, raw in enumerate(owner.get("parameters") or []):
+            parameter = _parameter(spec, raw, pointer.join(at, "parameters", index))
+            if parameter is not None:
+                by_key[(parameter.name, parameter.location)] = parameter
+    return list(by_key.values())
+
+
+def _parameter(spec: Any, raw: Any, at: str) -> Parameter | None:
+    node, ref = spec.deref(raw, at)
+    if not isinstance(node, dict) or node.get("in") not in _LOCATIONS or not isinstance(node.get("name"), str):
+        return None
+    where, location = ref or at, node["in"]
+    schema = node.get("schema")
+    kind, item_kind = _kinds(spec, schema) if isinstance(schema, dict) else (None, None)
+    explode = node.get("explode", node.get("style", "form") == "form") if location == "query" else False
+    return Parameter(node["name"], location, location == "path" or node.get("required") is True,
+                     pointer.join(where, "schema") if isinstance(schema, dict) else None, kind, item_kind,
+                     bool(explode))
+
+
+def _kinds(spec: Any, schema: Any) -> tuple[str | None, str | None]:
+    resolved, _ = spec.deref(schema)
+    if not isinstance(resolved, dict):
+        return None, None
+    kind = _first_type(resolved.get("type"))
+    items, _ = spec.deref(resolved.get("items")) if kind == "array" else (None, None)
+    return kind, _first_type(items.get("type")) if isinstance(items, dict) else None
+
+
+def _first_type(kind: Any) -> str | None:
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _key(parameter: Parameter) -> str:
+    return parameter.name.lower() if parameter.location == "header" else parameter.name
+
+
+def _path_pattern(template: str) -> re.Pattern[str]:
+    """The template as a regex anchored at the end: a `servers` prefix in front of it is ignored."""
+    parts = re.split(r"\{([^}]+)\}", template)
+    regex = "".join(f"(?P<p{i // 2}>[^/]+)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
+    return re.compile(regex + "$")
+
+
+def _raw_values(exchange: Exchange, pattern: re.Pattern[str] | None) -> dict[str, dict[str, list[str]]]:
+    """Every parameter value the request carried, as text, by location."""
+    path: dict[str, list[str]] = {}
+    matched = pattern.search(exchange.url_path) if pattern and exchange.url_path else None
+    if matched:
+        names = re.findall(r"\{([^}]+)\}", exchange.path)
+        path = {name: [unquote(matched.group(f"p{i}"))] for i, name in enumerate(names)}
+    headers = {name: [value] for name, value in exchange.request_headers.items()}
+    return {"path": path, "query": parse_qs(exchange.request_query, keep_blank_values=True),
+            "header": headers, "cookie": _cookies(exchange.request_headers.get("cookie", ""))}
+
+
+def _cookies(header: str) -> dict[str, list[str]]:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header)
+    except CookieError:
+        return {}
+    return {name: [morsel.value] for name, morsel in jar.items()}
+
+
+def _deserialise(parameter: Parameter, raw: list[str]) -> Any:
+    """Text -> the value the schema describes: `?limit=10` is 10, `?ids=a,b` (or `ids=a&ids=b`) a list."""
+    if parameter.kind == "array":
+        items = raw if parameter.explode and len(raw) != 1 else [p for r in raw for p in r.split(",")]
+        return [_scalar(item, parameter.item_kind) for item in items]
+    return _scalar(raw[-1], parameter.kind)
+
+
+def _scalar(text: str, kind: str | None) -> Any:
+    """Numbers and booleans that do not parse stay text, so the validator reports them with their type."""
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(text, text)
+    convert = _SCALARS.get(kind or "")
+    if convert is None:
+        return text
+    try:
+        number = float(text) if convert is float else int(text)
+    except ValueError:
+        return text
+    return int(number) if convert is float and number.is_integer() and "." not in text else number
+
+
+def _missing_parameter(parameter: Parameter) -> Violation:
+    return Violation(check="request_parameters", title=f"Missing required {parameter.location} parameter",
+                     received=f"no `{parameter.name}`", documented=f"`{parameter.name}` in {parameter.location}",
+                     instance_pointer=f"/{parameter.location}/{pointer.escape(parameter.name)}",
+                     schema_pointer=parameter.schema_pointer, side="request")
+
+
+def _request_violation(check: str, title: str, received: str, documented: str, at: str,
+                       instance_pointer: str | None = None) -> Violation:
+    return Violation(check=check, title=title, received=received, documented=documented,
+                     instance_pointer=instance_pointer, schema_pointer=at, side="request")

@@ -1,0 +1,86 @@
+"""The exchange checker on its own: the kit's checks judge recorded pairs without Schemathesis."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from conformance.documented import DocumentedResponses
+from conformance.exchange import Exchange, ExchangeChecker
+from contract_core import load_spec
+
+PATH = "/v1/accounts/api-tokens"
+SENT = {"account": {"id": "acc_1"}, "modules": [{"id": "mod_1"}], "name": "CI token"}
+
+
+@pytest.fixture(scope="module")
+def created() -> dict[str, Any]:
+    spec = load_spec()
+    body = copy.deepcopy(spec.document["components"]["examples"]["CreatedApiToken"]["value"])
+    body.update(account={**body["account"], "id": "acc_1"}, name="CI token")
+    body["modules"][0]["id"] = "mod_1"
+    return body
+
+
+@pytest.fixture
+def checker() -> ExchangeChecker:
+    return ExchangeChecker(DocumentedResponses(load_spec()))
+
+
+def exchange(body: Any, status: int = 201, content_type: str = "application/json") -> Exchange:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return Exchange("POST", PATH, f"POST {PATH}", status, content_type, raw, SENT, "application/json")
+
+
+def test_a_correct_creation_passes_every_check(checker: ExchangeChecker, created: dict[str, Any]) -> None:
+    assert checker.check(exchange(created)) == []
+
+
+def test_schema_violations_are_located(checker: ExchangeChecker, created: dict[str, Any]) -> None:
+    broken = {**created, "modules": [{**created["modules"][0], "isConfigurable": "yes"}]}
+    del broken["token"]
+    found = {(v.check, v.instance_pointer) for v in checker.check(exchange(broken))}
+    assert ("response_schema", "/modules/0/isConfigurable") in found
+    assert ("response_schema", "") in found  # `required: token` is reported at the body
+
+
+def test_truncated_json_is_one_finding(checker: ExchangeChecker, created: dict[str, Any]) -> None:
+    [violation] = checker.response_schema(exchange(json.dumps(created).encode()[:200]))
+    assert violation.title == "Response is not valid JSON"
+
+
+def test_another_account_than_requested_is_not_reflection(checker: ExchangeChecker,
+                                                          created: dict[str, Any]) -> None:
+    other = {**created, "account": {**created["account"], "id": "acc_other"}}
+    [violation] = checker.created_resource_reflects_request(exchange(other))
+    assert violation.instance_pointer == "/account/id"
+    assert '"acc_1"' in violation.documented
+
+
+def test_the_same_token_twice_is_caught_without_quoting_it(checker: ExchangeChecker,
+                                                           created: dict[str, Any]) -> None:
+    assert checker.unique_per_creation(exchange(created)) == []
+    again = {**created, "id": "tok_other"}
+    [violation] = checker.unique_per_creation(exchange(again))
+    assert violation.check == "unique_per_creation" and violation.severity == "critical"
+    assert created["token"] not in violation.received
+
+
+def test_a_recheck_of_the_same_response_is_not_a_repeat(checker: ExchangeChecker, created: dict[str, Any]) -> None:
+    source = object()
+    first = exchange(created)
+    seen = [checker.unique_per_creation(Exchange(**{**first.__dict__, "source": source})) for _ in range(2)]
+    assert seen == [[], []]
+
+
+def test_meta_omitted_fields_must_be_absent(checker: ExchangeChecker, created: dict[str, Any]) -> None:
+    body = {**created, "$meta": {"omitted": ["name"]}}
+    [violation] = checker.meta_omitted_absent(exchange(body))
+    assert violation.instance_pointer == "/name"
+
+
+def test_undocumented_status_and_non_json_are_left_to_other_checks(checker: ExchangeChecker) -> None:
+    assert checker.check(exchange(b"oops", status=299, content_type="text/plain")) == []

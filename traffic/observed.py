@@ -1,0 +1,61 @@
+"""One HTTP exchange as an observer saw it (the proxy on the wire, a HAR or NDJSON record).
+
+The proxy records these, `har.py`/`ndjson.py` read and write them, and `judge.py` turns them into
+the exchange checker's `Exchange`: one model for live and recorded traffic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+Headers = list[tuple[str, str]]
+
+
+@dataclass
+class Observed:
+    method: str
+    url: str  # absolute (`https://staging/v1/x?a=1`) or origin-relative (`/v1/x?a=1`)
+    request_headers: Headers
+    request_body: bytes | None
+    status: int  # 0: no response (the upstream failed)
+    response_headers: Headers
+    response_body: bytes | None  # None: not held (streamed past, or not in the record)
+    started: float = 0.0  # epoch seconds
+    duration_ms: float = 0.0
+    served_by: str = "upstream"
+    comment: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def query(self) -> str:
+        return urlsplit(self.url).query
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    def request_header(self, name: str) -> str | None:
+        return header(self.request_headers, name)
+
+    def response_header(self, name: str) -> str | None:
+        return header(self.response_headers, name)
+
+
+def header(headers: Headers, name: str) -> str | None:
+    """The first value of a header, by case-insensitive name."""
+    wanted = name.lower()
+    return next((value for key, value in headers if key.lower() == wanted), None)
+
+
+def lower_names(headers: Headers) -> dict[str, str]:
+    """Header names folded to lower case; repeated headers joined with `, ` as HTTP allows."""
+    folded: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        folded[key] = f"{folded[key]}, {value}" if key in folded else value
+    return folded
