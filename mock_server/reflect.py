@@ -52,7 +52,8 @@ class Reflector:
     def __init__(self, spec: Spec, validator: SchemaValidator):
         self.spec = spec
         self.validator = validator
-        self._documented: dict[tuple[str, Path], list[dict[str, Any]]] = {}
+        self._schemas: dict[tuple[str, Path], list[dict[str, Any]]] = {}
+        self._verdicts: dict[tuple[str, Path, Any], bool | str] = {}
 
     def edits(self, sent: Any, schema_pointer: str) -> list[Edit]:
         """The edits that write `sent` into a body of the schema at `schema_pointer`."""
@@ -60,14 +61,29 @@ class Reflector:
         for edit in _edits(sent, ()):
             if len(found) >= _MAX_EDITS:
                 break
-            schemas = self._schemas_at(schema_pointer, edit.path)
-            if edit.trim and isinstance(edit.value, dict):
-                documented = any(_is_map(schema) for schema in schemas)
-            else:
-                documented = any(could_be([] if edit.trim else edit.value, schema) for schema in schemas)
-            if documented:
+            if self._documented(schema_pointer, edit):
                 found.append(edit)
         return found
+
+    def _documented(self, schema_pointer: str, edit: Edit) -> bool:
+        """Whether the response documents the edit's value at its place; decided once per place and
+        kind of value (the hot path of every create), except where an enum makes it depend on the value."""
+        where = tuple(0 if isinstance(token, int) else token for token in edit.path)
+        kind = ("map" if isinstance(edit.value, dict) else "list") if edit.trim else type(edit.value)
+        key = (schema_pointer, where, kind)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            schemas = self._schemas_at(schema_pointer, where)
+            if kind == "map":
+                verdict = any(_is_map(schema) for schema in schemas)
+            elif any("enum" in schema for schema in schemas):
+                verdict = "by value"
+            else:
+                verdict = any(could_be([] if edit.trim else edit.value, schema) for schema in schemas)
+            _remember(self._verdicts, key, verdict)
+        if verdict == "by value":
+            return any(could_be(edit.value, schema) for schema in self._schemas_at(schema_pointer, where))
+        return bool(verdict)
 
     def apply(self, body: Any, edits: list[Edit]) -> Any:
         for edit in edits:
@@ -103,14 +119,20 @@ class Reflector:
                 return candidate, prefix
         return None
 
-    def _schemas_at(self, schema_pointer: str, path: Path) -> list[dict[str, Any]]:
-        key = (schema_pointer, tuple(0 if isinstance(token, int) else token for token in path))
-        found = self._documented.get(key)
+    def _schemas_at(self, schema_pointer: str, where: Path) -> list[dict[str, Any]]:
+        key = (schema_pointer, where)
+        found = self._schemas.get(key)
         if found is None:
-            if len(self._documented) >= _CACHE_LIMIT:  # paths come from requests: keep the cache bounded
-                self._documented.clear()
-            found = self._documented[key] = list(schemas_at(self.spec, self.spec.resolve(schema_pointer), key[1]))
+            found = list(schemas_at(self.spec, self.spec.resolve(schema_pointer), where))
+            _remember(self._schemas, key, found)
         return found
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Paths come from requests: the caches stay bounded whatever clients send."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def _value_at(document: Any, path: Path) -> Any:
