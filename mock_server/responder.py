@@ -12,14 +12,16 @@ import json
 import logging
 import random
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
+import yaml
 
-from contract_core.media import is_form, is_json, is_multipart
+from contract_core.media import is_form, is_json, is_multipart, is_yaml
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
@@ -27,7 +29,7 @@ from mock_server.forms import coerce, parse_form, with_absent_containers
 from mock_server.fresh import FreshFields
 from mock_server.multipart import parse_multipart
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
-from mock_server.reflect import Edit, Reflector
+from mock_server.reflect import SLOW_PATH_SECONDS, Edit, Reflector
 
 log = logging.getLogger("contract.mock")
 
@@ -257,12 +259,15 @@ class Responder:
         if not content_type:
             media_type = plan.body_media_types[0]
         schema_pointer = _documented_schema(plan.body_schemas, media_type)
-        if schema_pointer is None or not (is_json(media_type) or is_form(media_type) or is_multipart(media_type)):
+        readable = is_json(media_type) or is_form(media_type) or is_multipart(media_type) or is_yaml(media_type)
+        if schema_pointer is None or not readable:
             return None  # a media type we cannot read as data (text, binary, …): Connexion accepted it
         if is_form(media_type):
             sent = self._parse_form(raw, schema_pointer)
         elif is_multipart(media_type):
             sent = parse_multipart(self.spec, raw, content_type or "", self.spec.resolve(schema_pointer))
+        elif is_yaml(media_type):
+            sent = _parse_yaml(raw)
         else:
             sent = _parse_json(raw)
         violations = self.request_validator.violations(sent, schema_pointer)
@@ -360,7 +365,10 @@ class Responder:
         `oneOf` branch may hold more of the request than the default fixture's."""
         assert target.schema_pointer is not None
         best, kept = None, -1
+        deadline = time.perf_counter() + SLOW_PATH_SECONDS
         for alternative in range(_ALTERNATIVES):
+            if best is not None and time.perf_counter() > deadline:
+                break
             fixture = self._fixture_body(plan, target, seed if alternative == 0 else f"{seed}:{alternative}")
             fresh = self._valid_fresh(plan, fixture, target.schema_pointer, rng) if plan.operation.method == "post" \
                 else fixture
@@ -442,6 +450,16 @@ def _parse_json(raw: bytes) -> Any:
         raise unreadable("The request body is nested too deeply.", "too deep") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise unreadable(f"The request body has a value Python cannot read: {exc}.", "unreadable value") from None
+
+
+def _parse_yaml(raw: bytes) -> Any:
+    """A YAML body (Kubernetes' `application/apply-patch+yaml`), read safely; JSON is YAML too."""
+    try:
+        return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Problem(400, f"The request body is not valid YAML: {detail}.", [{"pointer": "", "detail": detail}]
+                      ) from None
 
 
 def base_owner(schema_pointer: str | None, spec: Spec) -> str | None:
