@@ -8,6 +8,9 @@ check and reason (and listed for the conform side in the issue-10 report):
 - a 414 URI Too Long counted as acceptance (`negative_data_rejection`): a request target over the
   HTTP parser's 64 KB (a path parameter of `maxLength: 152133`, Discord) is refused with 414, which
   is a rejection, but Schemathesis' default list of rejecting statuses leaves 414 out;
+- read-back reflection across a stateful chain (`created_resource_reflects_request` on a GET after
+  a POST): the mock keeps no state unless run with `--stateful` (issue 10 part 5, another branch);
+  once that is merged, this test should start the mock with `--stateful` and drop this exclusion;
 - form bodies where Schemathesis' "invalid" request is a valid one on the wire, because it ignores
   OpenAPI's `encoding` rules: a scalar sent for an array property is one field, which is how a
   one-item array is encoded (style `form`/`deepObject`, exploded), and an empty object or array it
@@ -60,6 +63,8 @@ def _not_the_mocks(finding: dict[str, Any]) -> bool:
     check = finding["check"]
     if check == "status_code_conformance":
         return 400 <= (finding.get("status_code") or 0) < 500
+    if check == "created_resource_reflects_request":
+        return not finding["operation"].startswith("POST ")
     if check == "negative_data_rejection" and finding.get("status_code") == 414:
         return True
     if check == "negative_data_rejection":
