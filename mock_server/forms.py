@@ -91,7 +91,8 @@ def coerce(spec: Spec, value: Any, schema: Any, depth: int = 0) -> Any:
     return value
 
 
-def with_absent_containers(spec: Spec, value: Any, schema: Any, kinds: tuple[str, ...] = ("array", "object")) -> Any:
+def with_absent_containers(spec: Spec, value: Any, schema: Any, kinds: tuple[str, ...] = ("array", "object"),
+                           depth: int = 0) -> Any:
     """A required array (or object) property absent from a form body is an empty one.
 
     A form carries an array as one field per item and an object as one field per member (OpenAPI
@@ -100,9 +101,13 @@ def with_absent_containers(spec: Spec, value: Any, schema: Any, kinds: tuple[str
     as one JSON part, so there only arrays (`kinds=("array",)`).
     """
     resolved, _ = spec.deref(schema)
-    if not isinstance(value, dict) or not isinstance(resolved, dict):
+    if not isinstance(value, dict) or not isinstance(resolved, dict) or depth > _MAX_DEPTH:
         return value
     filled = dict(value)
+    for name, member in value.items():  # objects inside: `shipping[name]=` sent, `shipping.address` empty
+        if isinstance(member, dict) and "object" in kinds:
+            inner = next((s for s in schemas_at(spec, resolved, [name]) if "object" in _kinds(s)), None)
+            filled[name] = with_absent_containers(spec, member, inner, kinds, depth + 1) if inner else member
     for name in resolved.get("required") or []:
         documented = {kind for found in schemas_at(spec, resolved, [name]) for kind in _kinds(found)}
         kind = next((k for k in kinds if k in documented), None)

@@ -81,7 +81,10 @@ components:
       type: object
       required: [shipping, tags, either, note]
       properties:
-        shipping: {type: object, properties: {name: {type: string}}}
+        shipping:
+          type: object
+          required: [address]
+          properties: {name: {type: string}, address: {type: object, properties: {city: {type: string}}}}
         tags: {type: array, items: {type: string}}
         either: {anyOf: [{type: string, format: binary}, {type: array, items: {type: string}}]}
         note: {type: string}
@@ -103,6 +106,8 @@ def test_absent_required_containers_are_empty_ones() -> None:
     assert with_absent_containers(CONTAINERS, {}, schema) == {"shipping": {}, "tags": [], "either": []}
     assert with_absent_containers(CONTAINERS, {}, schema, ("array",)) == {"tags": [], "either": []}
     assert with_absent_containers(CONTAINERS, {"tags": ["x"]}, schema)["tags"] == ["x"]
+    nested = with_absent_containers(CONTAINERS, {"shipping": {"name": "n"}}, schema)["shipping"]
+    assert nested == {"name": "n", "address": {}}  # `shipping[name]=n` is all a form carries of it
 
 
 def test_the_word_null_is_null_only_where_no_string_is_allowed() -> None:
