@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test mock clean
+.PHONY: test test-slow mock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,9 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The default suite (CI): everything but the tests marked slow (minutes each).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
+
+# conform against the mock on every corpus spec (about 20 minutes on 2 cores).
+test-slow: $(STAMP)
+	$(BIN)/pytest -m slow
 
 # The mock on the bundled spec: http://127.0.0.1:4010 (Swagger UI at /ui/). ARGS="--seed 7" passes options.
 mock: $(STAMP)

@@ -8,18 +8,15 @@ response schema, and which fields the spec marks as secret. All `$ref`s are foll
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from contract_core import pointer
+from contract_core.instance_paths import documents
 from contract_core.redact import is_secret_field, spec_secret_fields
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
-
-_COMBINATORS = ("allOf", "anyOf", "oneOf")
-_MAX_DEPTH = 64  # request bodies are finite; a path deeper than this is not worth matching
 
 
 @dataclass(frozen=True)
@@ -88,45 +85,13 @@ class DocumentedResponses:
         return ResponseSchema(pointer.join(at, "content", media, "schema"), media)
 
     def accepts_at(self, schema_pointer: str, tokens: list[str | int], value: Any) -> bool:
-        """Whether a schema documents a value at `tokens` that `value` could be (type and enum).
+        """Whether a schema documents a value at `tokens` that `value` could be (type and enum): the same
+        answer the mock's reflection uses (`contract_core.instance_paths`).
 
         A create that sent `card=""` (an id form of an expandable field) is not expected to echo it
         where the response documents an object.
         """
-        documented = self._schemas_at(self.spec.resolve(schema_pointer), tokens, 0)
-        return any(_could_be(value, schema) for schema in documented)
-
-    def _schemas_at(self, schema: Any, tokens: list[str | int], depth: int) -> Iterator[Any]:
-        schema, _ = self.spec.deref(schema)
-        if not isinstance(schema, dict) or depth > _MAX_DEPTH:
-            return
-        for keyword in _COMBINATORS:
-            for branch in schema.get(keyword) or []:
-                yield from self._schemas_at(branch, tokens, depth + 1)
-        if not tokens:
-            yield schema
-            return
-        head, rest = tokens[0], tokens[1:]
-        if isinstance(head, int):
-            if isinstance(schema.get("items"), dict):
-                yield from self._schemas_at(schema["items"], rest, depth + 1)
-        elif head in (schema.get("properties") or {}):
-            yield from self._schemas_at(schema["properties"][head], rest, depth + 1)
-
-
-_JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "null": type(None),
-               "object": dict, "array": list}
-
-
-def _could_be(value: Any, schema: dict[str, Any]) -> bool:
-    kind = schema.get("type")
-    kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
-    if schema.get("nullable") is True:
-        kinds = [*kinds, "null"]
-    if kinds and not any(isinstance(value, _JSON_TYPES.get(k, object)) and not (
-            isinstance(value, bool) and k in ("integer", "number")) for k in kinds):
-        return False
-    return not isinstance(schema.get("enum"), list) or value in schema["enum"]
+        return documents(self.spec, self.spec.resolve(schema_pointer), tokens, value)
 
 
 def media_key(content: Any, content_type: str | None) -> str | None:

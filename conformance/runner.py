@@ -166,13 +166,25 @@ def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | N
     return find
 
 
+_REJECTIONS_SCHEMATHESIS_MISSES = frozenset({413, 414, 431})  # too large a body, URI or header: refused
+
+
 def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
-    """`unsupported_method` is no finding when the method and concrete URL are another documented
-    operation's: Qdrant's `GET /collections/x/points/batch` is `GET /collections/{name}/points/{id}`."""
+    """Failures that are Schemathesis' misreading, not the server's defect:
+
+    - `unsupported_method` when the method and concrete URL are another documented operation's:
+      Qdrant's `GET /collections/x/points/batch` is `GET /collections/{name}/points/{id}`;
+    - `negative_data_rejection` answered with 413, 414 or 431: the server did refuse the request
+      (Schemathesis' list of rejection statuses leaves them out)."""
     matcher = PathMatcher(spec)
 
     def excused(check: str, interaction: Any) -> bool:
-        if check != "unsupported_method" or interaction is None:
+        if interaction is None:
+            return False
+        if check == "negative_data_rejection":
+            return interaction.response is not None and \
+                interaction.response.status_code in _REJECTIONS_SCHEMATHESIS_MISSES
+        if check != "unsupported_method":
             return False
         path = _strip_prefix(urlsplit(interaction.request.uri).path, base_url)
         return matcher.operation_id_anywhere(interaction.request.method, path) is not None

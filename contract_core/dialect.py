@@ -21,8 +21,10 @@ def to_json_schema(document: dict[str, Any], version: str, direction: Direction 
     converted = json.loads(json.dumps(document))  # far faster than copy.deepcopy on MB-sized specs
     nodes = [schema for _, schema in iter_all_schemas(converted)]
     for schema in nodes:
-        if version == "3.0":
-            _convert_nullable(schema)
+        # `nullable` is 3.0 syntax. In a 3.1 document it is an error (the linter says so), but its
+        # author plainly means `null` is allowed (OpenAI's 3.1 spec writes it 111 times), and the
+        # servers built from such specs accept null: read it that way rather than refuse null.
+        _convert_nullable(schema)
         # Boolean bounds are 3.0 syntax; in a 3.1 document they are an error (the linter says so),
         # which we read the way its author meant rather than refuse the whole document.
         _convert_exclusive_bound(schema, "exclusiveMinimum", "minimum")
@@ -44,6 +46,8 @@ def _convert_nullable(schema: dict[str, Any]) -> None:
     kind = schema.get("type")
     if isinstance(kind, str):
         schema["type"] = [kind, "null"]
+    elif isinstance(kind, list):
+        schema["type"] = kind if "null" in kind else [*kind, "null"]
     elif any(k in schema for k in ("$ref", "allOf", "anyOf", "oneOf")):
         rest = dict(schema)
         schema.clear()

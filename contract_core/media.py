@@ -16,3 +16,14 @@ def is_json(media_type: str | None) -> bool:
 
 def is_form(media_type: str | None) -> bool:
     return base_type(media_type) == "application/x-www-form-urlencoded"
+
+
+def is_multipart(media_type: str | None) -> bool:
+    """`multipart/form-data` (and `multipart/mixed`, read the same way)."""
+    return base_type(media_type) in ("multipart/form-data", "multipart/mixed")
+
+
+def is_yaml(media_type: str | None) -> bool:
+    """`application/yaml`, `application/x-yaml` and every `+yaml` type (`application/apply-patch+yaml`)."""
+    media = base_type(media_type)
+    return media in ("application/yaml", "application/x-yaml", "text/yaml") or media.endswith("+yaml")

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus
 
+from contract_core.secrets import SECRET_FIELD_MARKERS, SECRET_FIELDS, is_secret_field, marked_secret
 from contract_core.spec import Spec
 from contract_core.walk import iter_all_schemas, iter_objects
 
@@ -30,11 +31,6 @@ CREDENTIAL_HEADERS = frozenset({
 _CREDENTIAL_MARKERS = ("auth", "token", "secret", "password", "passwd", "session", "cookie", "credential", "api-key",
                        "apikey")
 
-SECRET_FIELDS = frozenset({
-    "token", "password", "secret", "apikey", "api_key", "accesstoken", "access_token", "refreshtoken",
-    "refresh_token", "clientsecret", "client_secret", "idtoken", "id_token", "privatekey", "private_key",
-})
-_SECRET_FIELD_MARKERS = ("secret", "password", "passwd")
 _MIN_LITERAL = 4  # shorter values would blank out ordinary words
 _JSON_LIKE_PAIR = re.compile(r'("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)')
 
@@ -45,19 +41,12 @@ def is_credential_header(name: str) -> bool:
     return lowered in CREDENTIAL_HEADERS or any(marker in lowered for marker in _CREDENTIAL_MARKERS)
 
 
-@functools.lru_cache(maxsize=4096)
-def is_secret_field(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in SECRET_FIELDS or any(marker in lowered for marker in _SECRET_FIELD_MARKERS)
-
-
 def spec_secret_fields(spec: Spec) -> frozenset[str]:
     """Property names the spec marks secret (`format: password`, `x-secret: true`) plus the usual names."""
     found = set()
     for _, schema in iter_all_schemas(spec.document):
         for name, prop in (schema.get("properties") or {}).items():
-            marked = isinstance(prop, dict) and (prop.get("format") == "password" or prop.get("x-secret") is True)
-            if marked or is_secret_field(name):
+            if marked_secret(prop) or is_secret_field(name):
                 found.add(name)
     return frozenset(found)
 
@@ -66,7 +55,7 @@ def spec_secret_fields(spec: Spec) -> frozenset[str]:
 def _secret_words(extra_fields: frozenset[str]) -> tuple[str, ...]:
     """Every secret field or credential name contains one of these (`is_secret_field`,
     `is_credential_header`): the shortest suffice (`token` covers `access_token`)."""
-    words = {*SECRET_FIELDS, *_SECRET_FIELD_MARKERS, *_CREDENTIAL_MARKERS, *extra_fields}
+    words = {*SECRET_FIELDS, *SECRET_FIELD_MARKERS, *_CREDENTIAL_MARKERS, *extra_fields}
     return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
 
 

@@ -10,13 +10,11 @@ AsyncApp over FlaskApp: measured faster here (see bench/mock_bench.py and NOTES-
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-import yaml
 from connexion import AsyncApp
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
@@ -34,6 +32,7 @@ from mock_server.journal import note_problem
 from mock_server.problems import Problem
 from mock_server.responder import MockOptions, OperationPlan, Reply, Responder, parse_prefer
 from mock_server.routing_view import routing_view
+from mock_server.served_spec import ServedSpec
 from mock_server.state import Stateful, StateStore
 
 log = logging.getLogger("contract.mock")
@@ -76,7 +75,7 @@ class MockMiddleware:
     """
 
     def __init__(self, app: Any, responder: Responder, routes: PathMatcher,
-                 spec_files: dict[str, tuple[bytes, str]], early: bool = False, stateful: Stateful | None = None):
+                 spec_files: Mapping[str, tuple[bytes, str]], early: bool = False, stateful: Stateful | None = None):
         self.app = app
         self.responder = responder
         self.routes = routes
@@ -204,17 +203,6 @@ class AccessLog:
                      (time.perf_counter() - started) * 1000)
 
 
-def _spec_files(spec: Spec) -> dict[str, tuple[bytes, str]]:
-    """The raw document as JSON and YAML, serialised once (Connexion's own endpoints fail on
-    recursive specs)."""
-    as_json = json.dumps(spec.document, ensure_ascii=False).encode()
-    if spec.text.lstrip().startswith("{"):
-        as_yaml = yaml.safe_dump(spec.document, sort_keys=False, allow_unicode=True).encode()
-    else:
-        as_yaml = spec.text.encode()
-    return {"/openapi.json": (as_json, "application/json"), "/openapi.yaml": (as_yaml, "application/yaml")}
-
-
 def _problem_handler(responder: Responder,
                      routes: PathMatcher) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
     """Connexion's own errors (parameter validation, 415, its router's 405) rendered like ours."""
@@ -273,7 +261,7 @@ def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool 
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui_path="/ui",
                                             swagger_ui_config={"url": "/openapi.json"}),
     )
-    spec_files, routes = _spec_files(spec), PathMatcher(spec)
+    spec_files, routes = ServedSpec(spec), PathMatcher(spec)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, responder=responder,
                        routes=routes, spec_files=spec_files, early=True, stateful=stateful)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, responder=responder,

@@ -33,6 +33,7 @@ from contract_core.spec import Operation, Spec
 from contract_core.validation import SchemaValidator, Violation
 from mock_server import fakes
 from mock_server.allof import merge_into
+from mock_server.chronology import LAST_USE, UPDATE, order_times, rank
 
 OMISSION_HOLDER, OMISSION_LIST = "$meta", "omitted"
 SCALAR_TYPES = ("string", "integer", "number", "boolean")
@@ -77,6 +78,7 @@ class _Facts:
     required: frozenset[str]
     holds_omissions: bool
     extras: bool  # required names outside `properties`, a map schema, or min/maxProperties
+    timed: bool  # has update or last-use times to put after the object's creation (chronology.py)
 
 
 class UndocumentedResponse(FixtureError):
@@ -231,15 +233,17 @@ class FixtureEngine:
         raise FixtureError(where, f"no instance fits in {self.budget.max_bytes} bytes")
 
     def draft(self, schema_pointer: str, rng: random.Random, name: str | None = None,
-              owner: str | None = None) -> Any:
+              owner: str | None = None, examples: bool = True) -> Any:
         """An instance made like `generate` makes them, not yet validated: for callers that validate
-        a larger document holding it anyway (the mock's fresh ids, checked with the whole body)."""
-        return self._generate_once(schema_pointer, rng, "response", self.budget, schema_pointer, name, owner)
+        a larger document holding it anyway (the mock's fresh ids, checked with the whole body).
+        `examples=False` never takes the spec's own `example`/`default` (a fresh id must be new)."""
+        return self._generate_once(schema_pointer, rng, "response", self.budget, schema_pointer, name, owner,
+                                   examples)
 
     def _generate_once(self, schema_pointer: str, rng: random.Random, direction: Direction, budget: Budget,
-                       where: str, name: str | None = None, owner: str | None = None) -> Any:
+                       where: str, name: str | None = None, owner: str | None = None, examples: bool = True) -> Any:
         for lenient_nulls in (False, True):
-            run = _Run(self, rng, direction, budget, lenient_nulls)
+            run = _Run(self, rng, direction, budget, lenient_nulls, examples)
             try:
                 return run.value(self.ref_holder(schema_pointer), None, name, owner)
             except _EmptyArrayAllowed:
@@ -286,6 +290,7 @@ class FixtureEngine:
             extras=bool(set(schema.get("required") or ()) - set(properties))
             or isinstance(schema.get("additionalProperties"), dict)
             or "minProperties" in schema or "maxProperties" in schema,
+            timed=any(rank(name) in (UPDATE, LAST_USE) for name in properties),
         )
 
     def _holds_omissions(self, schema: Any) -> bool:
@@ -376,9 +381,10 @@ class _Run:
     """The state of making one instance: RNG, open references, budget spent."""
 
     def __init__(self, engine: FixtureEngine, rng: random.Random, direction: Direction, budget: Budget,
-                 lenient_nulls: bool):
+                 lenient_nulls: bool, examples: bool = True):
         self.engine, self.spec, self.rng = engine, engine.spec, rng
         self.direction, self.budget = direction, budget
+        self.examples = examples  # the spec's own example/default values may be used
         self.lenient_nulls = lenient_nulls  # second pass only: see _plainly_nullable
         self.open_refs: list[str] = []
         self.nodes = 0
@@ -413,7 +419,7 @@ class _Run:
             schema, member_refs = self.engine.merged(schema)
             self._refuse_open(member_refs)
             facts = self.engine.facts(schema)
-        if facts.has_example:
+        if facts.has_example and self.examples:
             example = self._spec_example(schema, at)  # an allOf holder's pointer: still the right check
             if example is not _NONE:
                 return example
@@ -549,6 +555,8 @@ class _Run:
                     raise
                 omitted.append(prop)
         _link_href_to_id(result, owner)
+        if facts.timed:
+            self._order_times(facts, result)
         if facts.extras:
             self._add_required_extras(schema, result, required, owner, depth)
             self._add_map_entries(schema, result, at, owner, depth)
@@ -556,6 +564,10 @@ class _Run:
             result[holder] = self._omission_record(schema["properties"][holder], omitted, depth)
             result = {k: result[k] for k in [*schema["properties"], *result] if k in result}
         return result
+
+    def _order_times(self, facts: _Facts, result: dict[str, Any]) -> None:
+        schemas = {prop: prop_schema for prop, prop_schema, _, _ in facts.properties}
+        order_times(result, schemas.get, lambda schema: self.spec.deref(schema)[0], self.rng, self.engine.now)
 
     def _omission_record(self, schema: Any, omitted: list[str], depth: int) -> Any:
         record = self.value(schema, None, OMISSION_HOLDER, None, depth + 1)
@@ -724,7 +736,9 @@ def _kind(schema: dict[str, Any]) -> str:
     for hinted, keywords in _KIND_HINTS:
         if any(k in schema for k in keywords):
             return hinted
-    return "string"
+    # `{nullable: true}` and nothing else: a value whose only documented form is null (a page
+    # showing `"parameters": null`). Any type we made up would be a guess a client might rely on.
+    return "null" if schema.get("nullable") is True else "string"
 
 
 def _plainly_nullable(schema: dict[str, Any]) -> bool:

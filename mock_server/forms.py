@@ -12,6 +12,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+from contract_core.instance_paths import schemas_at
 from contract_core.spec import Spec
 
 _MAX_DEPTH = 32
@@ -46,7 +47,11 @@ def _insert(node: dict[str, Any], tokens: list[str], value: str) -> None:
             child = node[token] = {}
         node = child
     last = tokens[-1] or str(len(node))
-    node[last] = value
+    previous = node.get(last)
+    if isinstance(previous, str | list) and tokens[-1]:  # `expand=a&expand=b`: form style, exploded array
+        node[last] = [*(previous if isinstance(previous, list) else [previous]), value]
+    else:
+        node[last] = value
 
 
 def _lists_from_numbered(node: Any) -> Any:
@@ -86,19 +91,50 @@ def coerce(spec: Spec, value: Any, schema: Any, depth: int = 0) -> Any:
     return value
 
 
+def with_absent_containers(spec: Spec, value: Any, schema: Any, kinds: tuple[str, ...] = ("array", "object"),
+                           depth: int = 0) -> Any:
+    """A required array (or object) property absent from a form body is an empty one.
+
+    A form carries an array as one field per item and an object as one field per member (OpenAPI
+    styles `form` and `deepObject`, exploded), so `[]` and `{}` are no field at all: absence is how
+    they look on the wire. Multipart carries arrays the same way (one part per item) but an object
+    as one JSON part, so there only arrays (`kinds=("array",)`).
+    """
+    resolved, _ = spec.deref(schema)
+    if not isinstance(value, dict) or not isinstance(resolved, dict) or depth > _MAX_DEPTH:
+        return value
+    filled = dict(value)
+    for name, member in value.items():  # objects inside: `shipping[name]=` sent, `shipping.address` empty
+        if isinstance(member, dict) and "object" in kinds:
+            inner = next((s for s in schemas_at(spec, resolved, [name]) if "object" in _kinds(s)), None)
+            filled[name] = with_absent_containers(spec, member, inner, kinds, depth + 1) if inner else member
+    for name in resolved.get("required") or []:
+        documented = {kind for found in schemas_at(spec, resolved, [name]) for kind in _kinds(found)}
+        kind = next((k for k in kinds if k in documented), None)
+        if name not in filled and kind is not None:
+            filled[name] = [] if kind == "array" else {}
+    return filled
+
+
+def _takes_the_word(kinds: list[str], schema: dict[str, Any]) -> bool:
+    strings = "string" in kinds or not kinds
+    return strings and (not isinstance(schema.get("enum"), list) or "null" in schema["enum"])
+
+
 def _kinds(schema: dict[str, Any]) -> list[str]:
     kind = schema.get("type")
     return kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
 
 
 def _scalar(text: str, kinds: list[str], schema: dict[str, Any]) -> Any:
+    if text == "null" and ("null" in kinds or schema.get("nullable") is True) and not _takes_the_word(kinds, schema):
+        return None  # forms have no null; where the schema takes no string "null", the word can only mean it
     if "string" in kinds or not kinds:
         return text
-    if len(text) > _MAX_DIGITS:
-        return text  # Python refuses to convert it; the schema check then says what is wrong
-    if "integer" in kinds and _INTEGER.fullmatch(text):
+    numeric = len(text) <= _MAX_DIGITS  # longer: Python refuses to convert it; the schema check says why
+    if numeric and "integer" in kinds and _INTEGER.fullmatch(text):
         return int(text)
-    if "number" in kinds and _NUMBER.fullmatch(text):
+    if numeric and "number" in kinds and _NUMBER.fullmatch(text):
         number = float(text)
         return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
     if "boolean" in kinds and text in ("true", "false"):

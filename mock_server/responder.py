@@ -12,27 +12,29 @@ import json
 import logging
 import random
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
+import yaml
 
-from contract_core.media import is_form, is_json
+from contract_core.media import is_form, is_json, is_multipart, is_yaml
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
-from mock_server.forms import coerce, parse_form
+from mock_server.forms import coerce, parse_form, with_absent_containers
+from mock_server.fresh import FreshFields
+from mock_server.multipart import parse_multipart
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
-from mock_server.reflect import reflect
+from mock_server.reflect import SLOW_PATH_SECONDS, Edit, Reflector
 
 log = logging.getLogger("contract.mock")
 
-_SECRET_FIELDS = frozenset({"token", "secret", "apiKey", "api_key", "accessToken", "access_token", "refreshToken",
-                            "refresh_token", "clientSecret", "client_secret", "password"})
-_FRESH_FIELDS = frozenset({"id"}) | _SECRET_FIELDS
 _SEED_CACHE_SIZE = 256
+_ALTERNATIVES = 4  # fixtures tried when not every request value fits the first one
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,10 @@ class OperationPlan:
     operation: Operation
     success: ResponseTarget
     targets: list[ResponseTarget]
-    body_schemas: dict[str, str]  # JSON request media type -> schema pointer
+    body_schemas: dict[str, str]  # documented request media type (or range) -> schema pointer
     body_media_types: list[str]  # every documented request media type
     body_required: bool
     security: list[dict[str, Any]]  # alternatives; [] means open
-    fresh_fields: list[tuple[str, str]]  # (top-level property, its schema pointer) renewed per create
     examples: dict[str, dict[str, Any]]  # status -> example name -> value
     has_parameters: bool = False
     owner: str | None = None  # the success schema's component name, for realistic fresh ids
@@ -91,7 +92,9 @@ class Responder:
         self.engine = engine or FixtureEngine(spec)
         self.request_validator = self.engine.validator("request")
         self.response_validator = self.engine.validator("response")
-        self._bodies: OrderedDict[tuple[str, str, str | None, int], Any] = OrderedDict()
+        self.fresh = FreshFields(spec, self.engine)
+        self.reflector = Reflector(spec, self.response_validator)
+        self._bodies: OrderedDict[tuple[str, str, str | None, int | str], Any] = OrderedDict()
         self._bytes: dict[tuple[str, str, str | None, int], bytes] = {}
         self._schemes = self._resolved_schemes()
         self.plans = {op.operation_id: self._plan(op) for op in spec.operations}
@@ -105,7 +108,7 @@ class Responder:
         body_schemas, media_types, required = self._request_body(op)
         security = op.node.get("security", self.spec.document.get("security")) or []
         return OperationPlan(op, success, targets, body_schemas, media_types, required, security,
-                             self._fresh_fields(op, success), self._examples(op),
+                             self._examples(op),
                              has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
                              owner=base_owner(success.schema_pointer, self.spec))
 
@@ -119,18 +122,9 @@ class Responder:
         schemas = {
             media.lower(): join(base, "content", media, "schema")
             for media, item in content.items()
-            if (is_json(media) or is_form(media)) and isinstance(item, dict) and "schema" in item
+            if isinstance(item, dict) and "schema" in item
         }
         return schemas, [m.lower() for m in content], bool((body or {}).get("required"))
-
-    def _fresh_fields(self, op: Operation, success: ResponseTarget) -> list[tuple[str, str]]:
-        """Top-level `id` and secret-like properties: renewed for every create (POST)."""
-        if op.method != "post" or success.schema_pointer is None:
-            return []
-        schema, ref = self.spec.deref(self.spec.resolve(success.schema_pointer))
-        base = ref or success.schema_pointer
-        properties = schema.get("properties") if isinstance(schema, dict) else None
-        return [(name, join(base, "properties", name)) for name in (properties or {}) if name in _FRESH_FIELDS]
 
     def _examples(self, op: Operation) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -149,8 +143,7 @@ class Responder:
     def _precompute(self) -> None:
         """Every documented response for the default seed, made and validated before serving."""
         plans = self.plans.values()
-        self.response_validator.prepare([t.schema_pointer for p in plans for t in p.targets if t.schema_pointer]
-                                        + [pointer for p in plans for _, pointer in p.fresh_fields])
+        self.response_validator.prepare([t.schema_pointer for p in plans for t in p.targets if t.schema_pointer])
         self.request_validator.prepare([pointer for p in plans for pointer in p.body_schemas.values()])
         for plan in plans:
             for target in plan.targets:
@@ -158,7 +151,7 @@ class Responder:
 
     # -- fixtures ---------------------------------------------------------------------------
 
-    def _fixture_body(self, plan: OperationPlan, target: ResponseTarget, seed: int) -> Any:
+    def _fixture_body(self, plan: OperationPlan, target: ResponseTarget, seed: int | str) -> Any:
         key = (plan.operation.operation_id, target.status, target.media_type, seed)
         if key in self._bodies:
             self._bodies.move_to_end(key)
@@ -265,13 +258,18 @@ class Responder:
             return None
         if not content_type:
             media_type = plan.body_media_types[0]
-        schema_pointer = plan.body_schemas.get(media_type)
-        if schema_pointer is None:
-            if is_json(media_type) and any(is_json(m) for m in plan.body_media_types):
-                schema_pointer = next(iter(plan.body_schemas.values()), None)
-            if schema_pointer is None:
-                return None  # another media type Connexion accepted (form, multipart, …)
-        sent = self._parse_form(raw, schema_pointer) if is_form(media_type) else _parse_json(raw)
+        schema_pointer = _documented_schema(plan.body_schemas, media_type)
+        readable = is_json(media_type) or is_form(media_type) or is_multipart(media_type) or is_yaml(media_type)
+        if schema_pointer is None or not readable:
+            return None  # a media type we cannot read as data (text, binary, …): Connexion accepted it
+        if is_form(media_type):
+            sent = self._parse_form(raw, schema_pointer)
+        elif is_multipart(media_type):
+            sent = parse_multipart(self.spec, raw, content_type or "", self.spec.resolve(schema_pointer))
+        elif is_yaml(media_type):
+            sent = _parse_yaml(raw)
+        else:
+            sent = _parse_json(raw)
         violations = self.request_validator.violations(sent, schema_pointer)
         if violations:
             raise invalid_body(violations)
@@ -283,7 +281,8 @@ class Responder:
         except UnicodeDecodeError:
             raise Problem(400, "The request body is not UTF-8 text.", [{"pointer": "", "detail": "not UTF-8"}],
                           ) from None
-        return coerce(self.spec, fields, self.spec.resolve(schema_pointer))
+        schema = self.spec.resolve(schema_pointer)
+        return with_absent_containers(self.spec, coerce(self.spec, fields, schema), schema)
 
     def respond(self, plan: OperationPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
         target = self._chosen_target(plan, prefer, accept)
@@ -297,7 +296,7 @@ class Responder:
                          encode(self._named_example(plan, target, prefer["example"]), target.media_type), headers)
         if target.schema_pointer is None:
             return Reply(status, None, b"", headers)
-        personal = target == plan.success and (plan.fresh_fields or isinstance(sent, dict | list))
+        personal = 200 <= status < 300 and (plan.operation.method == "post" or isinstance(sent, dict | list))
         if not personal:
             named = plan.examples.get(target.status) if target != plan.success and "seed" not in prefer else None
             if named:  # an error the documentation shows: its own example reads best
@@ -341,26 +340,52 @@ class Responder:
         return named[name]
 
     def _personalised(self, plan: OperationPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
-        """The success fixture with fresh ids/secrets and the request's fields reflected."""
+        """The fixture with fresh ids/secrets (a POST) and the request's fields reflected, valid.
+
+        Fast path: everything at once, one validation. If that fails, each fresh field and each
+        reflected value is kept only if the body stays valid (fresh.py, reflect.py)."""
+        assert target.schema_pointer is not None
+        pointer = target.schema_pointer
         base = self._fixture_body(plan, target, seed)
         plan.counter += 1
         rng = random.Random(f"{seed}:{plan.operation.operation_id}:{plan.counter}")
-        fresh = dict(base) if isinstance(base, dict) else base
-        if isinstance(fresh, dict):
-            old_id = fresh.get("id")
-            for name, pointer in plan.fresh_fields:
-                fresh[name] = self.engine.draft(pointer, rng, name=name, owner=plan.owner)
-            if isinstance(old_id, str) and isinstance(fresh.get("href"), str) and isinstance(fresh.get("id"), str):
-                fresh["href"] = fresh["href"].replace(old_id, fresh["id"])
+        creation = plan.operation.method == "post"
+        fresh = self.fresh.draw(base, pointer, rng, plan.owner) if creation else base
+        edits = self.reflector.edits(sent, pointer) if sent is not None else []
+        whole = self.reflector.apply(fresh, edits)
+        if self.response_validator.is_valid(whole, pointer):
+            return whole
+        log.debug("%s: some request values do not fit the response schema; reflecting the others",
+                  plan.operation.label)
+        return self._closest_reflection(plan, target, seed, sent, edits, rng)
+
+    def _closest_reflection(self, plan: OperationPlan, target: ResponseTarget, seed: int, sent: Any,
+                            edits: list[Edit], rng: random.Random) -> Any:
+        """The valid body keeping the most edits, over a few fixtures of the seed: another `anyOf`/
+        `oneOf` branch may hold more of the request than the default fixture's."""
         assert target.schema_pointer is not None
-        reflected = fresh if sent is None else reflect(self.spec, sent, fresh, self.spec.resolve(target.schema_pointer))
-        if self.response_validator.is_valid(reflected, target.schema_pointer):
-            return reflected
-        if reflected is not fresh and self.response_validator.is_valid(fresh, target.schema_pointer):
-            log.warning("%s: reflecting the request would break the response schema; sent the fixture",
-                        plan.operation.label)
-            return fresh
-        return base  # made and validated at start-up
+        best, kept = None, -1
+        deadline = time.perf_counter() + SLOW_PATH_SECONDS
+        for alternative in range(_ALTERNATIVES):
+            if best is not None and time.perf_counter() > deadline:
+                break
+            fixture = self._fixture_body(plan, target, seed if alternative == 0 else f"{seed}:{alternative}")
+            fresh = self._valid_fresh(plan, fixture, target.schema_pointer, rng) if plan.operation.method == "post" \
+                else fixture
+            reflected, count = self.reflector.apply_valid(fresh, edits, target.schema_pointer, sent)
+            if count > kept:
+                best, kept = reflected, count
+            if count == len(edits):
+                break
+        return best
+
+    def _valid_fresh(self, plan: OperationPlan, base: Any, pointer: str, rng: random.Random) -> Any:
+        """Fresh values from the first documenting schema that keeps the body valid; else `base`."""
+        for choice in range(self.fresh.most_choices(pointer)):
+            fresh = self.fresh.draw(base, pointer, rng, plan.owner, choice)
+            if self.response_validator.is_valid(fresh, pointer):
+                return fresh
+        return base
 
     def problem_reply(self, problem: Problem, plan: OperationPlan | None = None) -> Reply:
         """Our problem body, unless the operation documents this status with a schema it breaks."""
@@ -393,6 +418,17 @@ def _api_key(scheme: dict[str, Any], headers: dict[str, str], query: str, cookie
     return None
 
 
+def _documented_schema(schemas: dict[str, str], media_type: str) -> str | None:
+    """The schema for a sent media type: its own entry, else its range (`application/*`, `*/*`), else
+    for JSON the first JSON entry (`application/json` documented, `application/merge-patch+json` sent)."""
+    main = media_type.split("/")[0]
+    for candidate in (media_type, f"{main}/*", "*/*"):
+        if candidate in schemas:
+            return schemas[candidate]
+    return next((pointer for media, pointer in schemas.items() if is_json(media)), None) if is_json(
+        media_type) else None
+
+
 def documented_for(targets: list[ResponseTarget], status: int) -> list[ResponseTarget]:
     """The responses documenting `status`: its own code, else its range (`4XX`), else `default`."""
     key = response_key((t.status for t in targets), status)
@@ -414,6 +450,16 @@ def _parse_json(raw: bytes) -> Any:
         raise unreadable("The request body is nested too deeply.", "too deep") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise unreadable(f"The request body has a value Python cannot read: {exc}.", "unreadable value") from None
+
+
+def _parse_yaml(raw: bytes) -> Any:
+    """A YAML body (Kubernetes' `application/apply-patch+yaml`), read safely; JSON is YAML too."""
+    try:
+        return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Problem(400, f"The request body is not valid YAML: {detail}.", [{"pointer": "", "detail": detail}]
+                      ) from None
 
 
 def base_owner(schema_pointer: str | None, spec: Spec) -> str | None:

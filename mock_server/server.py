@@ -32,6 +32,7 @@ from mock_server.shared import SharedDatabase, SqliteJournal, SqliteState
 from mock_server.state import MemoryState, StateStore
 
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
+HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"  # uvicorn's own 400s in the mock's error format
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def app_from_environment() -> Any:
 
 def serve(settings: ServeSettings, app: Any | None = None) -> None:
     """Serve until Ctrl-C. `app` is the already-built app for a single worker."""
-    common: dict[str, Any] = {"host": settings.host, "port": settings.port, "access_log": False,
+    common: dict[str, Any] = {"host": settings.host, "port": settings.port, "access_log": False, "http": HTTP_PROTOCOL,
                               "log_level": "warning", "timeout_graceful_shutdown": 3}
     if settings.workers > 1:
         with shared_database() as database:
@@ -179,7 +180,7 @@ def running_mock(spec: Spec | str | Path | None = None, options: MockOptions | N
     loaded = spec if isinstance(spec, Spec) else load_spec(spec)
     app = create_service(loaded, options or MockOptions(), local_only=is_loopback(host), features=features)
     server = _ThreadedServer(uvicorn.Config(app, host=host, port=0, access_log=False, log_level="warning",
-                                            lifespan="off"))
+                                            lifespan="off", http=HTTP_PROTOCOL))
     thread = threading.Thread(target=server.run, name="contract-mock", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

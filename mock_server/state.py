@@ -35,7 +35,6 @@ from contract_core.paths import PathMatcher
 from contract_core.pointer import join
 from contract_core.spec import Spec
 from mock_server.problems import Problem
-from mock_server.reflect import reflect
 from mock_server.responder import OperationPlan, Reply, Responder, encode
 
 log = logging.getLogger("contract.mock")
@@ -200,7 +199,7 @@ class Stateful:
         shape = self.shapes.get(resource)
         updated = stored
         if sent is not None and shape is not None:
-            changed = reflect(self.spec, sent, stored, self.spec.resolve(shape))
+            changed = self._written_into(stored, sent, shape)
             if self.responder.response_validator.is_valid(changed, shape):
                 self.store.put(collection, key, changed)
                 updated = changed
@@ -271,8 +270,13 @@ class Stateful:
         validator = self.responder.response_validator
         if validator.is_valid(stored, pointer):
             return stored
-        merged = reflect(self.spec, stored, template, self.spec.resolve(pointer))
+        merged = self._written_into(template, stored, pointer)
         return merged if validator.is_valid(merged, pointer) else None
+
+    def _written_into(self, body: Any, sent: Any, schema_pointer: str) -> Any:
+        """`body` with `sent` written in field by field where the schema documents it (the mock's reflection)."""
+        reflector = self.responder.reflector
+        return reflector.apply(body, reflector.edits(sent, schema_pointer))
 
 
 def list_slot(spec: Spec, schema_pointer: str) -> tuple[str | None, str] | None:

@@ -166,3 +166,62 @@ def test_swagger_ui_renders_the_operation(chromium: str, mock_base: str, tmp_pat
     assert 'data-path="/v1/accounts/api-tokens"' in dom
     assert "Create Token" in dom
     assert "Failed to load API definition" not in dom
+
+
+# A page on another origin running the mock's own Swagger UI bundle on the mock's /openapi.json,
+# as a user's "Try it out" would: bearer auth entered, a body typed, Execute. The interceptors
+# report where Swagger UI sent the request and what came back.
+SWAGGER_TRY_IT_OUT_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Try it out</title></head>
+<body><div id="ui"></div><output id="result">pending</output>
+<script src="MOCK_BASE_RAW/ui/swagger-ui-bundle.js"></script>
+<script>
+const show = (value) => { document.getElementById("result").textContent = JSON.stringify(value); };
+const path = "/v1/accounts/api-tokens";
+const sent = [];
+const ui = SwaggerUIBundle({
+  url: MOCK_BASE + "/openapi.json",
+  dom_id: "#ui",
+  requestInterceptor: (request) => { sent.push((request.method || "GET") + " " + request.url); return request; },
+  responseInterceptor: (response) => {
+    show({requested: sent, answered: response.url, status: response.status,
+          accountId: response.body && response.body.account && response.body.account.id});
+    return response;
+  },
+  onComplete: () => {
+    try {
+      ui.authActions.authorize({bearerAuth: {name: "bearerAuth", value: "swagger-ui",
+                                             schema: {type: "http", scheme: "bearer"}}});
+      ui.oas3Actions.setRequestContentType({value: "application/json", pathMethod: [path, "post"]});
+      ui.oas3Actions.setRequestBodyValue({pathMethod: [path, "post"],
+        value: JSON.stringify({account: {id: "acc_swagger"}, modules: [{id: "mod_1"}]})});
+      ui.specActions.execute({path, method: "post",
+                              operation: ui.specSelectors.specJson().getIn(["paths", path, "post"])});
+    } catch (error) { show({error: String(error)}); }
+  },
+});
+</script></body></html>
+"""
+
+
+def test_swagger_ui_sends_try_it_out_to_the_mock(chromium: str, mock_base: str, tmp_path: Path) -> None:
+    """The spec's own server (127.0.0.1:4010, or a vendor's production API) is never the target."""
+    page = SWAGGER_TRY_IT_OUT_PAGE.replace("MOCK_BASE_RAW", mock_base).replace("MOCK_BASE", json.dumps(mock_base))
+    with mock_access_log() as access_log, page_server(page) as page_url:
+        dom = dump_dom(chromium, page_url, tmp_path / "profile")
+
+    target = f"{mock_base}/v1/accounts/api-tokens"
+    result = page_result(dom)
+    assert isinstance(result, dict) and result["requested"][-1] == f"POST {target}", result
+    assert all(request.split(" ", 1)[1].startswith(mock_base + "/") for request in result["requested"])
+    assert {k: result[k] for k in ("answered", "status", "accountId")} == {
+        "answered": target, "status": 201, "accountId": "acc_swagger"}
+    assert "POST /v1/accounts/api-tokens 201" in [line.rsplit(" ", 1)[0] for line in access_log]
+
+
+def test_swagger_ui_offers_only_the_mock_as_server(chromium: str, mock_base: str, tmp_path: Path) -> None:
+    dom = dump_dom(chromium, f"{mock_base}/ui/", tmp_path / "profile")
+
+    servers = re.findall(r'<option value="([^"]*)"', dom)
+    assert servers == ["/"], f"servers offered by Swagger UI: {servers}"
+    assert "4010" not in dom

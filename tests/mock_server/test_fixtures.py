@@ -17,7 +17,7 @@ from mock_server.fixtures import Budget, FixtureEngine
 from tests.oracle import oracle_errors
 
 SPECS = Path(__file__).parent / "specs"
-SYNTHETIC = ["keywords-30.yaml", "keywords-31.yaml", "recursion.yaml"]
+SYNTHETIC = ["keywords-30.yaml", "keywords-31.yaml", "recursion.yaml", "chronology.yaml"]
 
 
 def _engine(name: str | None) -> FixtureEngine:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contract_core import parse_spec
 from contract_core.validation import SchemaValidator
-from mock_server.forms import coerce, parse_form
+from mock_server.forms import coerce, parse_form, with_absent_containers
 from mock_server.responder import Responder
 
 SPEC = parse_spec("""
@@ -68,3 +68,48 @@ def test_int64_is_a_range() -> None:
     too_big = validator.violations({"amount": 2**63}, pointer)
     assert [v.instance_pointer for v in too_big] == ["/amount"]
     assert validator.is_valid({"amount": 2**63 - 1}, pointer)
+
+
+FORM = "#/paths/~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema"
+CONTAINERS = parse_spec("""
+openapi: 3.0.3
+info: {title: containers, version: "1"}
+paths: {}
+components:
+  schemas:
+    Body:
+      type: object
+      required: [shipping, tags, either, note]
+      properties:
+        shipping:
+          type: object
+          required: [address]
+          properties: {name: {type: string}, address: {type: object, properties: {city: {type: string}}}}
+        tags: {type: array, items: {type: string}}
+        either: {anyOf: [{type: string, format: binary}, {type: array, items: {type: string}}]}
+        note: {type: string}
+        level: {type: string, enum: [low, high], nullable: true}
+""")
+
+
+def test_repeated_fields_are_an_array_and_one_field_a_one_item_array() -> None:
+    schema = SPEC.resolve(FORM)
+    assert coerce(SPEC, parse_form(b"amount=1&expand=a&expand=b"), schema)["expand"] == ["a", "b"]
+    assert coerce(SPEC, parse_form(b"amount=1&expand=a"), schema)["expand"] == ["a"]
+    long_digits = "0" * 4500  # too long to be a number, still a fine string item
+    assert coerce(SPEC, parse_form(f"amount=1&expand={long_digits}".encode()), schema)["expand"] == [long_digits]
+
+
+def test_absent_required_containers_are_empty_ones() -> None:
+    """Absence is how `[]` and `{}` look in a form; in multipart only `[]` (objects travel as JSON)."""
+    schema = CONTAINERS.resolve("#/components/schemas/Body")
+    assert with_absent_containers(CONTAINERS, {}, schema) == {"shipping": {}, "tags": [], "either": []}
+    assert with_absent_containers(CONTAINERS, {}, schema, ("array",)) == {"tags": [], "either": []}
+    assert with_absent_containers(CONTAINERS, {"tags": ["x"]}, schema)["tags"] == ["x"]
+    nested = with_absent_containers(CONTAINERS, {"shipping": {"name": "n"}}, schema)["shipping"]
+    assert nested == {"name": "n", "address": {}}  # `shipping[name]=n` is all a form carries of it
+
+
+def test_the_word_null_is_null_only_where_no_string_is_allowed() -> None:
+    schema = CONTAINERS.resolve("#/components/schemas/Body")
+    assert coerce(CONTAINERS, {"level": "null", "note": "null"}, schema) == {"level": None, "note": "null"}

@@ -17,6 +17,7 @@ import yaml
 from contract_core import load_spec
 from mock_server.app import cors_options
 from mock_server.responder import MockOptions
+from mock_server.served_spec import MOCK_SERVERS
 from mock_server.server import running_mock
 from tests.conformance.serving import free_port, wait_until_listening
 from tests.oracle import oracle_errors
@@ -149,12 +150,35 @@ def test_cors_defaults_depend_on_the_binding() -> None:
 
 def test_raw_spec_and_swagger_ui_are_served(mock: httpx.Client) -> None:
     spec = load_spec()
-    assert mock.get("/openapi.json").json() == spec.document
+    served = mock.get("/openapi.json").json()
+    assert spec.document["servers"] != served["servers"] == MOCK_SERVERS
+    assert {k: v for k, v in served.items() if k != "servers"} == {
+        k: v for k, v in spec.document.items() if k != "servers"}
     as_yaml = mock.get("/openapi.yaml")
-    assert as_yaml.headers["content-type"] == "application/yaml" and yaml.safe_load(as_yaml.text)["paths"]
+    assert as_yaml.headers["content-type"] == "application/yaml"
+    assert yaml.safe_load(as_yaml.text) == served
     ui = mock.get("/ui/")
     assert ui.status_code == 200 and "swagger-ui" in ui.text
     assert "/openapi.json" in mock.get("/ui/swagger-ui-config.json").text
+
+
+def test_served_spec_targets_the_mock_at_every_level(tmp_path: Path) -> None:
+    """Servers at the root, on a path and on an operation would each send Swagger UI elsewhere."""
+    document = yaml.safe_load((SPECS / "keywords-30.yaml").read_text())
+    document["servers"] = [{"url": "https://api.vendor.example/v2"}]
+    path, item = next(iter(document["paths"].items()))
+    item["servers"] = [{"url": "https://path.vendor.example"}]
+    method = next(m for m in item if m in ("get", "post", "put", "delete", "patch"))
+    item[method]["servers"] = [{"url": "https://operation.vendor.example"}]
+    spec_file = tmp_path / "vendor.yaml"
+    spec_file.write_text(yaml.safe_dump(document))
+    with running_mock(spec_file) as base_url:
+        for served in (httpx.get(base_url + "/openapi.json").json(),
+                       yaml.safe_load(httpx.get(base_url + "/openapi.yaml").text)):
+            assert served["servers"] == MOCK_SERVERS
+            assert "servers" not in served["paths"][path] and "servers" not in served["paths"][path][method]
+            assert "vendor.example" not in json.dumps(served)
+            assert served["paths"][path][method]["responses"] == document["paths"][path][method]["responses"]
 
 
 def test_no_auth_and_token_options() -> None:
