@@ -122,6 +122,11 @@ class MockMiddleware:
         if path in self.spec_files and method in ("GET", "HEAD"):
             body, media_type = self.spec_files[path]
             return Reply(200, media_type, body)
+        if self.routes.operation_id(method, path) is not None:
+            # Documented, but Connexion's router did not route it (a path parameter holding a control
+            # character such as a newline): no resource the mock serves has such an id.
+            raise Problem(404, f"No resource at {path!r}: its path parameters hold characters the mock's "
+                               "router does not accept, and no resource has them.")
         allowed = self.routes.allowed_methods(path)
         if allowed:
             listed = ", ".join(sorted(allowed))
