@@ -95,7 +95,7 @@ class TrafficJudge:
             method=method, path=template, operation=f"{method} {template}", status=observed.status,
             response_content_type=observed.response_header("content-type"),
             response_body=observed.response_body or b"", request_body=_parsed(observed.request_body, request_type),
-            request_media_type=request_type, source=observed, url_path=observed.path[len(match.prefix):] or "/",
+            request_media_type=request_type, url_path=observed.path[len(match.prefix):] or "/",
             request_query=observed.query, request_headers=lower_names(observed.request_headers),
             raw_request_body=observed.request_body, response_headers=lower_names(observed.response_headers),
         )
