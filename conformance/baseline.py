@@ -15,6 +15,7 @@ entry no longer excuses its finding. The file (version 1):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -115,8 +116,7 @@ def _entry_for(finding: Finding, previous: BaselineEntry | None) -> BaselineEntr
 
 
 def _counted(entry: BaselineEntry, more: int) -> BaselineEntry:
-    return BaselineEntry(entry.operation, entry.check, entry.pointer, entry.title, entry.count + more,
-                         entry.reason, entry.expires)
+    return dataclasses.replace(entry, count=entry.count + more)
 
 
 def apply_baseline(result: RunResult, baseline: Baseline, today: dt.date | None = None) -> None:

@@ -13,7 +13,7 @@ here each Schemathesis case/response becomes an `Exchange` and each `Violation` 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import schemathesis
@@ -57,19 +57,10 @@ class ContractFailure(Failure):
         return f"{self.check}|{self.title}|{self.schema_pointer}|{wildcard(self.instance_pointer)}"
 
 
-_CHECKERS: dict[int, tuple[Any, ExchangeChecker]] = {}
-
-
 def _checker(case: Case) -> ExchangeChecker | None:
     """The run's checker (one per bound spec, so uniqueness spans the run); None when the run is not ours."""
-    document = case.operation.schema.raw_schema
-    documented = bound(document)
-    if documented is None:
-        return None
-    held = _CHECKERS.get(id(document))
-    if held is None or held[0] is not document:
-        held = _CHECKERS[id(document)] = (document, ExchangeChecker(documented))
-    return held[1]
+    documented = bound(case.operation.schema.raw_schema)
+    return None if documented is None else documented.checker
 
 
 def _exchange(case: Case, response: Response) -> Exchange:

@@ -8,6 +8,7 @@ request with 401, a wrong base path with 404), and `untested_reason` says which 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -116,8 +117,13 @@ def untested_reason(coverage: list[OperationCoverage]) -> Untested | None:
 
 
 def _warnings_hint(coverage: list[OperationCoverage]) -> str:
-    warnings = [f"{c.operation}: {w}" for c in coverage for w in c.warnings]
+    warnings = all_warnings(coverage)
     return f" ({warnings[0]})" if warnings else ""
+
+
+def all_warnings(coverage: list[OperationCoverage], run_wide: Sequence[str] = ()) -> list[str]:
+    """Every tool-side warning, named by operation, then those of the run as a whole."""
+    return [f"{c.operation}: {w}" for c in coverage for w in c.warnings] + list(run_wide)
 
 
 def coverage_share(coverage: list[OperationCoverage]) -> float:

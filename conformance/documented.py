@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract_core import pointer
 from contract_core.instance_paths import documents
 from contract_core.redact import is_secret_field, spec_secret_fields
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
+
+if TYPE_CHECKING:
+    from conformance.exchange import ExchangeChecker
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,13 @@ class DocumentedResponses:
     @cached_property
     def request_validator(self) -> SchemaValidator:
         return SchemaValidator(self.spec, "request", check_formats=True)
+
+    @cached_property
+    def checker(self) -> ExchangeChecker:
+        """The kit's checks over this spec, one per bound document (their ledgers span a run)."""
+        from conformance.exchange import ExchangeChecker  # exchange.py builds on this module
+
+        return ExchangeChecker(self)
 
     def request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
         """The pointer of the documented request body schema for this media type, or None."""

@@ -12,7 +12,6 @@ NOTES-stack) and builds its own view of the spec; the proxy has a budget of abou
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -24,6 +23,7 @@ from conformance.documented import DocumentedResponses, media_key
 from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
 from contract_core import pointer
 from contract_core.media import base_type, is_json
+from contract_core.paths import PathMatcher, Route
 from contract_core.spec import Operation, response_key
 
 REQUEST_CHECKS = ("request_parameters", "request_media_type", "request_body")
@@ -58,7 +58,8 @@ class MessageChecks:
         self.documented = documented
         self.spec = documented.spec
         self.parameters = {op.label.upper(): _parameters(documented, op) for op in self.spec.operations}
-        self.path_patterns = {op.label.upper(): _path_pattern(op.path) for op in self.spec.operations}
+        self.routes = {f"{method} {route.template}".upper(): route for route in PathMatcher(self.spec).routes
+                       for method in route.operations}  # the core's path matcher reads path parameters
         documented.request_validator.prepare(p.schema_pointer for ps in self.parameters.values() for p in ps
                                              if p.schema_pointer)
         self.by_name = {
@@ -72,7 +73,7 @@ class MessageChecks:
     def request_parameters(self, exchange: Exchange) -> list[Violation]:
         """Required parameters are present; present ones match their schema (every error, located)."""
         label = exchange.operation.upper()
-        values = _raw_values(exchange, self.path_patterns.get(label))
+        values = _raw_values(exchange, self.routes.get(label))
         found: list[Violation] = []
         for parameter in self.parameters.get(label, ()):
             if parameter.location == "path" and not exchange.url_path:
@@ -259,20 +260,11 @@ def _key(parameter: Parameter) -> str:
     return parameter.name.lower() if parameter.location == "header" else parameter.name
 
 
-def _path_pattern(template: str) -> re.Pattern[str]:
-    """The template as a regex anchored at the end: a `servers` prefix in front of it is ignored."""
-    parts = re.split(r"\{([^}]+)\}", template)
-    regex = "".join(f"(?P<p{i // 2}>[^/]+)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
-    return re.compile(regex + "$")
-
-
-def _raw_values(exchange: Exchange, pattern: re.Pattern[str] | None) -> dict[str, dict[str, list[str]]]:
-    """Every parameter value the request carried, as text, by location."""
-    path: dict[str, list[str]] = {}
-    matched = pattern.search(exchange.url_path) if pattern and exchange.url_path else None
-    if matched:
-        names = re.findall(r"\{([^}]+)\}", exchange.path)
-        path = {name: [unquote(matched.group(f"p{i}"))] for i, name in enumerate(names)}
+def _raw_values(exchange: Exchange, route: Route | None) -> dict[str, dict[str, list[str]]]:
+    """Every parameter value the request carried, as text, by location (`url_path` is the path without
+    its `servers` prefix, as the judge builds it)."""
+    found = route.parameters(exchange.url_path) if route and exchange.url_path else {}
+    path = {name: [unquote(value)] for name, value in found.items()}
     headers = {name: [value] for name, value in exchange.request_headers.items()}
     return {"path": path, "query": parse_qs(exchange.request_query, keep_blank_values=True),
             "header": headers, "cookie": _cookies(exchange.request_headers.get("cookie", ""))}

@@ -7,6 +7,7 @@ before it reaches a Finding, so no report format can leak what the run saw.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from conformance.coverage import OperationCoverage, Untested, coverage_share, untested_reason
@@ -103,7 +104,7 @@ class RunResult:
         reason = self._untested
         return reason is not None and reason.setup
 
-    @property
+    @cached_property  # read by every report and the exit code; `coverage` is final once the run is filled in
     def _untested(self) -> Untested | None:
         return untested_reason(self.coverage)
 

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from conformance.coverage import OUTCOMES, OperationCoverage
+from conformance.coverage import OUTCOMES, OperationCoverage, all_warnings
 from conformance.findings import Finding, RunResult
 
 JSON_REPORT_VERSION = 1
@@ -93,7 +93,7 @@ def coverage_lines(result: RunResult) -> list[str]:
                          f"{', '.join(c.documented)})")
     if result.not_exercised:
         lines.append(f"Not exercised ({len(result.not_exercised)}): " + ", ".join(result.not_exercised))
-    warnings = [f"{c.operation}: {w}" for c in coverage for w in c.warnings] + result.warnings
+    warnings = all_warnings(coverage, result.warnings)
     lines += [f"Warning: {w}" for w in warnings]
     return [*lines, ""]
 

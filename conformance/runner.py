@@ -117,9 +117,10 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
 
 def _only_shard(schema: Any, options: ConformOptions) -> Any:
     """This shard's operations, from the ones the run would test (after --include)."""
-    labels = shard_labels([operation.label for operation in _selected(schema)], options.shard)
+    selected = [operation.label for operation in _selected(schema)]
+    labels = shard_labels(selected, options.shard)
     if not labels:
-        raise InvalidOption("--shard", str(options.shard), f"at most {len(_selected(schema))} shards: "
+        raise InvalidOption("--shard", str(options.shard), f"at most {len(selected)} shards: "
                             "this one has no operation to test")
     return schema.include(name=labels)
 

@@ -16,7 +16,7 @@ from schemathesis.core.failures import Failure
 from schemathesis.engine import Status
 
 from conformance.checks import ContractFailure
-from conformance.coverage import CoverageTally
+from conformance.coverage import CoverageTally, all_warnings
 from conformance.findings import CheckTally, Finding, RunResult
 from conformance.fingerprint import fingerprint
 from conformance.redact import Redactor
@@ -111,7 +111,7 @@ class Tally:
         if self._errors:
             label, title, message = self._errors[0]
             return f"{label}: {title}: {message}".strip()
-        warnings = [f"{c.operation}: {w}" for c in self.coverage.results() for w in c.warnings] + self.warnings
+        warnings = all_warnings(self.coverage.results(), self.warnings)
         return warnings[0] if warnings else None
 
     def fill(self, result: RunResult) -> None:

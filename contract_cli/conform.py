@@ -106,12 +106,13 @@ def _write_reports(args: argparse.Namespace, result: Any) -> None:
         args.junit_xml.write_text(render_junit(result), encoding="utf-8")
     if args.report_json:
         args.report_json.write_text(render_json(result), encoding="utf-8")
+    markdown = render_markdown(result) if args.summary_md or os.environ.get("GITHUB_STEP_SUMMARY") else ""
     if args.summary_md:
-        args.summary_md.write_text(render_markdown(result), encoding="utf-8")
+        args.summary_md.write_text(markdown, encoding="utf-8")
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as summary:
-            summary.write(render_markdown(result) + "\n")
+            summary.write(markdown + "\n")
 
 
 def _exit_code(result: Any, min_coverage: float | None) -> int:

@@ -266,7 +266,7 @@ def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool 
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui_path="/ui",
                                             swagger_ui_config={"url": "/openapi.json"}),
     )
-    spec_files, routes = ServedSpec(spec), PathMatcher(spec)
+    spec_files, routes = ServedSpec(spec), responder.routes
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, responder=responder,
                        routes=routes, spec_files=spec_files, early=True, stateful=stateful)
     app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, responder=responder,

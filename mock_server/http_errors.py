@@ -15,12 +15,10 @@ from urllib.parse import unquote, urlsplit
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from contract_core.paths import PathMatcher
 from mock_server.problems import Problem
 from mock_server.responder import Reply, Responder
 
 MAX_REQUEST_TARGET = 65535  # bytes: httptools refuses longer URLs
-_MATCHERS: dict[int, tuple[Responder, PathMatcher]] = {}
 
 
 class MockHttpProtocol(HttpToolsProtocol):
@@ -51,7 +49,7 @@ def unreadable_reply(responder: Responder, method: str | None, target: bytes) ->
     else:
         problem = Problem(400, "The mock's HTTP server could not read this request (not valid HTTP/1.1).")
     path = unquote(urlsplit(target.decode("latin-1")).path)
-    operation_id = _matcher(responder).operation_id(method, path) if method and path else None
+    operation_id = responder.routes.operation_id(method, path) if method and path else None
     return responder.problem_reply(problem, responder.plans.get(operation_id) if operation_id else None)
 
 
@@ -62,13 +60,6 @@ def _responder(app: Any) -> Responder | None:
             return app.responder  # type: ignore[no-any-return]
         app = getattr(app, "app", None)
     return None
-
-
-def _matcher(responder: Responder) -> PathMatcher:
-    held = _MATCHERS.get(id(responder))
-    if held is None or held[0] is not responder:
-        held = _MATCHERS[id(responder)] = (responder, PathMatcher(responder.spec))
-    return held[1]
 
 
 def _http_bytes(reply: Reply) -> bytes:

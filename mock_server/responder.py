@@ -15,6 +15,7 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -22,6 +23,7 @@ import orjson
 import yaml
 
 from contract_core.media import is_form, is_json, is_multipart, is_yaml
+from contract_core.paths import PathMatcher
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
@@ -101,6 +103,12 @@ class Responder:
         self._precompute()
 
     # -- start-up ----------------------------------------------------------------------------
+
+
+    @cached_property
+    def routes(self) -> PathMatcher:
+        """The spec's path matcher: one per spec version, shared by the app and its HTTP-level errors."""
+        return PathMatcher(self.spec)
 
     def _plan(self, op: Operation) -> OperationPlan:
         targets = self.engine.response_targets(op)

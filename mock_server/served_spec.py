@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from contract_core.spec import Spec
+from contract_core.spec import HTTP_METHODS, Spec
 
 MOCK_SERVERS = [{"url": "/", "description": "This mock (`contract mock`), at the origin serving this document"}]
-_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+_HTTP_METHODS = frozenset(HTTP_METHODS)
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
 
 

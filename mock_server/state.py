@@ -31,7 +31,6 @@ from urllib.parse import unquote
 import orjson
 
 from contract_core.media import is_json
-from contract_core.paths import PathMatcher
 from contract_core.pointer import join
 from contract_core.spec import Spec
 from mock_server.problems import Problem
@@ -140,7 +139,6 @@ class Stateful:
 
     def __init__(self, responder: Responder, store: StateStore):
         self.responder, self.store, self.spec = responder, store, responder.spec
-        self.routes = PathMatcher(self.spec)
         self.roles: dict[str, tuple[str, Resource]] = {}
         self.shapes: dict[Resource, str] = {}  # the schema a stored resource is kept in
         for resource in infer_resources(self.spec):

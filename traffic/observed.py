@@ -7,7 +7,8 @@ the exchange checker's `Exchange`: one model for live and recorded traffic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from functools import cached_property
+from urllib.parse import SplitResult, urlsplit
 
 Headers = list[tuple[str, str]]
 
@@ -27,17 +28,21 @@ class Observed:
     comment: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
+    @cached_property  # read about eight times per proxied request; `url` never changes
+    def _parts(self) -> SplitResult:
+        return urlsplit(self.url)
+
     @property
     def path(self) -> str:
-        return urlsplit(self.url).path or "/"
+        return self._parts.path or "/"
 
     @property
     def query(self) -> str:
-        return urlsplit(self.url).query
+        return self._parts.query
 
     @property
     def host(self) -> str:
-        return urlsplit(self.url).netloc
+        return self._parts.netloc
 
     def request_header(self, name: str) -> str | None:
         return header(self.request_headers, name)

@@ -115,7 +115,9 @@ def test_shards_partition_the_spec(conform) -> None:
     with serve(create_pets_app()) as base_url:
         for index in (1, 2, 3):
             outcome = conform("--base-url", base_url, "--spec", str(PETS), *SMALL_BUDGET, "--shard", f"{index}/3")
-            assert outcome.exit_code == 0, outcome.stdout
+            # A shard holding only `GET /pets/{petId}` reads ids Hypothesis invents: all documented 404s,
+            # which is "tested nothing" (exit 2) unless an invented id happens to exist. Never findings.
+            assert outcome.exit_code in (0, 2) and outcome.report["findings"] == [], outcome.stdout
             assert outcome.report["shard"] == f"{index}/3"
             seen.append(set(outcome.report["operations"]))
             assert {c["operation"] for c in outcome.report["coverage"]["operations"]} == seen[-1]
