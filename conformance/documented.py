@@ -9,11 +9,11 @@ response schema, and which fields the spec marks as secret. All `$ref`s are foll
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from contract_core import pointer
-from contract_core.instance_paths import documents
+from contract_core.instance_paths import could_be, schemas_at
 from contract_core.redact import is_secret_field, spec_secret_fields
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
@@ -34,6 +34,11 @@ class DocumentedResponses:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self._operations = {op.label.upper(): op for op in spec.operations}
+        # The proxy asks these on every exchange, with the same few arguments: each answer is worked
+        # out once. Per instance, so a reloaded spec's answers go with its old `DocumentedResponses`.
+        self.request_schema = lru_cache(maxsize=4096)(self._request_schema)  # type: ignore[method-assign]
+        self.response_schema = lru_cache(maxsize=4096)(self._response_schema)  # type: ignore[method-assign]
+        self._schemas_at = lru_cache(maxsize=8192)(self._find_schemas_at)
 
     def operation(self, method: str, path: str) -> Operation | None:
         """The operation at a documented path template (a dict lookup: the proxy asks on every exchange)."""
@@ -54,7 +59,7 @@ class DocumentedResponses:
 
         return ExchangeChecker(self)
 
-    def request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
+    def _request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
         """The pointer of the documented request body schema for this media type, or None."""
         operation = self.operation(method, path)
         if operation is None:
@@ -75,7 +80,8 @@ class DocumentedResponses:
     def is_secret(self, name: str) -> bool:
         return name in self.secret_fields or is_secret_field(name)
 
-    def response_schema(self, method: str, path: str, status: int, content_type: str | None) -> ResponseSchema | None:
+    def _response_schema(self, method: str, path: str, status: int,
+                         content_type: str | None) -> ResponseSchema | None:
         """The schema documented for this answer, or None when the spec documents none (other checks report that)."""
         operation = self.operation(method, path)
         if operation is None:
@@ -101,7 +107,12 @@ class DocumentedResponses:
         A create that sent `card=""` (an id form of an expandable field) is not expected to echo it
         where the response documents an object.
         """
-        return documents(self.spec, self.spec.resolve(schema_pointer), tokens, value)
+        found = self._schemas_at(schema_pointer, tuple(0 if isinstance(t, int) else t for t in tokens))
+        return any(could_be(value, schema) for schema in found)
+
+    def _find_schemas_at(self, schema_pointer: str, tokens: tuple[str | int, ...]) -> tuple[dict[str, Any], ...]:
+        """The schemas at a path (array positions as 0: every item has the same schema) of `documents`."""
+        return tuple(schemas_at(self.spec, self.spec.resolve(schema_pointer), tokens))
 
 
 def media_key(content: Any, content_type: str | None) -> str | None:

@@ -23,7 +23,7 @@ import orjson
 from conformance.documented import DocumentedResponses
 from contract_core import pointer
 from contract_core.media import is_json as is_json_media_type
-from contract_core.walk import iter_objects
+from contract_core.walk import iter_json_objects, linked_pointer
 
 META = "$meta"
 UNIQUE_FIELDS = ("id",)  # plus every secret field of the spec (the token)
@@ -331,9 +331,9 @@ def _show(values: list[Any]) -> str:
 
 
 def _omitted_but_present(document: Any) -> Iterator[tuple[str, str]]:
-    for at, node in iter_objects(document, ""):
+    for path, node in iter_json_objects(document):
         meta = node.get(META)
         omitted = meta.get("omitted") if isinstance(meta, dict) else None
         for name in omitted if isinstance(omitted, list) else ():
             if isinstance(name, str) and name in node:
-                yield pointer.join(at, name), name
+                yield pointer.join(linked_pointer(path), name), name

@@ -53,7 +53,3 @@ def could_be(value: Any, schema: dict[str, Any]) -> bool:
         return False
     return not isinstance(schema.get("enum"), list) or value in schema["enum"]
 
-
-def documents(spec: Spec, schema: Any, tokens: Sequence[str | int], value: Any) -> bool:
-    """Whether `schema` documents a value like `value` at `tokens`."""
-    return any(could_be(value, found) for found in schemas_at(spec, schema, tokens))

@@ -18,11 +18,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus
 
+import orjson
+
 from contract_core.secrets import SECRET_FIELD_MARKERS, SECRET_FIELDS, is_secret_field, marked_secret
 from contract_core.spec import Spec
-from contract_core.walk import iter_all_schemas, iter_objects
+from contract_core.walk import iter_all_schemas, iter_json_objects
 
 REDACTED = "[REDACTED]"
+EXCERPT = 600  # characters of a body that a report quotes
 
 CREDENTIAL_HEADERS = frozenset({
     "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey",
@@ -39,6 +42,17 @@ _JSON_LIKE_PAIR = re.compile(r'("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[
 def is_credential_header(name: str) -> bool:
     lowered = name.lower()
     return lowered in CREDENTIAL_HEADERS or any(marker in lowered for marker in _CREDENTIAL_MARKERS)
+
+
+def spec_query_credentials(spec: Spec) -> frozenset[str]:
+    """Names (lower case) of the spec's `apiKey` schemes that travel in the query string."""
+    schemes = (spec.document.get("components") or {}).get("securitySchemes") or {}
+    names = set()
+    for scheme in schemes.values():
+        resolved, _ = spec.deref(scheme)
+        if isinstance(resolved, dict) and resolved.get("type") == "apiKey" and resolved.get("in") == "query":
+            names.add(str(resolved.get("name", "")).lower())
+    return frozenset(names)
 
 
 def spec_secret_fields(spec: Spec) -> frozenset[str]:
@@ -62,8 +76,9 @@ def _secret_words(extra_fields: frozenset[str]) -> tuple[str, ...]:
 class Redactor:
     """Remembers every secret value of a run and scrubs them from text, headers and JSON."""
 
-    def __init__(self, secret_fields: Iterable[str] = ()) -> None:
+    def __init__(self, secret_fields: Iterable[str] = (), query_credentials: Iterable[str] = ()) -> None:
         self._extra_fields = frozenset(name.lower() for name in secret_fields)
+        self._query_credentials = frozenset(name.lower() for name in query_credentials)
         self._literals: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._lock = threading.Lock()
@@ -89,9 +104,9 @@ class Redactor:
                 self._literals.add(value)
                 self._pattern = None
 
-    def add_headers(self, headers: Mapping[str, str]) -> None:
+    def add_headers(self, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
         """Learn the credentials a run sends (`-H` options): the whole value and the part after the scheme."""
-        for name, value in headers.items():
+        for name, value in headers.items() if isinstance(headers, Mapping) else headers:
             if is_credential_header(name):
                 self.add_literal(value)
                 _, _, credentials = value.partition(" ")
@@ -100,6 +115,22 @@ class Redactor:
                 if name.lower() in ("cookie", "set-cookie"):  # each cookie's value on its own
                     for pair in value.split(";"):
                         self.add_literal(pair.partition("=")[2])
+
+    def is_query_credential(self, name: str) -> bool:
+        """A query parameter that carries a credential: the spec's `apiKey` in query, or a credential-like name."""
+        return name.lower() in self._query_credentials or is_credential_header(name) or self.is_secret_field(name)
+
+    def learn_exchange(self, headers: Mapping[str, str] | Iterable[tuple[str, str]], query: str,
+                       bodies: Iterable[bytes | None]) -> None:
+        """Learn one exchange's secrets: credential headers, credential query values, secret fields of its
+        bodies (the mock's journal, the proxy and `contract verify` all learn this way)."""
+        self.add_headers(headers)
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            if self.is_query_credential(name):
+                self.add_literal(value)
+        for body in bodies:
+            if body and self.may_hold_secrets(body.decode("utf-8", "replace")):  # most bodies: spared a parse
+                self.learn_from_body(body)
 
     def learn_from_json(self, document: Any) -> None:
         """Learn the values of secret fields anywhere in a response body."""
@@ -112,7 +143,7 @@ class Redactor:
             self.learn_from_json(document)
 
     def _secret_values(self, document: Any) -> Iterator[Any]:
-        for _, node in iter_objects(document, ""):
+        for _, node in iter_json_objects(document):
             for key, value in node.items():
                 if isinstance(value, (str, int, float)) and self.is_secret_field(str(key)):
                     yield value
@@ -135,7 +166,7 @@ class Redactor:
         extra = {name.lower() for name in secret_names}
         kept = []
         for name, value in parse_qsl(encoded, keep_blank_values=True):
-            secret = self.is_secret_field(name) or is_credential_header(name) or name.lower() in extra
+            secret = self.is_query_credential(name) or name.lower() in extra
             kept.append(f"{quote_plus(name)}={REDACTED if secret else quote_plus(self.text(value))}")
         return "&".join(kept)
 
@@ -164,6 +195,11 @@ class Redactor:
         text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
         return self.text(self._json_like_pairs(text))
 
+    def excerpt(self, content: bytes | str | None, limit: int = EXCERPT) -> str | None:
+        """The start of a redacted body, as reports quote it (redacted whole first: a cut could split a secret)."""
+        text = self.body(content) if content else None
+        return text if text is None or len(text) <= limit else text[:limit] + " …"
+
     def _json_like_pairs(self, text: str) -> str:
         """`"password": "x"` pairs of a body that is not valid JSON (a trailing comma, cut short)."""
 
@@ -191,6 +227,10 @@ def _parse_json(content: bytes | str | None) -> Any:
     if not content:
         return None
     try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        pass
+    try:  # what orjson refuses and json reads: integers past 64 bits, NaN
         return json.loads(content)
     except (ValueError, UnicodeDecodeError, RecursionError):  # too deep to walk: redacted as text
         return None

@@ -19,11 +19,10 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import parse_qsl
 
 from contract_core.media import is_form
 from contract_core.paths import PathMatcher
-from contract_core.redact import Redactor, spec_secret_fields
+from contract_core.redact import Redactor, spec_query_credentials, spec_secret_fields
 from contract_core.spec import Spec
 
 JOURNAL_SIZE = 1000
@@ -81,18 +80,13 @@ class JournalView:
         self.spec = spec
         self.routes = PathMatcher(spec)
         self.secret_fields = spec_secret_fields(spec)
-        self.query_credentials = _query_credential_names(spec)
+        self.query_credentials = spec_query_credentials(spec)
 
     def redactor(self, exchanges: list[Exchange]) -> Redactor:
         """A redactor that knows every credential these exchanges carried, to scrub them anywhere."""
-        redactor = Redactor(self.secret_fields)
+        redactor = Redactor(self.secret_fields, self.query_credentials)
         for exchange in exchanges:
-            redactor.add_headers(exchange.text_headers())
-            for name, value in _pairs(exchange.query):
-                if name.lower() in self.query_credentials:
-                    redactor.add_literal(value)
-            if exchange.body and redactor.may_hold_secrets(exchange.body.decode("utf-8", "replace")):
-                redactor.learn_from_body(exchange.body)  # a secret field's value, quoted by an error message
+            redactor.learn_exchange(exchange.text_headers(), exchange.query, [exchange.body])
         return redactor
 
     def entry(self, exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
@@ -176,18 +170,3 @@ def _text_headers(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
         name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
         found[name] = f"{found[name]}, {value}" if name in found else value
     return found
-
-
-def _pairs(query: str) -> list[tuple[str, str]]:
-    return parse_qsl(query, keep_blank_values=True)
-
-
-def _query_credential_names(spec: Spec) -> frozenset[str]:
-    """Names of `apiKey` schemes that travel in the query string."""
-    schemes = (spec.document.get("components") or {}).get("securitySchemes") or {}
-    names = set()
-    for scheme in schemes.values():
-        resolved, _ = spec.deref(scheme)
-        if isinstance(resolved, dict) and resolved.get("type") == "apiKey" and resolved.get("in") == "query":
-            names.add(str(resolved.get("name", "")).lower())
-    return frozenset(names)

@@ -10,17 +10,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 import orjson
 
 from conformance.documented import DocumentedResponses
 from conformance.exchange import Exchange, Violation
 from conformance.exchange_request import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_CHECKS, full_checker
-from conformance.redact import REDACTED, Redactor, is_credential_header
+from conformance.redact import REDACTED, Redactor
 from contract_core import pointer
 from contract_core.media import is_json
 from contract_core.paths import Match, PathMatcher
+from contract_core.redact import spec_query_credentials
 from contract_core.spec import Spec
 from traffic.observed import Observed, lower_names
 
@@ -43,6 +43,7 @@ class TrafficJudge:
     def __init__(self, spec: Spec, remember: int = 100_000) -> None:
         self.spec = spec
         self.documented = DocumentedResponses(spec)
+        self.query_credentials = spec_query_credentials(spec)
         self.checker = full_checker(self.documented, remember)
         self.matcher = PathMatcher(spec)
         self._labels = {op.operation_id: (op.method.upper(), op.path) for op in spec.operations}
@@ -64,20 +65,20 @@ class TrafficJudge:
         self.documented.validator.prepare(responses)
         self.documented.request_validator.prepare(requests)
 
+    def redactor(self) -> Redactor:
+        """A redactor with the spec's secret field names and query credentials, knowing no values yet."""
+        return Redactor(self.documented.secret_fields, self.query_credentials)
+
     def redactor_for(self, observed: Observed) -> Redactor:
-        """A redactor that knows one exchange's secrets: credential headers and query values, secret
-        fields of both bodies (and the spec's `format: password`/`x-secret` names)."""
-        return self.learn(Redactor(self.documented.secret_fields), observed)
+        """A redactor that knows one exchange's secrets: credential headers (both ways) and query values,
+        secret fields of both bodies."""
+        return self.learn(self.redactor(), observed)
 
     @staticmethod
     def learn(redactor: Redactor, observed: Observed) -> Redactor:
         """Teach `redactor` the secrets of one exchange (a run-wide redactor learns from every one)."""
-        redactor.add_headers(dict(observed.request_headers))
-        for name, value in parse_qsl(observed.query):
-            if is_credential_header(name) or redactor.is_secret_field(name):
-                redactor.add_literal(value)
-        redactor.learn_from_body(observed.request_body)
-        redactor.learn_from_body(observed.response_body)
+        redactor.learn_exchange([*observed.request_headers, *observed.response_headers], observed.query,
+                                (observed.request_body, observed.response_body))
         return redactor
 
     def match(self, method: str, path: str) -> Match | None:

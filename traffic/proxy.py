@@ -40,7 +40,6 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 VIOLATIONS_HEADER = "X-Contract-Violations"
 SERVED_BY_HEADER = "X-Served-By"
 EXPOSED_HEADERS = (VIOLATIONS_HEADER, SERVED_BY_HEADER)
-_EXCERPT = 600
 
 
 @dataclass(frozen=True)
@@ -96,18 +95,22 @@ class ContractProxy:
         exchange = self.judge.exchange(observed, match) if match else None
         found = self._request_violations(observed, exchange, streamed=rest is not None)
         if self.settings.strict and found:
-            answer = _refusal(found, self._redactor(observed))
+            answer = _refusal(found, self.judge.redactor_for(observed))
         else:
             answer = await self._forward(observed, match, body if rest is None else _chain(body, rest))
             if exchange is not None and answer.served_by == "upstream":
                 answer.violations = self._response_violations(exchange, answer)
         answer.violations = found + answer.violations
-        if self.settings.strict and answer.violations and answer.served_by == "upstream":
+        _note_answer(observed, answer)
+        # One redactor per exchange that needs one (a violation to report, a record to write).
+        redactor = self.judge.redactor_for(observed) if answer.violations or self.recorder else None
+        if self.settings.strict and answer.violations and answer.served_by == "upstream" and redactor:
             await _discard(answer)
-            answer = _bad_gateway(answer.violations, self._redactor(observed, answer))
-        await self._send(send, answer, self._redactor(observed, answer) if answer.violations else None)
+            answer = _bad_gateway(answer.violations, redactor)
+            _note_answer(observed, answer)  # the record keeps what the client got
+        await self._send(send, answer, redactor)
         observed.duration_ms = (time.perf_counter() - clock) * 1000
-        self._report(observed, match, answer)
+        self._report(observed, match, answer, redactor)
 
     def _request_violations(self, observed: Observed, exchange: Exchange | None, streamed: bool) -> list[Violation]:
         if exchange is None:
@@ -164,22 +167,12 @@ class ContractProxy:
             out.append((VIOLATIONS_HEADER.lower().encode(), header_value(answer.violations, redactor).encode()))
         return out
 
-    def _redactor(self, observed: Observed, answer: Answer | None = None) -> Redactor:
-        """A redactor that knows this exchange's secrets: credential headers and query values, secret fields."""
-        redactor = self.judge.redactor_for(observed)
-        if answer is not None:
-            redactor.learn_from_body(answer.checked_body)
-        return redactor
-
-    def _report(self, observed: Observed, match: Match | None, answer: Answer) -> None:
-        observed.status, observed.response_headers = answer.status, answer.headers
-        observed.response_body, observed.served_by = answer.checked_body, answer.served_by
+    def _report(self, observed: Observed, match: Match | None, answer: Answer, redactor: Redactor | None) -> None:
         violations = answer.violations
         log.info("%s %s %s %s %.1fms%s", observed.method, observed.path, answer.status, answer.served_by,
                  observed.duration_ms, _summary(violations))
-        if not violations and self.recorder is None:
+        if redactor is None:
             return
-        redactor = self._redactor(observed, answer)
         if violations:
             self.journal.add(self._journal_entry(observed, match, answer, redactor))
         if self.recorder is not None:
@@ -189,14 +182,14 @@ class ContractProxy:
 
     def _journal_entry(self, observed: Observed, match: Match | None, answer: Answer,
                        redactor: Redactor) -> dict[str, Any]:
-        excerpt = redactor.body(answer.checked_body) if answer.checked_body else None
+        excerpt = redactor.excerpt(answer.checked_body)
         return {
             "time": datetime.fromtimestamp(observed.started, UTC).isoformat().replace("+00:00", "Z"),
             "method": observed.method, "path": redactor.text(observed.path),
             "operation": self.judge.label(match) if match else None, "status": answer.status,
             "served_by": answer.served_by, "duration_ms": round(observed.duration_ms, 2),
             "violations": [{**v.as_dict(), "message": redactor.text(v.message)} for v in answer.violations],
-            "response_excerpt": excerpt if excerpt is None or len(excerpt) <= _EXCERPT else excerpt[:_EXCERPT] + " …",
+            "response_excerpt": excerpt,
         }
 
     async def _serve_journal(self, scope: Scope, send: Send) -> None:
@@ -278,6 +271,12 @@ def _observed(scope: Scope, headers: Headers, body: bytes | None, started: float
     query = scope.get("query_string", b"").decode("latin-1")
     url = scope["path"] + (f"?{query}" if query else "")
     return Observed(scope["method"], url, headers, body or None, 0, [], None, started)
+
+
+def _note_answer(observed: Observed, answer: Answer) -> None:
+    """What the upstream (or the mock) answered, as the record and the redactor read it."""
+    observed.status, observed.response_headers = answer.status, answer.headers
+    observed.response_body, observed.served_by = answer.checked_body, answer.served_by
 
 
 def _from_upstream(upstream: UpstreamAnswer) -> Answer:

@@ -33,7 +33,6 @@ STATIC_EXTENSIONS = (".js", ".mjs", ".css", ".map", ".html", ".htm", ".png", ".j
                      ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".mp4", ".webm", ".txt", ".wasm")
 STATIC_MEDIA = ("text/html", "text/css", "text/javascript", "application/javascript", "image/", "font/", "audio/",
                 "video/")
-_EXCERPT = 600
 
 
 @dataclass
@@ -92,7 +91,7 @@ def verify(spec: Spec, paths: Iterable[Path], baseline: Path | None = None) -> V
     judge = TrafficJudge(spec)
     result = VerifyResult(spec.source, [str(p) for p in paths], [op.label for op in spec.operations],
                           entries=len(observed))
-    collector = _Collector(Redactor(judge.documented.secret_fields))  # run-wide: learns from every entry
+    collector = _Collector(judge.redactor())  # run-wide: learns from every entry
     api_hosts = {item.host for item in observed if judge.match(item.method, item.path)}
     for item in sorted(observed, key=lambda o: o.started):
         _judge_one(judge, item, api_hosts, result, collector)
@@ -158,14 +157,14 @@ class _Collector:
     def _finding(self, operation: str, seen: _Seen) -> TrafficFinding:
         violation, text = seen.violation, self.redactor.text
         body = seen.observed.response_body  # reports label the excerpt "Response", whichever side broke
-        excerpt = self.redactor.body(body) if body else None
+        excerpt = self.redactor.excerpt(body)
         where = seen.observed.extra.get("at")
         return TrafficFinding(
             operation=operation, check=violation.check, title=text(violation.title),
             received=text(violation.received), documented=text(violation.documented), severity=violation.severity,
             code=f"{violation.side}:{violation.check}", instance_pointer=violation.instance_pointer,
             schema_pointer=violation.schema_pointer, status_code=seen.observed.status or None,
-            response_excerpt=excerpt if excerpt is None or len(excerpt) <= _EXCERPT else excerpt[:_EXCERPT] + " …",
+            response_excerpt=excerpt,
             recorded_at=where, count=seen.count,
             fingerprint=fingerprint(operation, violation.check, violation.instance_pointer),
         )

@@ -40,3 +40,40 @@ def test_pairs_and_bodies_that_are_not_json() -> None:
         f"user=u&password={REDACTED}&pin={REDACTED}&api_key={REDACTED}")
     assert redactor.body('{"user": "u", "password": "hunter22",}') == f'{{"user": "u", "password": "{REDACTED}",}}'
     assert redactor.body('{"a": {"client_secret": 99') == f'{{"a": {{"client_secret": "{REDACTED}"'
+
+
+QUERY_KEY_SPEC = """
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  securitySchemes:
+    signed: {type: apiKey, in: query, name: Sig}
+    header: {type: apiKey, in: header, name: X-Key}
+"""
+
+
+def test_one_exchange_teaches_its_credentials_wherever_they_travel() -> None:
+    """The mock's journal, the proxy and `contract verify` learn alike: a spec's `apiKey` in the query by
+    its name (`sig` looks like no credential), credential-like names, headers both ways, secret fields."""
+    from contract_core.redact import spec_query_credentials
+    from contract_core.spec import parse_spec
+
+    names = spec_query_credentials(parse_spec(QUERY_KEY_SPEC))
+    assert names == {"sig"}
+    redactor = Redactor(query_credentials=names)
+    redactor.learn_exchange([("Authorization", "Bearer canary-bearer"), ("Set-Cookie", "sid=canary-cookie; Path=/")],
+                            "sig=canary-sig&access_token=canary-query&page=2",
+                            [b'{"token": "canary-body"}', None, b"not json"])
+    quoted = redactor.text("canary-bearer canary-cookie canary-sig canary-query canary-body page=2")
+    assert "canary" not in quoted and "page=2" in quoted
+    assert redactor.pairs("sig=canary-sig&page=2") == f"sig={REDACTED}&page=2"
+
+
+def test_excerpts_are_redacted_before_they_are_cut() -> None:
+    redactor = Redactor()
+    body = json.dumps({"filler": "x" * 700, "token": "canary-long"})
+    excerpt = redactor.excerpt(body.encode(), limit=40)
+    assert excerpt is not None and excerpt.endswith(" …") and len(excerpt) == 42
+    assert "canary" not in (redactor.excerpt(json.dumps({"token": "canary-short"})) or "")
+    assert redactor.excerpt(None) is None and redactor.excerpt(b"") is None
