@@ -8,7 +8,9 @@ token per answer so the uniqueness check passes, as with a correct server):
   connection count (default 1 and 10; c=1 shows the per-request cost without queueing) in
   `--rounds` interleaved rounds (default 3), medians reported: the shared machine's noise falls on all;
 - added latency = proxy p50/p99 minus the direct p50/p99 of the same run; requests/s ratio to Prism;
-- a sample answer of each proxy, to show both passed the correct 201 without a violation.
+- a sample answer of each proxy, to show both passed the correct 201 without a violation;
+- the same proxy with its checks switched off (`--no-floor` leaves it out): the cost of forwarding
+  alone in Python, the floor that no cheaper check can go under.
 
 Needs wrk (Debian: `apt-get install wrk`) and node/npx for Prism. The machine is shared: compare
 ratios from one run, not figures across runs.
@@ -80,6 +82,22 @@ async def app(scope, receive, send):
 '''
 
 
+FLOOR_APP = '''
+"""`contract proxy` with its checks switched off: what forwarding alone costs (the floor under the checks)."""
+import os
+
+from contract_core.spec import load_spec
+from traffic.proxy import ProxySettings, create_proxy_app
+
+
+def app():
+    proxy = create_proxy_app(load_spec(os.environ["FLOOR_SPEC"]), ProxySettings(upstream=os.environ["FLOOR_UPSTREAM"]))
+    proxy.judge.request_violations = lambda exchange: []
+    proxy.judge.response_violations = lambda exchange, body_held=True: []
+    return proxy
+'''
+
+
 @dataclass
 class Row:
     name: str
@@ -106,6 +124,13 @@ def upstream_command(port: int, app_dir: Path) -> list[str]:
 def contract_command(port: int, upstream: int) -> list[str]:
     return [sys.executable, "-m", "contract_cli", "proxy", "--port", str(port), "--upstream",
             f"http://127.0.0.1:{upstream}"]
+
+
+def floor_command(port: int, upstream: int, app_dir: Path) -> list[str]:
+    os.environ["FLOOR_SPEC"] = str(REPO / "openapi" / "api-tokens.yaml")
+    os.environ["FLOOR_UPSTREAM"] = f"http://127.0.0.1:{upstream}"
+    return [sys.executable, "-m", "uvicorn", "floor_app:app", "--factory", "--app-dir", str(app_dir), "--port",
+            str(port), "--log-level", "warning", "--no-access-log", "--no-server-header", "--no-date-header"]
 
 
 def prism_command(port: int, upstream: int) -> list[str]:
@@ -196,6 +221,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--prism", default=PRISM, help=f"npm package spec of Prism (default {PRISM})")
     parser.add_argument("--no-prism", action="store_true")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the proxy with its checks off")
     parser.add_argument("--startup-timeout", type=float, default=120.0)
     parser.add_argument("--json", type=Path, help="also write the results here (keep it out of the repo)")
     return parser.parse_args()
@@ -212,6 +238,7 @@ def main() -> int:
     logs = Path(tempfile.mkdtemp(prefix="proxy-bench-"))
     (logs / "body.json").write_bytes(upstream_body(logs))
     (logs / "upstream_app.py").write_text(UPSTREAM_APP, encoding="utf-8")
+    (logs / "floor_app.py").write_text(FLOOR_APP, encoding="utf-8")
     script = logs / "post.lua"
     script.write_text(WRK_SCRIPT % {"body": BODY.decode()}, encoding="utf-8")
     upstream_port = free_port()
@@ -225,6 +252,10 @@ def main() -> int:
         rows.append(Row("upstream direct (bare uvicorn)", port=upstream_port, sample=sample(upstream_port)))
         port = free_port()
         rows.append(launch("contract proxy", contract_command(port, upstream_port), port, args, script, logs))
+        if not args.no_floor:
+            port = free_port()
+            rows.append(launch("forwarding only (checks off)", floor_command(port, upstream_port, logs), port, args,
+                               script, logs))
         if prism:
             port = free_port()
             rows.append(launch(f"Prism {prism} proxy", prism_command(port, upstream_port), port, args, script, logs))
