@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -66,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
         fail(f"cannot proxy for {spec.source}: {exc}")
         return EXIT_FINDINGS
     _banner(args, spec.source, len(spec.operations))
+    # Everything built so far (the spec, its compiled validators, the libraries) lives as long as the
+    # proxy: out of the collector's sight, a full collection no longer walks it (40-60 ms, a p99 spike).
+    gc.freeze()
     return _serve(app, args)
 
 
