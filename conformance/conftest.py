@@ -1,9 +1,12 @@
-"""Makes `pytest conformance/ --base-url URL` work: the options and fixtures live in pytest_plugin."""
+"""Makes `pytest conformance/ --base-url URL` work: the options, hooks and fixtures live in pytest_plugin."""
 
 from conformance.pytest_plugin import (  # noqa: F401  # re-exported for pytest to find
-    conform_gate,
     conform_options,
-    conform_redactor,
+    conform_run,
     pytest_addoption,
+    pytest_collection_finish,
     pytest_configure,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+    pytest_terminal_summary,
 )

@@ -33,15 +33,20 @@ def verdict_line(result: RunResult) -> str:
 
 def summary_lines(result: RunResult) -> list[str]:
     """The closing lines: verdict, then what the run cost the target."""
+    return [
+        verdict_line(result),
+        cost_line(result),
+        f"{result.duration:.1f} s against {result.base_url}; spec {result.spec}; seed {result.seed}",
+    ]
+
+
+def cost_line(result: RunResult) -> str:
+    """Test cases, requests against the budget, resources created: what the run cost the target."""
     rate = f", rate limit {result.rate_limit}" if result.rate_limit else ""
     budget = " (budget spent: run stopped early)" if result.budget_exhausted else ""
     workers = f", {result.workers} workers" if result.workers > 1 else ""
-    return [
-        verdict_line(result),
-        f"{result.test_cases} test case(s){workers}; {result.requests_sent} request(s) sent of a budget of "
-        f"{result.max_requests}{rate}{budget}; {result.resources_created} resource(s) created",
-        f"{result.duration:.1f} s against {result.base_url}; spec {result.spec}; seed {result.seed}",
-    ]
+    return (f"{result.test_cases} test case(s){workers}; {result.requests_sent} request(s) sent of a budget of "
+            f"{result.max_requests}{rate}{budget}; {result.resources_created} resource(s) created")
 
 
 def finding_lines(finding: Finding, index: int, shorten: bool = False) -> list[str]:

@@ -53,9 +53,8 @@ def run_conformance(options: ConformOptions, on_progress: ProgressCallback | Non
     """Run every applicable check against `options.base_url`; raise ConformanceError if it cannot run."""
     spec = load_spec(options.spec_path)
     schema = load_schemathesis_schema(spec, options)
-    _ensure_reachable(options.base_url, options.timeout)
-    redactor = Redactor(bind(schema.raw_schema, spec).secret_fields)
-    redactor.add_headers(options.headers)
+    ensure_reachable(options.base_url, options.timeout)
+    redactor = run_redactor(spec, schema, options)
     stream: EventStream | None = None
 
     def stop() -> None:
@@ -71,17 +70,31 @@ def run_conformance(options: ConformOptions, on_progress: ProgressCallback | Non
     with gate.installed():
         stream = schemathesis.engine.from_schema(schema).execute()
         stop_reason = _consume(stream, tally, gate, on_progress)
-    result = RunResult(base_url=options.base_url, spec=spec.source, seed=schema.config.seed, operations=selected,
+    result = result_of(options, spec, schema, selected, tally, gate)
+    result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
+    result.duration = time.monotonic() - started
+    if result.test_cases == 0:
+        raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
+    return result
+
+
+def run_redactor(spec: Spec, schema: Any, options: ConformOptions) -> Redactor:
+    """The run's one Redactor: it knows the spec's secret fields and the headers given before any response."""
+    redactor = Redactor(bind(schema.raw_schema, spec).secret_fields)
+    redactor.add_headers(options.headers)
+    return redactor
+
+
+def result_of(options: ConformOptions, spec: Spec, schema: Any, operations: list[str], tally: Tally,
+              gate: RequestGate) -> RunResult:
+    """What a run found, covered and cost, from its tally and its request gate (conform and pytest mode)."""
+    result = RunResult(base_url=options.base_url, spec=spec.source, seed=schema.config.seed, operations=operations,
                        shard=str(options.shard) if options.shard else None, workers=options.workers)
     tally.fill(result)
     result.requests_sent, result.requests_refused, result.resources_created = gate.sent, gate.refused, gate.created
     result.budget_exhausted = gate.exhausted
-    result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
-    result.duration = time.monotonic() - started
     result.max_requests = options.max_requests
     result.rate_limit = str(options.rate_limit) if options.rate_limit else None
-    if result.test_cases == 0:
-        raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
     return result
 
 
@@ -144,7 +157,7 @@ def _is_ok(result: Any) -> bool:
         return False
 
 
-def _ensure_reachable(base_url: str, timeout: float) -> None:
+def ensure_reachable(base_url: str, timeout: float) -> None:
     """A TCP connect, not an HTTP request: it costs nothing from the budget and fails fast."""
     parts = urlsplit(base_url)
     port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -49,8 +49,10 @@ class Tally:
 
     def scenario(self, recorder: Any, status: Status) -> None:
         for case_id, interaction in recorder.interactions.items():
-            self._learn(interaction)
-            if interaction.response is not None:
+            response = interaction.response
+            self._learn({k: v[0] for k, v in interaction.request.headers.items() if v},
+                        response.content if response is not None else None)
+            if response is not None:
                 self.test_cases += 1
                 self._cover(recorder.cases.get(case_id), interaction)
         for case_id, nodes in recorder.checks.items():
@@ -76,10 +78,17 @@ class Tally:
         self.coverage.record(node.value.operation.label, interaction.request.method,
                              interaction.response.status_code, _is_positive(node.value) and not probe)
 
-    def _learn(self, interaction: Any) -> None:
-        self.redactor.add_headers({k: v[0] for k, v in interaction.request.headers.items() if v})
-        if interaction.response is not None:
-            self.redactor.learn_from_body(interaction.response.content)
+    def exchange(self, case: Any, response: Any) -> None:
+        """One case sent and answered outside Schemathesis' engine (pytest mode's `case.call()`): learnt
+        for redaction and counted for coverage as an engine scenario's case is."""
+        self._learn(dict(response.request.headers), response.content)
+        self.test_cases += 1
+        self.coverage.record(case.operation.label, case.method, response.status_code, _is_positive(case))
+
+    def _learn(self, request_headers: dict[str, str], body: bytes | None) -> None:
+        self.redactor.add_headers(request_headers)
+        if body is not None:
+            self.redactor.learn_from_body(body)
 
     def _add(self, operation: str, check: str, failure: Failure, response: Any, curl: str | None) -> None:
         unique = failure._unique_key

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from contract_cli import EXIT_OK, EXIT_USAGE
 
 _TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -116,22 +116,12 @@ def _write_reports(args: argparse.Namespace, result: Any) -> None:
 
 
 def _exit_code(result: Any, min_coverage: float | None) -> int:
-    """2 when nothing was tested (never green); 1 for new findings or too little coverage; else 0.
+    from conformance.verdict import judge
 
-    A wrong credential or base path makes every finding its artefact: 2. Otherwise findings win over
-    "nothing tested": a server that answers every valid request with an undocumented 200 exercised
-    nothing, and its findings are what its developers need to see."""
-    if result.untested:
-        print(f"contract conform: nothing was tested: {result.untested}", file=sys.stderr)
-        return EXIT_FINDINGS if not result.conformant and not result.set_up_wrong else EXIT_USAGE
-    if result.not_exercised:
-        print(f"contract conform: not exercised (no documented success for a valid request): "
-              f"{', '.join(result.not_exercised)}", file=sys.stderr)
-    if min_coverage is not None and result.coverage_percent < min_coverage:
-        print(f"contract conform: coverage {result.coverage_percent:.1f}% is below --min-coverage "
-              f"{min_coverage:g}%", file=sys.stderr)
-        return EXIT_FINDINGS
-    return EXIT_OK if result.conformant else EXIT_FINDINGS
+    verdict = judge(result, min_coverage)
+    for message in verdict.messages:
+        print(f"contract conform: {message}", file=sys.stderr)
+    return verdict.exit_code
 
 
 def _options(args: argparse.Namespace) -> Any:
