@@ -24,8 +24,6 @@ from conformance.redact import Redactor
 # (check name, the interaction it failed on) -> True when the failure is the tool's misreading, not the server's
 Excuse = Callable[[str, Any], bool]
 
-_EXCERPT = 600
-
 
 @dataclass
 class _Seen:
@@ -148,8 +146,7 @@ class Tally:
     def _excerpt(self, response: Any) -> str | None:
         if response is None:
             return None
-        body = self.redactor.body(response.content) or ""
-        return body if len(body) <= _EXCERPT else body[:_EXCERPT] + " …"
+        return self.redactor.excerpt(response.content) or ""
 
     def _error_finding(self, label: str, title: str, message: str, count: int) -> Finding:
         text = self.redactor.text
