@@ -8,6 +8,7 @@ a component's own value passes when either view accepts it, since the component 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,12 @@ class ValueChecker:
             self._validators[direction] = SchemaValidator(self.spec, direction)
         return self._validators[direction]
 
+    def prepare(self, schema_pointers: list[str]) -> None:
+        """Compile every schema the values will meet in one go: met one at a time, each joins a growing
+        group that is compiled again (OpenAI: ~2,000 compiles, 1.4 s)."""
+        with contextlib.suppress(*_COMPILE_ERRORS):  # a broken schema is reported by its own rule
+            self._validator(None).prepare(schema_pointers)
+
     def violations(self, value: Any, schema_pointer: str, direction: Direction | None) -> list[Violation]:
         """How `value` breaks the schema at `schema_pointer`; [] when valid or when it cannot be compiled.
 
@@ -63,11 +70,15 @@ class ValueChecker:
 
 def check_values(spec: Spec) -> Iterator[Finding]:
     checker = ValueChecker(spec)
-    for example in iter_examples(spec.document, _lenient_resolver(spec)):
+    examples = list(iter_examples(spec.document, _lenient_resolver(spec)))
+    valued = [(at, schema) for at, schema in iter_all_schemas(spec.document)
+              if "default" in schema or isinstance(schema.get("enum"), list)]
+    checker.prepare([example.schema_pointer for example in examples] + [at for at, _ in valued])
+    for example in examples:
         problems = checker.violations(example.value, example.schema_pointer, _direction(example.pointer))
         if problems:
             yield finding("invalid-example", example.pointer, _describe("example", problems))
-    for at, schema in iter_all_schemas(spec.document):
+    for at, schema in valued:
         direction = _direction(at)
         if "default" in schema and (problems := checker.violations(schema["default"], at, direction)):
             yield finding("invalid-default", join(at, "default"), _describe("default", problems))
