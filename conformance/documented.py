@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from contract_core import pointer
 from contract_core.instance_paths import could_be, schemas_at
+from contract_core.media import base_type, documented_range
 from contract_core.redact import is_secret_field, spec_secret_fields
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
@@ -118,13 +119,9 @@ class DocumentedResponses:
 def media_key(content: Any, content_type: str | None) -> str | None:
     if not isinstance(content, dict) or not content_type:
         return None
-    wanted = content_type.split(";")[0].strip().lower()
-    keys = {key.split(";")[0].strip().lower(): key for key in content}
-    main = wanted.split("/")[0]
-    for candidate in (wanted, f"{main}/*", "*/*"):
-        if candidate in keys:
-            return keys[candidate]
-    return None
+    keys = {base_type(key): key for key in content}
+    documented = documented_range(keys, base_type(content_type))
+    return keys[documented] if documented is not None else None
 
 
 _BY_DOCUMENT: dict[int, tuple[Any, DocumentedResponses]] = {}

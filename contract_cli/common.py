@@ -1,9 +1,11 @@
-"""Helpers every subcommand shares: loading the spec with one clear error, printing errors."""
+"""Helpers every subcommand shares: loading the spec with one clear error, printing errors, the baseline options."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from contract_core import ContractError, Spec, load_spec
 
@@ -26,3 +28,46 @@ def load_spec_or_none(path: Path | None) -> Spec | None:
     except ContractError as exc:
         fail(str(exc))
         return None
+
+
+def add_baseline_options(parser: Any) -> None:
+    """`--baseline` and `--update-baseline`, the same for every command that reports findings."""
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="known findings (a JSON baseline file): reported, not failing, until their `expires`")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="write these findings to --baseline FILE (keeping reviewers' reason/expires), exit 0")
+
+
+class BaselineOptions:
+    """What `--baseline`/`--update-baseline` ask of a run: apply the known findings, or write them.
+
+    The file is read before the run, so that a broken one fails fast. When updating, it is read
+    (if it exists) only for the reviewers' `reason`/`expires`, which the new file keeps.
+    """
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from conformance.baseline import BaselineError, load_baseline
+
+        if args.update_baseline and not args.baseline:
+            raise BaselineError("--update-baseline needs --baseline FILE naming the file to write")
+        self.path: Path | None = args.baseline
+        self.updating: bool = args.update_baseline
+        readable = self.path is not None and (not self.updating or self.path.exists())
+        self.known = load_baseline(self.path) if readable else None  # type: ignore[arg-type]  # readable: a path
+
+    def apply(self, result: Any) -> None:
+        """Mark the result's findings known or new (not when updating: every finding is written as it is)."""
+        from conformance.baseline import apply_baseline
+
+        if self.known is not None and not self.updating:
+            apply_baseline(result, self.known)
+
+    def update(self, command: str, result: Any) -> bool:
+        """Under --update-baseline, write the result's findings to the file and say so; False otherwise."""
+        from conformance.baseline import write_baseline
+
+        if not self.updating:
+            return False
+        written = write_baseline(self.path, result, self.known)  # type: ignore[arg-type]  # updating: a path
+        print(f"contract {command}: wrote {written} known finding(s) to {self.path}", file=sys.stderr)
+        return True

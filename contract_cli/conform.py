@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from contract_cli import EXIT_OK, EXIT_USAGE
+from contract_cli.common import BaselineOptions, add_baseline_options
 
 _TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -54,29 +55,22 @@ def register(subparsers: Any) -> None:
                         "operations; N jobs together cover the spec)")
     parser.add_argument("--min-coverage", type=float, metavar="PERCENT",
                         help="fail (exit 1) when fewer operations than this share got a documented success")
-    parser.add_argument("--baseline", type=Path, metavar="FILE",
-                        help="known findings (JSON): they are reported but do not fail the run")
-    parser.add_argument("--update-baseline", action="store_true",
-                        help="write this run's findings to --baseline FILE and exit 0")
+    add_baseline_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `contract --help` stays fast.
-    from conformance.baseline import apply_baseline, load_baseline, write_baseline
     from conformance.runner import run_conformance
     from contract_core import ContractError
 
     try:
         options = _options(args)
-        baseline = _baseline(args, load_baseline)
+        baseline = BaselineOptions(args)
         result = run_conformance(options, _progress_printer(sys.stderr, options.max_requests))
-        if baseline is not None and not args.update_baseline:
-            apply_baseline(result, baseline)
+        baseline.apply(result)
         _write_reports(args, result)
-        if args.update_baseline and not result.untested:
-            written = write_baseline(args.baseline, result, baseline)
-            print(f"contract conform: wrote {written} known finding(s) to {args.baseline}", file=sys.stderr)
+        if not result.untested and baseline.update("conform", result):
             return EXIT_OK
     except ContractError as exc:
         print(f"contract conform: {exc}", file=sys.stderr)
@@ -85,17 +79,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"contract conform: cannot write report: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return _exit_code(result, options.min_coverage)
-
-
-def _baseline(args: argparse.Namespace, load: Any) -> Any:
-    """The baseline to apply (or to keep reviewers' notes from when updating); None without --baseline."""
-    from conformance.errors import InvalidOption
-
-    if args.update_baseline and not args.baseline:
-        raise InvalidOption("--update-baseline", "", "--baseline FILE naming the file to write")
-    if not args.baseline or (args.update_baseline and not args.baseline.exists()):
-        return None
-    return load(args.baseline)
 
 
 def _write_reports(args: argparse.Namespace, result: Any) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from contract_cli.common import add_spec_option, fail, load_spec_or_none
+from contract_cli.common import BaselineOptions, add_baseline_options, add_spec_option, fail, load_spec_or_none
 
 
 def register(subparsers: Any) -> None:
@@ -28,10 +28,7 @@ def register(subparsers: Any) -> None:
     add_spec_option(parser)
     parser.add_argument("--format", choices=("text", "json", "junit", "markdown"), default="text",
                         help="report format on stdout (default text)")
-    parser.add_argument("--baseline", type=Path, metavar="FILE",
-                        help="known findings (conform's baseline file): reported, not failing, until `expires`")
-    parser.add_argument("--update-baseline", action="store_true",
-                        help="write these findings to --baseline FILE (keeping reviewers' reason/expires), exit 0")
+    add_baseline_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -39,21 +36,16 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE
-    from conformance.baseline import load_baseline, write_baseline
     from contract_core import ContractError
     from traffic.verify import verify
     from traffic.verify_report import counts, render
 
-    if args.update_baseline and not args.baseline:
-        fail("--update-baseline needs --baseline FILE naming the file to write")
-        return EXIT_USAGE
     try:
-        applied = None if args.update_baseline else args.baseline
-        result = verify(spec, args.traffic, applied)
-        if result.checked and args.update_baseline:
-            previous = load_baseline(args.baseline) if args.baseline.exists() else None
-            written = write_baseline(args.baseline, result, previous)  # type: ignore[arg-type]  # findings, spec
-            print(f"contract verify: wrote {written} known finding(s) to {args.baseline}", file=sys.stderr)
+        baseline = BaselineOptions(args)
+        result = verify(spec, args.traffic)
+        baseline.apply(result)
+        if result.checked:
+            baseline.update("verify", result)
     except ContractError as exc:
         fail(str(exc))
         return EXIT_USAGE

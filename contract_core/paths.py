@@ -4,7 +4,7 @@ Path templates are compiled once; a concrete path wins over a templated one
 (`/collections/aliases` over `/collections/{name}`), as OpenAPI says. The mock uses it for 404
 versus 405 and a complete `Allow` header; conformance uses it to give each operation its share of
 the request budget. It also names the documented operation closest to an undocumented request
-(the mock's "did you mean ...?") and reads path parameters (the stateful mock's resource ids).
+(the mock's "did you mean ...?"); its routes read path parameters (conform's message checks).
 """
 
 from __future__ import annotations
@@ -72,10 +72,6 @@ class PathMatcher:
             return []
         fewest = min(route.template.count("{") for route in matches)
         return [route for route in matches if route.template.count("{") == fewest]
-
-    def route(self, path: str) -> Route | None:
-        """The most specific route documenting `path`, if any."""
-        return next(iter(self._most_specific(path)), None)
 
     def operation_id(self, method: str, path: str) -> str | None:
         for route in self._most_specific(path):

@@ -165,15 +165,20 @@ def _synthetic_id(method: str, path: str, used: set[str]) -> str:
 def load_spec(path: str | Path | None = None) -> Spec:
     """Read and parse a spec file (the bundled contract when `path` is None)."""
     source = Path(path) if path is not None else bundled_spec_path()
+    return parse_spec(read_spec_text(source), str(source))
+
+
+def read_spec_text(path: Path, source: str | None = None) -> str:
+    """The file's text; a SpecLoadError naming `source` (default: the path) when it cannot be read as UTF-8."""
+    source = source or str(path)
     try:
-        text = source.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SpecLoadError(str(source), "no such file") from None
+        raise SpecLoadError(source, "no such file") from None
     except IsADirectoryError:
-        raise SpecLoadError(str(source), "is a folder, not a file") from None
+        raise SpecLoadError(source, "is a folder, not a file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecLoadError(str(source), f"cannot read: {exc}") from exc
-    return parse_spec(text, str(source))
+        raise SpecLoadError(source, f"cannot read: {exc}") from exc
 
 
 def parse_spec(text: str, source: str = "<string>") -> Spec:

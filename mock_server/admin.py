@@ -22,8 +22,10 @@ from typing import Any
 import orjson
 
 from contract_core.spec import Spec
+from mock_server.app import send_reply
 from mock_server.journal import JournalStore, JournalView, current_exchange, finish_body, start_exchange
 from mock_server.problems import PROBLEM_JSON, Problem
+from mock_server.responder import MockOptions, Reply
 from mock_server.state import StateStore
 
 log = logging.getLogger("contract.mock")
@@ -31,7 +33,6 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 DEFAULT_PREFIX = "/__mock"
-CAPTURE_LIMIT = 2 * 1024 * 1024  # request bytes the journal looks at, at most (the mock refuses larger ones)
 
 
 def admin_prefix(spec: Spec) -> str:
@@ -55,10 +56,13 @@ class Served:
 class MockService:
     """The ASGI app uvicorn runs: admin endpoints, the journal, then the current mock app."""
 
-    def __init__(self, served: Served, journal: JournalStore | None, state: StateStore | None):
+    def __init__(self, served: Served, journal: JournalStore | None, state: StateStore | None,
+                 capture_limit: int = MockOptions.max_body_bytes):
         self.served = served
         self.journal = journal
         self.state = state
+        # Request bytes the journal keeps, at most: the mock's --max-body (it refuses longer bodies).
+        self.capture_limit = capture_limit
         self.watcher: Any = None  # a reload.SpecWatcher under --watch
 
     @property
@@ -78,7 +82,7 @@ class MockService:
         if path == served.prefix or path.startswith(served.prefix + "/"):
             # In a thread: a shared journal waits for the other workers' writers; the loop keeps serving.
             answer = await asyncio.to_thread(self._admin, scope["method"], path[len(served.prefix):], served)
-            await send_json(send, *answer)
+            await send_reply(send, admin_reply(*answer))
             return
         if self.journal is None:
             await served.app(scope, receive, send)
@@ -107,7 +111,7 @@ class MockService:
             message = await receive()
             chunk = message.get("body", b"")
             exchange.body_bytes += len(chunk)
-            if chunk and exchange.body_bytes <= CAPTURE_LIMIT:
+            if chunk and exchange.body_bytes <= self.capture_limit:
                 chunks.append(chunk)
             return message
 
@@ -150,11 +154,7 @@ class MockService:
         return 404, Problem(404, f"{detail[0].upper()}{detail[1:]}; admin endpoints: {listed}.").body()
 
 
-async def send_json(send: Send, status: int, body: Any) -> None:
-    raw = b"" if body is None else orjson.dumps(body)
-    media_type = PROBLEM_JSON if status >= 400 else "application/json"
-    headers = [(b"content-length", str(len(raw)).encode()), (b"cache-control", b"no-store")]
-    if body is not None:
-        headers.append((b"content-type", media_type.encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": raw})
+def admin_reply(status: int, body: Any) -> Reply:
+    """An admin endpoint's answer: JSON (problem+json for errors), never cached."""
+    media_type = None if body is None else PROBLEM_JSON if status >= 400 else "application/json"
+    return Reply(status, media_type, b"" if body is None else orjson.dumps(body), {"cache-control": "no-store"})

@@ -20,6 +20,8 @@ from typing import Any
 import rstr
 from faker import Faker
 
+from contract_core.secrets import is_secret_field
+
 # Fixtures must be byte-identical across runs and machines, so "now" is a fixed instant; dates are
 # spread over the months before it. Override per engine (FixtureEngine(now=...)).
 REFERENCE_NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
@@ -240,8 +242,6 @@ _NAMED: dict[str, Callable[[random.Random, datetime], str]] = {
     "color": lambda rng, _: f"#{rng.getrandbits(24):06x}",
 }
 
-_SECRET_NAMES = frozenset({"token", "secret", "password", "apikey", "accesstoken", "refreshtoken", "clientsecret"})
-
 _NAME_SUFFIXES: dict[str, Callable[[random.Random, datetime], str]] = {
     "email": _FORMATS["email"],
     "at": _FORMATS["date-time"],
@@ -266,7 +266,7 @@ def maker_for(name: str | None, owner: str | None) -> Maker | None:
         return lambda rng, _: resource_id(rng, id_owner)
     if key == "href":
         return lambda rng, _: collection_path(owner, resource_id(rng, owner))
-    if key in _SECRET_NAMES:
+    if is_secret_field(key):  # the core's rule, on the name without separators (`api-key` too)
         return lambda rng, _: secret(rng)
     if key == "name" and owner and owner.lower() in _PEOPLE:
         return lambda rng, _: f"{pick(rng, 'first_name')} {pick(rng, 'last_name')}"

@@ -688,25 +688,27 @@ class _Run:
     def _integer(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
                  depth: int) -> int:
         low, high = _numeric_range(schema, name, integer=True)
-        step = schema.get("multipleOf")
-        if isinstance(step, (int, float)) and step > 0:
-            first, last = math.ceil(low / step), math.floor(high / step)
-            if first <= last:
-                return int(self.rng.randint(first, last) * step)
-        return self.rng.randint(math.ceil(low), math.floor(high))
+        multiple = self._multiple(schema, low, high)
+        return int(multiple) if multiple is not None else self.rng.randint(math.ceil(low), math.floor(high))
 
     def _number(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
                 depth: int) -> float | int:
         low, high = _numeric_range(schema, name, integer=False)
+        multiple = self._multiple(schema, low, high)
+        if multiple is not None:
+            return int(multiple) if float(multiple).is_integer() else round(multiple, 10)
+        digits = 2 if high - low >= 1 else 8
+        value = round(self.rng.uniform(low, high), digits)
+        return value if low <= value <= high else (low + high) / 2
+
+    def _multiple(self, schema: dict[str, Any], low: float, high: float) -> float | None:
+        """A multiple of the schema's `multipleOf` within [low, high]; None without one, or when none fits."""
         step = schema.get("multipleOf")
         if isinstance(step, (int, float)) and step > 0:
             first, last = math.ceil(low / step), math.floor(high / step)
             if first <= last:
-                value = self.rng.randint(first, last) * step
-                return int(value) if float(value).is_integer() else round(value, 10)
-        digits = 2 if high - low >= 1 else 8
-        value = round(self.rng.uniform(low, high), digits)
-        return value if low <= value <= high else (low + high) / 2
+                return self.rng.randint(first, last) * step
+        return None
 
     def _boolean(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
                  depth: int) -> bool:

@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus
 import orjson
 import yaml
 
-from contract_core.media import is_form, is_json, is_multipart, is_yaml
+from contract_core.media import base_type, documented_range, is_form, is_json, is_multipart, is_yaml
 from contract_core.paths import PathMatcher
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec, response_key
@@ -247,17 +247,14 @@ class Responder:
 
     def check_media_type(self, plan: OperationPlan, content_type: str | None) -> None:
         """415 for a body type the operation does not document (what Connexion checks otherwise)."""
-        media_type = (content_type or "").split(";")[0].strip().lower()
-        if not media_type or not plan.body_media_types:
-            return
-        main = media_type.split("/")[0]
-        if any(documented in (media_type, f"{main}/*", "*/*") for documented in plan.body_media_types):
+        media_type = base_type(content_type)
+        if not media_type or not plan.body_media_types or documented_range(plan.body_media_types, media_type):
             return
         raise Problem(415, f"Content-Type {media_type} is not supported; use {', '.join(plan.body_media_types)}.")
 
     def parse_body(self, plan: OperationPlan, content_type: str | None, raw: bytes) -> Any:
         """The request body, parsed and validated (all errors), or a `Problem`."""
-        media_type = (content_type or "").split(";")[0].strip().lower()
+        media_type = base_type(content_type)
         if not raw:
             if plan.body_required:
                 raise Problem(400, "The request body is required.", [{"pointer": "", "detail": "missing body"}])
@@ -429,10 +426,9 @@ def _api_key(scheme: dict[str, Any], headers: dict[str, str], query: str, cookie
 def _documented_schema(schemas: dict[str, str], media_type: str) -> str | None:
     """The schema for a sent media type: its own entry, else its range (`application/*`, `*/*`), else
     for JSON the first JSON entry (`application/json` documented, `application/merge-patch+json` sent)."""
-    main = media_type.split("/")[0]
-    for candidate in (media_type, f"{main}/*", "*/*"):
-        if candidate in schemas:
-            return schemas[candidate]
+    documented = documented_range(schemas, media_type)
+    if documented is not None:
+        return schemas[documented]
     return next((pointer for media, pointer in schemas.items() if is_json(media)), None) if is_json(
         media_type) else None
 

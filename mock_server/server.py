@@ -65,7 +65,7 @@ def create_service(spec: Spec, options: MockOptions | None = None, local_only: b
         app = create_app(version, options, local_only=local_only, state=state)
         return Served(version, app, JournalView(version), admin_prefix(version))
 
-    service = MockService(build(spec), journal, state)
+    service = MockService(build(spec), journal, state, capture_limit=options.max_body_bytes)
     if features.watch and Path(spec.source).is_file():
         service.watcher = SpecWatcher(service, spec.source, build).start()
     return service

@@ -143,6 +143,8 @@ class Stateful:
         self.shapes: dict[Resource, str] = {}  # the schema a stored resource is kept in
         for resource in infer_resources(self.spec):
             self._assign_roles(resource)
+        # Where each list answer holds its items, found once at start-up rather than per request.
+        self.list_slots = {op_id: self._list_slot(op_id) for op_id, (role, _) in self.roles.items() if role == "list"}
 
     def _assign_roles(self, resource: Resource) -> None:
         for op in self.spec.operations:
@@ -155,6 +157,11 @@ class Stateful:
             plan = self.responder.plans.get(by_role.get(role, ""))
             if plan is not None and plan.success.schema_pointer and resource not in self.shapes:
                 self.shapes[resource] = plan.success.schema_pointer
+
+    def _list_slot(self, operation_id: str) -> tuple[str | None, str] | None:
+        plan = self.responder.plans.get(operation_id)
+        pointer = plan.success.schema_pointer if plan is not None else None
+        return list_slot(self.spec, pointer) if pointer else None
 
     def respond(self, plan: OperationPlan, path: str, sent: Any, prefer: dict[str, str],
                 accept: str | None) -> Reply:
@@ -215,7 +222,7 @@ class Stateful:
         reply = self.responder.respond(plan, None, prefer, accept)
         target = plan.success
         base = _json_body(reply)
-        slot = list_slot(self.spec, target.schema_pointer) if target.schema_pointer else None
+        slot = self.list_slots.get(plan.operation.operation_id)
         if base is None or slot is None or not 200 <= reply.status < 300:
             return reply
         name, items_pointer = slot

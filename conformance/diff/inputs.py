@@ -8,7 +8,7 @@ from pathlib import Path
 
 from contract_core.errors import ContractError, SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
-from contract_core.spec import Spec
+from contract_core.spec import Spec, read_spec_text
 
 GIT_PREFIX = "git:"
 
@@ -45,26 +45,20 @@ def read_document(argument: str, cwd: Path | None = None) -> Document:
 def _read_file(argument: str, cwd: Path | None) -> tuple[str, str]:
     path = Path(cwd or ".") / argument
     try:
-        return path.read_text(encoding="utf-8"), argument
-    except FileNotFoundError:
+        return read_spec_text(path, argument), argument
+    except SpecLoadError:
+        if path.exists():
+            raise  # a folder, unreadable, not UTF-8: the loader's words, as everywhere in the kit
         raise DiffInputError(argument, "no such file", "check the path, or use git:REV:PATH for a revision") from None
-    except IsADirectoryError:
-        raise DiffInputError(argument, "is a folder", "name the spec file inside it") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecLoadError(argument, f"cannot read: {exc}") from exc
 
 
 def _read_git(argument: str, cwd: Path | None) -> tuple[str, str]:
     revision, separator, path = argument[len(GIT_PREFIX):].partition(":")
     if not separator or not revision or not path:
         raise DiffInputError(argument, "expected git:REV:PATH", "for example git:origin/main:openapi/api-tokens.yaml")
-    try:
-        shown = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=cwd, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise DiffInputError(argument, "git is not installed", "install git or pass a file path") from None
+    shown = _git(argument, "show", f"{revision}:{path}", cwd=cwd)
     if shown.returncode != 0:
-        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiffInputError(argument, f"git show failed ({reason[0] if reason else 'no message'})",
+        raise DiffInputError(argument, f"git show failed ({_reason(shown, 'no message')})",
                              "check the revision exists (git fetch?) and PATH is relative to the repository root")
     try:
         return shown.stdout.decode("utf-8"), path
@@ -74,18 +68,27 @@ def _read_git(argument: str, cwd: Path | None) -> tuple[str, str]:
 
 def merge_base(ref: str, cwd: Path | None = None) -> str:
     """The commit where HEAD left `ref` (the base a pull request is reviewed against)."""
-    try:
-        found = subprocess.run(["git", "merge-base", "HEAD", ref], cwd=cwd, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise DiffInputError(ref, "git is not installed", "install git or pass BASE REVISION files") from None
+    found = _git(ref, "merge-base", "HEAD", ref, cwd=cwd)
     if found.returncode != 0:
-        reason = found.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiffInputError(ref, f"no merge base with HEAD ({reason[0] if reason else 'unrelated histories'})",
+        raise DiffInputError(ref, f"no merge base with HEAD ({_reason(found, 'unrelated histories')})",
                              "fetch the branch (git fetch origin) or name another with --against-merge-base=REF")
     return found.stdout.decode("utf-8").strip()
 
 
 def exists_at(revision: str, path: str, cwd: Path | None = None) -> bool:
     """Whether `path` is in `revision` (a spec new in this change has no old clients to break)."""
-    shown = subprocess.run(["git", "cat-file", "-e", f"{revision}:{path}"], cwd=cwd, capture_output=True, check=False)
-    return shown.returncode == 0
+    return _git(f"{revision}:{path}", "cat-file", "-e", f"{revision}:{path}", cwd=cwd).returncode == 0
+
+
+def _git(argument: str, *command: str, cwd: Path | None) -> subprocess.CompletedProcess[bytes]:
+    """`git COMMAND...` in `cwd`, output captured; no git on the machine is a DiffInputError about `argument`."""
+    try:
+        return subprocess.run(["git", *command], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise DiffInputError(argument, "git is not installed", "install git, or pass file paths instead") from None
+
+
+def _reason(done: subprocess.CompletedProcess[bytes], silent: str) -> str:
+    """git's first line of complaint, or `silent` when it said nothing."""
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0] if lines else silent

@@ -98,9 +98,9 @@ class SchemaComparison:
         yield from type_changes
         if any(found.rule.endswith("-type-changed") for found in type_changes):
             return  # a value of another kind: its old keywords and properties no longer apply, one change says it
-        yield from _formats(b, r, d)
+        yield from _one_value(b, r, d, "format")
         yield from _enums(b, r, d)
-        yield from _patterns(b, r, d)
+        yield from _one_value(b, r, d, "pattern")
         yield from _bounds(b, r, d)
         yield from self._properties(key, b, r, d)
         yield from self._branches(key, b, r, d)
@@ -202,16 +202,18 @@ def _type_text(kinds: set[str] | None) -> str:
     return "any" if kinds is None else "/".join(sorted(kinds))
 
 
-def _formats(b: Shape, r: Shape, d: str) -> Iterator[Found]:
-    base, revision = b.get("format"), r.get("format")
+def _one_value(b: Shape, r: Shape, d: str, keyword: str) -> Iterator[Found]:
+    """A keyword with one value (`format`, `pattern`) added, removed or changed."""
+    base, revision = b.get(keyword), r.get(keyword)
+    rule = f"{d}-property-{keyword}"
     if base == revision:
         return
     if base is None:
-        yield Found(f"{d}-property-format-added", f"format {revision!r} added", b.at, r.at)
+        yield Found(f"{rule}-added", f"{keyword} {revision!r} added", b.at, r.at)
     elif revision is None:
-        yield Found(f"{d}-property-format-removed", f"format {base!r} removed", b.at, r.at)
+        yield Found(f"{rule}-removed", f"{keyword} {base!r} removed", b.at, r.at)
     else:
-        yield Found(f"{d}-property-format-changed", f"format changed from {base!r} to {revision!r}", b.at, r.at)
+        yield Found(f"{rule}-changed", f"{keyword} changed from {base!r} to {revision!r}", b.at, r.at)
 
 
 def _enum_values(shape: Shape) -> list[Any] | None:
@@ -235,18 +237,6 @@ def _enums(b: Shape, r: Shape, d: str) -> Iterator[Found]:
             yield Found(f"{d}-property-enum-value-removed", f"enum value {value!r} removed", b.at, r.at)
         for value in (v for v in revision if v not in base):
             yield Found(f"{d}-property-enum-value-added", f"enum value {value!r} added", b.at, r.at)
-
-
-def _patterns(b: Shape, r: Shape, d: str) -> Iterator[Found]:
-    base, revision = b.get("pattern"), r.get("pattern")
-    if base == revision:
-        return
-    if base is None:
-        yield Found(f"{d}-property-pattern-added", f"pattern {revision!r} added", b.at, r.at)
-    elif revision is None:
-        yield Found(f"{d}-property-pattern-removed", f"pattern {base!r} removed", b.at, r.at)
-    else:
-        yield Found(f"{d}-property-pattern-changed", f"pattern changed from {base!r} to {revision!r}", b.at, r.at)
 
 
 def _bound(shape: Shape, keywords: tuple[str, ...], upper: bool) -> float:

@@ -20,7 +20,7 @@ from conformance.lint.values import check_values
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
-from contract_core.spec import Spec, load_spec
+from contract_core.spec import Spec, read_spec_text
 
 # What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
 _SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
@@ -47,12 +47,7 @@ def lint_file(path: str | Path) -> LintResult:
 
 
 def _load(path: str | Path) -> tuple[Spec, LineMap]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        spec = load_spec(path)  # raises the loader's SpecLoadError, worded as everywhere in the kit
-        return spec, LineMap(spec.text)
-    return parse_spec_with_lines(text, str(path))
+    return parse_spec_with_lines(read_spec_text(Path(path), str(path)), str(path))
 
 
 def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[Finding]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from conformance.lint.findings import Finding, finding
 from contract_core.errors import UnresolvableReference
+from contract_core.media import base_type
 from contract_core.pointer import join
 from contract_core.spec import HTTP_METHODS, Spec
 
@@ -173,6 +174,6 @@ def _problem_json(spec: Spec, at: str, raw: Any, reported: set[str]) -> Iterator
     if not isinstance(content, dict) or not content or where in reported:
         return  # no body documented: nothing to say about its media type
     reported.add(where)
-    if not any(str(media).split(";")[0].strip().lower() in _PROBLEM_MEDIA_TYPES for media in content):
+    if not any(base_type(str(media)) in _PROBLEM_MEDIA_TYPES for media in content):
         yield finding("error-response-not-problem-json", join(where, "content"),
                       f"error response offers {', '.join(content)}, not application/problem+json")

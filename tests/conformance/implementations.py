@@ -81,12 +81,14 @@ TENANT_UUID = "123e4567-e89b-12d3-a456-426614174000"
 
 def create_app(
     faults: frozenset[str] = frozenset(), credential: str = DEFAULT_CREDENTIAL, echo_credentials: bool = False,
-    slow_description: float = 0.0,
+    slow_description: float = 0.0, rejects_invalid_with: int = 400,
 ) -> Flask:
     """The Create Token service; only `Bearer <credential>` may create tokens.
 
     `echo_credentials` makes it careless rather than wrong: it quotes the caller's credential in a
     response field and a cookie, so redaction tests see secrets where nothing marks them secret.
+    `rejects_invalid_with` is the status of a body that is not JSON or not valid (413, documented, is
+    a refusal too).
     """
     unknown = faults - FAULTS.keys()
     if unknown:
@@ -111,7 +113,7 @@ def create_app(
             return response
         if slow_description and b"description" in request.get_data():
             time.sleep(slow_description)  # a slow implementation, for the --timeout test
-        response = _create(faults, stats, next(counter), credential)
+        response = _create(faults, stats, next(counter), credential, rejects_invalid_with)
         if echo_credentials:
             response.set_cookie("session", credential)
             if response.mimetype == "application/json" and response.status_code == 201:
@@ -127,7 +129,7 @@ def create_app(
     return app
 
 
-def _create(faults: frozenset[str], stats: Stats, serial: int, credential: str) -> Response:
+def _create(faults: frozenset[str], stats: Stats, serial: int, credential: str, rejects_with: int) -> Response:
     authorization = request.headers.get("Authorization", "")
     if "ignores_auth" not in faults and authorization != f"Bearer {credential}":
         response = problem(401, "Unauthorized", "This operation needs a bearer token in the Authorization header.")
@@ -146,12 +148,12 @@ def _create(faults: frozenset[str], stats: Stats, serial: int, credential: str) 
         if "accepts_invalid" in faults:
             body = {}
         else:
-            return problem(400, "Invalid request", "The request body is not valid JSON.")
+            return problem(rejects_with, "Invalid request", "The request body is not valid JSON.")
     violations = _validator().violations(body, _REQUEST_SCHEMA)
     if violations and "accepts_invalid" not in faults:
         errors = [{"pointer": v.instance_pointer, "detail": v.message} for v in violations]
-        return problem(400, "Invalid request", f"The request body does not match the schema ({len(errors)} errors).",
-                       errors=errors)
+        return problem(rejects_with, "Invalid request",
+                       f"The request body does not match the schema ({len(errors)} errors).", errors=errors)
     if not isinstance(body, dict):
         body = {}
     if "server_error_on_edge" in faults and isinstance(body.get("name"), str) and len(body["name"]) in (0, 200):

@@ -33,6 +33,14 @@ def test_every_fault_has_an_expected_check() -> None:
     assert set(EXPECTED_CHECK) == set(FAULTS)
 
 
+def test_refusing_invalid_bodies_with_a_documented_413_is_rejection_enough(conform) -> None:
+    """413 (and 414, 431) are refusals: Schemathesis' negative_data_rejection is told so in its config."""
+    with implementation(rejects_invalid_with=413) as (base_url, _):
+        outcome = conform("--base-url", base_url, "-H", AUTH, *SMALL_BUDGET)
+    assert outcome.exit_code == 0, outcome.stdout
+    assert outcome.report["findings"] == []
+
+
 def test_correct_implementation_conforms(conform) -> None:
     with implementation() as (base_url, stats):
         outcome = conform("--base-url", base_url, "-H", AUTH, *SMALL_BUDGET)

@@ -106,6 +106,7 @@ def test_bad_options_and_spec_exit_2(conform, tmp_path) -> None:
         (("--base-url", "http://127.0.0.1:9", "--max-requests", "0"), "invalid --max-requests"),
         (("--base-url", "http://127.0.0.1:9", "-H", "no colon here"), "invalid -H"),
         (("--base-url", "http://127.0.0.1:9", "--spec", str(broken)), "cannot load spec"),
+        (("--base-url", "http://127.0.0.1:9", "--update-baseline"), "--update-baseline needs --baseline FILE"),
     ):
         outcome = conform(*args)
         assert outcome.exit_code == 2, args

@@ -16,6 +16,7 @@ from tests.diff.cases import CATALOGUE, document_for
 BREAKING_CASE = next(c for c in CATALOGUE if c["rule"] == "response-property-type-changed")
 INFO_CASE = next(c for c in CATALOGUE if c["rule"] == "response-property-added")
 WARNING_CASE = next(c for c in CATALOGUE if c["rule"] == "response-optional-property-removed")
+LATIN1_SPEC = b"openapi: 3.0.3\ninfo: {title: caf\xe9, version: '1'}\npaths: {}\n"
 
 
 @pytest.fixture
@@ -72,6 +73,35 @@ def test_unreadable_input_exits_2_with_one_message(argv, message, capsys, tmp_pa
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_a_folder_or_a_file_not_in_utf8_gets_the_loaders_one_message(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "latin1.yaml").write_bytes(LATIN1_SPEC)
+    for argument, message in (("specs", "cannot load spec specs: is a folder, not a file"),
+                              ("latin1.yaml", "cannot load spec latin1.yaml: cannot read: 'utf-8' codec")):
+        code, out, err = run(capsys, argument, argument)
+        assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
+
+
+def test_a_git_input_not_in_utf8_is_one_message(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "latin1.yaml").write_bytes(LATIN1_SPEC)
+    subprocess.run(["git", "init", "-q"], check=True)
+    subprocess.run(["git", "add", "."], check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x"], check=True)
+    code, _, err = run(capsys, "git:HEAD:latin1.yaml", "latin1.yaml")
+    assert code == 2 and "cannot load spec git:HEAD:latin1.yaml: not UTF-8 text" in err
+
+
+def test_without_git_every_git_input_says_so(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no git on it
+    code, _, err = run(capsys, "git:HEAD:spec.yaml", "spec.yaml")
+    assert code == 2 and "cannot read git:HEAD:spec.yaml: git is not installed; install git" in err
+    code, _, err = run(capsys, "--against-merge-base=main", "spec.yaml")
+    assert code == 2 and "cannot read main: git is not installed; install git" in err
 
 
 def test_unparsable_spec_exits_2(tmp_path, capsys) -> None:

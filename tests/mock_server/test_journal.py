@@ -10,6 +10,7 @@ import pytest
 
 from contract_core import load_spec
 from mock_server.journal import Exchange, JournalView, MemoryJournal
+from mock_server.responder import MockOptions
 from mock_server.server import running_mock
 from tests.mock_server.cli_mock import cli_mock
 
@@ -62,6 +63,26 @@ def test_a_long_body_is_truncated_after_redaction() -> None:
         body = base.requests()[0]["request"]
     assert body["body_bytes"] > 40_000 and len(body["body"]) < 2200 and "more characters" in body["body"]
     assert SECRET not in str(body)
+
+
+def test_the_journal_sees_the_whole_body_the_mock_accepts_under_max_body() -> None:
+    """Its capture follows --max-body: a body over 2 MB that the mock accepts is kept whole, so it is
+    redacted as JSON, field by field (re-serialised: `": "`), not as the text of a body cut short."""
+    size = 2_500_000
+    with running_mock(CRUD, MockOptions(max_body_bytes=3 * 1024 * 1024)) as base, httpx.Client(base_url=base) as client:
+        assert client.post("/sessions", json={"user": "u" * size, "password": SECRET}).status_code == 201
+        body = base.requests()[0]["request"]
+    assert body["body_bytes"] > size and body["body"].startswith('{"user": "uuu') and SECRET not in str(body)
+
+
+def test_admin_answers_are_json_and_never_cached() -> None:
+    with running_mock(CRUD) as base, httpx.Client(base_url=base) as client:
+        listed, missing, cleared = client.get("/__mock/requests"), client.get("/__mock/nothing"), \
+            client.delete("/__mock/requests")
+    assert (listed.headers["content-type"], missing.headers["content-type"]) == (
+        "application/json", "application/problem+json")
+    assert {r.headers["cache-control"] for r in (listed, missing, cleared)} == {"no-store"}
+    assert "content-type" not in cleared.headers and cleared.content == b""
 
 
 def test_no_canary_credential_reaches_any_output(tmp_path: Path) -> None:

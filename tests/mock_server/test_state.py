@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract_core import load_spec
+from mock_server.responder import Responder
 from mock_server.server import Features, running_mock, shared_database
-from mock_server.state import MemoryState, Resource, infer_resources, list_slot
+from mock_server.state import MemoryState, Resource, Stateful, infer_resources, list_slot
 from tests.mock_server.cli_mock import cli_mock
 from tests.oracle import oracle_errors
 
@@ -28,6 +29,7 @@ def test_resources_and_list_shapes_are_inferred_from_the_spec() -> None:
     spec = load_spec(CRUD)
     assert infer_resources(spec) == [Resource("/pets", "/pets/{petId}", "petId")]
     assert list_slot(spec, LIST) == ("data", f"{LIST}/properties/data/items")
+    assert Stateful(Responder(spec), MemoryState()).list_slots == {"listPets": list_slot(spec, LIST)}  # at start-up
     assert infer_resources(load_spec()) == []  # our contract: one create, no item path yet
 
 
