@@ -92,9 +92,9 @@ class JournalView:
     def entry(self, exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
         headers = exchange.text_headers()
         operation = self.routes.operation_id(exchange.method, exchange.path)
-        preview = exchange.body_preview
+        preview = exchange.body_preview  # a large body's preview is redacted and cut already
         if preview is None:
-            preview = self.body_text(exchange.body, headers.get("content-type"), redactor)
+            preview = _truncated(self.body_text(exchange.body, headers.get("content-type"), redactor))
         return {
             "time": datetime.fromtimestamp(exchange.started, UTC).isoformat(timespec="milliseconds"),
             "method": exchange.method,
@@ -103,7 +103,7 @@ class JournalView:
             "operation": operation,
             "status": exchange.status,
             "duration_ms": round(exchange.duration_ms, 2),
-            "request": {"headers": redactor.headers(headers), "body": _truncated(preview),
+            "request": {"headers": redactor.headers(headers), "body": preview,
                         "body_bytes": exchange.body_bytes},
             "problem": redactor.text(exchange.problem) if exchange.problem else None,
             "errors": [{k: redactor.text(v) for k, v in error.items()} for error in exchange.errors],

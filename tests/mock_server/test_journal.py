@@ -73,6 +73,8 @@ def test_the_journal_sees_the_whole_body_the_mock_accepts_under_max_body() -> No
         assert client.post("/sessions", json={"user": "u" * size, "password": SECRET}).status_code == 201
         body = base.requests()[0]["request"]
     assert body["body_bytes"] > size and body["body"].startswith('{"user": "uuu') and SECRET not in str(body)
+    left_out = int(body["body"].rsplit("[", 1)[1].split(" more characters")[0])  # cut once, not twice
+    assert left_out > size - 2048, body["body"][-80:]
 
 
 def test_admin_answers_are_json_and_never_cached() -> None:
