@@ -106,7 +106,8 @@ def untested_reason(coverage: list[OperationCoverage]) -> Untested | None:
     valid = sum(totals.values())
     if valid and totals["auth"] == valid:
         return Untested(f"the server refused the credential on every valid request ({valid} of {valid} answered "
-                        "401/403): the -H Authorization value may be wrong or expired", setup=True)
+                        "401/403): the Authorization value (-H, or --header in pytest) may be wrong or expired",
+                        setup=True)
     if {status for c in coverage for status in c.seen} == {"404"}:
         return Untested("no documented path answered: every request got 404; the --base-url path prefix may be "
                         "wrong (the spec's paths are appended to it)", setup=True)

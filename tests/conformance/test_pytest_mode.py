@@ -51,7 +51,7 @@ def test_a_refused_credential_is_never_green_in_pytest_mode() -> None:
     assert "1 passed" in result.stdout
     assert ("contract conformance: nothing was tested: the server refused the credential on every valid request"
             in result.stdout)
-    assert "-H Authorization value may be wrong or expired" in result.stdout
+    assert "Authorization value (-H, or --header in pytest) may be wrong or expired" in result.stdout
     assert "Coverage: 0 of 1 operation(s) exercised (0%)" in result.stdout
 
 

@@ -23,7 +23,7 @@ def test_a_refused_credential_is_never_green(conform) -> None:
         outcome = conform("--base-url", base_url, "-H", AUTH, *SMALL_BUDGET)
     assert outcome.exit_code == 2, outcome.stdout
     assert "nothing was tested: the server refused the credential on every valid request" in outcome.stderr
-    assert "-H Authorization value may be wrong or expired" in outcome.stderr
+    assert "Authorization value (-H, or --header in pytest) may be wrong or expired" in outcome.stderr
     assert "CONFORMANT" not in outcome.stdout.replace("NOT CONFORMANT", "")
     coverage = outcome.report["coverage"]
     assert coverage["not_exercised"] == ["POST /v1/accounts/api-tokens"] and coverage["exercised_percent"] == 0
