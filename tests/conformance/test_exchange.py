@@ -80,6 +80,9 @@ def test_meta_omitted_fields_must_be_absent(checker: ExchangeChecker, created: d
     body = {**created, "$meta": {"omitted": ["name"]}}
     [violation] = checker.meta_omitted_absent(exchange(body))
     assert violation.instance_pointer == "/name"
+    escaped = json.dumps(body).replace('"$meta"', '"\\u0024meta"').encode()  # a key hidden by an escape
+    assert b'"$meta"' not in escaped
+    assert [v.instance_pointer for v in checker.meta_omitted_absent(exchange(escaped))] == ["/name"]
 
 
 def test_undocumented_status_and_non_json_are_left_to_other_checks(checker: ExchangeChecker) -> None:
