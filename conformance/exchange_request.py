@@ -8,12 +8,16 @@ Parameters are deserialised here for the common styles (path `simple`, query `fo
 headers, cookies) and validated with the core's compiled jsonschema-rs validators. openapi-core would
 deserialise every style, but it validates with the pure-Python jsonschema (~100 ms per large body in
 NOTES-stack) and builds its own view of the spec; the proxy has a budget of about a millisecond.
+
+Request bodies are read as data in JSON, `application/x-www-form-urlencoded` and `multipart/form-data`
+(the core's `forms`/`multipart`, the same reading as the mock's: fields typed by the schema, the
+media type's `encoding` honoured) and validated with the same compiled validators. `request_security`
+lives in `exchange_security.py` and is registered here too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -21,12 +25,15 @@ import orjson
 
 from conformance.documented import DocumentedResponses, media_key
 from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
+from conformance.exchange_security import SecurityChecks, request_cookies
 from contract_core import pointer
-from contract_core.media import base_type, is_json
+from contract_core.errors import UnreadableBody
+from contract_core.media import base_type, is_form, is_json, is_multipart
+from contract_core.multipart import read_form_body
 from contract_core.paths import PathMatcher, Route
 from contract_core.spec import Operation, response_key
 
-REQUEST_CHECKS = ("request_parameters", "request_media_type", "request_body")
+REQUEST_CHECKS = ("request_security", "request_parameters", "request_media_type", "request_body")
 RESPONSE_CHECKS = ("status_code_documented", "content_type_documented", "response_headers")
 ALL_CHECKS = (*REQUEST_CHECKS, *RESPONSE_CHECKS, *CHECK_NAMES)
 _LOCATIONS = ("path", "query", "header", "cookie")
@@ -48,6 +55,7 @@ def full_checker(documented: DocumentedResponses, remember: int = 100_000) -> Ex
     """The one exchange checker with the message-level checks registered beside the kit's checks."""
     checker = ExchangeChecker(documented, remember)
     checker.by_name.update(MessageChecks(documented).by_name)
+    checker.by_name.update(SecurityChecks(documented.spec).by_name)
     return checker
 
 
@@ -62,6 +70,7 @@ class MessageChecks:
                        for method in route.operations}  # the core's path matcher reads path parameters
         documented.request_validator.prepare(p.schema_pointer for ps in self.parameters.values() for p in ps
                                              if p.schema_pointer)
+        documented.request_validator.prepare(self._form_body_schemas())  # JSON ones: the judge's start-up
         self.by_name = {
             "request_parameters": self.request_parameters, "request_media_type": self.request_media_type,
             "request_body": self.request_body, "status_code_documented": self.status_code_documented,
@@ -114,15 +123,21 @@ class MessageChecks:
         return []
 
     def request_body(self, exchange: Exchange) -> list[Violation]:
-        """A JSON request body parses and matches its schema: every violation, with its pointer."""
-        schema = self.documented.request_schema(exchange.method, exchange.path, exchange.request_media_type)
-        if schema is None or not is_json(exchange.request_media_type) or not exchange.raw_request_body:
+        """A JSON, form or multipart request body reads as data and matches its schema: every violation,
+        with its pointer (form fields take the schema's types first, as the mock reads them)."""
+        media = exchange.request_media_type
+        schema = self.documented.request_schema(exchange.method, exchange.path, media)
+        if schema is None or not exchange.raw_request_body or not (is_json(media) or is_form(media)
+                                                                   or is_multipart(media)):
             return []
         try:
-            sent = orjson.loads(exchange.raw_request_body)
+            sent = self._read_body(exchange.raw_request_body, media or "", schema)
         except orjson.JSONDecodeError as exc:
             return [_request_violation("request_body", "Request body is not valid JSON", str(exc),
                                        f"a JSON document matching {schema}", schema, instance_pointer="")]
+        except UnreadableBody as exc:
+            return [_request_violation("request_body", "Request body cannot be read", exc.detail,
+                                       f"a {exc.media_type} body matching {schema}", schema, instance_pointer="")]
         return [
             Violation(check="request_body", title="Request body violates schema",
                       received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
@@ -130,6 +145,19 @@ class MessageChecks:
                       schema_pointer=violation.schema_pointer, side="request")
             for violation in self.documented.request_validator.violations(sent, schema)
         ]
+
+    def _read_body(self, raw: bytes, media: str, schema: str) -> Any:
+        return orjson.loads(raw) if is_json(media) else read_form_body(self.spec, raw, media, schema)
+
+    def _form_body_schemas(self) -> list[str]:
+        found = []
+        for operation in self.spec.operations:
+            body, _ = self.spec.deref(operation.node.get("requestBody"))
+            content = body.get("content") if isinstance(body, dict) else None
+            for media in content if isinstance(content, dict) else ():
+                if is_form(media) or is_multipart(media):
+                    found.append(self.documented.request_schema(operation.method, operation.path, media))
+        return [schema for schema in found if schema is not None]
 
     def _request_body_node(self, exchange: Exchange) -> tuple[Any, str]:
         operation = self._operation(exchange)
@@ -267,16 +295,7 @@ def _raw_values(exchange: Exchange, route: Route | None) -> dict[str, dict[str, 
     path = {name: [unquote(value)] for name, value in found.items()}
     headers = {name: [value] for name, value in exchange.request_headers.items()}
     return {"path": path, "query": parse_qs(exchange.request_query, keep_blank_values=True),
-            "header": headers, "cookie": _cookies(exchange.request_headers.get("cookie", ""))}
-
-
-def _cookies(header: str) -> dict[str, list[str]]:
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(header)
-    except CookieError:
-        return {}
-    return {name: [morsel.value] for name, morsel in jar.items()}
+            "header": headers, "cookie": request_cookies(exchange.request_headers.get("cookie", ""))}
 
 
 def _deserialise(parameter: Parameter, raw: list[str]) -> Any:
