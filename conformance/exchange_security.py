@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,21 +28,25 @@ from contract_core.redact import REDACTED, is_credential_header
 from contract_core.spec import Operation, Spec
 
 
-@dataclass(frozen=True)
 class Credentials:
-    """What one request carried, by name only (values are read for the Authorization scheme word)."""
+    """What one request carried, by name only (values are read for the Authorization scheme word).
+    The query and the cookies are parsed only when a scheme asks for them."""
 
-    headers: Mapping[str, str]  # names lower-case
-    query: frozenset[str]
-    cookies: frozenset[str]
-    cookies_redacted: bool
+    def __init__(self, exchange: Exchange) -> None:
+        self.headers: Mapping[str, str] = exchange.request_headers  # names lower-case
+        self._query = exchange.request_query
 
-    @classmethod
-    def of(cls, exchange: Exchange) -> Credentials:
-        cookie = exchange.request_headers.get("cookie", "")
-        return cls(exchange.request_headers, frozenset(parse_qs(exchange.request_query,
-                                                                      keep_blank_values=True)),
-                   frozenset(request_cookies(cookie)), cookie.strip() == REDACTED)
+    @cached_property
+    def query(self) -> frozenset[str]:
+        return frozenset(parse_qs(self._query, keep_blank_values=True))
+
+    @cached_property
+    def cookies(self) -> frozenset[str]:
+        return frozenset(request_cookies(self.headers.get("cookie", "")))
+
+    @property
+    def cookies_redacted(self) -> bool:
+        return self.headers.get("cookie", "").strip() == REDACTED
 
     def authorization_scheme(self) -> str | None:
         """`bearer` for `Authorization: Bearer x`; `*` for a redacted value (any scheme); None when absent."""
@@ -86,7 +91,7 @@ class SecurityChecks:
         plan = self.plans.get(exchange.operation.upper())
         if plan is None:
             return []
-        credentials = Credentials.of(exchange)
+        credentials = Credentials(exchange)
         if plan.satisfied(credentials):
             return []
         return [Violation(check="request_security", title="No security requirement is met",
@@ -98,7 +103,7 @@ def security_plan(spec: Spec, operation: Operation) -> SecurityPlan | None:
     """None when anonymous requests are allowed, or when the traffic cannot show a requirement."""
     own = "security" in operation.node
     requirements = operation.node["security"] if own else spec.document.get("security")
-    at = pointer.join(operation.pointer, "security") if own else "/security"
+    at = pointer.join(operation.pointer, "security") if own else "#/security"
     if not isinstance(requirements, list) or not requirements:
         return None
     planned = []

@@ -113,7 +113,9 @@ def test_chromium_har_through_the_proxy_verifies_with_the_same_finding(
     document = json.loads(har.read_text())
     assert document["log"]["creator"]["name"] == "Playwright"
     api = next(e for e in document["log"]["entries"] if e["request"]["url"].endswith(PATH))
+    names = [h["name"].lower() for h in api["response"]["headers"]]
     assert ("content-encoding", "gzip") in {(h["name"].lower(), h["value"]) for h in api["response"]["headers"]}
+    assert names.count("date") == 1 and "x-contract-violations" in names  # the upstream's headers, and ours
     assert DEFAULT_CREDENTIAL in har.read_text()  # the user's own file: the browser wrote the credential
 
     code, report, out = verify_json(capsys, har)
