@@ -170,3 +170,21 @@ def test_verify_finds_the_same_on_ndjson(tmp_path: Path, capsys: Any) -> None:
     assert main(["verify", str(traffic), "--spec", str(SPEC)]) == 1
     text = capsys.readouterr().out
     assert "request_security" in text and "Authorization: Token" in text and CANARY not in text
+
+
+def test_a_proxy_record_of_conformant_calls_verifies_clean(forms_spec: Spec, tmp_path: Path, capsys: Any) -> None:
+    """The record redacts every credential; what it redacted still counts as sent."""
+    record_file = tmp_path / "session.har"
+    with serve(upstream_app()) as upstream, \
+            running_proxy(forms_spec, upstream, record=record_file) as (base_url, _):
+        answers = [
+            httpx.get(f"{base_url}/reports?api_key={CANARY}", headers={"Cookie": f"session={CANARY}"}, timeout=10),
+            httpx.get(base_url + "/reports", headers={"Authorization": f"Basic {CANARY}"}, timeout=10),
+            httpx.post(base_url + "/orders", data=GOOD_ORDER, headers=KEY, timeout=10),
+            httpx.post(base_url + "/uploads", data={"title": "t"}, files={"file": b"x"}, headers=BEARER, timeout=10),
+        ]
+    assert all(found(answer) == [] for answer in answers)
+    assert CANARY not in record_file.read_text()
+    assert main(["verify", str(record_file), "--spec", str(SPEC), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["checked"], report["findings"]) == (4, [])
