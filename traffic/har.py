@@ -15,7 +15,7 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
@@ -138,14 +138,24 @@ def entry_to_observed(item: Any, at: str) -> Observed:
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
     if post.get("mimeType") and header(request_headers, "content-type") is None:
         request_headers.append(("content-type", str(post["mimeType"])))
+    if header(request_headers, "cookie") is None and _pairs(request.get("cookies")):  # cookies listed apart
+        request_headers.append(("cookie", "; ".join(f"{k}={v}" for k, v in _pairs(request.get("cookies")))))
     return Observed(
         method=request["method"].upper(), url=request["url"], request_headers=request_headers,
-        request_body=_text(post, "text"), status=status if isinstance(status, int) and status > 0 else 0,
+        request_body=_post_body(post), status=status if isinstance(status, int) and status > 0 else 0,
         response_headers=response_headers, response_body=_still_encoded(_text(content, "text"), response_headers),
         started=_epoch(item.get("startedDateTime")), duration_ms=float(item.get("time") or 0),
         served_by=str(item.get("_servedBy", "")),
         extra={"resourceType": str(item.get("_resourceType", "")), "at": at},
     )
+
+
+def _post_body(post: dict[str, Any]) -> bytes | None:
+    """`postData.text`; a form some exporters give only as `params` is encoded back from them."""
+    text = _text(post, "text")
+    if text is None and _pairs(post.get("params")):
+        return urlencode(_pairs(post.get("params"))).encode()
+    return text
 
 
 def _pairs(raw: Any) -> list[tuple[str, str]]:

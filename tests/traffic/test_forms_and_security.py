@@ -188,3 +188,26 @@ def test_a_proxy_record_of_conformant_calls_verifies_clean(forms_spec: Spec, tmp
     assert main(["verify", str(record_file), "--spec", str(SPEC), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["checked"], report["findings"]) == (4, [])
+
+
+def test_har_forms_given_as_params_and_cookies_given_apart(tmp_path: Path, capsys: Any) -> None:
+    """Some exporters give a form only as `postData.params`, and cookies only in `request.cookies`."""
+    def entry(method: str, path: str, request: dict[str, Any], status: int) -> dict[str, Any]:
+        return {"startedDateTime": "2026-01-01T00:00:00Z", "time": 1, "_resourceType": "fetch",
+                "request": {"method": method, "url": "https://shop.example.com" + path, "httpVersion": "HTTP/1.1",
+                            "headers": [], **request},
+                "response": {"status": status, "headers": [{"name": "Content-Type", "value": "application/json"}],
+                             "content": {"mimeType": "application/json", "text": json.dumps({"id": path})}}}
+
+    form = {"mimeType": "application/x-www-form-urlencoded",
+            "params": [{"name": "sku", "value": "ABC-1"}, {"name": "quantity", "value": "zero"}]}
+    recorded = {"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": [
+        entry("POST", "/orders", {"postData": form, "headers": [{"name": "X-Api-Key", "value": CANARY}]}, 201),
+        entry("GET", "/reports?api_key=k", {"cookies": [{"name": "session", "value": CANARY}]}, 200),
+    ]}}
+    har_file = tmp_path / "exported.har"
+    har_file.write_text(json.dumps(recorded))
+    assert main(["verify", str(har_file), "--spec", str(SPEC), "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    assert [(f["check"], f["instance_pointer"]) for f in json.loads(out)["findings"]] == [("request_body", "/quantity")]
+    assert CANARY not in out
