@@ -213,7 +213,7 @@ class ExchangeChecker:
                 received=f"{name!r} present at {at}", documented=f"fields listed in {META}.omitted are absent",
             )
             for at, name in _omitted_but_present(exchange.response_json)
-        ]
+        ] if _any_omitted_present(exchange.response_json) else []
 
 
 class CreationLedger:
@@ -328,6 +328,34 @@ def _show(values: list[Any]) -> str:
     if not values:
         return "nothing"
     return ", ".join(json.dumps(v, ensure_ascii=False) for v in values[:5]) + (" …" if len(values) > 5 else "")
+
+
+def _any_omitted_present(document: Any) -> bool:
+    """Whether any object lists a field of its own in `$meta.omitted`: a pointer-free pre-check, since the
+    proxy asks it of every response body and `iter_objects` builds a pointer per object (about 60 vs
+    110 us on the 7 KB 201, noisy); the located walk runs only when there is something to locate. Deeper
+    than Python's recursion limit, the answer is "maybe" and the walk decides."""
+    try:
+        return _omitted_present_under(document)
+    except RecursionError:
+        return True
+
+
+def _omitted_present_under(node: Any) -> bool:
+    if isinstance(node, dict):
+        meta = node.get(META)
+        omitted = meta.get("omitted") if isinstance(meta, dict) else None
+        if isinstance(omitted, list) and any(isinstance(name, str) and name in node for name in omitted):
+            return True
+        children: Any = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return False  # a scalar document (`5`, `"x"`, `null`)
+    for child in children:  # noqa: SIM110  (a loop, not any(): no generator frame per object on the hot path)
+        if isinstance(child, (dict, list)) and _omitted_present_under(child):
+            return True
+    return False
 
 
 def _omitted_but_present(document: Any) -> Iterator[tuple[str, str]]:

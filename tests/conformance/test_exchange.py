@@ -7,9 +7,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conformance.documented import DocumentedResponses
-from conformance.exchange import Exchange, ExchangeChecker
+from conformance.exchange import Exchange, ExchangeChecker, _any_omitted_present, _omitted_but_present
 from contract_core import load_spec
 
 PATH = "/v1/accounts/api-tokens"
@@ -84,3 +86,19 @@ def test_meta_omitted_fields_must_be_absent(checker: ExchangeChecker, created: d
 
 def test_undocumented_status_and_non_json_are_left_to_other_checks(checker: ExchangeChecker) -> None:
     assert checker.check(exchange(b"oops", status=299, content_type="text/plain")) == []
+
+
+_NAMES = st.sampled_from(["a", "b", "id", "$meta"])
+_JSON = st.recursive(
+    st.none() | st.integers() | st.sampled_from(["a", "b", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=3)
+    | st.builds(lambda members, omitted: {**members, "$meta": {"omitted": omitted}},
+                st.dictionaries(_NAMES, inner, max_size=3), st.lists(_NAMES | st.integers(), max_size=3)),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_the_pointer_free_precheck_agrees_with_the_located_walk(document: Any) -> None:
+    """`meta_omitted_absent` skips the located walk when the pre-check finds nothing: they must agree."""
+    assert _any_omitted_present(document) == bool(list(_omitted_but_present(document)))
