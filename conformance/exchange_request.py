@@ -8,12 +8,15 @@ Parameters are deserialised here for the common styles (path `simple`, query `fo
 headers, cookies) and validated with the core's compiled jsonschema-rs validators. openapi-core would
 deserialise every style, but it validates with the pure-Python jsonschema (~100 ms per large body in
 NOTES-stack) and builds its own view of the spec; the proxy has a budget of about a millisecond.
+
+Request bodies are read as data in JSON, `application/x-www-form-urlencoded` and `multipart/form-data`
+(the core's `forms`/`multipart`, the same reading as the mock's: fields typed by the schema, the
+media type's `encoding` honoured) and validated with the same compiled validators. `request_security`
+lives in `exchange_security.py` and is registered here too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -21,61 +24,64 @@ import orjson
 
 from conformance.documented import DocumentedResponses, media_key
 from conformance.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
+from conformance.exchange_security import SecurityChecks, request_cookies
+from conformance.message_plans import OperationPlan, Parameter, operation_plan
 from contract_core import pointer
-from contract_core.media import base_type, is_json
+from contract_core.errors import UnreadableBody
+from contract_core.media import base_type, is_form, is_json, is_multipart
+from contract_core.multipart import read_form_body
 from contract_core.paths import PathMatcher, Route
-from contract_core.spec import Operation, response_key
 
-REQUEST_CHECKS = ("request_parameters", "request_media_type", "request_body")
+REQUEST_CHECKS = ("request_security", "request_parameters", "request_media_type", "request_body")
 RESPONSE_CHECKS = ("status_code_documented", "content_type_documented", "response_headers")
 ALL_CHECKS = (*REQUEST_CHECKS, *RESPONSE_CHECKS, *CHECK_NAMES)
-_LOCATIONS = ("path", "query", "header", "cookie")
 _SCALARS = {"integer": int, "number": float, "boolean": None}
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    location: str
-    required: bool
-    schema_pointer: str | None  # None: no schema to validate against
-    kind: str | None  # the schema's type, for turning the text into a value
-    item_kind: str | None
-    explode: bool
 
 
 def full_checker(documented: DocumentedResponses, remember: int = 100_000) -> ExchangeChecker:
     """The one exchange checker with the message-level checks registered beside the kit's checks."""
     checker = ExchangeChecker(documented, remember)
     checker.by_name.update(MessageChecks(documented).by_name)
+    checker.by_name.update(SecurityChecks(documented.spec).by_name)
     return checker
 
 
 class MessageChecks:
-    """Request and response-envelope checks over one spec; plans are made once, at start-up."""
+    """Request and response-envelope checks over one spec; plans are made once, at start-up
+    (`message_plans.py`), so an exchange costs lookups and validation only."""
 
     def __init__(self, documented: DocumentedResponses) -> None:
         self.documented = documented
         self.spec = documented.spec
-        self.parameters = {op.label.upper(): _parameters(documented, op) for op in self.spec.operations}
-        self.routes = {f"{method} {route.template}".upper(): route for route in PathMatcher(self.spec).routes
-                       for method in route.operations}  # the core's path matcher reads path parameters
-        documented.request_validator.prepare(p.schema_pointer for ps in self.parameters.values() for p in ps
-                                             if p.schema_pointer)
+        routes = {f"{method} {route.template}".upper(): route for route in PathMatcher(self.spec).routes
+                  for method in route.operations}  # the core's path matcher reads path parameters
+        self.plans = {op.label.upper(): operation_plan(self.spec, op, routes.get(op.label.upper()))
+                      for op in self.spec.operations}
+        documented.request_validator.prepare([p.schema_pointer for plan in self.plans.values()
+                                              for p in plan.parameters if p.schema_pointer])
+        documented.request_validator.prepare(self._form_body_schemas())  # JSON ones: the judge's start-up
+        documented.validator.prepare([h.parameter.schema_pointer for plan in self.plans.values()
+                                      for response in (plan.responses or {}).values() for h in response.headers
+                                      if h.parameter and h.parameter.schema_pointer])
         self.by_name = {
             "request_parameters": self.request_parameters, "request_media_type": self.request_media_type,
             "request_body": self.request_body, "status_code_documented": self.status_code_documented,
             "content_type_documented": self.content_type_documented, "response_headers": self.response_headers,
         }
 
+    def _plan(self, exchange: Exchange) -> OperationPlan | None:
+        return self.plans.get(exchange.operation.upper())
+
     # -- request --------------------------------------------------------------------------------
 
     def request_parameters(self, exchange: Exchange) -> list[Violation]:
         """Required parameters are present; present ones match their schema (every error, located)."""
-        label = exchange.operation.upper()
-        values = _raw_values(exchange, self.routes.get(label))
+        plan = self._plan(exchange)
+        if plan is None or not plan.parameters:
+            return []
+        values = _raw_values(exchange, plan.route)
         found: list[Violation] = []
-        for parameter in self.parameters.get(label, ()):
+        for parameter in plan.parameters:
             if parameter.location == "path" and not exchange.url_path:
                 continue  # the observer gave no concrete path: path parameters cannot be judged
             raw = values[parameter.location].get(_key(parameter))
@@ -100,29 +106,36 @@ class MessageChecks:
 
     def request_media_type(self, exchange: Exchange) -> list[Violation]:
         """A body is sent in a documented media type; a required body is sent."""
-        body, at = self._request_body_node(exchange)
-        if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
+        plan = self._plan(exchange)
+        content = plan.body_content() if plan else None
+        if plan is None or content is None:
             return []
         sent = bool(exchange.raw_request_body) or exchange.request_body is not None
-        documented = ", ".join(body["content"])
+        documented = ", ".join(content)
         if not sent:
             return [_request_violation("request_media_type", "Required request body is missing", "no body",
-                                       documented, at)] if body.get("required") is True else []
-        if media_key(body["content"], exchange.request_media_type) is None:
+                                       documented, plan.body_at)] if plan.body.get("required") is True else []
+        if media_key(content, exchange.request_media_type) is None:
             return [_request_violation("request_media_type", "Undocumented request media type",
-                                       exchange.request_media_type or "no Content-Type", documented, at)]
+                                       exchange.request_media_type or "no Content-Type", documented, plan.body_at)]
         return []
 
     def request_body(self, exchange: Exchange) -> list[Violation]:
-        """A JSON request body parses and matches its schema: every violation, with its pointer."""
-        schema = self.documented.request_schema(exchange.method, exchange.path, exchange.request_media_type)
-        if schema is None or not is_json(exchange.request_media_type) or not exchange.raw_request_body:
+        """A JSON, form or multipart request body reads as data and matches its schema: every violation,
+        with its pointer (form fields take the schema's types first, as the mock reads them)."""
+        media, plan = exchange.request_media_type, self._plan(exchange)
+        schema = plan.body_schema(media) if plan else None
+        if schema is None or not exchange.raw_request_body or not (is_json(media) or is_form(media)
+                                                                   or is_multipart(media)):
             return []
         try:
-            sent = orjson.loads(exchange.raw_request_body)
+            sent = self._read_body(exchange.raw_request_body, media or "", schema)
         except orjson.JSONDecodeError as exc:
             return [_request_violation("request_body", "Request body is not valid JSON", str(exc),
                                        f"a JSON document matching {schema}", schema, instance_pointer="")]
+        except UnreadableBody as exc:
+            return [_request_violation("request_body", "Request body cannot be read", exc.detail,
+                                       f"a {exc.media_type} body matching {schema}", schema, instance_pointer="")]
         return [
             Violation(check="request_body", title="Request body violates schema",
                       received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
@@ -131,129 +144,63 @@ class MessageChecks:
             for violation in self.documented.request_validator.violations(sent, schema)
         ]
 
-    def _request_body_node(self, exchange: Exchange) -> tuple[Any, str]:
-        operation = self._operation(exchange)
-        if operation is None:
-            return None, ""
-        at = pointer.join(operation.pointer, "requestBody")
-        node, ref = self.spec.deref(operation.node.get("requestBody"), at)
-        return node, ref or at
+    def _read_body(self, raw: bytes, media: str, schema: str) -> Any:
+        return orjson.loads(raw) if is_json(media) else read_form_body(self.spec, raw, media, schema)
+
+    def _form_body_schemas(self) -> list[str]:
+        found = [plan.body_schema(media) for plan in self.plans.values() for media in plan.body_content() or ()
+                 if is_form(media) or is_multipart(media)]
+        return [schema for schema in found if schema is not None]
 
     # -- response envelope ----------------------------------------------------------------------
 
     def status_code_documented(self, exchange: Exchange) -> list[Violation]:
-        responses, at = self._responses(exchange)
-        if responses is None or response_key(responses, exchange.status) is not None:
+        plan = self._plan(exchange)
+        if plan is None or plan.responses is None or plan.response_key(exchange.status) is not None:
             return []
         return [Violation(check="status_code_documented", title="Undocumented status code",
-                          received=str(exchange.status), documented=", ".join(map(str, responses)) or "none",
-                          schema_pointer=at)]
+                          received=str(exchange.status), documented=", ".join(map(str, plan.responses)) or "none",
+                          schema_pointer=plan.responses_at)]
 
     def content_type_documented(self, exchange: Exchange) -> list[Violation]:
         """A response with a body names a media type its documented response lists."""
-        response, at = self._response(exchange)
-        content = response.get("content") if isinstance(response, dict) else None
-        if not isinstance(content, dict) or not content or not exchange.response_body:
+        plan = self._plan(exchange)
+        response = plan.response(exchange.status) if plan else None
+        if response is None or not response.content or not exchange.response_body:
             return []
-        if media_key(content, exchange.response_content_type) is not None:
+        if media_key(response.content, exchange.response_content_type) is not None:
             return []
         return [Violation(check="content_type_documented", title="Undocumented response media type",
                           received=base_type(exchange.response_content_type) or "no Content-Type",
-                          documented=", ".join(content), schema_pointer=pointer.join(at, "content"))]
+                          documented=", ".join(response.content), schema_pointer=pointer.join(response.at, "content"))]
 
     def response_headers(self, exchange: Exchange) -> list[Violation]:
         """Documented required headers are present, and present documented headers match their schema."""
-        response, at = self._response(exchange)
-        headers = response.get("headers") if isinstance(response, dict) else None
+        plan = self._plan(exchange)
+        response = plan.response(exchange.status) if plan else None
         found: list[Violation] = []
-        for name, raw_header in (headers or {}).items():
-            if name.lower() == "content-type":
-                continue  # OpenAPI: a Content-Type header definition is ignored
-            header_at = pointer.join(at, "headers", name)
-            header, ref = self.spec.deref(raw_header, header_at)
-            value = exchange.response_headers.get(name.lower())
-            if not isinstance(header, dict):
-                continue
+        for header in response.headers if response else ():
+            value = exchange.response_headers.get(header.name.lower())
             if value is None:
-                if header.get("required") is True:
-                    found.append(Violation(check="response_headers", title=f"Missing required header `{name}`",
-                                           received="no such header", documented=f"{name} ({header_at})",
-                                           instance_pointer=f"/header/{pointer.escape(name)}",
-                                           schema_pointer=ref or header_at))
+                if header.required:
+                    found.append(Violation(
+                        check="response_headers", title=f"Missing required header `{header.name}`",
+                        received="no such header", documented=f"{header.name} ({header.documented_at})",
+                        instance_pointer=f"/header/{pointer.escape(header.name)}", schema_pointer=header.at))
                 continue
-            found += self._header_violations(name, value, header, ref or header_at)
+            if header.parameter is not None:
+                found += self._header_violations(header.parameter, value)
         return found
 
-    def _header_violations(self, name: str, value: str, header: dict[str, Any], at: str) -> list[Violation]:
-        if not isinstance(header.get("schema"), dict):
-            return []
-        schema_at = pointer.join(at, "schema")
-        kind, item_kind = _kinds(self.spec, header["schema"])
-        parameter = Parameter(name, "header", False, schema_at, kind, item_kind, False)
+    def _header_violations(self, parameter: Parameter, value: str) -> list[Violation]:
         return [
-            Violation(check="response_headers", title=f"Invalid header `{name}`", received=violation.message,
-                      documented=violation.schema_pointer, instance_pointer=f"/header/{pointer.escape(name)}",
+            Violation(check="response_headers", title=f"Invalid header `{parameter.name}`",
+                      received=violation.message, documented=violation.schema_pointer,
+                      instance_pointer=f"/header/{pointer.escape(parameter.name)}",
                       schema_pointer=violation.schema_pointer)
-            for violation in self.documented.validator.violations(_deserialise(parameter, [value]), schema_at)
+            for violation in self.documented.validator.violations(_deserialise(parameter, [value]),
+                                                                  parameter.schema_pointer or "")
         ]
-
-    def _operation(self, exchange: Exchange) -> Operation | None:
-        return self.documented.operation(exchange.method, exchange.path)
-
-    def _responses(self, exchange: Exchange) -> tuple[dict[str, Any] | None, str]:
-        operation = self._operation(exchange)
-        if operation is None or not isinstance(operation.node.get("responses"), dict):
-            return None, ""
-        return operation.node["responses"], pointer.join(operation.pointer, "responses")
-
-    def _response(self, exchange: Exchange) -> tuple[Any, str]:
-        responses, at = self._responses(exchange)
-        key = response_key(responses, exchange.status) if responses is not None else None
-        if responses is None or key is None:
-            return None, ""
-        node, ref = self.spec.deref(responses[key], pointer.join(at, key))
-        return node, ref or pointer.join(at, key)
-
-
-def _parameters(documented: DocumentedResponses, operation: Operation) -> list[Parameter]:
-    """Path-item parameters overridden by the operation's own, by (name, in)."""
-    spec = documented.spec
-    by_key: dict[tuple[str, str], Parameter] = {}
-    path_item_at = operation.pointer.rsplit("/", 1)[0]
-    for owner, at in ((operation.path_item, path_item_at), (operation.node, operation.pointer)):
-        for index, raw in enumerate(owner.get("parameters") or []):
-            parameter = _parameter(spec, raw, pointer.join(at, "parameters", index))
-            if parameter is not None:
-                by_key[(parameter.name, parameter.location)] = parameter
-    return list(by_key.values())
-
-
-def _parameter(spec: Any, raw: Any, at: str) -> Parameter | None:
-    node, ref = spec.deref(raw, at)
-    if not isinstance(node, dict) or node.get("in") not in _LOCATIONS or not isinstance(node.get("name"), str):
-        return None
-    where, location = ref or at, node["in"]
-    schema = node.get("schema")
-    kind, item_kind = _kinds(spec, schema) if isinstance(schema, dict) else (None, None)
-    explode = node.get("explode", node.get("style", "form") == "form") if location == "query" else False
-    return Parameter(node["name"], location, location == "path" or node.get("required") is True,
-                     pointer.join(where, "schema") if isinstance(schema, dict) else None, kind, item_kind,
-                     bool(explode))
-
-
-def _kinds(spec: Any, schema: Any) -> tuple[str | None, str | None]:
-    resolved, _ = spec.deref(schema)
-    if not isinstance(resolved, dict):
-        return None, None
-    kind = _first_type(resolved.get("type"))
-    items, _ = spec.deref(resolved.get("items")) if kind == "array" else (None, None)
-    return kind, _first_type(items.get("type")) if isinstance(items, dict) else None
-
-
-def _first_type(kind: Any) -> str | None:
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    return kind if isinstance(kind, str) else None
 
 
 def _key(parameter: Parameter) -> str:
@@ -267,16 +214,7 @@ def _raw_values(exchange: Exchange, route: Route | None) -> dict[str, dict[str, 
     path = {name: [unquote(value)] for name, value in found.items()}
     headers = {name: [value] for name, value in exchange.request_headers.items()}
     return {"path": path, "query": parse_qs(exchange.request_query, keep_blank_values=True),
-            "header": headers, "cookie": _cookies(exchange.request_headers.get("cookie", ""))}
-
-
-def _cookies(header: str) -> dict[str, list[str]]:
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(header)
-    except CookieError:
-        return {}
-    return {name: [morsel.value] for name, morsel in jar.items()}
+            "header": headers, "cookie": request_cookies(exchange.request_headers.get("cookie", ""))}
 
 
 def _deserialise(parameter: Parameter, raw: list[str]) -> Any:

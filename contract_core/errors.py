@@ -47,3 +47,14 @@ class InfiniteRecursion(ContractError):
             f"no finite instance: required cycle {' -> '.join(self.cycle)}; "
             "make one property on the cycle optional, nullable, or an array with minItems 0"
         )
+
+
+@dataclass
+class UnreadableBody(ContractError):
+    """A request body that cannot be read in the media type it names (not UTF-8, a broken multipart)."""
+
+    media_type: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"the {self.media_type} body cannot be read: {self.detail}"

@@ -22,14 +22,14 @@ from urllib.parse import unquote_plus
 import orjson
 import yaml
 
+from contract_core.errors import UnreadableBody
 from contract_core.media import base_type, documented_range, is_form, is_json, is_multipart, is_yaml
+from contract_core.multipart import read_form_body
 from contract_core.paths import PathMatcher
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
-from mock_server.forms import coerce, parse_form, with_absent_containers
 from mock_server.fresh import FreshFields
-from mock_server.multipart import parse_multipart
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
 from mock_server.reflect import SLOW_PATH_SECONDS, Edit, Reflector
 
@@ -267,10 +267,8 @@ class Responder:
         readable = is_json(media_type) or is_form(media_type) or is_multipart(media_type) or is_yaml(media_type)
         if schema_pointer is None or not readable:
             return None  # a media type we cannot read as data (text, binary, …): Connexion accepted it
-        if is_form(media_type):
-            sent = self._parse_form(raw, schema_pointer)
-        elif is_multipart(media_type):
-            sent = parse_multipart(self.spec, raw, content_type or "", self.spec.resolve(schema_pointer))
+        if is_form(media_type) or is_multipart(media_type):
+            sent = self._parse_form(raw, media_type, content_type or "", schema_pointer)
         elif is_yaml(media_type):
             sent = _parse_yaml(raw)
         else:
@@ -280,14 +278,13 @@ class Responder:
             raise invalid_body(violations)
         return sent
 
-    def _parse_form(self, raw: bytes, schema_pointer: str) -> Any:
+    def _parse_form(self, raw: bytes, media_type: str, content_type: str, schema_pointer: str) -> Any:
         try:
-            fields = parse_form(raw)
-        except UnicodeDecodeError:
-            raise Problem(400, "The request body is not UTF-8 text.", [{"pointer": "", "detail": "not UTF-8"}],
+            return read_form_body(self.spec, raw, content_type or media_type, schema_pointer)
+        except UnreadableBody as exc:
+            detail = "not UTF-8" if is_form(media_type) else "unreadable multipart body"
+            raise Problem(400, f"The request body cannot be read: {exc.detail}.", [{"pointer": "", "detail": detail}],
                           ) from None
-        schema = self.spec.resolve(schema_pointer)
-        return with_absent_containers(self.spec, coerce(self.spec, fields, schema), schema)
 
     def respond(self, plan: OperationPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
         target = self._chosen_target(plan, prefer, accept)

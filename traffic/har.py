@@ -11,10 +11,11 @@ import base64
 import binascii
 import http.client
 import threading
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
@@ -133,18 +134,28 @@ def entry_to_observed(item: Any, at: str) -> Observed:
         raise TrafficFileError(at, "request: `method` and `url` must be strings", "fix the entry")
     status = response.get("status")
     post = request.get("postData") if isinstance(request.get("postData"), dict) else {}
-    request_headers = _pairs(request.get("headers"))
+    request_headers, response_headers = _pairs(request.get("headers")), _pairs(response.get("headers"))
+    content = response.get("content") if isinstance(response.get("content"), dict) else {}
     if post.get("mimeType") and header(request_headers, "content-type") is None:
         request_headers.append(("content-type", str(post["mimeType"])))
+    if header(request_headers, "cookie") is None and _pairs(request.get("cookies")):  # cookies listed apart
+        request_headers.append(("cookie", "; ".join(f"{k}={v}" for k, v in _pairs(request.get("cookies")))))
     return Observed(
         method=request["method"].upper(), url=request["url"], request_headers=request_headers,
-        request_body=_text(post, "text"), status=status if isinstance(status, int) and status > 0 else 0,
-        response_headers=_pairs(response.get("headers")),
-        response_body=_text(response.get("content") if isinstance(response.get("content"), dict) else {}, "text"),
+        request_body=_post_body(post), status=status if isinstance(status, int) and status > 0 else 0,
+        response_headers=response_headers, response_body=_still_encoded(_text(content, "text"), response_headers),
         started=_epoch(item.get("startedDateTime")), duration_ms=float(item.get("time") or 0),
         served_by=str(item.get("_servedBy", "")),
         extra={"resourceType": str(item.get("_resourceType", "")), "at": at},
     )
+
+
+def _post_body(post: dict[str, Any]) -> bytes | None:
+    """`postData.text`; a form some exporters give only as `params` is encoded back from them."""
+    text = _text(post, "text")
+    if text is None and _pairs(post.get("params")):
+        return urlencode(_pairs(post.get("params"))).encode()
+    return text
 
 
 def _pairs(raw: Any) -> list[tuple[str, str]]:
@@ -161,6 +172,19 @@ def _text(holder: dict[str, Any], key: str) -> bytes | None:
         except (binascii.Error, ValueError):
             return None
     return text.encode("utf-8", "surrogatepass")
+
+
+def _still_encoded(body: bytes | None, headers: list[tuple[str, str]]) -> bytes | None:
+    """HAR content is decoded text, and browsers write it so; a recorder that kept the bytes as they came
+    (base64 of a gzip body) is read too, when the bytes say so (gzip or zlib magic). Brotli and zstd
+    bodies stay as they are: no decoder ships with the kit's dependencies."""
+    encoding = (header(headers, "content-encoding") or "").lower()
+    if not body or encoding not in ("gzip", "x-gzip", "deflate") or body[:1] not in (b"\x1f", b"\x78"):
+        return body
+    try:
+        return zlib.decompress(body, wbits=47)  # 32 + 15: a gzip or zlib header, detected
+    except zlib.error:
+        return body
 
 
 def _epoch(value: Any) -> float:

@@ -7,10 +7,13 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conformance.documented import DocumentedResponses
 from conformance.exchange import Exchange, ExchangeChecker
-from contract_core import load_spec
+from contract_core import load_spec, pointer
+from contract_core.walk import iter_objects
 
 PATH = "/v1/accounts/api-tokens"
 SENT = {"account": {"id": "acc_1"}, "modules": [{"id": "mod_1"}], "name": "CI token"}
@@ -87,3 +90,30 @@ def test_meta_omitted_fields_must_be_absent(checker: ExchangeChecker, created: d
 
 def test_undocumented_status_and_non_json_are_left_to_other_checks(checker: ExchangeChecker) -> None:
     assert checker.check(exchange(b"oops", status=299, content_type="text/plain")) == []
+
+
+_NAMES = st.sampled_from(["a", "b", "id", "$meta"])
+_JSON = st.recursive(
+    st.none() | st.integers() | st.sampled_from(["a", "b", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=3)
+    | st.builds(lambda members, omitted: {**members, "$meta": {"omitted": omitted}},
+                st.dictionaries(_NAMES, inner, max_size=3), st.lists(_NAMES | st.integers(), max_size=3)),
+    max_leaves=20,
+)
+
+
+@given(_JSON, st.booleans())
+def test_the_fast_omitted_check_finds_what_a_plain_walk_finds(document: Any, ascii_only: bool) -> None:
+    """`meta_omitted_absent` skips bodies that cannot name `$meta` and walks linked paths: it must report
+    exactly what a plain walk with a pointer per object reports."""
+    expected = sorted(pointer.join(at, name) for at, node in iter_objects(document, "")
+                      for name in _omitted_names(node) if name in node)
+    checker = ExchangeChecker(DocumentedResponses(load_spec(None)))
+    found = checker.meta_omitted_absent(exchange(json.dumps(document, ensure_ascii=ascii_only).encode()))
+    assert sorted(v.instance_pointer or "" for v in found) == expected
+
+
+def _omitted_names(node: dict[str, Any]) -> list[str]:
+    meta = node.get("$meta")
+    omitted = meta.get("omitted") if isinstance(meta, dict) else None
+    return [name for name in omitted if isinstance(name, str)] if isinstance(omitted, list) else []

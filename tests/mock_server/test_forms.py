@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from contract_core import parse_spec
+from contract_core.forms import coerce, parse_form, with_absent_containers
 from contract_core.validation import SchemaValidator
-from mock_server.forms import coerce, parse_form, with_absent_containers
 from mock_server.responder import Responder
 
 SPEC = parse_spec("""

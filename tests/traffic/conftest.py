@@ -23,9 +23,10 @@ class _ThreadedServer(uvicorn.Server):
 
 @contextlib.contextmanager
 def serve_asgi(app: Any) -> Iterator[str]:
-    """Run an ASGI app on 127.0.0.1 on a free port in a thread, polled until it listens."""
+    """Run an ASGI app on 127.0.0.1 on a free port in a thread, polled until it listens. uvicorn adds no
+    `server`/`date` of its own, as `contract proxy` runs it: the upstream's pass through alone."""
     server = _ThreadedServer(uvicorn.Config(app, host="127.0.0.1", port=0, access_log=False, log_level="warning",
-                                            lifespan="on"))
+                                            lifespan="on", server_header=False, date_header=False))  # as the CLI
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -85,7 +85,8 @@ def test_every_format(tmp_path: Path, capsys: Any, created: dict[str, Any], fmt:
 def test_browser_har_skips_static_and_other_hosts_and_reports_undocumented(tmp_path: Path, capsys: Any,
                                                                           created: dict[str, Any]) -> None:
     api_call = har_entry(API + PATH, 201, "application/json", json.dumps(created))
-    api_call["request"].update(method="POST", postData={"mimeType": "application/json", "text": json.dumps(SENT)})
+    api_call["request"].update(method="POST", postData={"mimeType": "application/json", "text": json.dumps(SENT)},
+                               headers=[{"name": "Authorization", "value": "Bearer verify-canary-cred"}])
     recorded = har(
         har_entry("https://app.example.com/", 200, "text/html", "<html></html>", "document"),
         har_entry("https://app.example.com/main.js", 200, "application/javascript", "x()", "script"),

@@ -1,5 +1,6 @@
 """`multipart/form-data` bodies read the way OpenAPI describes them, so that they are validated like
-JSON and form bodies: a request missing a required `file` part is a 400, not a 200.
+JSON and form bodies: the mock answers a request missing a required `file` part with a 400, and the
+proxy and `contract verify` report it.
 
 python-multipart (the parser Starlette and Connexion use) splits the parts; each part is a property.
 Text parts take the schema's types as form values do (`forms.coerce`); a part whose property is an
@@ -16,16 +17,26 @@ from typing import Any
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import Field, File, create_form_parser
 
-from contract_core.media import is_json
+from contract_core.errors import UnreadableBody
+from contract_core.forms import coerce, read_form, with_absent_containers
+from contract_core.media import is_json, is_multipart
 from contract_core.spec import Spec
-from mock_server.forms import coerce, with_absent_containers
-from mock_server.problems import Problem
 
 _IN_MEMORY = {"MAX_MEMORY_FILE_SIZE": 16 * 1024 * 1024}  # bodies are capped at --max-body before this
 
 
+def read_form_body(spec: Spec, raw: bytes, content_type: str, schema_pointer: str) -> Any:
+    """A urlencoded or multipart body as typed data, for the schema at `schema_pointer` (a media type's
+    `schema`, whose sibling `encoding` says how fields are packed); UnreadableBody when it cannot be read."""
+    schema = spec.resolve(schema_pointer)
+    if is_multipart(content_type):
+        return parse_multipart(spec, raw, content_type, schema)
+    media_object = spec.resolve(schema_pointer.rsplit("/", 1)[0])
+    return read_form(spec, raw, schema, media_object.get("encoding") if isinstance(media_object, dict) else None)
+
+
 def parse_multipart(spec: Spec, raw: bytes, content_type: str, schema: Any) -> dict[str, Any]:
-    """The parts of a multipart body as a typed object, or a 400 `Problem` when it cannot be read."""
+    """The parts of a multipart body as a typed object; UnreadableBody when it cannot be read."""
     parts: dict[str, Any] = {}
     try:
         parser = create_form_parser({"Content-Type": content_type.encode("latin-1")},
@@ -33,8 +44,7 @@ def parse_multipart(spec: Spec, raw: bytes, content_type: str, schema: Any) -> d
         parser.write(raw)
         parser.finalize()
     except (FormParserError, ValueError) as exc:
-        raise Problem(400, f"The multipart body cannot be read: {exc}.",
-                      [{"pointer": "", "detail": "unreadable multipart body"}]) from None
+        raise UnreadableBody("multipart", str(exc)) from None
     return with_absent_containers(spec, _json_parts(spec, coerce(spec, parts, schema), schema), schema,
                                   ("array",))
 
