@@ -40,6 +40,7 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 VIOLATIONS_HEADER = "X-Contract-Violations"
 SERVED_BY_HEADER = "X-Served-By"
 EXPOSED_HEADERS = (VIOLATIONS_HEADER, SERVED_BY_HEADER)
+_FORWARDED_UNDER_STRICT = frozenset({"request_security"})
 
 
 @dataclass(frozen=True)
@@ -94,17 +95,18 @@ class ContractProxy:
         match = self.judge.match(observed.method, observed.path)
         exchange = self.judge.exchange(observed, match) if match else None
         found = self._request_violations(observed, exchange, streamed=rest is not None)
-        if self.settings.strict and found:
+        if self.settings.strict and _refused(found):
             answer = _refusal(found, self.judge.redactor_for(observed))
         else:
             answer = await self._forward(observed, match, body if rest is None else _chain(body, rest))
             if exchange is not None and answer.served_by == "upstream":
                 answer.violations = self._response_violations(exchange, answer)
+        broken_answer = self.settings.strict and bool(answer.violations) and answer.served_by == "upstream"
         answer.violations = found + answer.violations
         _note_answer(observed, answer)
         # One redactor per exchange that needs one (a violation to report, a record to write).
         redactor = self.judge.redactor_for(observed) if answer.violations or self.recorder else None
-        if self.settings.strict and answer.violations and answer.served_by == "upstream" and redactor:
+        if broken_answer and redactor:
             await _discard(answer)
             answer = _bad_gateway(answer.violations, redactor)
             _note_answer(observed, answer)  # the record keeps what the client got
@@ -271,6 +273,12 @@ def _observed(scope: Scope, headers: Headers, body: bytes | None, started: float
     query = scope.get("query_string", b"").decode("latin-1")
     url = scope["path"] + (f"?{query}" if query else "")
     return Observed(scope["method"], url, headers, body or None, 0, [], None, started)
+
+
+def _refused(found: list[Violation]) -> bool:
+    """Whether `--strict` refuses a request. A missing credential is reported but forwarded: the contract
+    documents the upstream's 401 for it, and a frontend testing its signed-out path needs that 401."""
+    return any(violation.check not in _FORWARDED_UNDER_STRICT for violation in found)
 
 
 def _note_answer(observed: Observed, answer: Answer) -> None:

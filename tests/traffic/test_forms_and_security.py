@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from contract_cli import main
 from contract_core import load_spec
@@ -97,6 +97,31 @@ def test_strict_refuses_a_bad_form_body(forms_spec: Spec) -> None:
         refused = httpx.post(base_url + "/orders", data={"sku": "ABC-1", "quantity": "-1"}, headers=KEY, timeout=10)
     assert refused.status_code == 400 and refused.headers["content-type"] == "application/problem+json"
     assert "/quantity" in refused.text
+
+
+def signed_out_upstream() -> Flask:
+    """Answers `POST /orders` without a credential with its documented 401, as a correct server does."""
+    app = Flask("signed-out-upstream")
+
+    @app.post("/orders")
+    def orders() -> Response:
+        if "X-Api-Key" in request.headers or "Authorization" in request.headers:
+            return Response(json.dumps({"id": "orders_1"}), status=201, mimetype="application/json")
+        return Response(status=401)
+
+    return app
+
+
+def test_strict_forwards_a_missing_credential_so_the_documented_401_comes_back(forms_spec: Spec) -> None:
+    """A frontend testing its signed-out path needs the upstream's 401, not the proxy's 400: `--strict`
+    reports the missing credential but forwards it, and a documented 401 is no broken answer (no 502)."""
+    with serve(signed_out_upstream()) as upstream, running_proxy(forms_spec, upstream, strict=True) as (base, _):
+        signed_out = httpx.post(base + "/orders", data=GOOD_ORDER, timeout=10)
+        bad_body = httpx.post(base + "/orders", data={**GOOD_ORDER, "quantity": "-1"}, timeout=10)
+    assert signed_out.status_code == 401 and signed_out.headers["x-served-by"] == "upstream"
+    assert found(signed_out) == [("request_security", None)]
+    assert bad_body.status_code == 400 and bad_body.headers["x-served-by"] == "proxy"  # still refused
+    assert ("request_security", None) in found(bad_body) and ("request_body", "/quantity") in found(bad_body)
 
 
 @pytest.mark.parametrize(("path", "headers", "met"), [
