@@ -11,7 +11,6 @@ import base64
 import binascii
 import http.client
 import threading
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ import orjson
 
 from conformance.redact import REDACTED, Redactor, is_credential_header
 from traffic.errors import TrafficFileError
-from traffic.observed import Observed, header
+from traffic.observed import Observed, decompressed, header
 
 CREATOR = {"name": "contract proxy", "version": "1"}
 _TAIL = b"\n]}}\n"
@@ -178,13 +177,9 @@ def _still_encoded(body: bytes | None, headers: list[tuple[str, str]]) -> bytes 
     """HAR content is decoded text, and browsers write it so; a recorder that kept the bytes as they came
     (base64 of a gzip body) is read too, when the bytes say so (gzip or zlib magic). Brotli and zstd
     bodies stay as they are: no decoder ships with the kit's dependencies."""
-    encoding = (header(headers, "content-encoding") or "").lower()
-    if not body or encoding not in ("gzip", "x-gzip", "deflate") or body[:1] not in (b"\x1f", b"\x78"):
+    if not body or body[:1] not in (b"\x1f", b"\x78"):
         return body
-    try:
-        return zlib.decompress(body, wbits=47)  # 32 + 15: a gzip or zlib header, detected
-    except zlib.error:
-        return body
+    return decompressed(body, header(headers, "content-encoding")) or body
 
 
 def _epoch(value: Any) -> float:

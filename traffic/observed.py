@@ -6,6 +6,7 @@ the exchange checker's `Exchange`: one model for live and recorded traffic.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import SplitResult, urlsplit
@@ -64,3 +65,17 @@ def lower_names(headers: Headers) -> dict[str, str]:
         key = name.lower()
         folded[key] = f"{folded[key]}, {value}" if key in folded else value
     return folded
+
+
+def decompressed(body: bytes, content_encoding: str | None) -> bytes | None:
+    """A body with its gzip or deflate coding undone (which wrapper is read off the bytes), as it is under
+    `identity`; None under a coding the kit has no decoder for (br, zstd: none ships with its dependencies)."""
+    coding = (content_encoding or "identity").lower()
+    if coding == "identity":
+        return body
+    if coding not in ("gzip", "x-gzip", "deflate"):
+        return None
+    try:
+        return zlib.decompress(body, wbits=47)  # 32 + 15: a gzip or zlib header, detected
+    except zlib.error:
+        return body  # broken coding: the checks see the bytes the upstream sent

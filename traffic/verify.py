@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.baseline import apply_baseline, load_baseline
 from conformance.exchange import Violation
 from conformance.findings import Finding
 from conformance.fingerprint import fingerprint, wildcard
@@ -84,7 +83,7 @@ def read_traffic(path: Path) -> list[Observed]:
     return read_har(path) if is_har else read_ndjson(path)
 
 
-def verify(spec: Spec, paths: Iterable[Path], baseline: Path | None = None) -> VerifyResult:
+def verify(spec: Spec, paths: Iterable[Path]) -> VerifyResult:
     """Every recorded exchange judged; raises TrafficFileError for a file it cannot read."""
     paths = list(paths)
     observed = [item for path in paths for item in read_traffic(path)]
@@ -95,9 +94,7 @@ def verify(spec: Spec, paths: Iterable[Path], baseline: Path | None = None) -> V
     api_hosts = {item.host for item in observed if judge.match(item.method, item.path)}
     for item in sorted(observed, key=lambda o: o.started):
         _judge_one(judge, item, api_hosts, result, collector)
-    result.findings = collector.findings()
-    if baseline is not None:  # conform's baseline, the same file format and fingerprints
-        apply_baseline(result, load_baseline(baseline))  # type: ignore[arg-type]  # reads findings/operations
+    result.findings = collector.findings()  # a --baseline is applied by the CLI, as conform's is
     return result
 
 
