@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from conformance.exchange import Exchange, Violation
-from contract_core import pointer
 from contract_core.redact import REDACTED, is_credential_header
+from contract_core.security import effective_security, security_schemes
 from contract_core.spec import Operation, Spec
 
 
@@ -83,8 +83,9 @@ class SecurityChecks:
     """`request_security` over one spec; a plan per operation that needs credentials, made at start-up."""
 
     def __init__(self, spec: Spec) -> None:
+        schemes = security_schemes(spec)
         self.plans = {op.label.upper(): plan for op in spec.operations
-                      if (plan := security_plan(spec, op)) is not None}
+                      if (plan := security_plan(spec, op, schemes)) is not None}
         self.by_name = {"request_security": self.request_security}
 
     def request_security(self, exchange: Exchange) -> list[Violation]:
@@ -99,28 +100,24 @@ class SecurityChecks:
                           schema_pointer=plan.schema_pointer, side="request")]
 
 
-def security_plan(spec: Spec, operation: Operation) -> SecurityPlan | None:
+def security_plan(spec: Spec, operation: Operation, schemes: dict[str, dict[str, Any]]) -> SecurityPlan | None:
     """None when anonymous requests are allowed, or when the traffic cannot show a requirement."""
-    own = "security" in operation.node
-    requirements = operation.node["security"] if own else spec.document.get("security")
-    at = pointer.join(operation.pointer, "security") if own else "#/security"
-    if not isinstance(requirements, list) or not requirements:
+    requirements, at = effective_security(spec, operation)
+    if not requirements:
         return None
     planned = []
     for requirement in requirements:
         if not isinstance(requirement, dict) or not requirement:
             return None  # `{}`: anonymous allowed (a malformed entry: the linter's to report)
-        schemes = [_scheme(spec, name) for name in requirement]
-        if any(scheme is None for scheme in schemes):
+        found = [_scheme(name, schemes.get(name)) for name in requirement]
+        if any(scheme is None for scheme in found):
             return None
-        planned.append(tuple(s for s in schemes if s is not None))
+        planned.append(tuple(s for s in found if s is not None))
     return SecurityPlan(tuple(planned), at)
 
 
-def _scheme(spec: Spec, name: str) -> Scheme | None:
-    at = pointer.join("/components/securitySchemes", name)
-    node, _ = spec.deref(((spec.document.get("components") or {}).get("securitySchemes") or {}).get(name), at)
-    if not isinstance(node, dict):
+def _scheme(name: str, node: dict[str, Any] | None) -> Scheme | None:
+    if node is None:
         return None
     kind = node.get("type")
     if kind == "apiKey":

@@ -27,6 +27,7 @@ from contract_core.media import base_type, documented_range, is_form, is_json, i
 from contract_core.multipart import read_form_body
 from contract_core.paths import PathMatcher
 from contract_core.pointer import join
+from contract_core.security import effective_security, security_schemes
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
 from mock_server.fresh import FreshFields
@@ -98,7 +99,7 @@ class Responder:
         self.reflector = Reflector(spec, self.response_validator)
         self._bodies: OrderedDict[tuple[str, str, str | None, int | str], Any] = OrderedDict()
         self._bytes: dict[tuple[str, str, str | None, int], bytes] = {}
-        self._schemes = self._resolved_schemes()
+        self._schemes = security_schemes(self.spec)  # every secured request reads them
         self.plans = {op.operation_id: self._plan(op) for op in spec.operations}
         self._precompute()
 
@@ -114,7 +115,7 @@ class Responder:
         targets = self.engine.response_targets(op)
         success = self.engine.default_target(op) if targets else ResponseTarget("200", None, None)
         body_schemas, media_types, required = self._request_body(op)
-        security = op.node.get("security", self.spec.document.get("security")) or []
+        security, _ = effective_security(self.spec, op)
         return OperationPlan(op, success, targets, body_schemas, media_types, required, security,
                              self._examples(op),
                              has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
@@ -194,12 +195,6 @@ class Responder:
 
     def _scheme(self, name: str) -> dict[str, Any]:
         return self._schemes.get(name, {})
-
-    def _resolved_schemes(self) -> dict[str, dict[str, Any]]:
-        """Security schemes with `$ref`s followed, once (every secured request reads them)."""
-        schemes = (self.spec.document.get("components") or {}).get("securitySchemes") or {}
-        resolved = {name: self.spec.deref(scheme)[0] for name, scheme in schemes.items()}
-        return {name: scheme for name, scheme in resolved.items() if isinstance(scheme, dict)}
 
     @staticmethod
     def _describe(scheme: dict[str, Any]) -> str:
