@@ -18,7 +18,9 @@ from conformance.exchange import Exchange, Violation
 from conformance.exchange_request import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_CHECKS, full_checker
 from conformance.redact import REDACTED, Redactor
 from contract_core import pointer
-from contract_core.media import is_json
+from contract_core.errors import UnreadableBody
+from contract_core.media import is_form, is_json, is_multipart
+from contract_core.multipart import read_form_body
 from contract_core.paths import Match, PathMatcher
 from contract_core.redact import spec_query_credentials
 from contract_core.spec import Spec
@@ -95,11 +97,27 @@ class TrafficJudge:
         return Exchange(
             method=method, path=template, operation=f"{method} {template}", status=observed.status,
             response_content_type=observed.response_header("content-type"),
-            response_body=observed.response_body or b"", request_body=_parsed(observed.request_body, request_type),
+            response_body=observed.response_body or b"",
+            request_body=self._request_data(method, template, observed.request_body, request_type),
             request_media_type=request_type, url_path=observed.path[len(match.prefix):] or "/",
             request_query=observed.query, request_headers=lower_names(observed.request_headers),
             raw_request_body=observed.request_body, response_headers=lower_names(observed.response_headers),
         )
+
+    def _request_data(self, method: str, template: str, body: bytes | None, content_type: str | None) -> Any:
+        """The request body as data, read once for every check (JSON, or a form read with its schema's
+        types); None when there is none or it does not read (`request_body` reports why)."""
+        if not body or not content_type:
+            return None
+        try:
+            if is_json(content_type):
+                return orjson.loads(body)
+            schema = self.documented.request_schema(method, template, content_type)
+            if schema is not None and (is_form(content_type) or is_multipart(content_type)):
+                return read_form_body(self.spec, body, content_type, schema)
+        except (orjson.JSONDecodeError, UnreadableBody):
+            pass
+        return None
 
     def request_violations(self, exchange: Exchange) -> list[Violation]:
         return _judgeable(self.checker.check(exchange, REQUEST_CHECKS), exchange)
@@ -126,13 +144,6 @@ class TrafficJudge:
                                    response_body=body or b"", response_headers=folded)
 
 
-def _parsed(body: bytes | None, content_type: str | None) -> Any:
-    if not body or not is_json(content_type):
-        return None
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
 
 
 def _judgeable(violations: list[Violation], exchange: Exchange) -> list[Violation]:

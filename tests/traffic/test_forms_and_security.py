@@ -236,3 +236,54 @@ def test_har_forms_given_as_params_and_cookies_given_apart(tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert [(f["check"], f["instance_pointer"]) for f in json.loads(out)["findings"]] == [("request_body", "/quantity")]
     assert CANARY not in out
+
+
+NOTES_SPEC = """
+openapi: 3.1.0
+info: {title: notes, version: "1"}
+paths:
+  /notes:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [title, stars]
+              properties: {title: {type: string}, stars: {type: integer}}
+      responses:
+        "201":
+          description: Created
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {id: {type: string}, title: {type: string}, stars: {type: integer}}
+"""
+
+
+def notes_upstream(echo_title: bool) -> Flask:
+    """Creates a note from a form; the broken one stores a title of its own."""
+    app, serials = Flask("notes-upstream"), itertools.count(1)
+
+    @app.post("/notes")
+    def create_note() -> Response:
+        title = request.form["title"] if echo_title else "Untitled"
+        note = {"id": f"note_{next(serials)}", "title": title, "stars": int(request.form["stars"])}
+        return Response(json.dumps(note), status=201, mimetype="application/json")
+
+    return app
+
+
+@pytest.mark.parametrize("echo_title", [True, False])
+def test_a_form_create_is_held_to_what_it_sent(echo_title: bool) -> None:
+    """The form is read once, with its schema's types (`stars=4` is the integer 4), and reflection holds
+    the answer to it as it does for JSON."""
+    from contract_core.spec import parse_spec
+
+    spec = parse_spec(NOTES_SPEC)
+    with serve(notes_upstream(echo_title)) as upstream, running_proxy(spec, upstream) as (base_url, _):
+        response = httpx.post(base_url + "/notes", data={"title": "Groceries", "stars": "4"}, timeout=10)
+    assert response.status_code == 201
+    assert found(response) == ([] if echo_title else [("created_resource_reflects_request", "/title")])
