@@ -123,8 +123,8 @@ class MessageChecks:
     def request_body(self, exchange: Exchange) -> list[Violation]:
         """A JSON, form or multipart request body reads as data and matches its schema: every violation,
         with its pointer (form fields take the schema's types first, as the mock reads them)."""
-        media, plan = exchange.request_media_type, self._plan(exchange)
-        schema = plan.body_schema(media) if plan else None
+        media = exchange.request_media_type
+        schema = self.documented.request_schema(exchange.method, exchange.path, media)
         if schema is None or not exchange.raw_request_body or not (is_json(media) or is_form(media)
                                                                    or is_multipart(media)):
             return []
@@ -149,7 +149,8 @@ class MessageChecks:
         return orjson.loads(raw) if is_json(media) else read_form_body(self.spec, raw, media, schema)
 
     def _form_body_schemas(self) -> list[str]:
-        found = [plan.body_schema(media) for plan in self.plans.values() for media in plan.body_content() or ()
+        found = [self.documented.request_schema(plan.operation.method, plan.operation.path, media)
+                 for plan in self.plans.values() for media in plan.body_content() or ()
                  if is_form(media) or is_multipart(media)]
         return [schema for schema in found if schema is not None]
 

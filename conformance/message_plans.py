@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.documented import media_key
 from contract_core import pointer
 from contract_core.errors import UnresolvableReference
 from contract_core.paths import Route
@@ -74,15 +73,6 @@ class OperationPlan:
     def body_content(self) -> dict[str, Any] | None:
         content = self.body.get("content") if isinstance(self.body, dict) else None
         return content if isinstance(content, dict) else None
-
-    def body_schema(self, content_type: str | None) -> str | None:
-        """The request body schema's pointer for a media type (the same answer as
-        `DocumentedResponses.request_schema`, without the lookups)."""
-        content = self.body_content()
-        media = media_key(content, content_type)
-        if content is None or media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
-            return None
-        return pointer.join(self.body_at, "content", media, "schema")
 
 
 def operation_plan(spec: Spec, operation: Operation, route: Route | None) -> OperationPlan:
