@@ -54,4 +54,9 @@ def run(args: argparse.Namespace) -> int:
              "pass traffic of this API, or the spec it follows with --spec")
         return EXIT_USAGE
     sys.stdout.write(render(result, args.format))
+    if result.bodies_unchecked:  # a HAR exported without content: never a green
+        fail(f"no checked exchange had its response body in the record ({result.bodies_missing} of "
+             f"{result.checked}), so no response body was checked; export the HAR with content (Chrome: "
+             "\"Save all as HAR with content\"), or record with contract proxy --record")
+        return EXIT_USAGE
     return EXIT_OK if result.conformant or args.update_baseline else EXIT_FINDINGS

@@ -49,6 +49,7 @@ class VerifyResult:
     skipped_static: int = 0
     skipped_other_hosts: int = 0
     undocumented: int = 0
+    bodies_missing: int = 0  # checked exchanges whose record kept no response body: bodies not schema-checked
     findings: list[TrafficFinding] = field(default_factory=list)  # with `baseline` known/new under --baseline
     coverage: dict[str, dict[int, int]] = field(default_factory=dict)  # operation -> status -> exchanges
     baseline_file: str | None = None  # these two are filled by conformance.baseline.apply_baseline
@@ -62,11 +63,17 @@ class VerifyResult:
     def conformant(self) -> bool:
         return not self.new_findings
 
+    @property
+    def bodies_unchecked(self) -> bool:
+        """No checked exchange had its response body: the record cannot show what the API answered."""
+        return self.checked > 0 and self.bodies_missing == self.checked
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["coverage"] = {op: {str(s): n for s, n in sorted(seen.items())} for op, seen in self.coverage.items()}
         data["not_seen"] = [op for op in self.operations if op not in self.coverage]
         data["conformant"] = self.conformant
+        data["bodies_unchecked"] = self.bodies_unchecked
         return data
 
 
@@ -105,6 +112,7 @@ def _judge_one(judge: TrafficJudge, item: Observed, api_hosts: set[str], result:
     if judgement.match is not None:
         label = judge.label(judgement.match)
         result.checked += 1
+        result.bodies_missing += _body_missing(item)
         seen = result.coverage.setdefault(label, {})
         seen[item.status] = seen.get(item.status, 0) + 1
         collector.add(label, item, judgement.violations)
@@ -115,6 +123,13 @@ def _judge_one(judge: TrafficJudge, item: Observed, api_hosts: set[str], result:
     else:
         result.undocumented += 1
         collector.add(f"{item.method} {item.path}", item, [undocumented_operation(item, judge.matcher)])
+
+
+def _body_missing(item: Observed) -> bool:
+    """An answer that has a body, which the record did not keep (a HAR exported without content, a body
+    the proxy streamed past): its schema, reflection and uniqueness could not be checked."""
+    has_body = item.status and item.status not in (204, 205, 304) and item.method != "HEAD"
+    return bool(has_body) and item.response_body is None
 
 
 def _is_static(item: Observed) -> bool:

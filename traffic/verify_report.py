@@ -24,6 +24,8 @@ def verdict(result: VerifyResult) -> str:
     known = len(result.findings) - len(result.new_findings)
     besides = f"; {known} known (baseline)" if known else ""
     new = "new " if result.baseline_file else ""
+    if result.conformant and result.bodies_unchecked:
+        return f"NOT VERIFIED: 0 {new}findings, but no response body was in the record{besides}"
     if result.conformant:
         return f"CONFORMANT: 0 {new}findings in {result.checked} exchange(s){besides}"
     occurrences = sum(f.count for f in result.new_findings)
@@ -31,7 +33,9 @@ def verdict(result: VerifyResult) -> str:
 
 
 def counts(result: VerifyResult) -> str:
-    return (f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked, "
+    missing = f" ({result.bodies_missing} without their response body: not schema-checked)" \
+        if result.bodies_missing else ""
+    return (f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked{missing}, "
             f"{result.undocumented} undocumented, {result.skipped_static} static assets and "
             f"{result.skipped_other_hosts} other-host entries skipped; spec {result.spec}")
 

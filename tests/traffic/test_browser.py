@@ -37,8 +37,11 @@ fetch(PROXY_BASE + "/v1/accounts/api-tokens", {
   headers: {"Authorization": "Bearer CREDENTIAL", "Content-Type": "application/json"},
   body: JSON.stringify({account: {id: "acc_browser"}, modules: [{id: "mod_1"}], name: "From the browser"}),
 })
-  .then((response) => show({status: response.status, servedBy: response.headers.get("X-Served-By"),
-                            violations: JSON.parse(response.headers.get("X-Contract-Violations") || "[]")}))
+  .then(async (response) => {
+    const body = await response.json();  // read whole before the result shows: the HAR then has the body
+    show({status: response.status, servedBy: response.headers.get("X-Served-By"), created: body.id,
+          violations: JSON.parse(response.headers.get("X-Contract-Violations") || "[]")});
+  })
   .catch((error) => show({error: String(error)}));
 </script></body></html>
 """
@@ -124,6 +127,7 @@ def test_chromium_har_through_the_proxy_verifies_with_the_same_finding(
         browser_har: tuple[Path, dict[str, Any]], capsys: Any) -> None:
     har, result = browser_har
     assert result["status"] == 201 and [(v["check"], v["pointer"]) for v in result["violations"]] == [FINDING]
+    assert result["created"], result  # the page read the body
     document = json.loads(har.read_text())
     assert document["log"]["creator"]["name"] == "Playwright"
     api = next(e for e in document["log"]["entries"] if e["request"]["url"].endswith(PATH))

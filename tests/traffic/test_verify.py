@@ -144,6 +144,29 @@ def test_nothing_matching_the_spec_exits_2(tmp_path: Path, capsys: Any) -> None:
     assert code == 2 and "no exchange matched an operation of the spec" in err
 
 
+def test_a_har_without_response_bodies_is_never_green(tmp_path: Path, capsys: Any, created: dict[str, Any]) -> None:
+    """A HAR exported without content (devtools' sanitised export) leaves every body unchecked: exit 2
+    with the fix, not CONFORMANT; with some bodies present, the missing ones are counted."""
+    api_call = har_entry(API + PATH, 201, "application/json", json.dumps(created))
+    api_call["request"].update(method="POST", postData={"mimeType": "application/json", "text": json.dumps(SENT)},
+                               headers=[{"name": "Authorization", "value": "Bearer verify-canary-cred"}])
+    bodiless = copy.deepcopy(api_call)
+    del bodiless["response"]["content"]["text"]
+    path = tmp_path / "sanitised.har"
+    path.write_text(json.dumps(har(bodiless)))
+    code, out, err = run(capsys, str(path))
+    assert code == 2 and "NOT VERIFIED" in out and "CONFORMANT" not in out.replace("NOT VERIFIED", "")
+    assert "no checked exchange had its response body in the record (1 of 1)" in err and "with content" in err
+
+    path.write_text(json.dumps(har(api_call, bodiless)))
+    code, out, _ = run(capsys, str(path), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["conformant"]  # one body checked; the other counted, not judged
+    assert (report["checked"], report["bodies_missing"], report["bodies_unchecked"]) == (2, 1, False)
+    _, text, _ = run(capsys, str(path))
+    assert "2 checked (1 without their response body: not schema-checked)" in text and "CONFORMANT" in text
+
+
 def test_a_bad_baseline_exits_2(tmp_path: Path, capsys: Any, created: dict[str, Any]) -> None:
     traffic = tmp_path / "t.ndjson"
     traffic.write_text(line(created) + "\n")
