@@ -68,6 +68,9 @@ class Forwarder:
         """Made on first use: an aiohttp session belongs to the event loop that serves the requests."""
         if self._session is None:
             self._session = aiohttp.ClientSession(
+                # No cookie jar: a session's jar would keep one client's Set-Cookie and send it with
+                # every later request, whoever sent it; the proxy passes cookies through, both ways.
+                cookie_jar=aiohttp.DummyCookieJar(),
                 timeout=self.timeout, auto_decompress=False, trust_env=False,
                 connector=aiohttp.TCPConnector(limit=256), skip_auto_headers=("User-Agent", "Accept",
                                                                               "Accept-Encoding"),

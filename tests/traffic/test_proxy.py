@@ -118,6 +118,26 @@ def test_upstream_down_is_502_and_the_proxy_stays_up(spec: Any) -> None:
     assert journal.status_code == 200
 
 
+def test_one_clients_cookie_never_reaches_another(spec: Any) -> None:
+    """The proxy keeps no cookie jar: an upstream's Set-Cookie goes back to the client that got it and
+    is never sent upstream with anyone else's request (a jar would, for a named host, not for an IP)."""
+    from flask import Flask, jsonify, request
+
+    app = Flask("cookie-upstream")
+
+    @app.get("/v1/whoami")
+    def whoami() -> Any:
+        answer = jsonify({"cookie": request.headers.get("Cookie")})
+        answer.set_cookie("session", "client-a-session")
+        return answer
+
+    with serve(app) as upstream, running_proxy(spec, upstream.replace("127.0.0.1", "localhost")) as (base_url, _):
+        first = httpx.get(base_url + "/v1/whoami", timeout=10)
+        second = httpx.get(base_url + "/v1/whoami", timeout=10)  # another client: no cookie of its own
+    assert "client-a-session" in first.headers["set-cookie"]  # passed back to the client it was for
+    assert second.json() == {"cookie": None}
+
+
 def test_upstream_too_slow_is_504(spec: Any) -> None:
     with serve(create_app(slow_description=3.0)) as upstream, \
             running_proxy(spec, upstream, timeout=0.3) as (base_url, _):
