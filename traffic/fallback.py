@@ -7,6 +7,7 @@ app it is, with the request the proxy already holds; nothing goes over the netwo
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from contract_core.spec import Spec
 from mock_server.app import create_app
@@ -20,10 +21,12 @@ class MockFallback:
 
     async def answer(self, method: str, path: str, query: str, headers: Headers, body: bytes) -> \
             tuple[int, Headers, bytes]:
-        """The mock's status, headers and body for this request (its path without any server prefix)."""
+        """The mock's status, headers and body for this request (its path as sent, still percent-encoded,
+        without any server prefix)."""
         scope = {
             "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-            "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+            "path": unquote(path), "raw_path": path.encode("latin-1"), "query_string": query.encode("latin-1"),
+            "root_path": "",
             "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
             "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0),
         }

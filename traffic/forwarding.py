@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
+import yarl
 
 from contract_core.errors import ContractError
 from contract_core.media import is_json
@@ -88,8 +89,8 @@ class Forwarder:
             UpstreamAnswer:
         forwarded = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
         try:
-            response = await self.session.request(method, self.origin + target, headers=forwarded, data=body,
-                                                  allow_redirects=False)
+            response = await self.session.request(method, _as_sent(self.origin + target), headers=forwarded,
+                                                  data=body, allow_redirects=False)
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise UpstreamFailure(self.upstream, f"no answer within the timeout ({type(exc).__name__})", True) from exc
         except aiohttp.ClientError as exc:
@@ -124,6 +125,13 @@ class Forwarder:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def _as_sent(url: str) -> yarl.URL:
+    """The URL with the client's percent-encoding kept byte for byte (`%2F` stays, `[1]` is not
+    re-quoted): an upstream may sign or route on the raw form. Non-ASCII (never valid on the wire) is
+    quoted as yarl would."""
+    return yarl.URL(url, encoded=url.isascii())
 
 
 async def _raw(response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 
@@ -84,7 +85,10 @@ class TrafficJudge:
         return redactor
 
     def match(self, method: str, path: str) -> Match | None:
-        return self.matcher.match(method, path)
+        """The operation of a path as sent (percent-encoded: `a%2Fb` is one segment); failing that, of the
+        decoded path, for a client that encoded a literal segment (`/caf%C3%A9` for `/café`)."""
+        found = self.matcher.match(method, path)
+        return found if found is not None or "%" not in path else self.matcher.match(method, unquote(path))
 
     def label(self, match: Match) -> str:
         method, path = self._labels[match.operation_id]

@@ -270,8 +270,12 @@ async def _chain(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[byte
 
 
 def _observed(scope: Scope, headers: Headers, body: bytes | None, started: float) -> Observed:
+    """The request as the client sent it: the raw, still percent-encoded path (ASGI's `path` is decoded,
+    which would turn `/items/a%2Fb` into a different path upstream), as a HAR records it too."""
     query = scope.get("query_string", b"").decode("latin-1")
-    url = scope["path"] + (f"?{query}" if query else "")
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope["path"]
+    url = path + (f"?{query}" if query else "")
     return Observed(scope["method"], url, headers, body or None, 0, [], None, started)
 
 

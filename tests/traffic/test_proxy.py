@@ -138,6 +138,24 @@ def test_one_clients_cookie_never_reaches_another(spec: Any) -> None:
     assert second.json() == {"cookie": None}
 
 
+def test_the_request_target_reaches_the_upstream_byte_for_byte(spec: Any) -> None:
+    """ASGI decodes the path; the proxy forwards the raw one, and no client re-quotes the query: an
+    upstream that routes on `%2F` or signs the query sees what the client sent."""
+    seen: list[str] = []
+
+    def upstream(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(environ["RAW_URI"])
+        start_response("404 Not Found", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    target = "/v1/files/a%2Fb/c%7Ed?sig=a%2Bb&x=%zz&list=[1]&q=a+b"
+    with serve(upstream) as upstream_url, running_proxy(spec, upstream_url) as (base_url, _), \
+            socket.create_connection(("127.0.0.1", int(base_url.rsplit(":", 1)[1])), timeout=10) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 404") and seen == [target]
+
+
 def test_upstream_too_slow_is_504(spec: Any) -> None:
     with serve(create_app(slow_description=3.0)) as upstream, \
             running_proxy(spec, upstream, timeout=0.3) as (base_url, _):
