@@ -30,6 +30,13 @@ HOP_BY_HOP = frozenset({
 })
 
 
+def end_to_end(headers: Headers) -> Headers:
+    """The headers a proxy passes on: not the hop-by-hop ones, nor any a `Connection` header names."""
+    named = {token.strip().lower() for key, value in headers if key.lower() == "connection"
+             for token in value.split(",")}
+    return [(key, value) for key, value in headers if key.lower() not in HOP_BY_HOP and key.lower() not in named]
+
+
 class UpstreamFailure(ContractError):
     """The upstream gave no answer: refused, unreachable, timed out, or broke the connection."""
 
@@ -87,7 +94,7 @@ class Forwarder:
 
     async def send(self, method: str, target: str, headers: Headers, body: bytes | AsyncIterator[bytes]) -> \
             UpstreamAnswer:
-        forwarded = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+        forwarded = end_to_end(headers)
         try:
             response = await self.session.request(method, _as_sent(self.origin + target), headers=forwarded,
                                                   data=body, allow_redirects=False)
@@ -98,7 +105,7 @@ class Forwarder:
         return await self._answer(response)
 
     async def _answer(self, response: aiohttp.ClientResponse) -> UpstreamAnswer:
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP]
+        headers = end_to_end(list(response.headers.items()))
         if response.headers.get("content-length") is not None:
             headers.append(("content-length", response.headers["content-length"]))
         if not self._should_hold(response):

@@ -255,3 +255,11 @@ def test_large_and_compressed_bodies(spec: Any, correct_upstream: Any) -> None:
     assert gzipped.headers["content-encoding"] == "gzip" and gzipped.json() == {"id": 7}
     assert {("response_schema", "/id"), ("response_schema", "")} <= {(v["check"], v["pointer"])
                                                                      for v in violations(gzipped)}
+
+
+def test_headers_a_connection_header_names_stay_on_their_hop() -> None:
+    from traffic.forwarding import end_to_end
+
+    sent = [("Connection", "keep-alive, X-Hop-Secret"), ("X-Hop-Secret", "1"), ("Keep-Alive", "timeout=5"),
+            ("Host", "proxy"), ("Authorization", "Bearer t"), ("Accept", "application/json")]
+    assert end_to_end(sent) == [("Authorization", "Bearer t"), ("Accept", "application/json")]
