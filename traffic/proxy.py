@@ -21,6 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from conformance.exchange import Exchange, Violation
 from conformance.redact import Redactor
+from contract_core.media import is_json
 from contract_core.paths import Match
 from contract_core.spec import Spec
 from traffic import har, journal
@@ -171,8 +172,8 @@ class ContractProxy:
 
     def _report(self, observed: Observed, match: Match | None, answer: Answer, redactor: Redactor | None) -> None:
         violations = answer.violations
-        log.info("%s %s %s %s %.1fms%s", observed.method, observed.path, answer.status, answer.served_by,
-                 observed.duration_ms, _summary(violations))
+        log.info("%s %s %s %s %.1fms%s%s", observed.method, observed.path, answer.status, answer.served_by,
+                 observed.duration_ms, _summary(violations), _body_unchecked(answer) if match else "")
         if redactor is None:
             return
         if violations:
@@ -335,6 +336,17 @@ def _exposing(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     listed = [v.decode("latin-1") for k, v in headers if k == name]
     exposed = ", ".join([*listed, *EXPOSED_HEADERS]) if "*" not in listed else "*"
     return [(k, v) for k, v in headers if k != name] + [(name, exposed.encode("latin-1"))]
+
+
+def _body_unchecked(answer: Answer) -> str:
+    """Why a JSON answer's body was not checked, so "ok" is never read as "the body conforms"."""
+    if answer.served_by != "upstream" or answer.checked_body is not None or not is_json(
+            header(answer.headers, "content-type")):
+        return ""
+    encoding = header(answer.headers, "content-encoding")
+    reason = f"Content-Encoding {encoding} has no decoder here" if answer.body is not None else \
+        "larger than the hold limit, streamed through"
+    return f" (body not checked: {reason})"
 
 
 def _summary(violations: list[Violation]) -> str:

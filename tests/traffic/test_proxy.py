@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 from typing import Any
@@ -263,3 +264,27 @@ def test_headers_a_connection_header_names_stay_on_their_hop() -> None:
     sent = [("Connection", "keep-alive, X-Hop-Secret"), ("X-Hop-Secret", "1"), ("Keep-Alive", "timeout=5"),
             ("Host", "proxy"), ("Authorization", "Bearer t"), ("Accept", "application/json")]
     assert end_to_end(sent) == [("Authorization", "Bearer t"), ("Accept", "application/json")]
+
+
+def test_a_body_the_proxy_could_not_read_is_never_logged_as_checked(spec: Any, caplog: Any) -> None:
+    """A brotli answer (no decoder ships with the kit) passes through unchanged; its log line says the
+    body was not checked, so "ok" never stands for a body nobody read."""
+    from flask import Flask, Response
+
+    app = Flask("brotli-upstream")
+
+    @app.post(PATH)
+    def created() -> Response:
+        return Response(b"\x8b\x02\x80{}\x03", status=201, headers={"Content-Encoding": "br"},
+                        mimetype="application/json")
+
+    with serve(app) as upstream, running_proxy(spec, upstream) as (base_url, _), \
+            caplog.at_level("INFO", logger="contract.proxy"):
+        connection = http.client.HTTPConnection(base_url.removeprefix("http://"), timeout=10)  # no decoding
+        connection.request("POST", PATH, body=json.dumps(SENT), headers={**AUTH, "Content-Type": "application/json"})
+        answer = connection.getresponse()
+        passed_back = (answer.status, answer.getheader("content-encoding"), answer.read())
+        assert passed_back == (201, "br", b"\x8b\x02\x80{}\x03")  # unchanged
+        connection.close()
+    [line] = [r.getMessage() for r in caplog.records if PATH in r.getMessage()]
+    assert "body not checked: Content-Encoding br has no decoder here" in line
