@@ -97,11 +97,15 @@ class Redactor:
     def may_hold_secrets(self, text: str) -> bool:
         """A fast pre-check: False only when `text` names no secret field or credential, holds no known
         secret value and no escape that could hide one; then it needs no parsing to be redacted."""
-        lowered = text.lower()
-        if "\\" in text or "%" in text or any(word in lowered for word in _secret_words(self._extra_fields)):
+        if self._may_name_secrets(text):
             return True
         scrubber = self._literal_scrubber()
         return scrubber is not None and scrubber.finds(text)
+
+    def _may_name_secrets(self, text: str) -> bool:
+        """Whether `text` names a secret field or credential, or holds an escape that could hide a name."""
+        lowered = text.lower()
+        return "\\" in text or "%" in text or any(word in lowered for word in _secret_words(self._extra_fields))
 
     def add_literal(self, value: str) -> None:
         value = value.strip()
@@ -137,7 +141,9 @@ class Redactor:
             if self.is_query_credential(name):
                 self.add_literal(value)
         for body in bodies:
-            if body and self.may_hold_secrets(body.decode("utf-8", "replace")):  # most bodies: spared a parse
+            # Only a body that names a secret field has a value to learn (one already known needs no
+            # learning; looking for known values would compile a pattern over all of them per body).
+            if body and self._may_name_secrets(body.decode("utf-8", "replace")):
                 self.learn_from_body(body)
 
     def learn_from_json(self, document: Any) -> None:
