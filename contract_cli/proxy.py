@@ -36,6 +36,8 @@ def register(subparsers: Any) -> None:
                         "1.2 file (readable by `contract verify`)")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="S",
                         help="seconds to wait for the upstream (default 30; then 504)")
+    parser.add_argument("--insecure", action="store_true", help="do not verify the upstream's TLS certificate "
+                        "(a staging server with a self-signed or internal-CA certificate)")
     parser.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                         help="answer CORS for this browser origin (repeatable; '*' for any); default: the "
                         "upstream's CORS headers pass through, with the proxy's headers exposed")
@@ -56,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from traffic.proxy import ProxySettings, create_proxy_app  # after option checks: start-up compiles the spec
 
     settings = ProxySettings(upstream=args.upstream, strict=args.strict, fallback_mock=args.fallback == "mock",
-                             record=args.record, timeout=args.timeout, cors_origins=tuple(args.cors_origin))
+                             record=args.record, timeout=args.timeout, cors_origins=tuple(args.cors_origin),
+                             insecure=args.insecure)
     try:
         args.port = free_port_or_raise(args.host, args.port)
         app = create_proxy_app(spec, settings)

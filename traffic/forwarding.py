@@ -62,8 +62,9 @@ class UpstreamAnswer:
 
 
 class Forwarder:
-    def __init__(self, upstream: str, timeout: float, hold_limit: int) -> None:
+    def __init__(self, upstream: str, timeout: float, hold_limit: int, verify_tls: bool = True) -> None:
         parts = urlsplit(upstream)
+        self.verify_tls = verify_tls
         self.upstream = upstream.rstrip("/")
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.base_path = parts.path.rstrip("/")
@@ -80,8 +81,8 @@ class Forwarder:
                 # every later request, whoever sent it; the proxy passes cookies through, both ways.
                 cookie_jar=aiohttp.DummyCookieJar(),
                 timeout=self.timeout, auto_decompress=False, trust_env=False,
-                connector=aiohttp.TCPConnector(limit=256), skip_auto_headers=("User-Agent", "Accept",
-                                                                              "Accept-Encoding"),
+                connector=aiohttp.TCPConnector(limit=256, ssl=self.verify_tls),
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
             )
         return self._session
 
@@ -100,6 +101,9 @@ class Forwarder:
                                                   data=body, allow_redirects=False)
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise UpstreamFailure(self.upstream, f"no answer within the timeout ({type(exc).__name__})", True) from exc
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise UpstreamFailure(self.upstream, f"{type(exc).__name__}: {exc}; if the upstream's certificate comes "
+                                  "from its own CA, pass --insecure", False) from exc
         except aiohttp.ClientError as exc:
             raise UpstreamFailure(self.upstream, f"{type(exc).__name__}: {exc or 'connection failed'}", False) from exc
         return await self._answer(response)

@@ -51,6 +51,7 @@ class ProxySettings:
     fallback_mock: bool = False
     record: Path | None = None
     timeout: float = 30.0
+    insecure: bool = False  # do not verify the upstream's TLS certificate (a staging server's own CA)
     cors_origins: tuple[str, ...] = ()
     hold_limit: int = 4 * 1024 * 1024  # bodies up to this size are held and checked; larger ones stream
     journal_size: int = 1000
@@ -73,7 +74,7 @@ class ContractProxy:
     def __init__(self, spec: Spec, settings: ProxySettings) -> None:
         self.settings = settings
         self.judge = TrafficJudge(spec)
-        self.forwarder = Forwarder(settings.upstream, settings.timeout, settings.hold_limit)
+        self.forwarder = Forwarder(settings.upstream, settings.timeout, settings.hold_limit, not settings.insecure)
         self.journal = Journal(settings.journal_size)
         self.fallback = MockFallback(spec, settings.cors_origins) if settings.fallback_mock else None
         self.recorder = har.HarWriter(settings.record) if settings.record else None

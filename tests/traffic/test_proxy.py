@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import shutil
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -288,3 +291,48 @@ def test_a_body_the_proxy_could_not_read_is_never_logged_as_checked(spec: Any, c
         connection.close()
     [line] = [r.getMessage() for r in caplog.records if PATH in r.getMessage()]
     assert "body not checked: Content-Encoding br has no decoder here" in line
+
+
+@contextlib.contextmanager
+def self_signed_upstream(tmp_path: Any) -> Iterator[str]:
+    """An HTTPS upstream with a self-signed certificate (openssl), as a staging server with its own CA."""
+    import ssl
+    import subprocess
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days",
+                    "1", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("404 Not Found", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def test_insecure_reaches_a_staging_server_with_its_own_certificate(spec: Any, tmp_path: Any) -> None:
+    with self_signed_upstream(tmp_path) as upstream:
+        with running_proxy(spec, upstream) as (base_url, _):
+            refused = httpx.get(base_url + "/v1/nothing", timeout=10)
+        with running_proxy(spec, upstream, insecure=True) as (base_url, _):
+            reached = httpx.get(base_url + "/v1/nothing", timeout=10)
+    assert refused.status_code == 502 and "Certificate" in refused.json()["detail"]  # says why, and the fix
+    assert "pass --insecure" in refused.json()["detail"]
+    assert reached.status_code == 404 and reached.headers["x-served-by"] == "upstream"
