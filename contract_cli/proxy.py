@@ -62,9 +62,13 @@ def run(args: argparse.Namespace) -> int:
                              insecure=args.insecure)
     try:
         args.port = free_port_or_raise(args.host, args.port)
+    except OSError as exc:
+        fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; pick another --port")
+        return EXIT_USAGE
+    try:
         app = create_proxy_app(spec, settings)
     except OSError as exc:
-        fail(f"cannot listen on {args.host}:{args.port} or write {args.record}: {exc.strerror or exc}")
+        fail(f"cannot write --record {args.record}: {exc.strerror or exc}; check that its folder exists")
         return EXIT_USAGE
     except ContractError as exc:
         fail(f"cannot proxy for {spec.source}: {exc}")

@@ -180,6 +180,8 @@ def test_a_bad_baseline_exits_2(tmp_path: Path, capsys: Any, created: dict[str, 
     (["proxy", "--upstream", "staging.example.com"], "is not an http(s) URL"),
     (["proxy", "--upstream", "http://127.0.0.1:1", "--timeout", "0"], "--timeout must be above 0"),
     (["proxy", "--upstream", "http://127.0.0.1:1", "--spec", "missing.yaml"], "cannot load spec missing.yaml"),
+    (["proxy", "--upstream", "http://127.0.0.1:1", "--port", "0", "--record", "/nonexistent-folder/s.har"],
+     "cannot write --record /nonexistent-folder/s.har: No such file or directory; check that its folder exists"),
     (["verify", "x.har", "--spec", "missing.yaml"], "cannot load spec missing.yaml"),
     (["verify", "x.har", "--update-baseline"], "--update-baseline needs --baseline FILE"),
 ])
