@@ -29,7 +29,7 @@ from conformance.message_plans import OperationPlan, Parameter, operation_plan
 from contract_core import pointer
 from contract_core.errors import UnreadableBody
 from contract_core.media import base_type, is_form, is_json, is_multipart
-from contract_core.multipart import read_form_body
+from contract_core.multipart import read_request_data
 from contract_core.paths import PathMatcher, Route
 
 REQUEST_CHECKS = ("request_security", "request_parameters", "request_media_type", "request_body")
@@ -130,7 +130,7 @@ class MessageChecks:
             return []
         try:  # the observer's reading (the proxy's judge reads a body once for every check), else read here
             sent = exchange.request_body if exchange.request_body is not None else \
-                self._read_body(exchange.raw_request_body, media or "", schema)
+                read_request_data(self.spec, exchange.raw_request_body, media or "", schema)
         except orjson.JSONDecodeError as exc:
             return [_request_violation("request_body", "Request body is not valid JSON", str(exc),
                                        f"a JSON document matching {schema}", schema, instance_pointer="")]
@@ -144,9 +144,6 @@ class MessageChecks:
                       schema_pointer=violation.schema_pointer, side="request")
             for violation in self.documented.request_validator.violations(sent, schema)
         ]
-
-    def _read_body(self, raw: bytes, media: str, schema: str) -> Any:
-        return orjson.loads(raw) if is_json(media) else read_form_body(self.spec, raw, media, schema)
 
     def _form_body_schemas(self) -> list[str]:
         found = [self.documented.request_schema(plan.operation.method, plan.operation.path, media)

@@ -14,15 +14,26 @@ import contextlib
 import json
 from typing import Any
 
+import orjson
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import Field, File, create_form_parser
 
 from contract_core.errors import UnreadableBody
 from contract_core.forms import coerce, read_form, with_absent_containers
-from contract_core.media import is_json, is_multipart
+from contract_core.media import is_form, is_json, is_multipart
 from contract_core.spec import Spec
 
 _IN_MEMORY = {"MAX_MEMORY_FILE_SIZE": 16 * 1024 * 1024}  # bodies are capped at --max-body before this
+
+
+def read_request_data(spec: Spec, raw: bytes, content_type: str, schema_pointer: str | None) -> Any:
+    """A JSON, urlencoded or multipart request body as data (a form with its schema's types); None for
+    another media type, or a form without a schema. Raises orjson.JSONDecodeError or UnreadableBody."""
+    if is_json(content_type):
+        return orjson.loads(raw)
+    if schema_pointer is not None and (is_form(content_type) or is_multipart(content_type)):
+        return read_form_body(spec, raw, content_type, schema_pointer)
+    return None
 
 
 def read_form_body(spec: Spec, raw: bytes, content_type: str, schema_pointer: str) -> Any:

@@ -20,8 +20,7 @@ from conformance.exchange_request import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_C
 from conformance.redact import REDACTED, Redactor
 from contract_core import pointer
 from contract_core.errors import UnreadableBody
-from contract_core.media import is_form, is_json, is_multipart
-from contract_core.multipart import read_form_body
+from contract_core.multipart import read_request_data
 from contract_core.paths import Match, PathMatcher
 from contract_core.redact import spec_query_credentials
 from contract_core.spec import Spec
@@ -114,14 +113,10 @@ class TrafficJudge:
         if not body or not content_type:
             return None
         try:
-            if is_json(content_type):
-                return orjson.loads(body)
             schema = self.documented.request_schema(method, template, content_type)
-            if schema is not None and (is_form(content_type) or is_multipart(content_type)):
-                return read_form_body(self.spec, body, content_type, schema)
+            return read_request_data(self.spec, body, content_type, schema)
         except (orjson.JSONDecodeError, UnreadableBody):
-            pass
-        return None
+            return None
 
     def request_violations(self, exchange: Exchange) -> list[Violation]:
         return _judgeable(self.checker.check(exchange, REQUEST_CHECKS), exchange)
