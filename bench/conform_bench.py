@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO))
 
-from conformance.options import DEFAULT_MAX_EXAMPLES  # noqa: E402  # after the path set-up above
+from conformance.engine.options import DEFAULT_MAX_EXAMPLES  # noqa: E402  # after the path set-up above
 from contract_core import bundled_spec_path  # noqa: E402
 
 

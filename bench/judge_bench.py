@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mock_bench import BODY, HEADERS, PATH, REPO, BenchError, mock_201_body
 
-from conformance.exchange import Exchange
+from conformance.checker.exchange import Exchange
+from conformance.traffic.judge import TrafficJudge
+from conformance.traffic.observed import Observed
 from contract_core.spec import load_spec
-from traffic.judge import TrafficJudge
-from traffic.observed import Observed
 
 
 def answer_template() -> bytes:

@@ -87,7 +87,7 @@ FLOOR_APP = '''
 import os
 
 from contract_core.spec import load_spec
-from traffic.proxy import ProxySettings, create_proxy_app
+from conformance.traffic.proxy import ProxySettings, create_proxy_app
 
 
 def app():

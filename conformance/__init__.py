@@ -1,1 +1,1 @@
-"""Conformance suites against live implementations, and the spec linter."""
+"""Conformance: live implementations and their traffic held to the contract."""

@@ -46,7 +46,7 @@ class BaselineOptions:
     """
 
     def __init__(self, args: argparse.Namespace) -> None:
-        from conformance.baseline import BaselineError, load_baseline
+        from conformance.reporting.baseline import BaselineError, load_baseline
 
         if args.update_baseline and not args.baseline:
             raise BaselineError("--update-baseline needs --baseline FILE naming the file to write")
@@ -57,14 +57,14 @@ class BaselineOptions:
 
     def apply(self, result: Any) -> None:
         """Mark the result's findings known or new (not when updating: every finding is written as it is)."""
-        from conformance.baseline import apply_baseline
+        from conformance.reporting.baseline import apply_baseline
 
         if self.known is not None and not self.updating:
             apply_baseline(result, self.known)
 
     def update(self, command: str, result: Any) -> bool:
         """Under --update-baseline, write the result's findings to the file and say so; False otherwise."""
-        from conformance.baseline import write_baseline
+        from conformance.reporting.baseline import write_baseline
 
         if not self.updating:
             return False

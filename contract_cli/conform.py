@@ -20,7 +20,7 @@ _TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 
 def register(subparsers: Any) -> None:
-    from conformance.options import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
+    from conformance.engine.options import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
 
     parser = subparsers.add_parser(
         "conform",
@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `contract --help` stays fast.
-    from conformance.runner import run_conformance
+    from conformance.engine.runner import run_conformance
     from contract_core import ContractError
 
     try:
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_reports(args: argparse.Namespace, result: Any) -> None:
-    from conformance.report import render_json, render_junit, render_markdown, render_text
+    from conformance.reporting.report import render_json, render_junit, render_markdown, render_text
 
     sys.stdout.write(render_text(result))
     if args.junit_xml:
@@ -99,7 +99,7 @@ def _write_reports(args: argparse.Namespace, result: Any) -> None:
 
 
 def _exit_code(result: Any, min_coverage: float | None) -> int:
-    from conformance.verdict import judge
+    from conformance.reporting.verdict import judge
 
     verdict = judge(result, min_coverage)
     for message in verdict.messages:
@@ -108,8 +108,8 @@ def _exit_code(result: Any, min_coverage: float | None) -> int:
 
 
 def _options(args: argparse.Namespace) -> Any:
-    from conformance.options import ConformOptions, parse_header, parse_rate_limit
-    from conformance.shards import parse_shard
+    from conformance.engine.options import ConformOptions, parse_header, parse_rate_limit
+    from conformance.engine.shards import parse_shard
 
     return ConformOptions(
         base_url=args.base_url,

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _pairs(args: argparse.Namespace) -> list[tuple[str, str]] | None:
-    from conformance.diff.inputs import exists_at, merge_base
+    from contract_spectools.diff.inputs import exists_at, merge_base
 
     if args.against_merge_base is None:
         if len(args.inputs) != 2:
@@ -67,9 +67,9 @@ def _pairs(args: argparse.Namespace) -> list[tuple[str, str]] | None:
 
 def _run_pair(args: argparse.Namespace, base: str, revision: str) -> int:
     # Imported here so that `contract --help` stays fast.
-    from conformance.diff import at_least, diff_inputs
-    from conformance.diff.ignore import read_ignore_file
-    from conformance.diff.report import render
+    from contract_spectools.diff import at_least, diff_inputs
+    from contract_spectools.diff.ignore import read_ignore_file
+    from contract_spectools.diff.report import render
 
     try:
         ignore = read_ignore_file(args.ignore) if args.ignore else None

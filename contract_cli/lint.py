@@ -27,8 +27,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `contract --help` stays fast.
-    from conformance.lint import lint_file, reaches
-    from conformance.lint.report import render
+    from contract_spectools.lint import lint_file, reaches
+    from contract_spectools.lint.report import render
 
     paths = args.specs or [str(bundled_spec_path())]
     results = [lint_file(path) for path in paths]

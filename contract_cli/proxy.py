@@ -55,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE
-    from traffic.proxy import ProxySettings, create_proxy_app  # after option checks: start-up compiles the spec
+    from conformance.traffic.proxy import (  # after option checks: start-up compiles the spec
+        ProxySettings,
+        create_proxy_app,
+    )
 
     settings = ProxySettings(upstream=args.upstream, strict=args.strict, fallback_mock=args.fallback == "mock",
                              record=args.record, timeout=args.timeout, cors_origins=tuple(args.cors_origin),

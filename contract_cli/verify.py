@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE
+    from conformance.traffic.verify import verify
+    from conformance.traffic.verify_report import counts, render
     from contract_core import ContractError
-    from traffic.verify import verify
-    from traffic.verify_report import counts, render
 
     try:
         baseline = BaselineOptions(args)

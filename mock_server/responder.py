@@ -30,7 +30,7 @@ from contract_core.pointer import join
 from contract_core.security import effective_security, security_schemes
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
-from mock_server.fresh import FreshFields
+from mock_server.fresh_values import FreshFields
 from mock_server.problems import PROBLEM_JSON, Problem, invalid_body
 from mock_server.reflect import SLOW_PATH_SECONDS, Edit, Reflector
 

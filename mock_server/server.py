@@ -28,7 +28,7 @@ from mock_server.app import create_app
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
 from mock_server.reload import SpecWatcher
 from mock_server.responder import MockOptions
-from mock_server.shared import SharedDatabase, SqliteJournal, SqliteState
+from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
 from mock_server.state import MemoryState, StateStore
 
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"

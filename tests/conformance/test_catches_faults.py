@@ -83,8 +83,8 @@ def test_kit_checks_stand_aside_for_other_schemathesis_users() -> None:
     from schemathesis.config import SchemathesisConfig
     from schemathesis.core.failures import FailureGroup
 
-    import conformance.checks  # noqa: F401  # registers the kit's checks, as any import of the runner does
-    from conformance.documented import bind
+    import conformance.engine.schemathesis_checks  # noqa: F401  # registers the kit's checks, as any import of the runner does
+    from conformance.checker.documented import bind
     from contract_core import load_spec
     from tests.conformance.implementations import DEFAULT_CREDENTIAL
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.documented import DocumentedResponses
-from conformance.exchange import Exchange, ExchangeChecker
+from conformance.checker.documented import DocumentedResponses
+from conformance.checker.exchange import Exchange, ExchangeChecker
 from contract_core import load_spec, pointer
 from contract_core.walk import iter_objects
 

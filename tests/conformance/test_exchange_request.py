@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from conformance.documented import DocumentedResponses
-from conformance.exchange import Exchange
-from conformance.exchange_request import ALL_CHECKS, full_checker
+from conformance.checker.documented import DocumentedResponses
+from conformance.checker.exchange import Exchange
+from conformance.checker.messages import ALL_CHECKS, full_checker
 from contract_core.spec import parse_spec
 
 SPEC = {

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from conformance.exchange import Exchange
-from conformance.exchange_security import SecurityChecks
+from conformance.checker.exchange import Exchange
+from conformance.checker.request_security import SecurityChecks
 from contract_core.spec import parse_spec
 
 SCHEMES = {

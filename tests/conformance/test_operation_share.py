@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.budget import BudgetExhausted, RequestGate
-from conformance.options import ConformOptions
+from conformance.engine.budget import BudgetExhausted, RequestGate
+from conformance.engine.options import ConformOptions
 
 
 def test_an_operation_past_its_share_is_refused_others_go_on() -> None:

@@ -18,7 +18,7 @@ from tests.conftest import REPO
 
 
 def run_pytest(base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", "conformance/", "-q", "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", "conformance/pytest_mode/", "-q", "-p", "no:cacheprovider",
                "--base-url", base_url, "--header", AUTH, "--max-examples", "10", *extra]
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from conformance.coverage import OperationCoverage
-from conformance.findings import CheckTally, Finding, RunResult
-from conformance.report import render_json, render_junit, render_markdown, render_text, shorten_values
+from conformance.reporting.coverage import OperationCoverage
+from conformance.reporting.findings import CheckTally, Finding, RunResult
+from conformance.reporting.report import render_json, render_junit, render_markdown, render_text, shorten_values
 
 
 def sample() -> RunResult:

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conformance.options import ConformOptions
-from conformance.runner import load_schemathesis_schema
+from conformance.engine.options import ConformOptions
+from conformance.engine.runner import load_schemathesis_schema
 from contract_core import load_spec
 from tests.conformance.conftest import AUTH, implementation
 

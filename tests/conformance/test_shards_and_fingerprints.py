@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.engine.shards import Shard, parse_shard, shard_labels
 from conformance.errors import InvalidOption
-from conformance.fingerprint import fingerprint, wildcard
-from conformance.shards import Shard, parse_shard, shard_labels
+from conformance.reporting.fingerprint import fingerprint, wildcard
 
 labels = st.lists(st.text(min_size=1, max_size=12), max_size=40)
 

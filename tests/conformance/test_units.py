@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from conformance.budget import BudgetExhausted, RequestGate
+from conformance.engine.budget import BudgetExhausted, RequestGate
+from conformance.engine.options import RateLimit, parse_header, parse_rate_limit
 from conformance.errors import InvalidOption
-from conformance.options import RateLimit, parse_header, parse_rate_limit
-from conformance.redact import REDACTED, Redactor
+from contract_core.redact import REDACTED, Redactor
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.coverage import OUTCOMES, OperationCoverage
-from conformance.findings import Finding, RunResult
-from conformance.verdict import judge
+from conformance.reporting.coverage import OUTCOMES, OperationCoverage
+from conformance.reporting.findings import Finding, RunResult
+from conformance.reporting.verdict import judge
 
 FINDING = Finding(operation="GET /a", check="status_code_conformance", title="Undocumented status code",
                   received="200", documented="201", severity="medium", code="ST103")

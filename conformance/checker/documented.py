@@ -1,0 +1,146 @@
+"""What the spec documents for a response, asked through the core (`contract_core.Spec`).
+
+The checks need three answers: which schema a response must match (status code, then `2XX`, then
+`default`; exact media type, then a `type/*` range, then `*/*`), whether a JSON path exists in a
+response schema, and which fields the spec marks as secret. All `$ref`s are followed with
+`Spec.deref`; nothing is inlined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from contract_core import pointer
+from contract_core.instance_paths import could_be, schemas_at
+from contract_core.media import base_type, documented_range
+from contract_core.redact import is_secret_field, spec_secret_fields
+from contract_core.spec import Operation, Spec, response_key
+from contract_core.validation import SchemaValidator
+
+if TYPE_CHECKING:
+    from conformance.checker.exchange import ExchangeChecker
+
+
+@dataclass(frozen=True)
+class ResponseSchema:
+    pointer: str  # where the schema stands in the spec, for the validator and the report
+    media_type: str
+
+
+class DocumentedResponses:
+    """One spec's response documentation, with a response validator that enforces formats."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self._operations = {op.label.upper(): op for op in spec.operations}
+        # The proxy asks these on every exchange, with the same few arguments: each answer is worked
+        # out once. Per instance, so a reloaded spec's answers go with its old `DocumentedResponses`.
+        self.request_schema = lru_cache(maxsize=4096)(self._request_schema)  # type: ignore[method-assign]
+        self.response_schema = lru_cache(maxsize=4096)(self._response_schema)  # type: ignore[method-assign]
+        self._schemas_at = lru_cache(maxsize=8192)(self._find_schemas_at)
+
+    def operation(self, method: str, path: str) -> Operation | None:
+        """The operation at a documented path template (a dict lookup: the proxy asks on every exchange)."""
+        return self._operations.get(f"{method.upper()} {path.upper()}")
+
+    @cached_property
+    def validator(self) -> SchemaValidator:
+        return SchemaValidator(self.spec, "response", check_formats=True)
+
+    @cached_property
+    def request_validator(self) -> SchemaValidator:
+        return SchemaValidator(self.spec, "request", check_formats=True)
+
+    @cached_property
+    def checker(self) -> ExchangeChecker:
+        """The kit's checks over this spec, one per bound document (their ledgers span a run)."""
+        from conformance.checker.exchange import ExchangeChecker  # exchange.py builds on this module
+
+        return ExchangeChecker(self)
+
+    def _request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
+        """The pointer of the documented request body schema for this media type, or None."""
+        operation = self.operation(method, path)
+        if operation is None:
+            return None
+        at = pointer.join(operation.pointer, "requestBody")
+        body, ref = self.spec.deref(operation.node.get("requestBody"), at)
+        content = body.get("content") if isinstance(body, dict) else None
+        media = media_key(content, content_type)
+        if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
+            return None
+        return pointer.join(ref or at, "content", media, "schema")
+
+    @cached_property
+    def secret_fields(self) -> frozenset[str]:
+        """Property names the spec marks secret (`format: password`, `x-secret: true`) plus the usual names."""
+        return spec_secret_fields(self.spec)
+
+    def is_secret(self, name: str) -> bool:
+        return name in self.secret_fields or is_secret_field(name)
+
+    def _response_schema(self, method: str, path: str, status: int,
+                         content_type: str | None) -> ResponseSchema | None:
+        """The schema documented for this answer, or None when the spec documents none (other checks report that)."""
+        operation = self.operation(method, path)
+        if operation is None:
+            return None
+        responses = operation.node.get("responses") or {}
+        key = response_key(responses, status)
+        if key is None:
+            return None
+        at = pointer.join(operation.pointer, "responses", key)
+        response, ref = self.spec.deref(responses[key], at)
+        if ref is not None:
+            at = ref
+        content = response.get("content") if isinstance(response, dict) else None
+        media = media_key(content, content_type)
+        if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
+            return None
+        return ResponseSchema(pointer.join(at, "content", media, "schema"), media)
+
+    def accepts_at(self, schema_pointer: str, tokens: list[str | int], value: Any) -> bool:
+        """Whether a schema documents a value at `tokens` that `value` could be (type and enum): the same
+        answer the mock's reflection uses (`contract_core.instance_paths`).
+
+        A create that sent `card=""` (an id form of an expandable field) is not expected to echo it
+        where the response documents an object.
+        """
+        found = self._schemas_at(schema_pointer, tuple(0 if isinstance(t, int) else t for t in tokens))
+        return any(could_be(value, schema) for schema in found)
+
+    def _find_schemas_at(self, schema_pointer: str, tokens: tuple[str | int, ...]) -> tuple[dict[str, Any], ...]:
+        """The schemas at a path (array positions as 0: every item has the same schema) of `documents`."""
+        return tuple(schemas_at(self.spec, self.spec.resolve(schema_pointer), tokens))
+
+
+def media_key(content: Any, content_type: str | None) -> str | None:
+    if not isinstance(content, dict) or not content_type:
+        return None
+    keys = {base_type(key): key for key in content}
+    documented = documented_range(keys, base_type(content_type))
+    return keys[documented] if documented is not None else None
+
+
+_BY_DOCUMENT: dict[int, tuple[Any, DocumentedResponses]] = {}
+
+
+def bind(document: dict[str, Any], spec: Spec) -> DocumentedResponses:
+    """Attach the core's view of `spec` to the document a Schemathesis schema was loaded from.
+
+    Only bound documents get the kit's checks: the checks are registered with Schemathesis globally,
+    and anyone else running Schemathesis in the same process must not get them by surprise.
+    """
+    held = _BY_DOCUMENT.get(id(document))
+    if held is not None and held[0] is document:
+        return held[1]
+    documented = DocumentedResponses(spec)
+    _BY_DOCUMENT[id(document)] = (document, documented)  # keep `document` alive so its id stays unique
+    return documented
+
+
+def bound(document: dict[str, Any]) -> DocumentedResponses | None:
+    held = _BY_DOCUMENT.get(id(document))
+    return held[1] if held is not None and held[0] is document else None

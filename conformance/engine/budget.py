@@ -1,0 +1,126 @@
+"""The request budget: every HTTP request of a run passes one gate that counts, paces and refuses.
+
+Schemathesis sends requests from many places (probes, every phase, checks that re-send a case
+without credentials or with another method). The one place all of them pass is the `requests`
+transport adapter, so the gate sits there for the duration of a run: a count kept anywhere else
+would miss some, and `--max-requests` would not be exact.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from conformance.engine.options import RateLimit
+
+_INSTALL_LOCK = threading.Lock()
+
+
+class BudgetExhausted(requests.exceptions.RequestException):
+    """Raised instead of sending a request once `--max-requests` requests have been sent."""
+
+
+@dataclass
+class RequestGate:
+    """Counts requests to one origin, spaces them for the rate limit and refuses past the budget."""
+
+    origin: str
+    max_requests: int
+    rate_limit: RateLimit | None = None
+    on_exhausted: Callable[[], None] | None = None
+    per_operation: int | None = None  # requests one operation may use
+    operation_of: Callable[[str, str], str | None] | None = None  # (method, URL path) -> operation
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    sent: int = 0
+    refused: int = 0
+    created: int = 0
+    by_operation: dict[str, int] = field(default_factory=dict)
+    _next_slot: float = field(default=0.0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.sent >= self.max_requests
+
+    def covers(self, url: str) -> bool:
+        return _origin(url) == self.origin
+
+    def admit(self, method: str = "", url: str = "") -> None:
+        """Wait for the next rate-limit slot and count the request; raise once the budget is spent.
+
+        Requests are spaced evenly (`period / N` apart) rather than sent in bursts: that bounds any
+        window of one period to N requests and is kinder to the target than N at once.
+        """
+        with self._lock:
+            if self.sent >= self.max_requests:
+                self.refused += 1
+                raise BudgetExhausted(f"request budget of {self.max_requests} spent")
+            operation = self._operation(method, url)
+            if operation is not None and self.by_operation.get(operation, 0) >= (self.per_operation or 0):
+                self.refused += 1
+                raise BudgetExhausted(f"{operation}: its share of {self.per_operation} requests is spent")
+            if self.rate_limit is not None:
+                now = self.clock()
+                if self._next_slot > now:
+                    self.sleep(self._next_slot - now)
+                    now = self.clock()
+                self._next_slot = max(now, self._next_slot) + self.rate_limit.per_seconds / self.rate_limit.requests
+            self.sent += 1
+            if operation is not None:
+                self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
+            spent = self.sent >= self.max_requests
+        if spent and self.on_exhausted is not None:
+            self.on_exhausted()
+
+    def _operation(self, method: str, url: str) -> str | None:
+        if self.per_operation is None or self.operation_of is None or not url:
+            return None
+        return self.operation_of(method, urlsplit(url).path)
+
+    def record(self, method: str | None, status_code: int) -> None:
+        """Count a created resource: a 201, or any 2xx answer to a POST."""
+        if status_code == 201 or (200 <= status_code < 300 and (method or "").upper() == "POST"):
+            with self._lock:
+                self.created += 1
+
+    @contextmanager
+    def installed(self) -> Iterator[RequestGate]:
+        """Route every `requests` call to this gate's origin through it while the block runs."""
+        if not _INSTALL_LOCK.acquire(blocking=False):
+            raise RuntimeError("one conformance run at a time per process: the request gate is already installed")
+        original = HTTPAdapter.send
+        gate = self
+
+        def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+            if not gate.covers(request.url or ""):
+                return original(adapter, request, *args, **kwargs)
+            gate.admit(request.method or "", request.url or "")
+            response = original(adapter, request, *args, **kwargs)
+            gate.record(request.method, response.status_code)
+            return response
+
+        HTTPAdapter.send = send  # type: ignore[method-assign]  # scoped patch, restored below
+        try:
+            yield self
+        finally:
+            HTTPAdapter.send = original  # type: ignore[method-assign]
+            _INSTALL_LOCK.release()
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def origin_of(base_url: str) -> str:
+    return _origin(base_url)

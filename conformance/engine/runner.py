@@ -1,0 +1,242 @@
+"""Drive Schemathesis' engine against a live base URL and turn its events into a RunResult.
+
+Schemathesis does the generating, sending and its own checks (all of them, except that our
+`response_schema` replaces `response_schema_conformance`); the request gate bounds and paces
+every request; the Redactor sees every response before anything is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import schemathesis
+from schemathesis.config import CacheConfig, OutputConfig, SanitizationConfig, SchemathesisConfig
+from schemathesis.core.errors import LoaderError
+from schemathesis.engine import Status, events
+from schemathesis.engine.core import EventStream
+
+from conformance.checker.documented import bind
+from conformance.engine import schemathesis_checks as checks
+from conformance.engine.budget import BudgetExhausted, RequestGate, origin_of
+from conformance.engine.options import ConformOptions
+from conformance.engine.shards import shard_labels
+from conformance.engine.tally import Excuse, Tally
+from conformance.errors import ConformanceError, InvalidOption, NothingTested, TargetUnreachable
+from conformance.reporting.coverage import CoverageTally
+from conformance.reporting.findings import RunResult
+from contract_core import Spec, load_spec
+from contract_core.paths import PathMatcher
+from contract_core.redact import CREDENTIAL_HEADERS, REDACTED, Redactor
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the runner reports while it runs; the CLI decides how to show it."""
+
+    kind: str  # "phase" | "scenario"
+    phase: str
+    label: str | None
+    status: str
+    requests_sent: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def run_conformance(options: ConformOptions, on_progress: ProgressCallback | None = None) -> RunResult:
+    """Run every applicable check against `options.base_url`; raise ConformanceError if it cannot run."""
+    spec = load_spec(options.spec_path)
+    schema = load_schemathesis_schema(spec, options)
+    ensure_reachable(options.base_url, options.timeout)
+    redactor = run_redactor(spec, schema, options)
+    stream: EventStream | None = None
+
+    def stop() -> None:
+        if stream is not None:
+            stream.stop()
+
+    selected = [operation.label for operation in _selected(schema)]
+    gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit, on_exhausted=stop,
+                       per_operation=options.operation_share(len(selected)),
+                       operation_of=_operation_finder(spec, options.base_url))
+    tally = Tally(redactor, CoverageTally(spec, selected), _documented_elsewhere(spec, options.base_url))
+    started = time.monotonic()
+    with gate.installed():
+        stream = schemathesis.engine.from_schema(schema).execute()
+        stop_reason = _consume(stream, tally, gate, on_progress)
+    result = result_of(options, spec, schema, selected, tally, gate)
+    result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
+    result.duration = time.monotonic() - started
+    if result.test_cases == 0:
+        raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
+    return result
+
+
+def run_redactor(spec: Spec, schema: Any, options: ConformOptions) -> Redactor:
+    """The run's one Redactor: it knows the spec's secret fields and the headers given before any response."""
+    redactor = Redactor(bind(schema.raw_schema, spec).secret_fields)
+    redactor.add_headers(options.headers)
+    return redactor
+
+
+def result_of(options: ConformOptions, spec: Spec, schema: Any, operations: list[str], tally: Tally,
+              gate: RequestGate) -> RunResult:
+    """What a run found, covered and cost, from its tally and its request gate (conform and pytest mode)."""
+    result = RunResult(base_url=options.base_url, spec=spec.source, seed=schema.config.seed, operations=operations,
+                       shard=str(options.shard) if options.shard else None, workers=options.workers)
+    tally.fill(result)
+    result.requests_sent, result.requests_refused, result.resources_created = gate.sent, gate.refused, gate.created
+    result.budget_exhausted = gate.exhausted
+    result.max_requests = options.max_requests
+    result.rate_limit = str(options.rate_limit) if options.rate_limit else None
+    return result
+
+
+# Refusals Schemathesis' negative_data_rejection does not count by default: too large a body, URI or header.
+_REFUSALS_TOO = ("413", "414", "431")
+
+
+def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
+    """The spec (loaded once, by the core) handed to Schemathesis as a document, configured for the run."""
+    config = SchemathesisConfig(
+        seed=options.seed,
+        cache=CacheConfig(enabled=False),  # a run against staging must not litter the working directory
+        output=OutputConfig(sanitization=SanitizationConfig(
+            replacement=REDACTED, keys_to_sanitize=tuple(sorted({*CREDENTIAL_HEADERS, "token"}))
+        )),
+    )
+    project = config.projects.override  # applies to whichever project the document maps to
+    project.update(
+        base_url=options.base_url.rstrip("/"), headers=dict(options.headers) or None,
+        request_timeout=options.timeout, tls_verify=not options.insecure, continue_on_failure=True,
+        workers=options.workers,
+    )
+    project.generation.update(max_examples=options.max_examples)
+    project.checks.update(excluded_check_names=list(checks.REPLACED_CHECKS))
+    rejection = project.checks.negative_data_rejection
+    rejection.expected_statuses = [*rejection.expected_statuses, *_REFUSALS_TOO]
+    document = json.loads(json.dumps(spec.document))  # Schemathesis normalises keys in place
+    try:
+        schema = schemathesis.openapi.from_dict(document, config=config)
+    except LoaderError as exc:
+        raise ConformanceError(f"Schemathesis cannot use {spec.source}: {exc}") from exc
+    bind(schema.raw_schema, spec)
+    if options.include:
+        schema = schema.include(name=[_label(spec, name) for name in options.include])
+    if options.shard:
+        schema = _only_shard(schema, options)
+    return schema
+
+
+def _only_shard(schema: Any, options: ConformOptions) -> Any:
+    """This shard's operations, from the ones the run would test (after --include)."""
+    selected = [operation.label for operation in _selected(schema)]
+    labels = shard_labels(selected, options.shard)
+    if not labels:
+        raise InvalidOption("--shard", str(options.shard), f"at most {len(selected)} shards: "
+                            "this one has no operation to test")
+    return schema.include(name=labels)
+
+
+def _label(spec: Spec, name: str) -> str:
+    try:
+        return spec.operation(name).label
+    except KeyError as exc:
+        raise InvalidOption("--include", name, f"an operationId or 'METHOD /path' of {spec.source}") from exc
+
+
+def _selected(schema: Any) -> list[Any]:
+    return [result.ok() for result in schema.get_all_operations() if _is_ok(result)]
+
+
+def _is_ok(result: Any) -> bool:
+    try:
+        result.ok()
+        return True
+    except Exception:  # an operation Schemathesis cannot build is reported by the engine as an error
+        return False
+
+
+def ensure_reachable(base_url: str, timeout: float) -> None:
+    """A TCP connect, not an HTTP request: it costs nothing from the budget and fails fast."""
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=min(timeout, 10.0)):
+            return
+    except OSError as exc:
+        raise TargetUnreachable(base_url, exc.strerror or str(exc)) from None
+
+
+def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | None]:
+    """(method, URL path) -> the operation's label, for per-operation budgets."""
+    matcher = PathMatcher(spec)
+
+    def find(method: str, path: str) -> str | None:
+        path = _strip_prefix(path, base_url)
+        found = matcher.operation_id(method, path)
+        return f"{method.upper()} {path}" if found is None else found
+
+    return find
+
+
+def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
+    """`unsupported_method` failures that are Schemathesis' misreading, not the server's defect: the
+    method and concrete URL are another documented operation's (Qdrant's `GET /collections/x/points/batch`
+    is `GET /collections/{name}/points/{id}`). Schemathesis' config cannot say this; it can for
+    `negative_data_rejection` (`_REFUSALS_TOO`)."""
+    matcher = PathMatcher(spec)
+
+    def excused(check: str, interaction: Any) -> bool:
+        if interaction is None or check != "unsupported_method":
+            return False
+        path = _strip_prefix(urlsplit(interaction.request.uri).path, base_url)
+        return matcher.operation_id_anywhere(interaction.request.method, path) is not None
+
+    return excused
+
+
+def _strip_prefix(path: str, base_url: str) -> str:
+    prefix = urlsplit(base_url).path.rstrip("/")
+    return (path[len(prefix):] or "/") if prefix and path.startswith(prefix) else path
+
+
+def _consume(stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None) -> str:
+    stop_reason = "completed"
+    for event in stream:
+        if isinstance(event, (events.PhaseStarted, events.PhaseFinished)) and on_progress:
+            status = "started" if isinstance(event, events.PhaseStarted) else str(event.status)
+            on_progress(Progress("phase", event.phase.name.value, None, status, gate.sent))
+        elif isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
+            tally.scenario(event.recorder, event.status)
+            if on_progress and event.status != Status.SKIP:
+                on_progress(Progress("scenario", event.phase.value, event.label, str(event.status), gate.sent))
+        elif isinstance(event, events.FuzzScenarioFinished):
+            tally.scenario(event.recorder, event.status)
+        elif isinstance(event, events.NonFatalError):
+            if not _caused_by(event.value, BudgetExhausted):
+                tally.error(event)
+        elif isinstance(event, events.FatalError):
+            if isinstance(event.exception, ConformanceError):
+                raise event.exception
+            raise ConformanceError(f"the run stopped: {type(event.exception).__name__}: {event.exception}") \
+                from event.exception
+        elif isinstance(event, events.EngineFinished):
+            stop_reason = str(event.stop_reason)
+            tally.run_failures(event.failures)
+    return stop_reason
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False

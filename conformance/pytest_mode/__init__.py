@@ -1,0 +1,4 @@
+"""The conformance suite as plain pytest tests (pytest mode).
+
+The same checks, request gate, coverage and verdict as `contract conform`.
+"""

@@ -1,0 +1,51 @@
+"""One plain-pytest conformance run (`pytest conformance/ --base-url URL`), as `contract conform` sees one.
+
+The tests send their cases through the same request gate and record every exchange in the same
+Tally (and so the same CoverageTally) as conform's engine-driven run; at the end the same RunResult
+is built, so the session can show conform's coverage table and reach conform's verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.engine.budget import RequestGate, origin_of
+from conformance.engine.options import ConformOptions
+from conformance.engine.runner import ensure_reachable, load_schemathesis_schema, result_of, run_redactor
+from conformance.engine.tally import Tally
+from conformance.reporting.coverage import CoverageTally
+from conformance.reporting.findings import RunResult
+from contract_core import Spec, load_spec
+from contract_core.redact import Redactor
+
+
+@dataclass
+class PytestRun:
+    options: ConformOptions
+    spec: Spec
+    schema: Any  # Schemathesis' schema, whose `parametrize` makes the tests
+    redactor: Redactor
+    gate: RequestGate
+    operations: list[str] = field(default_factory=list)  # those whose tests were collected and selected
+    tally: Tally = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tally = Tally(self.redactor, CoverageTally(self.spec, self.operations))
+
+    @classmethod
+    def start(cls, options: ConformOptions) -> PytestRun:
+        """Load the spec and schema and check the target answers; raises ConformanceError when it cannot run."""
+        spec = load_spec(options.spec_path)
+        schema = load_schemathesis_schema(spec, options)
+        ensure_reachable(options.base_url, options.timeout)
+        gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit)
+        return cls(options, spec, schema, run_redactor(spec, schema, options), gate)
+
+    def select(self, operations: list[str]) -> None:
+        """Count coverage over the operations whose tests run (after `-k`, `--deselect`, `--shard`)."""
+        self.operations = sorted(set(operations))
+        self.tally.coverage = CoverageTally(self.spec, self.operations)
+
+    def result(self) -> RunResult:
+        return result_of(self.options, self.spec, self.schema, self.operations, self.tally, self.gate)

@@ -1,0 +1,126 @@
+"""The results of a conformance run as data: findings (deduplicated) and the run's totals.
+
+Everything here is already redacted: the runner passes every string through the run's Redactor
+before it reaches a Finding, so no report format can leak what the run saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+from conformance.reporting.coverage import OperationCoverage, Untested, coverage_share, untested_reason
+
+
+@dataclass
+class Finding:
+    """One defect: an operation broke one check in one way; `count` is how often it was seen."""
+
+    operation: str
+    check: str
+    title: str
+    received: str
+    documented: str
+    severity: str
+    code: str
+    instance_pointer: str | None = None
+    schema_pointer: str | None = None
+    status_code: int | None = None
+    response_excerpt: str | None = None
+    curl: str | None = None
+    count: int = 1
+    fingerprint: str = ""  # operation + check + wildcarded pointer: what a baseline matches
+    baseline: str | None = None  # "known" | "new" when the run had a baseline
+    baseline_note: str | None = None
+
+    @property
+    def is_known(self) -> bool:
+        return self.baseline == "known"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def severity_rank(self) -> int:
+        return _SEVERITY_ORDER.get(self.severity, len(_SEVERITY_ORDER))
+
+
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+@dataclass
+class CheckTally:
+    """How often one check ran on one operation, and how often it failed there."""
+
+    operation: str
+    check: str
+    passed: int = 0
+    failed: int = 0
+
+
+@dataclass
+class RunResult:
+    base_url: str
+    spec: str
+    seed: int | None
+    operations: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    tallies: list[CheckTally] = field(default_factory=list)
+    test_cases: int = 0
+    requests_sent: int = 0
+    requests_refused: int = 0
+    resources_created: int = 0
+    budget_exhausted: bool = False
+    stop_reason: str = "completed"
+    duration: float = 0.0
+    max_requests: int = 0
+    rate_limit: str | None = None
+    shard: str | None = None
+    workers: int = 1
+    coverage: list[OperationCoverage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the tool could not test, outside any operation
+
+    baseline_file: str | None = None
+    resolved: list[dict[str, Any]] = field(default_factory=list)  # baseline entries this run no longer saw
+
+    @property
+    def new_findings(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.is_known]
+
+    @property
+    def conformant(self) -> bool:
+        """No finding outside the baseline (without one, no finding at all)."""
+        return not self.new_findings
+
+    @property
+    def untested(self) -> str | None:
+        """Why this run tested nothing (no operation exercised), or None."""
+        reason = self._untested
+        return reason.message if reason else None
+
+    @property
+    def set_up_wrong(self) -> bool:
+        """Nothing was tested because of the credential or the base path: the findings are its artefacts."""
+        reason = self._untested
+        return reason is not None and reason.setup
+
+    @cached_property  # read by every report and the exit code; `coverage` is final once the run is filled in
+    def _untested(self) -> Untested | None:
+        return untested_reason(self.coverage)
+
+    @property
+    def coverage_percent(self) -> float:
+        return coverage_share(self.coverage)
+
+    @property
+    def not_exercised(self) -> list[str]:
+        return [c.operation for c in self.coverage if not c.exercised]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["conformant"] = self.conformant
+        data["coverage"] = {
+            "exercised_percent": round(self.coverage_percent, 1), "untested": self.untested,
+            "not_exercised": self.not_exercised, "operations": [c.as_dict() for c in self.coverage],
+        }
+        return data

@@ -1,0 +1,186 @@
+"""Render a RunResult: terminal text, JUnit XML for CI, JSON for tooling. Pure functions of the result."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from conformance.reporting.coverage import OUTCOMES, OperationCoverage, all_warnings
+from conformance.reporting.findings import Finding, RunResult
+
+JSON_REPORT_VERSION = 1
+SHOWN_VALUE = 200  # longer values in a terminal curl line are shortened (the JSON report keeps them whole)
+_LONG_VALUE = re.compile(r"[^\s/?&=:,'\"{}\[\]]{" + str(SHOWN_VALUE + 1) + ",}")
+
+
+def verdict_line(result: RunResult) -> str:
+    new = result.new_findings
+    known = len(result.findings) - len(new)
+    besides = f" ({known} known, in the baseline)" if known else ""
+    shard = f" (shard {result.shard})" if result.shard else ""
+    if result.untested and (result.conformant or result.set_up_wrong):
+        return f"NOT TESTED: {result.untested}"
+    if result.conformant:
+        return f"CONFORMANT: 0 new findings{besides} on {len(result.operations)} operation(s){shard}" if known \
+            else f"CONFORMANT: 0 findings on {len(result.operations)} operation(s){shard}"
+    occurrences = sum(f.count for f in new)
+    untested = f"; and nothing was exercised: {result.untested}" if result.untested else ""
+    return (f"NOT CONFORMANT: {len(new)} {'new ' if result.baseline_file else ''}finding(s) ({occurrences} "
+            f"occurrence(s)) on {len({f.operation for f in new})} operation(s){shard}{besides}{untested}")
+
+
+def summary_lines(result: RunResult) -> list[str]:
+    """The closing lines: verdict, then what the run cost the target."""
+    return [
+        verdict_line(result),
+        cost_line(result),
+        f"{result.duration:.1f} s against {result.base_url}; spec {result.spec}; seed {result.seed}",
+    ]
+
+
+def cost_line(result: RunResult) -> str:
+    """Test cases, requests against the budget, resources created: what the run cost the target."""
+    rate = f", rate limit {result.rate_limit}" if result.rate_limit else ""
+    budget = " (budget spent: run stopped early)" if result.budget_exhausted else ""
+    workers = f", {result.workers} workers" if result.workers > 1 else ""
+    return (f"{result.test_cases} test case(s){workers}; {result.requests_sent} request(s) sent of a budget of "
+            f"{result.max_requests}{rate}{budget}; {result.resources_created} resource(s) created")
+
+
+def finding_lines(finding: Finding, index: int, shorten: bool = False) -> list[str]:
+    times = f"seen {finding.count}x, " if finding.count > 1 else ""
+    known = " [known: in the baseline]" if finding.is_known else ""
+    note = f" [new: {finding.baseline_note}]" if finding.baseline_note else ""
+    lines = [
+        f"{index}. {finding.operation} | {finding.check} | {finding.title} ({times}{finding.severity}){known}{note}",
+        f"   Received:   {finding.received}",
+        f"   Documented: {finding.documented}",
+    ]
+    if finding.instance_pointer is not None:
+        lines.append(f"   In body:    {finding.instance_pointer or '(the whole body)'}")
+    if finding.schema_pointer:
+        lines.append(f"   In spec:    {finding.schema_pointer}")
+    if finding.response_excerpt:
+        lines.append(f"   Response:   {finding.status_code} {finding.response_excerpt}")
+    if finding.curl:
+        curl = shorten_values(finding.curl) if shorten else finding.curl
+        lines.append("   Reproduce:  " + curl.replace("\n", "\n               "))
+    return lines
+
+
+def shorten_values(text: str) -> str:
+    """Values over 200 characters cut to their first 60 with a marker: a path parameter of 1,000 zeros
+    must not fill the screen. Only the terminal does this; the JSON report keeps the whole command."""
+    return _LONG_VALUE.sub(lambda m: f"{m[0][:60]}…[{len(m[0]) - 60} more chars]", text)
+
+
+def render_text(result: RunResult) -> str:
+    lines: list[str] = []
+    for index, finding in enumerate(result.findings, 1):
+        lines += [*finding_lines(finding, index, shorten=True), ""]
+    lines += coverage_lines(result) + baseline_lines(result)
+    return "\n".join(lines + summary_lines(result)) + "\n"
+
+
+def coverage_lines(result: RunResult) -> list[str]:
+    """The coverage table: valid cases by outcome, statuses seen against those documented, the gaps."""
+    coverage = result.coverage
+    exercised = sum(c.exercised for c in coverage)
+    lines = [f"Coverage: {exercised} of {len(coverage)} operation(s) exercised ({result.coverage_percent:.0f}%): "
+             "valid cases by outcome ok/auth/404/5xx/other; statuses seen"]
+    width = max((len(c.operation) for c in coverage), default=0)
+    for c in coverage:
+        lines.append(f"  {'+' if c.exercised else '-'} {c.operation:<{width}}  {_outcomes(c)}  {_seen(c)}")
+        if c.never_seen:
+            lines.append(f"    {'':<{width}}  never seen: {', '.join(c.never_seen)} (documented: "
+                         f"{', '.join(c.documented)})")
+    if result.not_exercised:
+        lines.append(f"Not exercised ({len(result.not_exercised)}): " + ", ".join(result.not_exercised))
+    warnings = all_warnings(coverage, result.warnings)
+    lines += [f"Warning: {w}" for w in warnings]
+    return [*lines, ""]
+
+
+def _outcomes(coverage: OperationCoverage) -> str:
+    return "/".join(str(coverage.positive[o]) for o in OUTCOMES)
+
+
+def _seen(coverage: OperationCoverage) -> str:
+    return ", ".join(f"{status} x{count}" for status, count in sorted(coverage.seen.items())) or "no response"
+
+
+def baseline_lines(result: RunResult) -> list[str]:
+    if not result.baseline_file:
+        return []
+    known = sum(f.is_known for f in result.findings)
+    lines = [f"Baseline {result.baseline_file}: {known} known, {len(result.new_findings)} new, "
+             f"{len(result.resolved)} resolved"]
+    lines += [f"  resolved: {e['operation']} | {e['check']} | {e['pointer'] or '(no pointer)'} "
+              f"(fingerprint {e['fingerprint']}): no longer seen; remove it from the baseline" for e in result.resolved]
+    return [*lines, ""]
+
+
+def render_json(result: RunResult) -> str:
+    return json.dumps({"version": JSON_REPORT_VERSION, **result.as_dict()}, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_junit(result: RunResult) -> str:
+    """One test case per operation x check that ran (or failed); failures carry the reproduction."""
+    cases: dict[tuple[str, str], list[Finding]] = {(t.operation, t.check): [] for t in result.tallies}
+    for finding in result.findings:
+        cases.setdefault((finding.operation, finding.check), []).append(finding)
+    failures = sum(1 for found in cases.values() if any(not f.is_known for f in found))
+    suites = ET.Element("testsuites", name="contract conform", tests=str(len(cases)), failures=str(failures))
+    suite = ET.SubElement(suites, "testsuite", name="contract conform", tests=str(len(cases)),
+                          failures=str(failures), errors="0", time=f"{result.duration:.3f}")
+    properties = ET.SubElement(suite, "properties")
+    for name, value in _properties(result).items():
+        ET.SubElement(properties, "property", name=name, value=str(value))
+    for (operation, check), found in sorted(cases.items()):
+        case = ET.SubElement(suite, "testcase", classname=operation, name=check, time="0")
+        found = [f for f in found if not f.is_known]  # known findings do not fail the CI job
+        if found:
+            failure = ET.SubElement(case, "failure", message="; ".join(f.title for f in found), type=found[0].code)
+            failure.text = "\n\n".join("\n".join(finding_lines(f, i)) for i, f in enumerate(found, 1))
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _properties(result: RunResult) -> dict[str, Any]:
+    return {
+        "base_url": result.base_url, "spec": result.spec, "seed": result.seed, "test_cases": result.test_cases,
+        "requests_sent": result.requests_sent, "resources_created": result.resources_created,
+        "max_requests": result.max_requests, "budget_exhausted": result.budget_exhausted,
+        "coverage_percent": f"{result.coverage_percent:.1f}", "operations_exercised": sum(
+            c.exercised for c in result.coverage), "operations_selected": len(result.coverage),
+        "not_exercised": ", ".join(result.not_exercised), "untested": result.untested or "",
+        "shard": result.shard or "", "known_findings": sum(f.is_known for f in result.findings),
+        "new_findings": len(result.new_findings), "resolved_baseline_entries": len(result.resolved),
+    }
+
+
+def render_markdown(result: RunResult) -> str:
+    """The verdict, findings and coverage for a pull request or the GitHub step summary."""
+    icon = ":warning:" if result.untested else ":white_check_mark:" if result.conformant else ":x:"
+    lines = [f"## Contract conformance {icon}", "", f"**{verdict_line(result)}**", "",
+             f"{result.test_cases} test cases, {result.requests_sent} requests to `{result.base_url}`, "
+             f"spec `{result.spec}`, seed {result.seed}.", ""]
+    if result.findings:
+        lines += ["| # | operation | check | finding | where | baseline |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {i} | `{f.operation}` | `{f.check}` | {_cell(f.title)}: {_cell(f.received)} | "
+                  f"`{f.instance_pointer or ''}` | {f.baseline or ''} |" for i, f in enumerate(result.findings, 1)]
+        lines.append("")
+    lines += ["| operation | exercised | valid cases ok/auth/404/5xx/other | statuses seen | never seen |",
+              "| --- | --- | --- | --- | --- |"]
+    lines += [f"| `{c.operation}` | {'yes' if c.exercised else '**no**'} | {_outcomes(c)} | "
+              f"{', '.join(sorted(c.seen)) or 'none'} | {', '.join(c.never_seen)} |" for c in result.coverage]
+    lines += ["", *(f"- resolved baseline entry `{e['fingerprint']}` ({e['operation']} {e['check']}): remove it"
+                    for e in result.resolved)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(text: str) -> str:
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= 160 else text[:157] + "…"

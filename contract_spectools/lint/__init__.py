@@ -1,0 +1,93 @@
+"""The spec linter: every defect that makes a contract lie, each with a rule id, pointer, line and hint.
+
+`lint_file` reads one spec file and never raises for a broken one: an unreadable or unparsable file
+is a single `spec-unreadable` finding. Library code returns findings; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from contract_core.cycles import RecursionAnalysis
+from contract_core.errors import SpecLoadError
+from contract_core.lines import LineMap, parse_spec_with_lines
+from contract_core.spec import Spec, read_spec_text
+from contract_spectools.lint.document import check_security, check_servers
+from contract_spectools.lint.findings import RULES, SEVERITY_RANK, Finding, Rule, Severity, finding
+from contract_spectools.lint.operations import check_operations
+from contract_spectools.lint.references import check_required_cycles, check_unresolved_refs, check_unused_components
+from contract_spectools.lint.schemas import check_schemas
+from contract_spectools.lint.structure import check_structure
+from contract_spectools.lint.values import check_values
+
+# What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+__all__ = ["RULES", "Finding", "LintResult", "Rule", "Severity", "lint_file", "lint_spec", "reaches"]
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """The findings for one file; `loaded` is False when the file could not be read as a spec."""
+
+    source: str
+    findings: list[Finding]
+    loaded: bool = True
+
+
+def lint_file(path: str | Path) -> LintResult:
+    try:
+        spec, lines = _load(path)
+    except SpecLoadError as exc:
+        unreadable = finding("spec-unreadable", "#", exc.detail).located(str(path), exc.line)
+        return LintResult(str(path), [unreadable], loaded=False)
+    return LintResult(spec.source, lint_spec(spec, lines))
+
+
+def _load(path: str | Path) -> tuple[Spec, LineMap]:
+    return parse_spec_with_lines(read_spec_text(Path(path), str(path)), str(path))
+
+
+def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[Finding]:
+    """Every finding of every rule, located (line numbers) and sorted by position in the file."""
+    found = _deduplicated(_run_rules(spec))
+    lines = lines or LineMap(spec.text)
+    located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
+    return sorted(located, key=lambda f: (f.line or 0, f.pointer, f.rule))
+
+
+def reaches(findings: Iterable[Finding], threshold: Severity) -> bool:
+    """True when some finding is at least as severe as `threshold`."""
+    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in findings)
+
+
+def _run_rules(spec: Spec) -> Iterator[Finding]:
+    structural = list(check_structure(spec))
+    yield from structural
+    checks: dict[str, Callable[[Spec], Iterable[Finding]]] = {
+        "references": check_unresolved_refs,
+        "recursion": lambda s: check_required_cycles(s, RecursionAnalysis(s)),
+        "schemas": check_schemas,
+        "values": check_values,
+        "operations": check_operations,
+        "security": check_security,
+        "servers": check_servers,
+        "components": check_unused_components,
+    }
+    for name, check in checks.items():
+        try:
+            yield from list(check(spec))
+        except _SHAPE_ERRORS as exc:
+            if not structural:
+                raise  # a well-formed document must never crash a rule: that is our bug
+            yield finding("lint-incomplete", "#", f"the {name} rules could not run on this structure ({exc!r}); "
+                          "fix the structure findings and lint again")
+
+
+def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
+    """Drop repeats, and `structure` findings where a specific rule already explains the same place."""
+    unique = list(dict.fromkeys(findings))
+    specific = {f.pointer for f in unique if f.rule != "structure"}
+    return [f for f in unique if f.rule != "structure" or f.pointer not in specific]

@@ -1,0 +1,57 @@
+"""Findings as text for people, JSON for scripts, GitHub workflow annotations, and SARIF 2.1.0.
+
+Renderers return strings; only the CLI writes them out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+
+from contract_spectools.annotations import github_command, sarif_log, sarif_result, sarif_rule
+from contract_spectools.lint.findings import RULES, Finding
+
+FORMATS = ("text", "json", "github", "sarif")
+TOOL_NAME = "contract lint"
+
+
+def render(findings: Sequence[Finding], fmt: str) -> str:
+    renderers: dict[str, Callable[[Sequence[Finding]], str]] = {
+        "text": render_text, "json": render_json, "github": render_github, "sarif": render_sarif,
+    }
+    return renderers[fmt](findings)
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def render_text(findings: Sequence[Finding]) -> str:
+    lines = []
+    for f in findings:
+        where = f"{f.source}:{f.line}" if f.line else f.source
+        lines.append(f"{where}: {f.severity} [{f.rule}] {f.pointer}: {f.message}")
+        lines.append(f"    fix: {f.hint}")
+    lines.append(summary(findings))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: Sequence[Finding]) -> str:
+    return json.dumps({"findings": [asdict(f) for f in findings], "summary": summary(findings)}, indent=2) + "\n"
+
+
+def render_github(findings: Sequence[Finding]) -> str:
+    """Workflow commands: `::error file=F,line=L,title=T::message` (one per finding)."""
+    out = [github_command(f.severity, f.source, f.line, f"{f.rule} at {f.pointer}", f"{f.message}. Fix: {f.hint}")
+           for f in findings]
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def render_sarif(findings: Sequence[Finding]) -> str:
+    rules = [sarif_rule(rule.id, rule.title, rule.severity, rule.hint) for rule in RULES.values()]
+    results = [sarif_result(f.rule, list(RULES).index(f.rule), f.severity, f"{f.message}. Fix: {f.hint}", f.source,
+                            f.line, f.pointer) for f in findings]
+    return sarif_log(TOOL_NAME, rules, results)

@@ -1,0 +1,138 @@
+"""Each rule flags its small broken spec (rule id and pointer), and clean specs have no findings.
+
+Every file in specs/ names what it must produce in `# expect: RULE POINTER` comment lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contract_core import bundled_spec_path, parse_spec
+from contract_spectools.lint import RULES, lint_file, lint_spec
+
+SPECS = Path(__file__).parent / "specs"
+BROKEN = sorted(p for p in SPECS.glob("*.yaml") if p.name != "clean.yaml")
+
+
+def expectations(path: Path) -> list[tuple[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split()[2:4]) for line in lines if line.startswith("# expect:")]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_each_broken_spec_is_flagged_with_rule_and_pointer(path: Path) -> None:
+    expected = expectations(path)
+    assert expected, f"{path.name} states no expectation"
+    found = {(f.rule, f.pointer) for f in lint_file(path).findings}
+    for rule, pointer in expected:
+        assert (rule, pointer) in found, f"{path.name}: no {rule} at {pointer}; found {sorted(found)}"
+
+
+def test_every_rule_has_a_broken_spec() -> None:
+    covered = {rule for path in BROKEN for rule, _ in expectations(path)}
+    assert covered == set(RULES)
+
+
+def test_findings_carry_line_severity_and_hint() -> None:
+    [found] = [f for f in lint_file(SPECS / "required-undefined.yaml").findings if f.rule == "required-undefined"]
+    assert (found.line, found.severity) == (9, "error")  # the `required:` line of the file
+    assert "define the property" in found.hint
+    assert found.source.endswith("required-undefined.yaml")
+
+
+def test_a_required_cycle_is_named_as_the_fixture_engine_names_it() -> None:
+    [found] = [f for f in lint_file(SPECS / "required-cycle.yaml").findings if f.rule == "required-cycle"]
+    assert "Account -> Group -> Account" in found.message
+
+
+def test_a_broken_file_is_one_finding_with_its_line() -> None:
+    result = lint_file(SPECS / "spec-unreadable.yaml")
+    assert not result.loaded
+    [found] = result.findings
+    assert (found.rule, found.line) == ("spec-unreadable", 4)
+
+
+@pytest.mark.parametrize("text", ["", "[1, 2]", "swagger: '2.0'", "openapi: 3.0.3\ninfo: 7\npaths: 12\n"])
+def test_garbage_never_raises(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "garbage.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert lint_file(path).findings
+
+
+def test_clean_spec_has_no_findings() -> None:
+    assert lint_file(SPECS / "clean.yaml").findings == []
+
+
+def test_bundled_spec_has_no_findings() -> None:
+    assert lint_file(bundled_spec_path()).findings == []
+
+
+def test_optional_cycles_and_nullable_exits_are_fine() -> None:
+    spec = parse_spec(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [next, children]
+      properties:
+        next: {allOf: [{$ref: "#/components/schemas/Node"}], nullable: true}
+        children: {type: array, items: {$ref: "#/components/schemas/Node"}}
+"""
+    )
+    assert [f for f in lint_spec(spec) if f.rule == "required-cycle"] == []
+
+
+def test_required_names_from_allof_members_and_parents_count_as_defined() -> None:
+    spec = parse_spec(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Base: {type: object, properties: {id: {type: string}}}
+    Child:
+      allOf:
+        - $ref: "#/components/schemas/Base"
+        - {type: object, required: [id, name], properties: {name: {type: string}}}
+    OneOfTheTwo:
+      type: object
+      properties: {a: {type: string}, b: {type: string}}
+      anyOf: [{required: [a]}, {required: [b]}]
+      not: {required: [a, b]}
+"""
+    )
+    assert [f for f in lint_spec(spec) if f.rule == "required-undefined"] == []
+
+
+def test_read_only_required_properties_do_not_fail_request_examples() -> None:
+    spec = parse_spec(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /items:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Item"}
+            example: {name: Pen}
+      responses: {"201": {description: created}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+"""
+    )
+    assert [f for f in lint_spec(spec) if f.rule == "invalid-example"] == []
