@@ -27,7 +27,7 @@ _BASE_URI = "urn:contract-kit:spec"
 
 
 @dataclass(frozen=True)
-class Violation:
+class SchemaViolation:
     """One way an instance breaks its schema."""
 
     instance_pointer: str  # RFC 6901, "" for the whole instance
@@ -115,11 +115,11 @@ class SchemaValidator:
         compiled, key = self._slot(schema_pointer)
         return bool(compiled.is_valid({key: instance}))
 
-    def violations(self, instance: Any, schema_pointer: str) -> list[Violation]:
+    def violations(self, instance: Any, schema_pointer: str) -> list[SchemaViolation]:
         """Every violation (not only the first), sorted by instance position."""
         compiled, key = self._slot(schema_pointer)
         found = [
-            Violation(from_path(error.instance_path[1:]), _schema_location(error), error.message)
+            SchemaViolation(from_path(error.instance_path[1:]), _schema_location(error), error.message)
             for error in compiled.iter_errors({key: instance})
         ]
         return sorted(found, key=lambda v: (v.instance_pointer, v.schema_pointer))

@@ -30,7 +30,7 @@ from contract_core.paths import PathMatcher
 from contract_core.spec import Spec
 from mock_server.journal import note_problem
 from mock_server.problems import Problem
-from mock_server.responder import MockOptions, OperationPlan, Reply, Responder, parse_prefer
+from mock_server.responder import MockOptions, Reply, ReplyPlan, Responder, parse_prefer
 from mock_server.routing_view import routing_view
 from mock_server.served_spec import ServedSpec
 from mock_server.state import Stateful, StateStore
@@ -104,7 +104,7 @@ class MockMiddleware:
             await asyncio.sleep(self.responder.options.delay_ms / 1000)
         await send_reply(send, reply, head=scope["method"] == "HEAD")
 
-    async def _answer(self, plan: OperationPlan, scope: Scope, receive: Receive) -> Reply:
+    async def _answer(self, plan: ReplyPlan, scope: Scope, receive: Receive) -> Reply:
         headers = _headers(scope)
         query = scope.get("query_string", b"").decode("latin-1")
         if self.early:
@@ -137,7 +137,7 @@ class MockMiddleware:
         raise Problem(404, f"No documented path matches {path}.{hint}")
 
 
-def problem_reply(responder: Responder, problem: Problem, plan: OperationPlan | None) -> Reply:
+def problem_reply(responder: Responder, problem: Problem, plan: ReplyPlan | None) -> Reply:
     """The answer for `problem`; a 400 names the operation whose schema refused the request, and the
     journal notes why."""
     if problem.status == 400 and plan is not None and plan.operation.label not in problem.detail:

@@ -30,7 +30,7 @@ from contract_core.errors import ContractError, InfiniteRecursion
 from contract_core.media import is_json
 from contract_core.pointer import join
 from contract_core.spec import Operation, Spec
-from contract_core.validation import SchemaValidator, Violation
+from contract_core.validation import SchemaValidator, SchemaViolation
 from mock_server import fakes
 from mock_server.allof import merge_into
 from mock_server.chronology import LAST_USE, UPDATE, order_times, rank
@@ -53,7 +53,7 @@ class Budget:
 class FixtureError(ContractError):
     """No valid fixture could be made; says for which operation/schema and why."""
 
-    def __init__(self, where: str, detail: str, violations: list[Violation] | None = None):
+    def __init__(self, where: str, detail: str, violations: list[SchemaViolation] | None = None):
         listed = "".join(
             f"\n  at {v.instance_pointer or '/'} ({v.schema_pointer}): {v.message}" for v in (violations or [])[:5]
         )
@@ -219,7 +219,7 @@ class FixtureEngine:
         where = where or schema_pointer
         validator = self.validator(direction)
         budget = self.budget
-        violations: list[Violation] = []
+        violations: list[SchemaViolation] = []
         for _attempt in range(4):
             value = self._generate_once(schema_pointer, rng, direction, budget, where, name, owner)
             if len(json.dumps(value, separators=(",", ":"))) > budget.max_bytes and budget.max_depth > 0:

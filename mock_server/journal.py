@@ -1,7 +1,7 @@
 """The request journal: the last 1,000 exchanges the mock answered, redacted when read.
 
 Recording must cost next to nothing (the mock answers ~1,000 requests/s on one core), so an
-`Exchange` keeps the raw request as it came (method, path, query, headers, the body's first bytes)
+`JournalEntry` keeps the raw request as it came (method, path, query, headers, the body's first bytes)
 and the answer's status; redaction and JSON happen when someone reads the journal. A body too large
 to keep whole is redacted at once and only its preview kept, so memory stays bounded and no secret
 field survives in a preview that could no longer be parsed.
@@ -31,7 +31,7 @@ KEEP_RAW_BYTES = 16 * 1024  # bodies up to this size are kept raw and redacted w
 
 
 @dataclass(slots=True)
-class Exchange:
+class JournalEntry:
     """One request and the mock's answer, as recorded (raw: redact with `JournalView.entry`)."""
 
     started: float  # wall-clock seconds
@@ -54,7 +54,7 @@ class Exchange:
         return self._headers
 
 
-current_exchange: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar("contract_mock_exchange",
+current_exchange: contextvars.ContextVar[JournalEntry | None] = contextvars.ContextVar("contract_mock_exchange",
                                                                                    default=None)
 
 
@@ -66,7 +66,7 @@ def note_problem(detail: str, errors: list[dict[str, str]]) -> None:
 
 
 class JournalStore(Protocol):
-    def record(self, exchange: Exchange, view: JournalView) -> None: ...
+    def record(self, exchange: JournalEntry, view: JournalView) -> None: ...
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]: ...
 
@@ -82,14 +82,14 @@ class JournalView:
         self.secret_fields = spec_secret_fields(spec)
         self.query_credentials = spec_query_credentials(spec)
 
-    def redactor(self, exchanges: list[Exchange]) -> Redactor:
+    def redactor(self, exchanges: list[JournalEntry]) -> Redactor:
         """A redactor that knows every credential these exchanges carried, to scrub them anywhere."""
         redactor = Redactor(self.secret_fields, self.query_credentials)
         for exchange in exchanges:
             redactor.learn_exchange(exchange.text_headers(), exchange.query, [exchange.body])
         return redactor
 
-    def entry(self, exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
+    def entry(self, exchange: JournalEntry, redactor: Redactor) -> dict[str, Any]:
         headers = exchange.text_headers()
         operation = self.routes.operation_id(exchange.method, exchange.path)
         preview = exchange.body_preview  # a large body's preview is redacted and cut already
@@ -124,10 +124,10 @@ class MemoryJournal:
     """The journal of one process: a ring of raw exchanges."""
 
     def __init__(self, size: int = JOURNAL_SIZE):
-        self._ring: deque[Exchange] = deque(maxlen=size)
+        self._ring: deque[JournalEntry] = deque(maxlen=size)
         self._lock = threading.Lock()  # reads may come from a test's thread while the server writes
 
-    def record(self, exchange: Exchange, view: JournalView) -> None:
+    def record(self, exchange: JournalEntry, view: JournalView) -> None:
         self._ring.append(exchange)  # deque.append is atomic; the lock guards only the readers' copy
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]:
@@ -141,13 +141,13 @@ class MemoryJournal:
             self._ring.clear()
 
 
-def start_exchange(scope: dict[str, Any]) -> Exchange:
+def start_exchange(scope: dict[str, Any]) -> JournalEntry:
     # The scope's own header list, not a copy: nothing changes it once the request has arrived.
-    return Exchange(time.time(), scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
+    return JournalEntry(time.time(), scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
                     scope.get("headers", []))
 
 
-def finish_body(exchange: Exchange, chunks: list[bytes], view: JournalView) -> None:
+def finish_body(exchange: JournalEntry, chunks: list[bytes], view: JournalView) -> None:
     """Keep a small body raw; redact a large one now and keep only its preview."""
     body = b"".join(chunks)
     if len(body) <= KEEP_RAW_BYTES:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_core.validation import Violation
+from contract_core.validation import SchemaViolation
 
 PROBLEM_BASE = "https://example.org/contract-kit/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -47,7 +47,7 @@ class Problem(Exception):
         return body
 
 
-def invalid_body(violations: list[Violation]) -> Problem:
+def invalid_body(violations: list[SchemaViolation]) -> Problem:
     """400 listing every failing field of the body, not only the first."""
     errors = [{"pointer": v.instance_pointer, "detail": v.message} for v in violations]
     count = len(errors)

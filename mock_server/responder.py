@@ -1,4 +1,4 @@
-"""What the mock answers, decided without HTTP: one `OperationPlan` per operation, built and
+"""What the mock answers, decided without HTTP: one `ReplyPlan` per operation, built and
 validated at start-up, and a `Responder` that turns a checked request into a `Reply`.
 
 Per request only what depends on the request is done: a fresh `id`/`token` for a create, the
@@ -59,7 +59,7 @@ class Reply:
 
 
 @dataclass
-class OperationPlan:
+class ReplyPlan:
     """Everything about one operation the mock needs per request, computed once."""
 
     operation: Operation
@@ -111,12 +111,12 @@ class Responder:
         """The spec's path matcher: one per spec version, shared by the app and its HTTP-level errors."""
         return PathMatcher(self.spec)
 
-    def _plan(self, op: Operation) -> OperationPlan:
+    def _plan(self, op: Operation) -> ReplyPlan:
         targets = self.engine.response_targets(op)
         success = self.engine.default_target(op) if targets else ResponseTarget("200", None, None)
         body_schemas, media_types, required = self._request_body(op)
         security, _ = effective_security(self.spec, op)
-        return OperationPlan(op, success, targets, body_schemas, media_types, required, security,
+        return ReplyPlan(op, success, targets, body_schemas, media_types, required, security,
                              self._examples(op),
                              has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
                              owner=base_owner(success.schema_pointer, self.spec))
@@ -160,7 +160,7 @@ class Responder:
 
     # -- fixtures ---------------------------------------------------------------------------
 
-    def _fixture_body(self, plan: OperationPlan, target: ResponseTarget, seed: int | str) -> Any:
+    def _fixture_body(self, plan: ReplyPlan, target: ResponseTarget, seed: int | str) -> Any:
         key = (plan.operation.operation_id, target.status, target.media_type, seed)
         if key in self._bodies:
             self._bodies.move_to_end(key)
@@ -171,7 +171,7 @@ class Responder:
             self._bodies.popitem(last=False)
         return body
 
-    def _fixture_bytes(self, plan: OperationPlan, target: ResponseTarget, seed: int) -> bytes:
+    def _fixture_bytes(self, plan: ReplyPlan, target: ResponseTarget, seed: int) -> bytes:
         key = (plan.operation.operation_id, target.status, target.media_type, seed)
         cached = self._bytes.get(key)
         if cached is None:
@@ -182,7 +182,7 @@ class Responder:
 
     # -- requests ---------------------------------------------------------------------------
 
-    def check_auth(self, plan: OperationPlan, headers: dict[str, str], query: str, cookies: str) -> None:
+    def check_auth(self, plan: ReplyPlan, headers: dict[str, str], query: str, cookies: str) -> None:
         if not self.options.auth or not plan.security:
             return
         if any(self._satisfied(alternative, headers, query, cookies) for alternative in plan.security):
@@ -240,14 +240,14 @@ class Responder:
         return not self.options.tokens or value in self.options.tokens or any(
             value.endswith(" " + token) for token in self.options.tokens)
 
-    def check_media_type(self, plan: OperationPlan, content_type: str | None) -> None:
+    def check_media_type(self, plan: ReplyPlan, content_type: str | None) -> None:
         """415 for a body type the operation does not document (what Connexion checks otherwise)."""
         media_type = base_type(content_type)
         if not media_type or not plan.body_media_types or documented_range(plan.body_media_types, media_type):
             return
         raise Problem(415, f"Content-Type {media_type} is not supported; use {', '.join(plan.body_media_types)}.")
 
-    def parse_body(self, plan: OperationPlan, content_type: str | None, raw: bytes) -> Any:
+    def parse_body(self, plan: ReplyPlan, content_type: str | None, raw: bytes) -> Any:
         """The request body, parsed and validated (all errors), or a `Problem`."""
         media_type = base_type(content_type)
         if not raw:
@@ -281,7 +281,7 @@ class Responder:
             raise Problem(400, f"The request body cannot be read: {exc.detail}.", [{"pointer": "", "detail": detail}],
                           ) from None
 
-    def respond(self, plan: OperationPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
+    def respond(self, plan: ReplyPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
         target = self._chosen_target(plan, prefer, accept)
         seed = self._chosen_seed(prefer)
         headers = {"Preference-Applied": ", ".join(f"{k}={prefer[k]}" for k in prefer if k in
@@ -302,7 +302,7 @@ class Responder:
         body = self._personalised(plan, target, seed, sent)
         return Reply(status, target.media_type, encode(body, target.media_type), headers)
 
-    def _chosen_target(self, plan: OperationPlan, prefer: dict[str, str], accept: str | None) -> ResponseTarget:
+    def _chosen_target(self, plan: ReplyPlan, prefer: dict[str, str], accept: str | None) -> ResponseTarget:
         code = prefer.get("code")
         candidates = plan.targets
         if code is not None:
@@ -328,7 +328,7 @@ class Responder:
         except ValueError:
             raise Problem(400, f"Prefer: seed={prefer['seed']} is not an integer.") from None
 
-    def _named_example(self, plan: OperationPlan, target: ResponseTarget, name: str) -> Any:
+    def _named_example(self, plan: ReplyPlan, target: ResponseTarget, name: str) -> Any:
         named = plan.examples.get(target.status, {})
         if name not in named:
             available = ", ".join(sorted(named)) or "none"
@@ -336,7 +336,7 @@ class Responder:
                           f"{target.status}; available: {available}.")
         return named[name]
 
-    def _personalised(self, plan: OperationPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
+    def _personalised(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
         """The fixture with fresh ids/secrets (a POST) and the request's fields reflected, valid.
 
         Fast path: everything at once, one validation. If that fails, each fresh field and each
@@ -356,7 +356,7 @@ class Responder:
                   plan.operation.label)
         return self._closest_reflection(plan, target, seed, sent, edits, rng)
 
-    def _closest_reflection(self, plan: OperationPlan, target: ResponseTarget, seed: int, sent: Any,
+    def _closest_reflection(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any,
                             edits: list[Edit], rng: random.Random) -> Any:
         """The valid body keeping the most edits, over a few fixtures of the seed: another `anyOf`/
         `oneOf` branch may hold more of the request than the default fixture's."""
@@ -376,7 +376,7 @@ class Responder:
                 break
         return best
 
-    def _valid_fresh(self, plan: OperationPlan, base: Any, pointer: str, rng: random.Random) -> Any:
+    def _valid_fresh(self, plan: ReplyPlan, base: Any, pointer: str, rng: random.Random) -> Any:
         """Fresh values from the first documenting schema that keeps the body valid; else `base`."""
         for choice in range(self.fresh.most_choices(pointer)):
             fresh = self.fresh.draw(base, pointer, rng, plan.owner, choice)
@@ -384,7 +384,7 @@ class Responder:
                 return fresh
         return base
 
-    def problem_reply(self, problem: Problem, plan: OperationPlan | None = None) -> Reply:
+    def problem_reply(self, problem: Problem, plan: ReplyPlan | None = None) -> Reply:
         """Our problem body, unless the operation documents this status with a schema it breaks."""
         body = problem.body()
         documented = documented_for(plan.targets if plan else [], problem.status)

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from mock_server.journal import JOURNAL_SIZE, Exchange, JournalView
+from mock_server.journal import JOURNAL_SIZE, JournalEntry, JournalView
 from mock_server.state import MAX_RESOURCES
 
 _SCHEMA = """
@@ -92,12 +92,12 @@ class SqliteJournal:
     def __init__(self, database: SharedDatabase, size: int = JOURNAL_SIZE):
         self.database, self.size = database, size
         self.writer = uuid.uuid4().hex  # not the pid: two mocks in one process may share a file (tests)
-        self._pending: list[tuple[Exchange, JournalView]] = []
+        self._pending: list[tuple[JournalEntry, JournalView]] = []
         self._lock = threading.Lock()
         self._ticking = False
         self._flushed_at = 0.0
 
-    def record(self, exchange: Exchange, view: JournalView) -> None:
+    def record(self, exchange: JournalEntry, view: JournalView) -> None:
         with self._lock:
             self._pending.append((exchange, view))
         if not self._ticking:  # on the worker's loop, from its first request on

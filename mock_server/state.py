@@ -34,7 +34,7 @@ from contract_core.media import is_json
 from contract_core.pointer import join
 from contract_core.spec import Spec
 from mock_server.problems import Problem
-from mock_server.responder import OperationPlan, Reply, Responder, encode
+from mock_server.responder import Reply, ReplyPlan, Responder, encode
 
 log = logging.getLogger("contract.mock")
 
@@ -163,7 +163,7 @@ class Stateful:
         pointer = plan.success.schema_pointer if plan is not None else None
         return list_slot(self.spec, pointer) if pointer else None
 
-    def respond(self, plan: OperationPlan, path: str, sent: Any, prefer: dict[str, str],
+    def respond(self, plan: ReplyPlan, path: str, sent: Any, prefer: dict[str, str],
                 accept: str | None) -> Reply:
         role = self.roles.get(plan.operation.operation_id)
         if role is None or "code" in prefer or "example" in prefer:
@@ -177,7 +177,7 @@ class Stateful:
 
     # -- roles ------------------------------------------------------------------------------
 
-    def _create(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+    def _create(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
                 accept: str | None) -> Reply:
         # Ids come from the responder's per-operation counter; shared stores share it between workers.
         plan.counter = self.store.next_count(plan.operation.operation_id) - 1
@@ -191,13 +191,13 @@ class Stateful:
                         resource.id_param)
         return reply
 
-    def _read(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+    def _read(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
               accept: str | None) -> Reply:
         collection, key = self._located(resource, path)
         stored = self._stored_or_404(resource, collection, key)
         return self._shaped_reply(plan, stored, prefer, accept)
 
-    def _change(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+    def _change(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
                 accept: str | None) -> Reply:
         collection, key = self._located(resource, path)
         stored = self._stored_or_404(resource, collection, key)
@@ -210,14 +210,14 @@ class Stateful:
                 updated = changed
         return self._shaped_reply(plan, updated, prefer, accept, sent)
 
-    def _delete(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+    def _delete(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
                 accept: str | None) -> Reply:
         collection, key = self._located(resource, path)
         stored = self._stored_or_404(resource, collection, key)
         self.store.delete(collection, key)
         return self._shaped_reply(plan, stored, prefer, accept)  # a deletion answer naming it, if it has a body
 
-    def _list(self, plan: OperationPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
+    def _list(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
               accept: str | None) -> Reply:
         reply = self.responder.respond(plan, None, prefer, accept)
         target = plan.success
@@ -256,7 +256,7 @@ class Stateful:
         return Problem(404, f"No {resource.collection} item has {resource.id_param} {key!r}: it was never created "
                             "or was deleted (--stateful).")
 
-    def _shaped_reply(self, plan: OperationPlan, stored: Any, prefer: dict[str, str], accept: str | None,
+    def _shaped_reply(self, plan: ReplyPlan, stored: Any, prefer: dict[str, str], accept: str | None,
                       sent: Any = None) -> Reply:
         """The operation's success answer carrying the stored resource (as is when it fits the schema)."""
         reply = self.responder.respond(plan, sent, prefer, accept)

@@ -4,7 +4,7 @@ The kit's checks (`response_schema`, `created_resource_reflects_request`, `uniqu
 `meta_omitted_absent`) live here once, free of any test runner, because three observers feed them:
 Schemathesis' run in `contract conform` (through the thin adapters in `checks.py`), a validating
 proxy that sits in live traffic, and `contract verify` reading recorded traffic. Each observer turns
-what it saw into an `Exchange`; the checker returns `Violation`s and never raises for a finding.
+what it saw into an `Exchange`; the checker returns `CheckViolation`s and never raises for a finding.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Exchange:
 
 
 @dataclass(frozen=True)
-class Violation:
+class CheckViolation:
     """One way an exchange breaks the contract, located in the body and in the spec."""
 
     check: str
@@ -100,18 +100,18 @@ class ExchangeChecker:
         self.documented = documented
         self.ledger = CreationLedger(remember)
         self.resources = CreatedResources(remember)
-        self.by_name: dict[str, Callable[[Exchange], list[Violation]]] = {
+        self.by_name: dict[str, Callable[[Exchange], list[CheckViolation]]] = {
             "response_schema": self.response_schema,
             "created_resource_reflects_request": self.created_resource_reflects_request,
             "unique_per_creation": self.unique_per_creation,
             "meta_omitted_absent": self.meta_omitted_absent,
         }
 
-    def check(self, exchange: Exchange, names: tuple[str, ...] = CHECK_NAMES) -> list[Violation]:
+    def check(self, exchange: Exchange, names: tuple[str, ...] = CHECK_NAMES) -> list[CheckViolation]:
         """Every violation the named checks find, in check order."""
         return [violation for name in names for violation in self.by_name[name](exchange)]
 
-    def response_schema(self, exchange: Exchange) -> list[Violation]:
+    def response_schema(self, exchange: Exchange) -> list[CheckViolation]:
         """Every violation of the documented response schema, at any depth, formats enforced."""
         documented = self.documented
         target = documented.response_schema(exchange.method, exchange.path, exchange.status,
@@ -120,14 +120,14 @@ class ExchangeChecker:
             return []  # undocumented status or media type: the status and media-type checks report it
         body = exchange.response_json
         if body is _NOT_JSON:
-            return [Violation(
+            return [CheckViolation(
                 check="response_schema", title="Response is not valid JSON",
                 received=f"{len(exchange.response_body)} bytes that do not parse as JSON ({target.media_type})",
                 documented=f"a JSON document matching {target.pointer}", instance_pointer="",
                 schema_pointer=target.pointer,
             )]
         return [
-            Violation(
+            CheckViolation(
                 check="response_schema", title="Response violates schema",
                 received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
                 documented=self._describe_keyword(violation.schema_pointer),
@@ -146,7 +146,7 @@ class ExchangeChecker:
         shown = json.dumps(value) if not isinstance(value, (dict, list)) or len(json.dumps(value)) <= 80 else "…"
         return f"{keyword}: {shown} ({schema_pointer})"
 
-    def created_resource_reflects_request(self, exchange: Exchange) -> list[Violation]:
+    def created_resource_reflects_request(self, exchange: Exchange) -> list[CheckViolation]:
         """Each scalar a valid create request sent comes back at the same JSON path, where the schema has it:
         in the creation's answer, and whenever the resource is read back later (a GET naming its id)."""
         if exchange.method.upper() == "GET":
@@ -171,7 +171,7 @@ class ExchangeChecker:
             for tokens, value in expected if value not in (found := list(values_at(body, tokens)))
         ]
 
-    def _read_back(self, exchange: Exchange) -> list[Violation]:
+    def _read_back(self, exchange: Exchange) -> list[CheckViolation]:
         """A resource read back by its id still carries what its creation request sent (and the creation
         echoed): an implementation that loses or mangles what it stored fails here."""
         expected = self.resources.named_in(exchange.url_path)
@@ -191,7 +191,7 @@ class ExchangeChecker:
         name = str(next((t for t in reversed(tokens) if isinstance(t, str)), ""))
         return not self.documented.is_secret(name) and self.documented.accepts_at(schema_pointer, tokens, value)
 
-    def unique_per_creation(self, exchange: Exchange) -> list[Violation]:
+    def unique_per_creation(self, exchange: Exchange) -> list[CheckViolation]:
         """The id and each secret of a created resource are new: never handed out by an earlier creation."""
         body = _created_object(exchange)
         if body is None:
@@ -203,13 +203,13 @@ class ExchangeChecker:
             and not self.ledger.first_time(f"{exchange.operation} /{name}", value, exchange.source)
         ]
 
-    def meta_omitted_absent(self, exchange: Exchange) -> list[Violation]:
+    def meta_omitted_absent(self, exchange: Exchange) -> list[CheckViolation]:
         """A field named in an object's `$meta.omitted` must be absent from that object."""
         if not _may_name_meta(exchange.response_body) or not exchange.has_json_response \
                 or exchange.response_json is _NOT_JSON:
             return []
         return [
-            Violation(
+            CheckViolation(
                 check="meta_omitted_absent", title="Field listed in $meta.omitted is present", instance_pointer=at,
                 received=f"{name!r} present at {at}", documented=f"fields listed in {META}.omitted are absent",
             )
@@ -278,11 +278,11 @@ def _created_object(exchange: Exchange) -> dict[str, Any] | None:
 
 
 def _not_reflected(tokens: list[str | int], sent: Any, found: list[Any], schema_pointer: str,
-                   read_back: bool = False) -> Violation:
+                   read_back: bool = False) -> CheckViolation:
     at = pointer.from_path(tokens)
     title = "Resource read back does not reflect its creation" if read_back else \
         "Created resource does not reflect the request"
-    return Violation(
+    return CheckViolation(
         check="created_resource_reflects_request", title=title,
         received=f"{_show(found)} at {at} in the response",
         documented=f"the value the {'creation ' if read_back else ''}request sent at {at}: "
@@ -291,9 +291,9 @@ def _not_reflected(tokens: list[str | int], sent: Any, found: list[Any], schema_
     )
 
 
-def _handed_out_twice(name: str, value: Any, secret: bool) -> Violation:
+def _handed_out_twice(name: str, value: Any, secret: bool) -> CheckViolation:
     shown = "a value" if secret else json.dumps(value)
-    return Violation(
+    return CheckViolation(
         check="unique_per_creation", title=f"`{name}` handed out twice", instance_pointer=pointer.join("", name),
         received=f"{shown} already returned by an earlier creation, at /{pointer.escape(name)}",
         documented="unique per created resource across the run", severity="critical" if secret else "high",

@@ -47,7 +47,7 @@ class ResponsePlan:
 
 
 @dataclass
-class OperationPlan:
+class MessagePlan:
     operation: Operation
     parameters: tuple[Parameter, ...]
     route: Route | None
@@ -75,14 +75,14 @@ class OperationPlan:
         return content if isinstance(content, dict) else None
 
 
-def operation_plan(spec: Spec, operation: Operation, route: Route | None) -> OperationPlan:
+def operation_plan(spec: Spec, operation: Operation, route: Route | None) -> MessagePlan:
     body_at = pointer.join(operation.pointer, "requestBody")
     body, body_ref = _deref(spec, operation.node.get("requestBody"), body_at)
     responses = operation.node.get("responses")
     responses_at = pointer.join(operation.pointer, "responses")
     planned = {str(key): _response_plan(spec, raw, pointer.join(responses_at, key))
                for key, raw in responses.items()} if isinstance(responses, dict) else None
-    return OperationPlan(operation, tuple(_parameters(spec, operation)), route, body, body_ref or body_at, planned,
+    return MessagePlan(operation, tuple(_parameters(spec, operation)), route, body, body_ref or body_at, planned,
                          responses_at)
 
 

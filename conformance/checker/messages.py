@@ -23,8 +23,8 @@ from urllib.parse import parse_qs, unquote
 import orjson
 
 from conformance.checker.documented import DocumentedResponses, media_key
-from conformance.checker.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
-from conformance.checker.message_plans import OperationPlan, Parameter, operation_plan
+from conformance.checker.exchange import CHECK_NAMES, CheckViolation, Exchange, ExchangeChecker
+from conformance.checker.message_plans import MessagePlan, Parameter, operation_plan
 from conformance.checker.request_security import SecurityChecks, request_cookies
 from contract_core import pointer
 from contract_core.errors import UnreadableBody
@@ -69,18 +69,18 @@ class MessageChecks:
             "content_type_documented": self.content_type_documented, "response_headers": self.response_headers,
         }
 
-    def _plan(self, exchange: Exchange) -> OperationPlan | None:
+    def _plan(self, exchange: Exchange) -> MessagePlan | None:
         return self.plans.get(exchange.operation.upper())
 
     # -- request --------------------------------------------------------------------------------
 
-    def request_parameters(self, exchange: Exchange) -> list[Violation]:
+    def request_parameters(self, exchange: Exchange) -> list[CheckViolation]:
         """Required parameters are present; present ones match their schema (every error, located)."""
         plan = self._plan(exchange)
         if plan is None or not plan.parameters:
             return []
         values = _raw_values(exchange, plan.route)
-        found: list[Violation] = []
+        found: list[CheckViolation] = []
         for parameter in plan.parameters:
             if parameter.location == "path" and not exchange.url_path:
                 continue  # the observer gave no concrete path: path parameters cannot be judged
@@ -93,18 +93,19 @@ class MessageChecks:
                 found += self._parameter_violations(parameter, raw)
         return found
 
-    def _parameter_violations(self, parameter: Parameter, raw: list[str]) -> list[Violation]:
+    def _parameter_violations(self, parameter: Parameter, raw: list[str]) -> list[CheckViolation]:
         value = _deserialise(parameter, raw)
         at = f"/{parameter.location}/{pointer.escape(parameter.name)}"
         return [
-            Violation(check="request_parameters", title=f"Invalid {parameter.location} parameter `{parameter.name}`",
+            CheckViolation(check="request_parameters",
+                           title=f"Invalid {parameter.location} parameter `{parameter.name}`",
                       received=f"{violation.message}", documented=violation.schema_pointer,
                       instance_pointer=at + violation.instance_pointer, schema_pointer=violation.schema_pointer,
                       side="request")
             for violation in self.documented.request_validator.violations(value, parameter.schema_pointer or "")
         ]
 
-    def request_media_type(self, exchange: Exchange) -> list[Violation]:
+    def request_media_type(self, exchange: Exchange) -> list[CheckViolation]:
         """A body is sent in a documented media type; a required body is sent."""
         plan = self._plan(exchange)
         content = plan.body_content() if plan else None
@@ -120,7 +121,7 @@ class MessageChecks:
                                        exchange.request_media_type or "no Content-Type", documented, plan.body_at)]
         return []
 
-    def request_body(self, exchange: Exchange) -> list[Violation]:
+    def request_body(self, exchange: Exchange) -> list[CheckViolation]:
         """A JSON, form or multipart request body reads as data and matches its schema: every violation,
         with its pointer (form fields take the schema's types first, as the mock reads them)."""
         media = exchange.request_media_type
@@ -138,7 +139,7 @@ class MessageChecks:
             return [_request_violation("request_body", "Request body cannot be read", exc.detail,
                                        f"a {exc.media_type} body matching {schema}", schema, instance_pointer="")]
         return [
-            Violation(check="request_body", title="Request body violates schema",
+            CheckViolation(check="request_body", title="Request body violates schema",
                       received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
                       documented=violation.schema_pointer, instance_pointer=violation.instance_pointer,
                       schema_pointer=violation.schema_pointer, side="request")
@@ -153,15 +154,15 @@ class MessageChecks:
 
     # -- response envelope ----------------------------------------------------------------------
 
-    def status_code_documented(self, exchange: Exchange) -> list[Violation]:
+    def status_code_documented(self, exchange: Exchange) -> list[CheckViolation]:
         plan = self._plan(exchange)
         if plan is None or plan.responses is None or plan.response_key(exchange.status) is not None:
             return []
-        return [Violation(check="status_code_documented", title="Undocumented status code",
+        return [CheckViolation(check="status_code_documented", title="Undocumented status code",
                           received=str(exchange.status), documented=", ".join(map(str, plan.responses)) or "none",
                           schema_pointer=plan.responses_at)]
 
-    def content_type_documented(self, exchange: Exchange) -> list[Violation]:
+    def content_type_documented(self, exchange: Exchange) -> list[CheckViolation]:
         """A response with a body names a media type its documented response lists."""
         plan = self._plan(exchange)
         response = plan.response(exchange.status) if plan else None
@@ -169,20 +170,20 @@ class MessageChecks:
             return []
         if media_key(response.content, exchange.response_content_type) is not None:
             return []
-        return [Violation(check="content_type_documented", title="Undocumented response media type",
+        return [CheckViolation(check="content_type_documented", title="Undocumented response media type",
                           received=base_type(exchange.response_content_type) or "no Content-Type",
                           documented=", ".join(response.content), schema_pointer=pointer.join(response.at, "content"))]
 
-    def response_headers(self, exchange: Exchange) -> list[Violation]:
+    def response_headers(self, exchange: Exchange) -> list[CheckViolation]:
         """Documented required headers are present, and present documented headers match their schema."""
         plan = self._plan(exchange)
         response = plan.response(exchange.status) if plan else None
-        found: list[Violation] = []
+        found: list[CheckViolation] = []
         for header in response.headers if response else ():
             value = exchange.response_headers.get(header.name.lower())
             if value is None:
                 if header.required:
-                    found.append(Violation(
+                    found.append(CheckViolation(
                         check="response_headers", title=f"Missing required header `{header.name}`",
                         received="no such header", documented=f"{header.name} ({header.documented_at})",
                         instance_pointer=f"/header/{pointer.escape(header.name)}", schema_pointer=header.at))
@@ -191,9 +192,9 @@ class MessageChecks:
                 found += self._header_violations(header.parameter, value)
         return found
 
-    def _header_violations(self, parameter: Parameter, value: str) -> list[Violation]:
+    def _header_violations(self, parameter: Parameter, value: str) -> list[CheckViolation]:
         return [
-            Violation(check="response_headers", title=f"Invalid header `{parameter.name}`",
+            CheckViolation(check="response_headers", title=f"Invalid header `{parameter.name}`",
                       received=violation.message, documented=violation.schema_pointer,
                       instance_pointer=f"/header/{pointer.escape(parameter.name)}",
                       schema_pointer=violation.schema_pointer)
@@ -238,14 +239,14 @@ def _scalar(text: str, kind: str | None) -> Any:
     return int(number) if convert is float and number.is_integer() and "." not in text else number
 
 
-def _missing_parameter(parameter: Parameter) -> Violation:
-    return Violation(check="request_parameters", title=f"Missing required {parameter.location} parameter",
+def _missing_parameter(parameter: Parameter) -> CheckViolation:
+    return CheckViolation(check="request_parameters", title=f"Missing required {parameter.location} parameter",
                      received=f"no `{parameter.name}`", documented=f"`{parameter.name}` in {parameter.location}",
                      instance_pointer=f"/{parameter.location}/{pointer.escape(parameter.name)}",
                      schema_pointer=parameter.schema_pointer, side="request")
 
 
 def _request_violation(check: str, title: str, received: str, documented: str, at: str,
-                       instance_pointer: str | None = None) -> Violation:
-    return Violation(check=check, title=title, received=received, documented=documented,
+                       instance_pointer: str | None = None) -> CheckViolation:
+    return CheckViolation(check=check, title=title, received=received, documented=documented,
                      instance_pointer=instance_pointer, schema_pointer=at, side="request")

@@ -22,7 +22,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
-from conformance.checker.exchange import Exchange, Violation
+from conformance.checker.exchange import CheckViolation, Exchange
 from contract_core.redact import REDACTED, is_credential_header
 from contract_core.security import effective_security, security_schemes
 from contract_core.spec import Operation, Spec
@@ -88,14 +88,14 @@ class SecurityChecks:
                       if (plan := security_plan(spec, op, schemes)) is not None}
         self.by_name = {"request_security": self.request_security}
 
-    def request_security(self, exchange: Exchange) -> list[Violation]:
+    def request_security(self, exchange: Exchange) -> list[CheckViolation]:
         plan = self.plans.get(exchange.operation.upper())
         if plan is None:
             return []
         credentials = Credentials(exchange)
         if plan.satisfied(credentials):
             return []
-        return [Violation(check="request_security", title="No security requirement is met",
+        return [CheckViolation(check="request_security", title="No security requirement is met",
                           received=f"credentials sent: {_sent(credentials)}", documented=plan.describe(),
                           schema_pointer=plan.schema_pointer, side="request")]
 

@@ -1,7 +1,7 @@
 """The kit's checks, registered with Schemathesis beside its own: thin adapters over `exchange.py`.
 
 The checks themselves live in `conformance.checker.exchange` (shared with the proxy and `contract verify`);
-here each Schemathesis case/response becomes an `Exchange` and each `Violation` a `ContractFailure`.
+here each Schemathesis case/response becomes an `Exchange` and each `CheckViolation` a `ContractFailure`.
 
 - `response_schema`: the documented schema, to any depth, formats enforced, every violation
   reported with its instance and schema pointers (the core's jsonschema-rs validator, which follows
@@ -20,7 +20,7 @@ import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup, Severity
 
 from conformance.checker.documented import bound
-from conformance.checker.exchange import CHECK_NAMES, Exchange, ExchangeChecker, Violation
+from conformance.checker.exchange import CHECK_NAMES, CheckViolation, Exchange, ExchangeChecker
 from conformance.reporting.fingerprint import wildcard
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _exchange(case: Case, response: Response) -> Exchange:
     )
 
 
-def _failure(operation: str, violation: Violation) -> ContractFailure:
+def _failure(operation: str, violation: CheckViolation) -> ContractFailure:
     return ContractFailure(
         check=violation.check, operation=operation, title=violation.title, received=violation.received,
         documented=violation.documented, instance_pointer=violation.instance_pointer,

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import orjson
 
 from conformance.checker.documented import DocumentedResponses
-from conformance.checker.exchange import Exchange, Violation
+from conformance.checker.exchange import CheckViolation, Exchange
 from conformance.checker.messages import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_CHECKS, full_checker
 from conformance.traffic.observed import Observed, lower_names
 from contract_core import pointer
@@ -31,7 +31,7 @@ AFTER_RESPONSE = (*RESPONSE_CHECKS, *CHECK_NAMES)
 @dataclass(frozen=True)
 class Judgement:
     match: Match | None
-    violations: list[Violation]
+    violations: list[CheckViolation]
 
     @property
     def operation(self) -> str | None:
@@ -117,10 +117,10 @@ class TrafficJudge:
         except (orjson.JSONDecodeError, UnreadableBody):
             return None
 
-    def request_violations(self, exchange: Exchange) -> list[Violation]:
+    def request_violations(self, exchange: Exchange) -> list[CheckViolation]:
         return _judgeable(self.checker.check(exchange, REQUEST_CHECKS), exchange)
 
-    def response_violations(self, exchange: Exchange, body_held: bool = True) -> list[Violation]:
+    def response_violations(self, exchange: Exchange, body_held: bool = True) -> list[CheckViolation]:
         names = AFTER_RESPONSE if body_held else RESPONSE_CHECKS  # a streamed body was not held to check
         return _judgeable(self.checker.check(exchange, names), exchange)
 
@@ -144,7 +144,7 @@ class TrafficJudge:
 
 
 
-def _judgeable(violations: list[Violation], exchange: Exchange) -> list[Violation]:
+def _judgeable(violations: list[CheckViolation], exchange: Exchange) -> list[CheckViolation]:
     """Drop findings about values a record redacted (`[REDACTED]` is not what the server sent)."""
     marker = REDACTED.encode()
     if not violations or (marker not in exchange.response_body and marker not in (exchange.raw_request_body or b"")):
@@ -152,7 +152,7 @@ def _judgeable(violations: list[Violation], exchange: Exchange) -> list[Violatio
     return [v for v in violations if not _redacted_at(v, exchange)]
 
 
-def _redacted_at(violation: Violation, exchange: Exchange) -> bool:
+def _redacted_at(violation: CheckViolation, exchange: Exchange) -> bool:
     document = exchange.response_json if violation.side == "response" else exchange.request_body
     try:
         return pointer.resolve(document, violation.instance_pointer or "") == REDACTED

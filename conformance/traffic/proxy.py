@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
 
-from conformance.checker.exchange import Exchange, Violation
+from conformance.checker.exchange import CheckViolation, Exchange
 from conformance.traffic import har, journal
 from conformance.traffic.fallback import MockFallback
 from conformance.traffic.forwarding import Forwarder, UpstreamAnswer, UpstreamFailure
@@ -67,7 +67,7 @@ class Answer:
     served_by: str
     stream: AsyncIterator[bytes] | None = None
     checked_body: bytes | None = None  # the body as the checks read it (decoded), when held
-    violations: list[Violation] = field(default_factory=list)
+    violations: list[CheckViolation] = field(default_factory=list)
 
 
 class ContractProxy:
@@ -116,13 +116,15 @@ class ContractProxy:
         observed.duration_ms = (time.perf_counter() - clock) * 1000
         self._report(observed, match, answer, redactor)
 
-    def _request_violations(self, observed: Observed, exchange: Exchange | None, streamed: bool) -> list[Violation]:
+    def _request_violations(
+        self, observed: Observed, exchange: Exchange | None, streamed: bool
+    ) -> list[CheckViolation]:
         if exchange is None:
             preflight = observed.method == "OPTIONS" and observed.request_header("access-control-request-method")
             return [] if preflight else [undocumented_operation(observed, self.judge.matcher)]
         return [] if streamed else _safely(self.judge.request_violations, exchange)
 
-    def _response_violations(self, exchange: Exchange, answer: Answer) -> list[Violation]:
+    def _response_violations(self, exchange: Exchange, answer: Answer) -> list[CheckViolation]:
         checked = self.judge.with_response(exchange, answer.status, answer.headers, answer.checked_body)
         return _safely(self.judge.response_violations, checked, answer.checked_body is not None)
 
@@ -281,7 +283,7 @@ def _observed(scope: Scope, headers: Headers, body: bytes | None, started: float
     return Observed(scope["method"], url, headers, body or None, 0, [], None, started)
 
 
-def _refused(found: list[Violation]) -> bool:
+def _refused(found: list[CheckViolation]) -> bool:
     """Whether `--strict` refuses a request. A missing credential is reported but forwarded: the contract
     documents the upstream's 401 for it, and a frontend testing its signed-out path needs that 401."""
     return any(violation.check not in _FORWARDED_UNDER_STRICT for violation in found)
@@ -307,21 +309,21 @@ def _upstream_failed(failure: UpstreamFailure) -> Answer:
     return Answer(status, [("content-type", media)], body, "proxy")
 
 
-def _refusal(violations: list[Violation], redactor: Redactor) -> Answer:
+def _refusal(violations: list[CheckViolation], redactor: Redactor) -> Answer:
     status, media, body = problem(400, "contract-violation", "Request breaks the contract",
                                   f"--strict: the request breaks the contract in {len(violations)} way(s); "
                                   "it was not forwarded.", errors=_errors(violations, redactor))
     return Answer(status, [("content-type", media)], body, "proxy")
 
 
-def _bad_gateway(violations: list[Violation], redactor: Redactor) -> Answer:
+def _bad_gateway(violations: list[CheckViolation], redactor: Redactor) -> Answer:
     status, media, body = problem(502, "contract-violation-upstream", "Upstream answer breaks the contract",
                                   f"--strict: the upstream's answer breaks the contract in {len(violations)} "
                                   "way(s); it was not passed on.", errors=_errors(violations, redactor))
     return Answer(status, [("content-type", media)], body, "proxy", violations=violations)
 
 
-def _errors(violations: list[Violation], redactor: Redactor) -> list[dict[str, Any]]:
+def _errors(violations: list[CheckViolation], redactor: Redactor) -> list[dict[str, Any]]:
     return [{**v.as_dict(), "message": redactor.text(v.message)} for v in violations]
 
 
@@ -350,7 +352,7 @@ def _body_unchecked(answer: Answer) -> str:
     return f" (body not checked: {reason})"
 
 
-def _summary(violations: list[Violation]) -> str:
+def _summary(violations: list[CheckViolation]) -> str:
     if not violations:
         return " ok"
     listed = ", ".join(f"{v.side} {v.check} {v.instance_pointer or '(body)'}" if v.instance_pointer is not None
@@ -359,7 +361,7 @@ def _summary(violations: list[Violation]) -> str:
     return f" {len(violations)} violation(s): {listed}{more}"
 
 
-def _safely(check: Callable[..., list[Violation]], *args: Any) -> list[Violation]:
+def _safely(check: Callable[..., list[CheckViolation]], *args: Any) -> list[CheckViolation]:
     """A bug in a check must not cost the exchange: it is logged and the answer still goes back."""
     try:
         return check(*args)

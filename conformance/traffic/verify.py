@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.checker.exchange import Violation
+from conformance.checker.exchange import CheckViolation
 from conformance.reporting.findings import Finding
 from conformance.reporting.fingerprint import fingerprint, wildcard
 from conformance.traffic.errors import TrafficFileError
@@ -141,7 +141,7 @@ def _is_static(item: Observed) -> bool:
 
 @dataclass
 class _Seen:
-    violation: Violation
+    violation: CheckViolation
     observed: Observed
     count: int = 1
 
@@ -154,7 +154,7 @@ class _Collector:
         self.redactor = redactor
         self._seen: dict[tuple[str, str, str, str], _Seen] = {}
 
-    def add(self, operation: str, observed: Observed, violations: list[Violation]) -> None:
+    def add(self, operation: str, observed: Observed, violations: list[CheckViolation]) -> None:
         for violation in violations:
             key = (operation, violation.check, violation.title, wildcard(violation.instance_pointer))
             if key in self._seen:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conformance.checker.exchange import Violation
+from conformance.checker.exchange import CheckViolation
 from conformance.traffic.observed import Observed
 from contract_core.paths import PathMatcher
 from contract_core.redact import Redactor
@@ -13,7 +13,7 @@ HEADER_LIMIT = 8 * 1024  # bytes; proxies and browsers drop larger headers (Pris
 _ROOM_FOR_THE_REST = 200
 
 
-def header_value(violations: list[Violation], redactor: Redactor) -> str:
+def header_value(violations: list[CheckViolation], redactor: Redactor) -> str:
     """A JSON array of `{in, check, pointer, message}`, ASCII, at most 8 KB: past that, one last item
     counts the rest and points at the journal."""
     items: list[str] = []
@@ -30,9 +30,9 @@ def header_value(violations: list[Violation], redactor: Redactor) -> str:
     return "[" + ",".join(items) + "]"
 
 
-def undocumented_operation(observed: Observed, matcher: PathMatcher) -> Violation:
+def undocumented_operation(observed: Observed, matcher: PathMatcher) -> CheckViolation:
     """A request the contract has no operation for: an unknown path, or a method the path does not have."""
     known_path = matcher.documents_path(observed.path)
     documented = "a documented path" if not known_path else "a documented method for this path"
-    return Violation(check="operation_documented", title="Undocumented operation",
+    return CheckViolation(check="operation_documented", title="Undocumented operation",
                      received=f"{observed.method} {observed.path}", documented=documented, side="request")

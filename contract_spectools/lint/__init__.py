@@ -15,7 +15,7 @@ from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
 from contract_core.spec import Spec, read_spec_text
 from contract_spectools.lint.document import check_security, check_servers
-from contract_spectools.lint.findings import RULES, SEVERITY_RANK, Finding, Rule, Severity, finding
+from contract_spectools.lint.findings import RULES, SEVERITY_RANK, LintFinding, Rule, Severity, finding
 from contract_spectools.lint.operations import check_operations
 from contract_spectools.lint.references import check_required_cycles, check_unresolved_refs, check_unused_components
 from contract_spectools.lint.schemas import check_schemas
@@ -25,7 +25,7 @@ from contract_spectools.lint.values import check_values
 # What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
 _SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
-__all__ = ["RULES", "Finding", "LintResult", "Rule", "Severity", "lint_file", "lint_spec", "reaches"]
+__all__ = ["RULES", "LintFinding", "LintResult", "Rule", "Severity", "lint_file", "lint_spec", "reaches"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class LintResult:
     """The findings for one file; `loaded` is False when the file could not be read as a spec."""
 
     source: str
-    findings: list[Finding]
+    findings: list[LintFinding]
     loaded: bool = True
 
 
@@ -50,7 +50,7 @@ def _load(path: str | Path) -> tuple[Spec, LineMap]:
     return parse_spec_with_lines(read_spec_text(Path(path), str(path)), str(path))
 
 
-def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[Finding]:
+def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[LintFinding]:
     """Every finding of every rule, located (line numbers) and sorted by position in the file."""
     found = _deduplicated(_run_rules(spec))
     lines = lines or LineMap(spec.text)
@@ -58,15 +58,15 @@ def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[Finding]:
     return sorted(located, key=lambda f: (f.line or 0, f.pointer, f.rule))
 
 
-def reaches(findings: Iterable[Finding], threshold: Severity) -> bool:
+def reaches(findings: Iterable[LintFinding], threshold: Severity) -> bool:
     """True when some finding is at least as severe as `threshold`."""
     return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in findings)
 
 
-def _run_rules(spec: Spec) -> Iterator[Finding]:
+def _run_rules(spec: Spec) -> Iterator[LintFinding]:
     structural = list(check_structure(spec))
     yield from structural
-    checks: dict[str, Callable[[Spec], Iterable[Finding]]] = {
+    checks: dict[str, Callable[[Spec], Iterable[LintFinding]]] = {
         "references": check_unresolved_refs,
         "recursion": lambda s: check_required_cycles(s, RecursionAnalysis(s)),
         "schemas": check_schemas,
@@ -86,7 +86,7 @@ def _run_rules(spec: Spec) -> Iterator[Finding]:
                           "fix the structure findings and lint again")
 
 
-def _deduplicated(findings: Iterable[Finding]) -> list[Finding]:
+def _deduplicated(findings: Iterable[LintFinding]) -> list[LintFinding]:
     """Drop repeats, and `structure` findings where a specific rule already explains the same place."""
     unique = list(dict.fromkeys(findings))
     specific = {f.pointer for f in unique if f.rule != "structure"}

@@ -8,13 +8,13 @@ from typing import Any
 
 from contract_core.pointer import join
 from contract_core.spec import Spec
-from contract_spectools.lint.findings import Finding, finding
+from contract_spectools.lint.findings import LintFinding, finding
 from contract_spectools.lint.operations import iter_operations, iter_path_items
 
 _SERVER_VARIABLE = re.compile(r"\{([^{}]+)\}")
 
 
-def check_security(spec: Spec) -> Iterator[Finding]:
+def check_security(spec: Spec) -> Iterator[LintFinding]:
     components = spec.document.get("components")
     schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     defined = set(schemes) if isinstance(schemes, dict) else set()
@@ -30,7 +30,7 @@ def check_security(spec: Spec) -> Iterator[Finding]:
                                   f"security scheme {name!r} is not defined in components/securitySchemes")
 
 
-def check_servers(spec: Spec) -> Iterator[Finding]:
+def check_servers(spec: Spec) -> Iterator[LintFinding]:
     holders: list[tuple[str, Any]] = [("#", spec.document)]
     for at, _, item in iter_path_items(spec):
         holders.append((at, item))
@@ -42,7 +42,7 @@ def check_servers(spec: Spec) -> Iterator[Finding]:
                 yield from _server_variables(join(at, "servers", i), server)
 
 
-def _server_variables(at: str, server: dict[str, Any]) -> Iterator[Finding]:
+def _server_variables(at: str, server: dict[str, Any]) -> Iterator[LintFinding]:
     variables = server.get("variables")
     defined = set(variables) if isinstance(variables, dict) else set()
     for name in _SERVER_VARIABLE.findall(server["url"]):

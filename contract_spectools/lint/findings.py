@@ -20,7 +20,7 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Finding:
+class LintFinding:
     """One defect at one place of one spec file."""
 
     rule: str
@@ -31,7 +31,7 @@ class Finding:
     source: str = ""
     line: int | None = None
 
-    def located(self, source: str, line: int | None) -> Finding:
+    def located(self, source: str, line: int | None) -> LintFinding:
         return replace(self, source=source, line=line)
 
 
@@ -98,7 +98,7 @@ RULES: dict[str, Rule] = _rules(
 )
 
 
-def finding(rule_id: str, pointer: str, message: str) -> Finding:
+def finding(rule_id: str, pointer: str, message: str) -> LintFinding:
     """A finding of a catalogued rule, with the rule's severity and hint."""
     rule = RULES[rule_id]
-    return Finding(rule.id, rule.severity, pointer, message, rule.hint)
+    return LintFinding(rule.id, rule.severity, pointer, message, rule.hint)

@@ -10,7 +10,7 @@ from contract_core.errors import UnresolvableReference
 from contract_core.media import base_type
 from contract_core.pointer import join
 from contract_core.spec import HTTP_METHODS, Spec
-from contract_spectools.lint.findings import Finding, finding
+from contract_spectools.lint.findings import LintFinding, finding
 
 _TEMPLATE_VARIABLE = re.compile(r"\{([^{}/]+)\}")
 _PROBLEM_MEDIA_TYPES = ("application/problem+json", "application/problem+xml")
@@ -43,7 +43,7 @@ def _deref(spec: Spec, node: Any, at: str) -> Any:
         return None  # reported by `unresolved-ref`
 
 
-def check_operations(spec: Spec) -> Iterator[Finding]:
+def check_operations(spec: Spec) -> Iterator[LintFinding]:
     yield from _equivalent_paths(spec)
     yield from _operation_ids(spec)
     reported: set[str] = set()  # a shared parameter or response is reported once, where it is written
@@ -65,7 +65,7 @@ def check_operations(spec: Spec) -> Iterator[Finding]:
 
 # operation ids and names -------------------------------------------------------------------------
 
-def _operation_ids(spec: Spec) -> Iterator[Finding]:
+def _operation_ids(spec: Spec) -> Iterator[LintFinding]:
     first_use: dict[str, str] = {}
     for at, _, item in iter_path_items(spec):
         for op_at, operation in iter_operations(item, at):
@@ -79,7 +79,7 @@ def _operation_ids(spec: Spec) -> Iterator[Finding]:
                 first_use[op_id] = op_at
 
 
-def _naming(op_at: str, operation: dict[str, Any]) -> Iterator[Finding]:
+def _naming(op_at: str, operation: dict[str, Any]) -> Iterator[LintFinding]:
     if not operation.get("operationId"):
         yield finding("operation-id-missing", op_at, "the operation has no operationId")
     if not operation.get("summary"):
@@ -88,7 +88,7 @@ def _naming(op_at: str, operation: dict[str, Any]) -> Iterator[Finding]:
 
 # paths and parameters ----------------------------------------------------------------------------
 
-def _equivalent_paths(spec: Spec) -> Iterator[Finding]:
+def _equivalent_paths(spec: Spec) -> Iterator[LintFinding]:
     paths = spec.document.get("paths")
     seen: dict[str, str] = {}
     for path in paths if isinstance(paths, dict) else ():
@@ -114,7 +114,7 @@ def _key(parameter: dict[str, Any]) -> tuple[str, str]:
     return (name.lower() if where == "header" else name), where
 
 
-def _duplicates(parameters: list[tuple[str, dict[str, Any]]]) -> Iterator[Finding]:
+def _duplicates(parameters: list[tuple[str, dict[str, Any]]]) -> Iterator[LintFinding]:
     first: dict[tuple[str, str], str] = {}
     for at, parameter in parameters:
         key = _key(parameter)
@@ -133,7 +133,7 @@ def _merged(item_level: list[tuple[str, dict[str, Any]]], op_level: list[tuple[s
 
 
 def _path_parameters(path: str, at: str, parameters: list[tuple[str, dict[str, Any]]], reported: set[str]
-                     ) -> Iterator[Finding]:
+                     ) -> Iterator[LintFinding]:
     variables = _TEMPLATE_VARIABLE.findall(path)
     declared = {p["name"] for _, p in parameters if p.get("in") == "path"}
     for name in variables:
@@ -149,7 +149,7 @@ def _path_parameters(path: str, at: str, parameters: list[tuple[str, dict[str, A
 
 # responses ---------------------------------------------------------------------------------------
 
-def _responses(spec: Spec, op_at: str, operation: dict[str, Any], reported: set[str]) -> Iterator[Finding]:
+def _responses(spec: Spec, op_at: str, operation: dict[str, Any], reported: set[str]) -> Iterator[LintFinding]:
     responses = operation.get("responses")
     if not isinstance(responses, dict) or not responses:
         yield finding("no-responses", op_at, "the operation documents no responses")
@@ -166,7 +166,7 @@ def _responses(spec: Spec, op_at: str, operation: dict[str, Any], reported: set[
             yield from _problem_json(spec, join(op_at, "responses", code), raw, reported)
 
 
-def _problem_json(spec: Spec, at: str, raw: Any, reported: set[str]) -> Iterator[Finding]:
+def _problem_json(spec: Spec, at: str, raw: Any, reported: set[str]) -> Iterator[LintFinding]:
     ref = raw.get("$ref") if isinstance(raw, dict) else None
     where = ref if isinstance(ref, str) and ref.startswith("#") else at
     response = _deref(spec, raw, at)

@@ -10,7 +10,7 @@ from contract_core.errors import InfiniteRecursion, UnresolvableReference
 from contract_core.pointer import join, split
 from contract_core.spec import Spec
 from contract_core.walk import iter_objects, iter_refs
-from contract_spectools.lint.findings import Finding, finding
+from contract_spectools.lint.findings import LintFinding, finding
 
 # Values that are data, not OpenAPI: a "$ref" key inside them is just a key of the example.
 _LITERAL_KEYWORDS = ("example", "default", "enum", "const")
@@ -36,7 +36,7 @@ def document_refs(node: Any, at: str = "#") -> Iterator[tuple[str, str]]:
             yield holder, ref
 
 
-def check_unresolved_refs(spec: Spec) -> Iterator[Finding]:
+def check_unresolved_refs(spec: Spec) -> Iterator[LintFinding]:
     for holder, ref in document_refs(spec.document):
         if not ref.startswith("#"):
             yield finding("unresolved-ref", join(holder, "$ref"),
@@ -48,14 +48,14 @@ def check_unresolved_refs(spec: Spec) -> Iterator[Finding]:
             yield finding("unresolved-ref", join(holder, "$ref"), f"$ref {ref!r} points at nothing in the document")
 
 
-def check_required_cycles(spec: Spec, analysis: RecursionAnalysis) -> Iterator[Finding]:
+def check_required_cycles(spec: Spec, analysis: RecursionAnalysis) -> Iterator[LintFinding]:
     for cycle in analysis.required_cycles():
         first = cycle[0]
         at = first if first.startswith("#") else join("#/components/schemas", first)
         yield finding("required-cycle", at, str(InfiniteRecursion(cycle)).split(";")[0])
 
 
-def check_unused_components(spec: Spec) -> Iterator[Finding]:
+def check_unused_components(spec: Spec) -> Iterator[LintFinding]:
     document = spec.document
     components = document.get("components")
     if not isinstance(components, dict) or not (document.get("paths") or document.get("webhooks")):

@@ -10,26 +10,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 from contract_spectools.annotations import github_command, sarif_log, sarif_result, sarif_rule
-from contract_spectools.lint.findings import RULES, Finding
+from contract_spectools.lint.findings import RULES, LintFinding
 
 FORMATS = ("text", "json", "github", "sarif")
 TOOL_NAME = "contract lint"
 
 
-def render(findings: Sequence[Finding], fmt: str) -> str:
-    renderers: dict[str, Callable[[Sequence[Finding]], str]] = {
+def render(findings: Sequence[LintFinding], fmt: str) -> str:
+    renderers: dict[str, Callable[[Sequence[LintFinding]], str]] = {
         "text": render_text, "json": render_json, "github": render_github, "sarif": render_sarif,
     }
     return renderers[fmt](findings)
 
 
-def summary(findings: Sequence[Finding]) -> str:
+def summary(findings: Sequence[LintFinding]) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
-def render_text(findings: Sequence[Finding]) -> str:
+def render_text(findings: Sequence[LintFinding]) -> str:
     lines = []
     for f in findings:
         where = f"{f.source}:{f.line}" if f.line else f.source
@@ -39,18 +39,18 @@ def render_text(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(findings: Sequence[Finding]) -> str:
+def render_json(findings: Sequence[LintFinding]) -> str:
     return json.dumps({"findings": [asdict(f) for f in findings], "summary": summary(findings)}, indent=2) + "\n"
 
 
-def render_github(findings: Sequence[Finding]) -> str:
+def render_github(findings: Sequence[LintFinding]) -> str:
     """Workflow commands: `::error file=F,line=L,title=T::message` (one per finding)."""
     out = [github_command(f.severity, f.source, f.line, f"{f.rule} at {f.pointer}", f"{f.message}. Fix: {f.hint}")
            for f in findings]
     return "\n".join(out) + ("\n" if out else "")
 
 
-def render_sarif(findings: Sequence[Finding]) -> str:
+def render_sarif(findings: Sequence[LintFinding]) -> str:
     rules = [sarif_rule(rule.id, rule.title, rule.severity, rule.hint) for rule in RULES.values()]
     results = [sarif_result(f.rule, list(RULES).index(f.rule), f.severity, f"{f.message}. Fix: {f.hint}", f.source,
                             f.line, f.pointer) for f in findings]

@@ -13,12 +13,12 @@ from contract_core.errors import UnresolvableReference
 from contract_core.pointer import from_path, join, resolve, split
 from contract_core.spec import Spec
 from contract_core.walk import iter_all_schemas
-from contract_spectools.lint.findings import Finding, finding
+from contract_spectools.lint.findings import LintFinding, finding
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
 
 
-def check_schemas(spec: Spec) -> Iterator[Finding]:
+def check_schemas(spec: Spec) -> Iterator[LintFinding]:
     for at, schema in iter_all_schemas(spec.document):
         yield from _required_undefined(spec, at, schema)
         yield from _invalid_patterns(at, schema)
@@ -27,7 +27,7 @@ def check_schemas(spec: Spec) -> Iterator[Finding]:
 
 # required-undefined -----------------------------------------------------------------------------
 
-def _required_undefined(spec: Spec, at: str, schema: dict[str, Any]) -> Iterator[Finding]:
+def _required_undefined(spec: Spec, at: str, schema: dict[str, Any]) -> Iterator[LintFinding]:
     required = schema.get("required")
     if not isinstance(required, list) or not required or _open_to_other_names(schema) or at.endswith("/not"):
         return  # under `not`, `required` says which names must not appear together
@@ -92,7 +92,7 @@ def _composition_parent(spec: Spec, at: str) -> set[str] | bool | None:
 
 # invalid-pattern ---------------------------------------------------------------------------------
 
-def _invalid_patterns(at: str, schema: dict[str, Any]) -> Iterator[Finding]:
+def _invalid_patterns(at: str, schema: dict[str, Any]) -> Iterator[LintFinding]:
     pattern = schema.get("pattern")
     if isinstance(pattern, str) and (problem := regex_problem(pattern)):
         yield finding("invalid-pattern", join(at, "pattern"), f"pattern {pattern!r} does not compile: {problem}")
@@ -115,7 +115,7 @@ def regex_problem(pattern: str) -> str | None:
 
 # version mismatches ------------------------------------------------------------------------------
 
-def _version_mismatches(version: str, at: str, schema: dict[str, Any]) -> Iterator[Finding]:
+def _version_mismatches(version: str, at: str, schema: dict[str, Any]) -> Iterator[LintFinding]:
     if version == "3.1":
         if "nullable" in schema:
             yield finding("nullable-in-3.1", join(at, "nullable"),

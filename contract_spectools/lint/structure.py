@@ -22,7 +22,7 @@ import jsonschema_rs
 from contract_core.pointer import join
 from contract_core.spec import Spec
 from contract_core.walk import iter_document_schemas
-from contract_spectools.lint.findings import Finding, finding
+from contract_spectools.lint.findings import LintFinding, finding
 
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 _MESSAGE_LIMIT = 240
@@ -47,7 +47,7 @@ def _dialect_validator() -> Any:
     return jsonschema_rs.Draft202012Validator({"$ref": _DRAFT_2020_12})
 
 
-def check_structure(spec: Spec) -> Iterator[Finding]:
+def check_structure(spec: Spec) -> Iterator[LintFinding]:
     for error in _document_validator(spec.version).iter_errors(spec.document):
         yield from _findings(error, "#")
     if spec.version != "3.1":
@@ -58,7 +58,7 @@ def check_structure(spec: Spec) -> Iterator[Finding]:
                 yield from _findings(error, at)
 
 
-def _findings(error: Any, base: str) -> Iterator[Finding]:
+def _findings(error: Any, base: str) -> Iterator[LintFinding]:
     for leaf in _leaves(error):
         message = leaf.message if len(leaf.message) <= _MESSAGE_LIMIT else leaf.message[:_MESSAGE_LIMIT] + "..."
         yield finding("structure", join(base, *(str(t) for t in leaf.instance_path)), message)

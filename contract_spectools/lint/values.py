@@ -19,9 +19,9 @@ from contract_core.dialect import Direction
 from contract_core.errors import UnresolvableReference
 from contract_core.pointer import join, split
 from contract_core.spec import Spec
-from contract_core.validation import SchemaValidator, Violation
+from contract_core.validation import SchemaValidator, SchemaViolation
 from contract_core.walk import iter_all_schemas, iter_examples
-from contract_spectools.lint.findings import Finding, finding
+from contract_spectools.lint.findings import LintFinding, finding
 
 _COMPILE_ERRORS = (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError)
 _SHOWN_VIOLATIONS = 3
@@ -45,7 +45,7 @@ class ValueChecker:
         with contextlib.suppress(*_COMPILE_ERRORS):  # a broken schema is reported by its own rule
             self._validator(None).prepare(schema_pointers)
 
-    def violations(self, value: Any, schema_pointer: str, direction: Direction | None) -> list[Violation]:
+    def violations(self, value: Any, schema_pointer: str, direction: Direction | None) -> list[SchemaViolation]:
         """How `value` breaks the schema at `schema_pointer`; [] when valid or when it cannot be compiled.
 
         The view without a direction is the strictest (it keeps every `required`), so it decides alone
@@ -68,7 +68,7 @@ class ValueChecker:
         return "readOnly" in text or "writeOnly" in text
 
 
-def check_values(spec: Spec) -> Iterator[Finding]:
+def check_values(spec: Spec) -> Iterator[LintFinding]:
     checker = ValueChecker(spec)
     examples = list(iter_examples(spec.document, _lenient_resolver(spec)))
     valued = [(at, schema) for at, schema in iter_all_schemas(spec.document)
@@ -114,7 +114,7 @@ def _direction(at: str) -> Direction | None:
     return None
 
 
-def _describe(what: str, problems: list[Violation]) -> str:
+def _describe(what: str, problems: list[SchemaViolation]) -> str:
     shown = "; ".join(
         f"{p.instance_pointer or '(root)'}: {_short(p.message)} (schema {p.schema_pointer})"
         for p in problems[:_SHOWN_VIOLATIONS]

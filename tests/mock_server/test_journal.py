@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from contract_core import load_spec
-from mock_server.journal import Exchange, JournalView, MemoryJournal
+from mock_server.journal import JournalEntry, JournalView, MemoryJournal
 from mock_server.responder import MockOptions
 from mock_server.server import running_mock
 from tests.mock_server.cli_mock import cli_mock
@@ -52,7 +52,7 @@ def test_clearing_the_journal_and_the_fixture_helpers() -> None:
 def test_the_journal_keeps_the_last_thousand() -> None:
     journal, view = MemoryJournal(), JournalView(load_spec(CRUD))
     for i in range(1005):
-        journal.record(Exchange(time.time(), "GET", f"/pets/{i}", "", []), view)
+        journal.record(JournalEntry(time.time(), "GET", f"/pets/{i}", "", []), view)
     paths = [entry["path"] for entry in journal.entries(view)]
     assert len(paths) == 1000 and paths[0] == "/pets/5" and paths[-1] == "/pets/1004"
 

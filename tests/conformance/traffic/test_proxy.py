@@ -14,7 +14,7 @@ import httpx
 import pytest
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from conformance.checker.exchange import Violation
+from conformance.checker.exchange import CheckViolation
 from conformance.traffic.violations import HEADER_LIMIT, header_value
 from contract_core.redact import Redactor
 from tests.conformance.implementations import PATH, create_app
@@ -226,7 +226,7 @@ def test_journal_is_bounded_and_can_be_emptied(spec: Any) -> None:
 
 
 def test_the_header_is_capped_at_8_kb_with_a_count_of_the_rest() -> None:
-    many = [Violation("response_schema", "Response violates schema", f"value {i} " * 10, "x", f"/items/{i}")
+    many = [CheckViolation("response_schema", "Response violates schema", f"value {i} " * 10, "x", f"/items/{i}")
             for i in range(500)]
     value = header_value(many, Redactor())
     items = json.loads(value)

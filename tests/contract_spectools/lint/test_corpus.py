@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_spectools.lint import Finding, lint_file
+from contract_spectools.lint import LintFinding, lint_file
 from tests.conftest import corpus_params
 
 # Generous for a 2-core CI runner; on the development machine the slowest spec (OpenAI, 3 MB YAML) takes ~3 s.
@@ -21,7 +21,7 @@ def _one(name: str) -> list[object]:
     return [p for p in corpus_params() if name in str(p.values[0])] or corpus_params()[:1]  # type: ignore[attr-defined]
 
 
-def _at(findings: list[Finding], rule: str) -> set[str]:
+def _at(findings: list[LintFinding], rule: str) -> set[str]:
     return {f.pointer for f in findings if f.rule == rule}
 
 
