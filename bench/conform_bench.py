@@ -42,39 +42,67 @@ def main() -> int:
             from tests.conformance.serving import serve
 
             base_url, headers = stack.enter_context(serve(create_app())), [AUTH]
-        commands = {"contract conform": conform_command(base_url, headers, args.seed),
-                    "st run": st_command(base_url, headers, args.seed)}
+        commands = {
+            "contract conform": conform_command(base_url, headers, args.seed),
+            "st run": st_command(base_url, headers, args.seed),
+        }
         times: dict[str, list[float]] = {name: [] for name in commands}
         for round_ in range(args.rounds):
             order = list(commands) if round_ % 2 == 0 else list(reversed(commands))
             for name in order:
                 times[name].append(timed(commands[name]))
     conform, st = (statistics.median(times[n]) for n in ("contract conform", "st run"))
-    print(f"target: {base_url}; {args.rounds} rounds; max-examples {DEFAULT_MAX_EXAMPLES}; seed {args.seed}")
+    print(
+        f"target: {base_url}; {args.rounds} rounds; max-examples {DEFAULT_MAX_EXAMPLES}; seed {args.seed}"
+    )
     for name, values in times.items():
-        print(f"{name:>17}: median {statistics.median(values):.2f} s  (min {min(values):.2f}, max {max(values):.2f})")
+        print(
+            f"{name:>17}: median {statistics.median(values):.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
+        )
     print(f"         overhead: {conform - st:+.2f} s ({(conform / st - 1) * 100:+.0f}%)")
     return 0
 
 
 def conform_command(base_url: str, headers: list[str], seed: int) -> list[str]:
-    return [str(BIN / "contract"), "conform", "--base-url", base_url, "--seed", str(seed),
-            *(arg for header in headers for arg in ("-H", header))]
+    return [
+        str(BIN / "contract"),
+        "conform",
+        "--base-url",
+        base_url,
+        "--seed",
+        str(seed),
+        *(arg for header in headers for arg in ("-H", header)),
+    ]
 
 
 def st_command(base_url: str, headers: list[str], seed: int) -> list[str]:
-    return [str(BIN / "st"), "run", str(bundled_spec_path()), "--url", base_url, "--seed", str(seed),
-            "--max-examples", str(DEFAULT_MAX_EXAMPLES), "--continue-on-failure", "--no-color",
-            *(arg for header in headers for arg in ("-H", header))]
+    return [
+        str(BIN / "st"),
+        "run",
+        str(bundled_spec_path()),
+        "--url",
+        base_url,
+        "--seed",
+        str(seed),
+        "--max-examples",
+        str(DEFAULT_MAX_EXAMPLES),
+        "--continue-on-failure",
+        "--no-color",
+        *(arg for header in headers for arg in ("-H", header)),
+    ]
 
 
 def timed(command: list[str]) -> float:
-    with tempfile.TemporaryDirectory() as scratch:  # `st run` writes caches into its working directory
+    with (
+        tempfile.TemporaryDirectory() as scratch
+    ):  # `st run` writes caches into its working directory
         started = time.perf_counter()
         result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
     if result.returncode not in (0, 1):
-        raise SystemExit(f"{command[0]} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise SystemExit(
+            f"{command[0]} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return elapsed
 
 

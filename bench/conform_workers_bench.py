@@ -30,33 +30,55 @@ TOKEN = "bench"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=REPO.parent / "shared" / "corpus" / "cloud-hypervisor.yaml")
+    parser.add_argument(
+        "--spec", type=Path, default=REPO.parent / "shared" / "corpus" / "cloud-hypervisor.yaml"
+    )
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--delay", type=int, default=50, help="ms the mock waits before each answer")
+    parser.add_argument(
+        "--delay", type=int, default=50, help="ms the mock waits before each answer"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--max-examples", type=int, default=3)
     parser.add_argument("--max-requests", type=int, default=5000)
     args = parser.parse_args()
     port = free_port()
-    mock = subprocess.Popen([str(BIN / "contract"), "mock", "--spec", str(args.spec), "--port", str(port),
-                             "--token", TOKEN, "--delay", str(args.delay)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mock = subprocess.Popen(
+        [
+            str(BIN / "contract"),
+            "mock",
+            "--spec",
+            str(args.spec),
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+            "--delay",
+            str(args.delay),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until_listening("127.0.0.1", port, timeout=120)
         times: dict[int, list[float]] = {1: [], args.workers: []}
         for round_ in range(args.rounds):
-            for workers in ([1, args.workers] if round_ % 2 == 0 else [args.workers, 1]):
+            for workers in [1, args.workers] if round_ % 2 == 0 else [args.workers, 1]:
                 elapsed, report = run(args, port, workers)
                 times[workers].append(elapsed)
-                print(f"round {round_ + 1}: {workers} worker(s): {elapsed:.1f} s, {report['requests_sent']} "
-                      f"requests, {report['test_cases']} cases, "
-                      f"{len(report['coverage']['operations'])} operations", flush=True)
+                print(
+                    f"round {round_ + 1}: {workers} worker(s): {elapsed:.1f} s, {report['requests_sent']} "
+                    f"requests, {report['test_cases']} cases, "
+                    f"{len(report['coverage']['operations'])} operations",
+                    flush=True,
+                )
     finally:
         mock.terminate()
         mock.wait(timeout=15)
     one, many = statistics.median(times[1]), statistics.median(times[args.workers])
-    print(f"{args.spec.name}: median 1 worker {one:.1f} s, {args.workers} workers {many:.1f} s: "
-          f"{one / many:.2f}x faster (mock --delay {args.delay})")
+    print(
+        f"{args.spec.name}: median 1 worker {one:.1f} s, {args.workers} workers {many:.1f} s: "
+        f"{one / many:.2f}x faster (mock --delay {args.delay})"
+    )
     return 0
 
 
@@ -64,11 +86,31 @@ def run(args: argparse.Namespace, port: int, workers: int) -> tuple[float, dict]
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
         started = time.monotonic()
-        subprocess.run([str(BIN / "contract"), "conform", "--base-url", f"http://127.0.0.1:{port}", "--spec",
-                        str(args.spec), "-H", f"Authorization: Bearer {TOKEN}", "--seed", "1", "--max-examples",
-                        str(args.max_examples), "--max-requests", str(args.max_requests), "--workers",
-                        str(workers), "--report-json", str(report)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [
+                str(BIN / "contract"),
+                "conform",
+                "--base-url",
+                f"http://127.0.0.1:{port}",
+                "--spec",
+                str(args.spec),
+                "-H",
+                f"Authorization: Bearer {TOKEN}",
+                "--seed",
+                "1",
+                "--max-examples",
+                str(args.max_examples),
+                "--max-requests",
+                str(args.max_requests),
+                "--workers",
+                str(workers),
+                "--report-json",
+                str(report),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         return time.monotonic() - started, json.loads(report.read_text())
 
 

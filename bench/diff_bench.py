@@ -59,7 +59,9 @@ def api_smart_diff_driver() -> Path:
     """Install api-smart-diff once (npm) and write the driver beside it."""
     if not (CACHE / "node_modules" / "api-smart-diff").is_dir():
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--silent", "--prefix", str(CACHE), API_SMART_DIFF], check=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--prefix", str(CACHE), API_SMART_DIFF], check=True
+        )
     driver = CACHE / "asd-driver.js"
     driver.write_text(DRIVER, encoding="utf-8")
     return driver
@@ -67,10 +69,23 @@ def api_smart_diff_driver() -> Path:
 
 def commands(base: Path, revision: Path) -> dict[str, list[str]]:
     return {
-        "contract diff": [sys.executable, "-m", "contract_cli", "diff", str(base), str(revision), "--format", "json",
-                          "--all"],
-        f"api-smart-diff {API_SMART_DIFF.rsplit('@', 1)[1]}": ["node", str(api_smart_diff_driver()), str(base),
-                                                              str(revision)],
+        "contract diff": [
+            sys.executable,
+            "-m",
+            "contract_cli",
+            "diff",
+            str(base),
+            str(revision),
+            "--format",
+            "json",
+            "--all",
+        ],
+        f"api-smart-diff {API_SMART_DIFF.rsplit('@', 1)[1]}": [
+            "node",
+            str(api_smart_diff_driver()),
+            str(base),
+            str(revision),
+        ],
     }
 
 
@@ -92,8 +107,10 @@ def main() -> None:
     parser.add_argument("--only", help="run only tools whose name starts with this")
     args = parser.parse_args()
     spec = args.spec.resolve()
-    print(f"{spec.name}: {spec.stat().st_size / 1e6:.1f} MB against a copy with one property's type changed; "
-          f"{args.runs} timed runs after one warm-up")
+    print(
+        f"{spec.name}: {spec.stat().st_size / 1e6:.1f} MB against a copy with one property's type changed; "
+        f"{args.runs} timed runs after one warm-up"
+    )
     print(f"{'tool':28} {'median s':>9} {'peak RSS MB':>12}  changes reported")
     with tempfile.TemporaryDirectory() as tmp:
         revision = edited_copy(spec, Path(tmp))
@@ -104,7 +121,10 @@ def main() -> None:
             runs = [measure(command, REPO) for _ in range(args.runs)]
             seconds = statistics.median(r.seconds for r in runs)
             rss = max(r.peak_rss_mb for r in runs)
-            print(f"{tool:28} {seconds:9.2f} {rss:12.0f}  {reported(tool, runs[-1].output)}", flush=True)
+            print(
+                f"{tool:28} {seconds:9.2f} {rss:12.0f}  {reported(tool, runs[-1].output)}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

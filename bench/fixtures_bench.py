@@ -25,7 +25,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 def default_specs() -> list[Path]:
     corpus = Path(os.environ.get("CONTRACT_CORPUS", REPO.parent / "shared" / "corpus"))
-    found = sorted(p for p in corpus.glob("*") if p.suffix in (".json", ".yaml")) if corpus.is_dir() else []
+    found = (
+        sorted(p for p in corpus.glob("*") if p.suffix in (".json", ".yaml"))
+        if corpus.is_dir()
+        else []
+    )
     return [bundled_spec_path(), *found]
 
 
@@ -33,7 +37,9 @@ def bench(path: Path, seeds: int) -> dict[str, object]:
     started = time.perf_counter()
     spec = load_spec(path)
     engine = FixtureEngine(spec)
-    jobs = [(op, t) for op in spec.operations for t in engine.response_targets(op) if t.schema_pointer]
+    jobs = [
+        (op, t) for op in spec.operations for t in engine.response_targets(op) if t.schema_pointer
+    ]
     for op, target in jobs:  # warm-up
         engine.fixture(op, target, seed=0)
     warm = time.perf_counter() - started
@@ -59,11 +65,22 @@ def bench(path: Path, seeds: int) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("specs", nargs="*", type=Path)
     parser.add_argument("--seeds", type=int, default=5)
     args = parser.parse_args()
-    columns = ("spec", "fixtures", "per_s", "p50_ms", "p99_ms", "max_ms", "largest_bytes", "startup_s")
+    columns = (
+        "spec",
+        "fixtures",
+        "per_s",
+        "p50_ms",
+        "p99_ms",
+        "max_ms",
+        "largest_bytes",
+        "startup_s",
+    )
     print(" | ".join(columns))
     for path in args.specs or default_specs():
         row = bench(path, args.seeds)

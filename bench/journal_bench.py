@@ -39,11 +39,23 @@ REPO = Path(__file__).resolve().parent.parent
 
 BODY = b'{"account":{"id":"acc_1"},"modules":[{"id":"mod_1"}]}'
 SCOPE = {
-    "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-    "path": "/v1/accounts/api-tokens", "raw_path": b"/v1/accounts/api-tokens", "root_path": "",
-    "query_string": b"", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2),
-    "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"),
-                (b"authorization", b"Bearer bench"), (b"content-length", str(len(BODY)).encode())],
+    "type": "http",
+    "asgi": {"version": "3.0"},
+    "http_version": "1.1",
+    "method": "POST",
+    "scheme": "http",
+    "path": "/v1/accounts/api-tokens",
+    "raw_path": b"/v1/accounts/api-tokens",
+    "root_path": "",
+    "query_string": b"",
+    "client": ("127.0.0.1", 1),
+    "server": ("127.0.0.1", 2),
+    "headers": [
+        (b"host", b"127.0.0.1"),
+        (b"content-type", b"application/json"),
+        (b"authorization", b"Bearer bench"),
+        (b"content-length", str(len(BODY)).encode()),
+    ],
 }
 
 
@@ -78,8 +90,10 @@ def http_ab(args: argparse.Namespace) -> int:
     variants = {"journal on": (REPO, []), "journal off": (REPO, ["--no-journal"])}
     if args.base:
         variants["base"] = (args.base, [])
-    servers = {name: _started(name, folder, extra, args.workers, logs, script) for name, (folder, extra) in
-               variants.items()}
+    servers = {
+        name: _started(name, folder, extra, args.workers, logs, script)
+        for name, (folder, extra) in variants.items()
+    }
     cpu: dict[str, list[float]] = {name: [] for name in servers}
     for round_number in range(args.rounds):
         names = list(servers) if round_number % 2 == 0 else list(servers)[::-1]
@@ -87,20 +101,39 @@ def http_ab(args: argparse.Namespace) -> int:
             process, port = servers[name]
             before = http_bench.group_cpu_s(process.pid)
             load = http_bench.run_wrk(port, 10, 5, script)
-            cpu[name].append((http_bench.group_cpu_s(process.pid) - before) / max(sum(load.statuses.values()), 1) * 1e6)
+            cpu[name].append(
+                (http_bench.group_cpu_s(process.pid) - before)
+                / max(sum(load.statuses.values()), 1)
+                * 1e6
+            )
     medians = {name: statistics.median(values) for name, values in cpu.items()}
     for name, values in cpu.items():
-        print(f"{name:12} CPU per answer median {medians[name]:6.0f} µs  ({', '.join(f'{v:.0f}' for v in values)})")
+        print(
+            f"{name:12} CPU per answer median {medians[name]:6.0f} µs  ({', '.join(f'{v:.0f}' for v in values)})"
+        )
     for other in ("journal off", "base"):
         if other in medians:
-            print(f"throughput with the journal / {other}: {medians[other] / medians['journal on']:.3f}x (CPU-bound)")
+            print(
+                f"throughput with the journal / {other}: {medians[other] / medians['journal on']:.3f}x (CPU-bound)"
+            )
     return 0
 
 
-def _started(name: str, folder: Path, extra: list[str], workers: int, logs: Path,
-             script: Path) -> tuple[Any, int]:
+def _started(
+    name: str, folder: Path, extra: list[str], workers: int, logs: Path, script: Path
+) -> tuple[Any, int]:
     port = http_bench.free_port()
-    command = [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--workers", str(workers), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "contract_cli",
+        "mock",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        *extra,
+    ]
     process = http_bench.start(command, logs / f"{name.replace(' ', '-')}.log", cwd=folder)
     _, status = http_bench.wait_for_answer(process, port, 120)
     if status != 201:
@@ -114,24 +147,36 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--http", action="store_true", help="compare real servers under wrk -c10")
-    parser.add_argument("--workers", type=int, default=1, help="with --http: worker processes per server")
-    parser.add_argument("--base", type=Path, help="with --http: a checkout whose `contract mock` is the baseline")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="with --http: worker processes per server"
+    )
+    parser.add_argument(
+        "--base", type=Path, help="with --http: a checkout whose `contract mock` is the baseline"
+    )
     args = parser.parse_args()
     if args.http:
         http_bench.require("wrk", "install it (Debian: apt-get install wrk)")
         return http_ab(args)
     spec = load_spec()
-    apps = {"journal on": create_service(spec, features=Features(journal=True)),
-            "journal off": create_service(spec, features=Features(journal=False))}
-    logging.getLogger("contract.mock").setLevel(logging.WARNING)  # the access log is the same in both
+    apps = {
+        "journal on": create_service(spec, features=Features(journal=True)),
+        "journal off": create_service(spec, features=Features(journal=False)),
+    }
+    logging.getLogger("contract.mock").setLevel(
+        logging.WARNING
+    )  # the access log is the same in both
     timings: dict[str, list[float]] = {name: [] for name in apps}
     for app in apps.values():
-        cpu_us_per_request(app, 300)  # warm-up: Connexion builds its middleware on the first request
+        cpu_us_per_request(
+            app, 300
+        )  # warm-up: Connexion builds its middleware on the first request
     for _ in range(args.rounds):
         for name, app in apps.items():
             timings[name].append(cpu_us_per_request(app, args.requests))
     for name, values in timings.items():
-        print(f"{name:12} median {statistics.median(values):7.1f} µs/request  min {min(values):7.1f}")
+        print(
+            f"{name:12} median {statistics.median(values):7.1f} µs/request  min {min(values):7.1f}"
+        )
     ratio = statistics.median(timings["journal off"]) / statistics.median(timings["journal on"])
     print(f"throughput with the journal / without: {ratio:.3f}x (CPU-bound, one core)")
     return 0

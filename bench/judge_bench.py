@@ -49,15 +49,27 @@ class Bench:
             raise BenchError(f"POST {PATH} is not in the bundled spec")
 
     def observed(self, serial: int) -> Observed:
-        body = self.template.replace(b"@@ID@@", b"%012d" % serial).replace(b"@@TOKEN@@", b"%032d" % serial)
-        return Observed("POST", PATH, list(HEADERS.items()), BODY, 201, [("content-type", "application/json")], body)
+        body = self.template.replace(b"@@ID@@", b"%012d" % serial).replace(
+            b"@@TOKEN@@", b"%032d" % serial
+        )
+        return Observed(
+            "POST",
+            PATH,
+            list(HEADERS.items()),
+            BODY,
+            201,
+            [("content-type", "application/json")],
+            body,
+        )
 
     def judge_once(self, serial: int) -> int:
         """Both sides of one exchange, as the proxy asks; the number of violations (0 for a correct server)."""
         observed = self.observed(serial)
         exchange = self.judge.exchange(observed, self.match)  # type: ignore[arg-type]
         found = self.judge.request_violations(exchange)
-        answered = self.judge.with_response(exchange, 201, observed.response_headers, observed.response_body)
+        answered = self.judge.with_response(
+            exchange, 201, observed.response_headers, observed.response_body
+        )
         return len(found) + len(self.judge.response_violations(answered))
 
     def parsed_exchange(self, serial: int) -> Exchange:
@@ -67,8 +79,12 @@ class Bench:
         return exchange
 
 
-def timings(run: Callable[[Any], object], start: int, count: int,
-            prepare: Callable[[int], Any] = lambda serial: serial) -> list[float]:
+def timings(
+    run: Callable[[Any], object],
+    start: int,
+    count: int,
+    prepare: Callable[[int], Any] = lambda serial: serial,
+) -> list[float]:
     """Microseconds per `run(prepare(serial))`; what `prepare` does is not timed."""
     spent = []
     for serial in range(start, start + count):
@@ -94,16 +110,46 @@ def main() -> int:
         raise BenchError("the correct 201 was judged to violate the contract")
     timings(bench.judge_once, 1, 500)  # warm: validators compiled, caches filled
     gc.collect()
-    print(f"POST {PATH}: {len(bench.observed(1).response_body or b'')}-byte 201s, {args.exchanges} exchanges")
-    print(line("whole exchange (request + response)", timings(bench.judge_once, 1_000, args.exchanges)))
-    print(line("building the Exchange", timings(lambda o: bench.judge.exchange(o, bench.match), 9_000_000, 5_000,
-                                                 bench.observed)))
-    print(line("parsing the response body", timings(lambda e: e.response_json, 9_000_000, 5_000,
-                                                     lambda s: bench.judge.exchange(bench.observed(s), bench.match))))
+    print(
+        f"POST {PATH}: {len(bench.observed(1).response_body or b'')}-byte 201s, {args.exchanges} exchanges"
+    )
+    print(
+        line(
+            "whole exchange (request + response)", timings(bench.judge_once, 1_000, args.exchanges)
+        )
+    )
+    print(
+        line(
+            "building the Exchange",
+            timings(
+                lambda o: bench.judge.exchange(o, bench.match), 9_000_000, 5_000, bench.observed
+            ),
+        )
+    )
+    print(
+        line(
+            "parsing the response body",
+            timings(
+                lambda e: e.response_json,
+                9_000_000,
+                5_000,
+                lambda s: bench.judge.exchange(bench.observed(s), bench.match),
+            ),
+        )
+    )
     for name, check in bench.judge.checker.by_name.items():
-        print(line(name, timings(check, 10_000_000, min(args.exchanges, 5_000), bench.parsed_exchange)))
-    redact = timings(lambda s: bench.judge.redactor_for(bench.observed(s)).excerpt(bench.observed(s).response_body),
-                     20_000_000, 2_000)
+        print(
+            line(
+                name, timings(check, 10_000_000, min(args.exchanges, 5_000), bench.parsed_exchange)
+            )
+        )
+    redact = timings(
+        lambda s: bench.judge.redactor_for(bench.observed(s)).excerpt(
+            bench.observed(s).response_body
+        ),
+        20_000_000,
+        2_000,
+    )
     print(line("a violation's redactor and excerpt", redact))
     return 0
 

@@ -59,11 +59,36 @@ def commands(spec: Path, workdir: Path) -> dict[str, list[str]]:
     ruleset = workdir / ".spectral.yaml"
     ruleset.write_text("extends: ['spectral:oas']\n", encoding="utf-8")
     return {
-        "contract lint": [sys.executable, "-m", "contract_cli", "lint", str(spec), "--format", "json"],
-        f"Redocly CLI ({REDOCLY.rsplit('@', 1)[1]}, recommended)":
-            ["npx", "--yes", REDOCLY, "lint", str(spec), "--format", "json"],
-        f"Spectral ({SPECTRAL.rsplit('@', 1)[1]}, spectral:oas)":
-            ["npx", "--yes", SPECTRAL, "lint", str(spec), "--ruleset", str(ruleset), "--format", "json", "--quiet"],
+        "contract lint": [
+            sys.executable,
+            "-m",
+            "contract_cli",
+            "lint",
+            str(spec),
+            "--format",
+            "json",
+        ],
+        f"Redocly CLI ({REDOCLY.rsplit('@', 1)[1]}, recommended)": [
+            "npx",
+            "--yes",
+            REDOCLY,
+            "lint",
+            str(spec),
+            "--format",
+            "json",
+        ],
+        f"Spectral ({SPECTRAL.rsplit('@', 1)[1]}, spectral:oas)": [
+            "npx",
+            "--yes",
+            SPECTRAL,
+            "lint",
+            str(spec),
+            "--ruleset",
+            str(ruleset),
+            "--format",
+            "json",
+            "--quiet",
+        ],
     }
 
 
@@ -72,7 +97,9 @@ def problem_count(tool: str, output: str) -> str:
         if tool.startswith("contract"):
             return str(len(json.loads(output)["findings"]))
         decoder = json.JSONDecoder()
-        if tool.startswith("Redocly"):  # a banner and progress lines surround the JSON; it lists 100 at most
+        if tool.startswith(
+            "Redocly"
+        ):  # a banner and progress lines surround the JSON; it lists 100 at most
             totals = decoder.raw_decode(output, output.index('{\n  "totals"'))[0]["totals"]
             return str(totals["errors"] + totals["warnings"])
         return str(len(decoder.raw_decode(output, output.index("["))[0]))
@@ -88,7 +115,9 @@ def main() -> None:
     parser.add_argument("--only", help="run only tools whose name starts with this")
     args = parser.parse_args()
     spec = (args.spec or largest_corpus_spec()).resolve()
-    print(f"{spec.name}: {spec.stat().st_size / 1e6:.1f} MB, {args.runs} timed runs after one warm-up")
+    print(
+        f"{spec.name}: {spec.stat().st_size / 1e6:.1f} MB, {args.runs} timed runs after one warm-up"
+    )
     print(f"{'tool':42} {'median s':>9} {'peak RSS MB':>12} {'problems':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         for tool, command in commands(spec, Path(tmp)).items():
@@ -98,7 +127,10 @@ def main() -> None:
             runs = [measure(command, Path(tmp)) for _ in range(args.runs)]
             seconds = statistics.median(r.seconds for r in runs)
             rss = max(r.peak_rss_mb for r in runs)
-            print(f"{tool:42} {seconds:9.2f} {rss:12.0f} {problem_count(tool, runs[-1].output):>9}", flush=True)
+            print(
+                f"{tool:42} {seconds:9.2f} {rss:12.0f} {problem_count(tool, runs[-1].output):>9}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

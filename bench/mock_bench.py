@@ -85,7 +85,7 @@ function done(summary, latency, requests)
 end
 """
 
-BARE_APP = '''
+BARE_APP = """
 from pathlib import Path
 
 BODY = Path(__file__).with_name("body.json").read_bytes()
@@ -100,7 +100,7 @@ async def app(scope, receive, send):
         more = (await receive()).get("more_body", False)
     await send({"type": "http.response.start", "status": 201, "headers": HEADERS})
     await send({"type": "http.response.body", "body": BODY})
-'''
+"""
 
 
 class BenchError(Exception):
@@ -121,7 +121,9 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
             break
         try:
             process.wait(timeout=wait)
-            with contextlib.suppress(ProcessLookupError):  # the leader is gone; stragglers may not be
+            with contextlib.suppress(
+                ProcessLookupError
+            ):  # the leader is gone; stragglers may not be
                 os.killpg(process.pid, signal.SIGKILL)
             break
         except subprocess.TimeoutExpired:
@@ -139,9 +141,17 @@ def _on_signal(signum: int, _frame: Any) -> None:
 
 
 def start(command: list[str], log: Path, cwd: Path = REPO) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:  # a file, not a pipe: a full pipe would stall a server that logs per request
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    with log.open(
+        "wb"
+    ) as out:  # a file, not a pipe: a full pipe would stall a server that logs per request
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     _started.append(process)
     return process
 
@@ -166,6 +176,7 @@ def require(tool: str, hint: str) -> str:
 
 
 # ---------------------------------------------------------------- memory
+
 
 def group_rss_mb(pgid: int) -> float:
     """Resident memory of every process in the group, from /proc."""
@@ -222,6 +233,7 @@ class PeakRss:
 
 # ---------------------------------------------------------------- HTTP
 
+
 def post(port: int, timeout: float = 10.0) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -232,8 +244,12 @@ def post(port: int, timeout: float = 10.0) -> tuple[int, bytes]:
         connection.close()
 
 
-def wait_for_answer(process: subprocess.Popen[bytes], port: int, timeout: float,
-                    ask: Callable[[int], tuple[int, bytes]] = post) -> tuple[float | None, int | None]:
+def wait_for_answer(
+    process: subprocess.Popen[bytes],
+    port: int,
+    timeout: float,
+    ask: Callable[[int], tuple[int, bytes]] = post,
+) -> tuple[float | None, int | None]:
     """Seconds from `process` start (approximately: from now) until `ask` gets any HTTP answer."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -274,11 +290,16 @@ def _json_or_none(raw: bytes) -> Any:
 def _reflects_request(body: Any) -> bool:
     """Informational: does the created token carry the account and module ids the request sent?"""
     modules = body.get("modules") if isinstance(body, dict) else None
-    return (isinstance(body.get("account"), dict) and body["account"].get("id") == "acc_1"
-            and isinstance(modules, list) and any(isinstance(m, dict) and m.get("id") == "mod_1" for m in modules))
+    return (
+        isinstance(body.get("account"), dict)
+        and body["account"].get("id") == "acc_1"
+        and isinstance(modules, list)
+        and any(isinstance(m, dict) and m.get("id") == "mod_1" for m in modules)
+    )
 
 
 # ---------------------------------------------------------------- load
+
 
 @dataclass
 class Load:
@@ -307,18 +328,37 @@ class Load:
 
 
 def run_wrk(port: int, connections: int, seconds: int, script: Path) -> Load:
-    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
-               "-s", str(script), f"http://127.0.0.1:{port}{PATH}"]
+    command = [
+        "wrk",
+        "-t",
+        str(min(2, connections)),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}{PATH}",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)
     if line is None:
         raise BenchError(f"wrk gave no summary: {done.stdout[-500:]} {done.stderr[-500:]}")
-    data = json.loads(line[len("WRKJSON "):])
-    return Load(connections, data["requests"] / data["seconds"], data["p50_ms"], data["p99_ms"],
-                data["errors"], data["statuses"])
+    data = json.loads(line[len("WRKJSON ") :])
+    return Load(
+        connections,
+        data["requests"] / data["seconds"],
+        data["p50_ms"],
+        data["p99_ms"],
+        data["errors"],
+        data["statuses"],
+    )
 
 
 # ---------------------------------------------------------------- servers
+
 
 @dataclass
 class Result:
@@ -332,21 +372,59 @@ class Result:
 
 
 def mock_command(port: int, workers: int = 1, spec: Path | None = None, *extra: str) -> list[str]:
-    command = [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--workers", str(workers), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "contract_cli",
+        "mock",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        *extra,
+    ]
     return command + (["--spec", str(spec)] if spec else [])
 
 
 def prism_command(port: int, spec: Path, dynamic: bool = False) -> list[str]:
-    return ["npx", "-y", PRISM_PACKAGE[0], "mock", "-p", str(port), *(["-d"] if dynamic else []), str(spec)]
+    return [
+        "npx",
+        "-y",
+        PRISM_PACKAGE[0],
+        "mock",
+        "-p",
+        str(port),
+        *(["-d"] if dynamic else []),
+        str(spec),
+    ]
 
 
 def bare_command(port: int, app_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(app_dir), "--port", str(port),
-            "--workers", "1", "--log-level", "warning", "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bare_app:app",
+        "--app-dir",
+        str(app_dir),
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
 
 
-def measure_server(name: str, make: Callable[[int], list[str]], args: argparse.Namespace, script: Path,
-                   validator: SchemaValidator, logs: Path) -> Result:
+def measure_server(
+    name: str,
+    make: Callable[[int], list[str]],
+    args: argparse.Namespace,
+    script: Path,
+    validator: SchemaValidator,
+    logs: Path,
+) -> Result:
     port = free_port()
     command = make(port)
     result = Result(name, " ".join(command))
@@ -364,8 +442,12 @@ def measure_server(name: str, make: Callable[[int], list[str]], args: argparse.N
             print(f"  {name}: wrk -c{connections} {args.duration}s", flush=True)
             cpu_before = group_cpu_s(process.pid)
             load = run_wrk(port, connections, args.duration, script)
-            load.cpu_us = (group_cpu_s(process.pid) - cpu_before) / max(sum(load.statuses.values()), 1) * 1e6
-            load.sampled_valid, load.sampled_reflecting, load.sampled_statuses = sample_validity(port, validator)
+            load.cpu_us = (
+                (group_cpu_s(process.pid) - cpu_before) / max(sum(load.statuses.values()), 1) * 1e6
+            )
+            load.sampled_valid, load.sampled_reflecting, load.sampled_statuses = sample_validity(
+                port, validator
+            )
             result.loads.append(load)
     finally:
         result.peak_rss_mb = rss.close()
@@ -373,18 +455,25 @@ def measure_server(name: str, make: Callable[[int], list[str]], args: argparse.N
     return result
 
 
-def measure_startup_only(name: str, command: list[str], port: int, timeout: float, logs: Path) -> Result:
+def measure_startup_only(
+    name: str, command: list[str], port: int, timeout: float, logs: Path
+) -> Result:
     """Start-up on a big spec: until the server answers any request (a GET of an unknown path)."""
     result = Result(name, " ".join(command))
     print(f"  {name}: starting (timeout {timeout:.0f} s)", flush=True)
     process = start(command, logs / f"{name.split()[0]}-big.log")
     rss = PeakRss(process.pid)
     try:
-        result.startup_s, result.first_status = wait_for_answer(process, port, timeout, ask=_get_anything)
+        result.startup_s, result.first_status = wait_for_answer(
+            process, port, timeout, ask=_get_anything
+        )
         if result.startup_s is None:
             exited = process.poll()
-            result.note = (f"exited ({exited}) before answering" if exited is not None
-                           else f"did not start within {timeout:.0f} s")
+            result.note = (
+                f"exited ({exited}) before answering"
+                if exited is not None
+                else f"did not start within {timeout:.0f} s"
+            )
     finally:
         result.peak_rss_mb = rss.close()
         stop(process)
@@ -422,14 +511,20 @@ PRISM_PACKAGE = [PRISM]  # set from --prism in main()
 
 def warm_npx() -> str:
     """Fill npx's cache so Prism's start-up does not include a download; returns Prism's version."""
-    done = subprocess.run(["npx", "-y", PRISM_PACKAGE[0], "--version"], capture_output=True, text=True, timeout=300,
-                          start_new_session=True)
+    done = subprocess.run(
+        ["npx", "-y", PRISM_PACKAGE[0], "--version"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        start_new_session=True,
+    )
     if done.returncode != 0:
         raise BenchError(f"npx {PRISM_PACKAGE[0]} --version failed: {done.stderr[-500:]}")
     return done.stdout.strip().splitlines()[-1]
 
 
 # ---------------------------------------------------------------- report
+
 
 def fmt(value: float | None, pattern: str = "{:.2f}") -> str:
     return "-" if value is None else pattern.format(value)
@@ -443,17 +538,23 @@ def print_table(results: list[Result], connections: list[int]) -> None:
     print(header)
     print("-" * len(header))
     for r in results:
-        row = f"{r.name:28} {fmt(r.startup_s):>8} {fmt(r.first_status, '{}'):>4} {r.peak_rss_mb:7.0f}"
+        row = (
+            f"{r.name:28} {fmt(r.startup_s):>8} {fmt(r.first_status, '{}'):>4} {r.peak_rss_mb:7.0f}"
+        )
         for load in r.loads:
-            row += (f" | {'':4}{load.rps:8.0f} {load.p50_ms:7.1f} {load.p99_ms:7.1f} "
-                    f"{load.valid_share:8.0%} {load.effective_rps:7.0f} {load.cpu_us:7.0f}")
+            row += (
+                f" | {'':4}{load.rps:8.0f} {load.p50_ms:7.1f} {load.p99_ms:7.1f} "
+                f"{load.valid_share:8.0%} {load.effective_rps:7.0f} {load.cpu_us:7.0f}"
+            )
         print(row + (f"   {r.note}" if r.note else ""))
     print()
     for r in results:
         for load in r.loads:
-            print(f"  {r.name} c{load.connections}: wrk statuses {load.statuses}, socket errors "
-                  f"{load.socket_errors}; sample {load.sampled_statuses}, {load.sampled_valid} schema-valid 201s, "
-                  f"{load.sampled_reflecting} of them echo the request's account/module ids")
+            print(
+                f"  {r.name} c{load.connections}: wrk statuses {load.statuses}, socket errors "
+                f"{load.socket_errors}; sample {load.sampled_statuses}, {load.sampled_valid} schema-valid 201s, "
+                f"{load.sampled_reflecting} of them echo the request's account/module ids"
+            )
 
 
 def print_ratios(results: list[Result], connections: list[int]) -> None:
@@ -467,39 +568,63 @@ def print_ratios(results: list[Result], connections: list[int]) -> None:
             continue
         for mine, theirs in zip(mock.loads, other.loads, strict=False):
             raw = mine.rps / theirs.rps if theirs.rps else float("inf")
-            effective = (f"{mine.effective_rps / theirs.effective_rps:.2f}x" if theirs.effective_rps
-                         else f"inf ({other.name}: no schema-valid 201s)")
+            effective = (
+                f"{mine.effective_rps / theirs.effective_rps:.2f}x"
+                if theirs.effective_rps
+                else f"inf ({other.name}: no schema-valid 201s)"
+            )
             cpu = f", CPU per answer {mine.cpu_us / theirs.cpu_us:.2f}x" if theirs.cpu_us else ""
-            print(f"  mock/{other.name} c{mine.connections}: req/s {raw:.2f}x, schema-valid 201/s {effective}{cpu}")
+            print(
+                f"  mock/{other.name} c{mine.connections}: req/s {raw:.2f}x, schema-valid 201/s {effective}{cpu}"
+            )
 
 
 def print_big(results: list[Result], spec: Path) -> None:
     print(f"\nstart-up on {spec.name} (until any HTTP answer):")
     for r in results:
-        outcome = f"{r.startup_s:.2f} s (answered {r.first_status})" if r.startup_s is not None else r.note
+        outcome = (
+            f"{r.startup_s:.2f} s (answered {r.first_status})"
+            if r.startup_s is not None
+            else r.note
+        )
         print(f"  {r.name:28} {outcome}, peak RSS {r.peak_rss_mb:.0f} MB")
 
 
 # ---------------------------------------------------------------- main
 
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per connection count")
+    parser.add_argument(
+        "--duration", type=int, default=10, help="seconds of load per connection count"
+    )
     parser.add_argument("--connections", type=int, nargs="+", default=[10, 50])
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load before measuring")
-    parser.add_argument("--only", help="run only servers whose name starts with this (e.g. 'contract', 'Prism')")
-    parser.add_argument("--prism", default=PRISM, help=f"npm package spec of Prism (default {PRISM})")
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="seconds of unmeasured load before measuring"
+    )
+    parser.add_argument(
+        "--only", help="run only servers whose name starts with this (e.g. 'contract', 'Prism')"
+    )
+    parser.add_argument(
+        "--prism", default=PRISM, help=f"npm package spec of Prism (default {PRISM})"
+    )
     parser.add_argument("--no-dynamic", action="store_true", help="skip Prism's dynamic mode (-d)")
     parser.add_argument("--no-big", action="store_true", help="skip the big-spec start-up")
     parser.add_argument("--no-load", action="store_true", help="only the big-spec start-up")
     parser.add_argument("--big-spec", type=Path, default=BIG_SPEC)
-    parser.add_argument("--big-timeout", type=float, default=240.0, help="cap on Prism's big-spec start-up")
+    parser.add_argument(
+        "--big-timeout", type=float, default=240.0, help="cap on Prism's big-spec start-up"
+    )
     parser.add_argument("--startup-timeout", type=float, default=120.0)
-    parser.add_argument("--json", type=Path, help="also write the results here (keep it out of the repo)")
+    parser.add_argument(
+        "--json", type=Path, help="also write the results here (keep it out of the repo)"
+    )
     return parser.parse_args()
 
 
-def servers(args: argparse.Namespace, app_dir: Path, spec: Path, prism: str) -> dict[str, Callable[[int], list[str]]]:
+def servers(
+    args: argparse.Namespace, app_dir: Path, spec: Path, prism: str
+) -> dict[str, Callable[[int], list[str]]]:
     chosen: dict[str, Callable[[int], list[str]]] = {
         "contract mock": lambda port: mock_command(port),
         "contract mock --no-journal": lambda port: mock_command(port, 1, None, "--no-journal"),
@@ -510,7 +635,9 @@ def servers(args: argparse.Namespace, app_dir: Path, spec: Path, prism: str) -> 
     }
     if args.no_dynamic:
         chosen.pop(f"Prism {prism} dynamic")
-    return {k: v for k, v in chosen.items() if not args.only or k.lower().startswith(args.only.lower())}
+    return {
+        k: v for k, v in chosen.items() if not args.only or k.lower().startswith(args.only.lower())
+    }
 
 
 def main() -> int:
@@ -531,10 +658,15 @@ def main() -> int:
     (logs / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
     script = logs / "post.lua"
     script.write_text(WRK_SCRIPT % {"body": BODY.decode()}, encoding="utf-8")
-    print(f"{spec_path.name}: POST {PATH}, wrk -t2, {args.duration} s per connection count; "
-          f"{os.cpu_count()} cores; logs in {logs}", flush=True)
+    print(
+        f"{spec_path.name}: POST {PATH}, wrk -t2, {args.duration} s per connection count; "
+        f"{os.cpu_count()} cores; logs in {logs}",
+        flush=True,
+    )
     chosen = {} if args.no_load else servers(args, logs, spec_path, prism)
-    results = [measure_server(name, make, args, script, validator, logs) for name, make in chosen.items()]
+    results = [
+        measure_server(name, make, args, script, validator, logs) for name, make in chosen.items()
+    ]
     if results:
         print_table(results, args.connections)
         print_ratios(results, args.connections)
@@ -543,23 +675,40 @@ def main() -> int:
         big = measure_big(args, logs, prism, wants_prism)
         print_big(big, args.big_spec)
     if args.json:
-        args.json.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "cores": os.cpu_count(),
-                                         "results": [_as_dict(r) for r in results],
-                                         "big_spec": [_as_dict(r) for r in big]}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "date": time.strftime("%Y-%m-%d"),
+                    "cores": os.cpu_count(),
+                    "results": [_as_dict(r) for r in results],
+                    "big_spec": [_as_dict(r) for r in big],
+                },
+                indent=2,
+            )
+        )
     return 0
 
 
-def measure_big(args: argparse.Namespace, logs: Path, prism: str, wants_prism: bool) -> list[Result]:
+def measure_big(
+    args: argparse.Namespace, logs: Path, prism: str, wants_prism: bool
+) -> list[Result]:
     spec = args.big_spec.resolve()
     if not spec.exists():
         print(f"\n(big spec {spec} not found: skipped)")
         return []
     port = free_port()
-    found = [measure_startup_only("contract mock", mock_command(port, spec=spec), port, args.startup_timeout, logs)]
+    found = [
+        measure_startup_only(
+            "contract mock", mock_command(port, spec=spec), port, args.startup_timeout, logs
+        )
+    ]
     if wants_prism:
         port = free_port()
-        found.append(measure_startup_only(f"Prism {prism} static", prism_command(port, spec), port,
-                                          args.big_timeout, logs))
+        found.append(
+            measure_startup_only(
+                f"Prism {prism} static", prism_command(port, spec), port, args.big_timeout, logs
+            )
+        )
     return found
 
 

@@ -60,7 +60,7 @@ from mock_bench import (  # the mock benchmark's process, wrk and HTTP helpers
     warm_npx,
 )
 
-UPSTREAM_APP = '''
+UPSTREAM_APP = """
 import itertools
 from pathlib import Path
 
@@ -79,7 +79,7 @@ async def app(scope, receive, send):
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 201, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-'''
+"""
 
 
 FLOOR_APP = '''
@@ -117,25 +117,69 @@ def upstream_body(logs: Path) -> bytes:
 
 
 def upstream_command(port: int, app_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "upstream_app:app", "--app-dir", str(app_dir), "--port", str(port),
-            "--workers", "1", "--log-level", "warning", "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "upstream_app:app",
+        "--app-dir",
+        str(app_dir),
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
 
 
 def contract_command(port: int, upstream: int) -> list[str]:
-    return [sys.executable, "-m", "contract_cli", "proxy", "--port", str(port), "--upstream",
-            f"http://127.0.0.1:{upstream}"]
+    return [
+        sys.executable,
+        "-m",
+        "contract_cli",
+        "proxy",
+        "--port",
+        str(port),
+        "--upstream",
+        f"http://127.0.0.1:{upstream}",
+    ]
 
 
 def floor_command(port: int, upstream: int, app_dir: Path) -> list[str]:
     os.environ["FLOOR_SPEC"] = str(REPO / "openapi" / "api-tokens.yaml")
     os.environ["FLOOR_UPSTREAM"] = f"http://127.0.0.1:{upstream}"
-    return [sys.executable, "-m", "uvicorn", "floor_app:app", "--factory", "--app-dir", str(app_dir), "--port",
-            str(port), "--log-level", "warning", "--no-access-log", "--no-server-header", "--no-date-header"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "floor_app:app",
+        "--factory",
+        "--app-dir",
+        str(app_dir),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--no-server-header",
+        "--no-date-header",
+    ]
 
 
 def prism_command(port: int, upstream: int) -> list[str]:
     spec = REPO / "openapi" / "api-tokens.yaml"
-    return ["npx", "-y", PRISM_PACKAGE[0], "proxy", "-p", str(port), str(spec), f"http://127.0.0.1:{upstream}"]
+    return [
+        "npx",
+        "-y",
+        PRISM_PACKAGE[0],
+        "proxy",
+        "-p",
+        str(port),
+        str(spec),
+        f"http://127.0.0.1:{upstream}",
+    ]
 
 
 def sample(port: int) -> str:
@@ -151,7 +195,9 @@ def sample(port: int) -> str:
         connection.close()
 
 
-def launch(name: str, command: list[str], port: int, args: argparse.Namespace, script: Path, logs: Path) -> Row:
+def launch(
+    name: str, command: list[str], port: int, args: argparse.Namespace, script: Path, logs: Path
+) -> Row:
     """Start a proxy, wait for its first answer, sample it and warm it up; it keeps running for the rounds."""
     row = Row(name, port=port)
     print(f"  {name}: starting", flush=True)
@@ -173,9 +219,13 @@ def run_rounds(rows: list[Row], args: argparse.Namespace, script: Path) -> None:
     for number in range(1, args.rounds + 1):
         for row in rows:
             for connections in args.connections:
-                print(f"  round {number}: {row.name}: wrk -c{connections} {args.duration}s", flush=True)
+                print(
+                    f"  round {number}: {row.name}: wrk -c{connections} {args.duration}s",
+                    flush=True,
+                )
                 runs.setdefault((row.name, connections), []).append(
-                    run_wrk(row.port, connections, args.duration, script))
+                    run_wrk(row.port, connections, args.duration, script)
+                )
     for row in rows:
         row.loads = [_median([load for load in runs[(row.name, c)]], c) for c in args.connections]
 
@@ -185,45 +235,74 @@ def _median(loads: list[Load], connections: int) -> Load:
     for load in loads:
         for status, n in load.statuses.items():
             statuses[status] = statuses.get(status, 0) + n
-    return Load(connections, statistics.median(x.rps for x in loads), statistics.median(x.p50_ms for x in loads),
-                statistics.median(x.p99_ms for x in loads), sum(x.socket_errors for x in loads), statuses)
+    return Load(
+        connections,
+        statistics.median(x.rps for x in loads),
+        statistics.median(x.p50_ms for x in loads),
+        statistics.median(x.p99_ms for x in loads),
+        sum(x.socket_errors for x in loads),
+        statuses,
+    )
 
 
 def report(rows: list[Row]) -> None:
     direct = rows[0]
-    print(f"\n{'':34}" + "".join(f" | c{load.connections}: {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-                                  f"{'+p50':>6} {'+p99':>6}" for load in direct.loads) + f" | {'RSS MB':>6}")
+    print(
+        f"\n{'':34}"
+        + "".join(
+            f" | c{load.connections}: {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+            f"{'+p50':>6} {'+p99':>6}"
+            for load in direct.loads
+        )
+        + f" | {'RSS MB':>6}"
+    )
     for row in rows:
         line = f"{row.name:34}"
         for mine, base in zip(row.loads, direct.loads, strict=False):
             added = row is not direct
-            line += (f" |      {mine.rps:7.0f} {mine.p50_ms:7.2f} {mine.p99_ms:7.2f} "
-                     f"{(mine.p50_ms - base.p50_ms) if added else 0:6.2f} "
-                     f"{(mine.p99_ms - base.p99_ms) if added else 0:6.2f}")
+            line += (
+                f" |      {mine.rps:7.0f} {mine.p50_ms:7.2f} {mine.p99_ms:7.2f} "
+                f"{(mine.p50_ms - base.p50_ms) if added else 0:6.2f} "
+                f"{(mine.p99_ms - base.p99_ms) if added else 0:6.2f}"
+            )
         print(f"{line} | {row.peak_rss_mb:6.0f}")
     print()
     for row in rows:
-        statuses = "; ".join(f"c{load.connections} {load.statuses} errors {load.socket_errors}" for load in row.loads)
+        statuses = "; ".join(
+            f"c{load.connections} {load.statuses} errors {load.socket_errors}" for load in row.loads
+        )
         print(f"  {row.name}: sample {row.sample}; wrk statuses {statuses}")
     mine = next((r for r in rows if r.name.startswith("contract proxy")), None)
     prism = next((r for r in rows if r.name.startswith("Prism")), None)
     if mine and prism:
         for ours, theirs in zip(mine.loads, prism.loads, strict=False):
-            print(f"  contract proxy / Prism proxy c{ours.connections}: req/s {ours.rps / theirs.rps:.2f}x, "
-                  f"p50 {ours.p50_ms / theirs.p50_ms:.2f}x")
+            print(
+                f"  contract proxy / Prism proxy c{ours.connections}: req/s {ours.rps / theirs.rps:.2f}x, "
+                f"p50 {ours.p50_ms / theirs.p50_ms:.2f}x"
+            )
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds of load per connection count")
+    parser.add_argument(
+        "--duration", type=int, default=5, help="seconds of load per connection count"
+    )
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
-    parser.add_argument("--prism", default=PRISM, help=f"npm package spec of Prism (default {PRISM})")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds; medians are reported"
+    )
+    parser.add_argument(
+        "--prism", default=PRISM, help=f"npm package spec of Prism (default {PRISM})"
+    )
     parser.add_argument("--no-prism", action="store_true")
-    parser.add_argument("--no-floor", action="store_true", help="leave out the proxy with its checks off")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="leave out the proxy with its checks off"
+    )
     parser.add_argument("--startup-timeout", type=float, default=120.0)
-    parser.add_argument("--json", type=Path, help="also write the results here (keep it out of the repo)")
+    parser.add_argument(
+        "--json", type=Path, help="also write the results here (keep it out of the repo)"
+    )
     return parser.parse_args()
 
 
@@ -234,7 +313,11 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     require("wrk", "install it (Debian: apt-get install wrk)")
     PRISM_PACKAGE[0] = args.prism
-    prism = "" if args.no_prism else (require("npx", "install Node.js, or pass --no-prism") and warm_npx())
+    prism = (
+        ""
+        if args.no_prism
+        else (require("npx", "install Node.js, or pass --no-prism") and warm_npx())
+    )
     logs = Path(tempfile.mkdtemp(prefix="proxy-bench-"))
     (logs / "body.json").write_bytes(upstream_body(logs))
     (logs / "upstream_app.py").write_text(UPSTREAM_APP, encoding="utf-8")
@@ -247,18 +330,44 @@ def main() -> int:
     try:
         if wait_for_answer(upstream, upstream_port, 30)[0] is None:
             raise BenchError(f"the upstream did not start; see {logs}")
-        print(f"POST {PATH}: {len((logs / 'body.json').read_bytes())}-byte 201s; wrk -t2; {args.duration} s per "
-              f"connection count; {os.cpu_count()} cores; logs in {logs}", flush=True)
-        rows.append(Row("upstream direct (bare uvicorn)", port=upstream_port, sample=sample(upstream_port)))
+        print(
+            f"POST {PATH}: {len((logs / 'body.json').read_bytes())}-byte 201s; wrk -t2; {args.duration} s per "
+            f"connection count; {os.cpu_count()} cores; logs in {logs}",
+            flush=True,
+        )
+        rows.append(
+            Row("upstream direct (bare uvicorn)", port=upstream_port, sample=sample(upstream_port))
+        )
         port = free_port()
-        rows.append(launch("contract proxy", contract_command(port, upstream_port), port, args, script, logs))
+        rows.append(
+            launch(
+                "contract proxy", contract_command(port, upstream_port), port, args, script, logs
+            )
+        )
         if not args.no_floor:
             port = free_port()
-            rows.append(launch("forwarding only (checks off)", floor_command(port, upstream_port, logs), port, args,
-                               script, logs))
+            rows.append(
+                launch(
+                    "forwarding only (checks off)",
+                    floor_command(port, upstream_port, logs),
+                    port,
+                    args,
+                    script,
+                    logs,
+                )
+            )
         if prism:
             port = free_port()
-            rows.append(launch(f"Prism {prism} proxy", prism_command(port, upstream_port), port, args, script, logs))
+            rows.append(
+                launch(
+                    f"Prism {prism} proxy",
+                    prism_command(port, upstream_port),
+                    port,
+                    args,
+                    script,
+                    logs,
+                )
+            )
         run_rounds(rows, args, script)
     finally:
         for row in rows:
@@ -273,8 +382,12 @@ def main() -> int:
 
 
 def _as_dict(row: Row) -> dict[str, Any]:
-    return {"name": row.name, "peak_rss_mb": row.peak_rss_mb, "sample": row.sample,
-            "loads": [vars(load) for load in row.loads]}
+    return {
+        "name": row.name,
+        "peak_rss_mb": row.peak_rss_mb,
+        "sample": row.sample,
+        "loads": [vars(load) for load in row.loads],
+    }
 
 
 if __name__ == "__main__":

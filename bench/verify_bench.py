@@ -29,26 +29,55 @@ from mock_bench import BODY, PATH, BenchError, mock_201_body
 def recorded_session(entries: int, logs: Path) -> Path:
     body = json.loads(mock_201_body(logs))
     entry = {
-        "startedDateTime": "2026-12-01T00:00:00.000Z", "time": 1, "cache": {},
+        "startedDateTime": "2026-12-01T00:00:00.000Z",
+        "time": 1,
+        "cache": {},
         "timings": {"send": 0, "wait": 1, "receive": 0},
-        "request": {"method": "POST", "url": f"https://staging.example.com{PATH}", "httpVersion": "HTTP/1.1",
-                    "headers": [{"name": "Authorization", "value": "Bearer bench-credential"},
-                                {"name": "Content-Type", "value": "application/json"}],
-                    "queryString": [], "cookies": [], "headersSize": -1, "bodySize": len(BODY),
-                    "postData": {"mimeType": "application/json", "text": BODY.decode()}},
-        "response": {"status": 201, "statusText": "Created", "httpVersion": "HTTP/1.1", "cookies": [],
-                     "headers": [{"name": "Content-Type", "value": "application/json"}], "redirectURL": "",
-                     "headersSize": -1, "bodySize": -1, "content": {"mimeType": "application/json", "size": 0}},
+        "request": {
+            "method": "POST",
+            "url": f"https://staging.example.com{PATH}",
+            "httpVersion": "HTTP/1.1",
+            "headers": [
+                {"name": "Authorization", "value": "Bearer bench-credential"},
+                {"name": "Content-Type", "value": "application/json"},
+            ],
+            "queryString": [],
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": len(BODY),
+            "postData": {"mimeType": "application/json", "text": BODY.decode()},
+        },
+        "response": {
+            "status": 201,
+            "statusText": "Created",
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+            "content": {"mimeType": "application/json", "size": 0},
+        },
     }
     recorded = []
     for serial in range(entries):
         item = copy.deepcopy(entry)
-        item["response"]["content"]["text"] = json.dumps({**body, "id": f"tok_{serial:020d}",
-                                                          "token": f"pat_live_{serial:032d}"})
+        item["response"]["content"]["text"] = json.dumps(
+            {**body, "id": f"tok_{serial:020d}", "token": f"pat_live_{serial:032d}"}
+        )
         recorded.append(item)
     path = logs / "session.har"
-    path.write_text(json.dumps({"log": {"version": "1.2", "creator": {"name": "verify_bench", "version": "1"},
-                                        "entries": recorded}}))
+    path.write_text(
+        json.dumps(
+            {
+                "log": {
+                    "version": "1.2",
+                    "creator": {"name": "verify_bench", "version": "1"},
+                    "entries": recorded,
+                }
+            }
+        )
+    )
     return path
 
 
@@ -58,18 +87,32 @@ def main() -> int:
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="verify-bench-"))
     har = recorded_session(args.entries, logs)
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "contract_cli", "verify", str(har),
-               "--format", "json"]
+    command = [
+        "/usr/bin/time",
+        "-f",
+        "%M",
+        sys.executable,
+        "-m",
+        "contract_cli",
+        "verify",
+        str(har),
+        "--format",
+        "json",
+    ]
     began = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"}
+    )
     seconds = time.perf_counter() - began
     if done.returncode != 0:
         raise BenchError(f"contract verify exited {done.returncode}: {done.stderr[-500:]}")
     report = json.loads(done.stdout)
     peak_mb = int(done.stderr.strip().splitlines()[-1]) / 1024
     size_mb = har.stat().st_size / 1e6
-    print(f"contract verify: {report['checked']} entries ({size_mb:.0f} MB HAR), conformant={report['conformant']}: "
-          f"{seconds:.1f} s ({report['checked'] / seconds:,.0f} entries/s), peak RSS {peak_mb:.0f} MB")
+    print(
+        f"contract verify: {report['checked']} entries ({size_mb:.0f} MB HAR), conformant={report['conformant']}: "
+        f"{seconds:.1f} s ({report['checked'] / seconds:,.0f} entries/s), peak RSS {peak_mb:.0f} MB"
+    )
     return 0
 
 

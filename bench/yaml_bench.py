@@ -49,23 +49,32 @@ def candidates() -> dict[str, Callable[[str], Any]]:
     }
     try:
         import yaml_rs
+
         found["yaml-rs"] = yaml_rs.loads
     except ImportError:
         pass
     try:
         import ryaml
+
         found["ryaml"] = ryaml.loads
     except ImportError:
         pass
     try:
         import libfyaml
-        found["libfyaml"] = lambda text: libfyaml.loads(text).to_python() if hasattr(
-            libfyaml.loads(text), "to_python") else libfyaml.loads(text)
+
+        found["libfyaml"] = lambda text: (
+            libfyaml.loads(text).to_python()
+            if hasattr(libfyaml.loads(text), "to_python")
+            else libfyaml.loads(text)
+        )
     except ImportError:
         pass
     try:
         import ryml
-        found["rapidyaml (parse only, no Python objects)"] = lambda text: ryml.parse_in_arena(text.encode())
+
+        found["rapidyaml (parse only, no Python objects)"] = lambda text: ryml.parse_in_arena(
+            text.encode()
+        )
     except ImportError:
         pass
     return found
@@ -86,7 +95,9 @@ def first_difference(left: Any, right: Any, at: str = "#") -> str | None:
         return f"{at}: {type(left).__name__} {str(left)[:40]!r} vs {type(right).__name__} {str(right)[:40]!r}"
     if isinstance(left, dict):
         if list(left) != list(right):
-            missing = [k for k in left if k not in right][:3] or [k for k in right if k not in left][:3]
+            missing = [k for k in left if k not in right][:3] or [
+                k for k in right if k not in left
+            ][:3]
             return f"{at}: keys differ ({missing!r}; types {[type(k).__name__ for k in right][:3]})"
         for key in left:
             found = first_difference(left[key], right[key], f"{at}/{key}")
@@ -124,8 +135,11 @@ def main() -> None:
             except Exception as exc:  # a parser that cannot read the spec is a result too
                 print(f"  {name:45} failed: {type(exc).__name__}: {str(exc)[:80]}")
                 continue
-            same = "n/a" if name.startswith("lines") or "rapidyaml" in name else (
-                first_difference(reference, result) or "same document")
+            same = (
+                "n/a"
+                if name.startswith("lines") or "rapidyaml" in name
+                else (first_difference(reference, result) or "same document")
+            )
             print(f"  {name:45} {seconds:6.3f} s   {same}")
 
 

@@ -12,7 +12,10 @@ from contract_core import ContractError, Spec, load_spec
 
 def add_spec_option(parser: object) -> None:
     parser.add_argument(  # type: ignore[attr-defined]
-        "--spec", type=Path, default=None, metavar="PATH",
+        "--spec",
+        type=Path,
+        default=None,
+        metavar="PATH",
         help="OpenAPI 3.0/3.1 document (YAML or JSON); default: the bundled api-tokens contract",
     )
 
@@ -32,10 +35,17 @@ def load_spec_or_none(path: Path | None) -> Spec | None:
 
 def add_baseline_options(parser: Any) -> None:
     """`--baseline` and `--update-baseline`, the same for every command that reports findings."""
-    parser.add_argument("--baseline", type=Path, metavar="FILE",
-                        help="known findings (a JSON baseline file): reported, not failing, until their `expires`")
-    parser.add_argument("--update-baseline", action="store_true",
-                        help="write these findings to --baseline FILE (keeping reviewers' reason/expires), exit 0")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known findings (a JSON baseline file): reported, not failing, until their `expires`",
+    )
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write these findings to --baseline FILE (keeping reviewers' reason/expires), exit 0",
+    )
 
 
 class BaselineOptions:
@@ -69,5 +79,7 @@ class BaselineOptions:
         if not self.updating:
             return False
         written = write_baseline(self.path, result, self.known)  # type: ignore[arg-type]  # updating: a path
-        print(f"contract {command}: wrote {written} known finding(s) to {self.path}", file=sys.stderr)
+        print(
+            f"contract {command}: wrote {written} known finding(s) to {self.path}", file=sys.stderr
+        )
         return True

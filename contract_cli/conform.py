@@ -20,7 +20,11 @@ _TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 
 def register(subparsers: Any) -> None:
-    from conformance.engine.options import DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
+    from conformance.engine.options import (
+        DEFAULT_MAX_EXAMPLES,
+        DEFAULT_MAX_REQUESTS,
+        DEFAULT_TIMEOUT,
+    )
 
     parser = subparsers.add_parser(
         "conform",
@@ -28,33 +32,86 @@ def register(subparsers: Any) -> None:
         description="Generate requests from the spec, send them to a live implementation and check every "
         "answer. Exit 0: conformant; 1: findings; 2: could not run.",
     )
-    parser.add_argument("--base-url", required=True, help="where the implementation listens, e.g. https://staging")
+    parser.add_argument(
+        "--base-url", required=True, help="where the implementation listens, e.g. https://staging"
+    )
     parser.add_argument("--spec", type=Path, help="OpenAPI file (default: the bundled contract)")
-    parser.add_argument("-H", "--header", dest="headers", action="append", default=[], metavar="'Name: value'",
-                        help="header sent with every request (credentials are redacted in all output)")
-    parser.add_argument("--include", action="append", default=[], metavar="OPERATION_ID",
-                        help="test only this operation (operationId or 'METHOD /path'); repeatable")
-    parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, metavar="N",
-                        help=f"examples per operation and phase (default: {DEFAULT_MAX_EXAMPLES})")
-    parser.add_argument("--max-requests", type=int, default=DEFAULT_MAX_REQUESTS, metavar="N",
-                        help=f"hard cap on requests sent; the run stops there (default: {DEFAULT_MAX_REQUESTS})")
-    parser.add_argument("--max-requests-per-operation", type=int, default=None, metavar="N",
-                        help="cap per operation (default: an equal share of --max-requests, at least 25)")
-    parser.add_argument("--rate-limit", metavar="N/s", help="at most N requests per second (or N/m, N/h)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument(
+        "-H",
+        "--header",
+        dest="headers",
+        action="append",
+        default=[],
+        metavar="'Name: value'",
+        help="header sent with every request (credentials are redacted in all output)",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="OPERATION_ID",
+        help="test only this operation (operationId or 'METHOD /path'); repeatable",
+    )
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=DEFAULT_MAX_EXAMPLES,
+        metavar="N",
+        help=f"examples per operation and phase (default: {DEFAULT_MAX_EXAMPLES})",
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=DEFAULT_MAX_REQUESTS,
+        metavar="N",
+        help=f"hard cap on requests sent; the run stops there (default: {DEFAULT_MAX_REQUESTS})",
+    )
+    parser.add_argument(
+        "--max-requests-per-operation",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cap per operation (default: an equal share of --max-requests, at least 25)",
+    )
+    parser.add_argument(
+        "--rate-limit", metavar="N/s", help="at most N requests per second (or N/m, N/h)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT:g})",
+    )
     parser.add_argument("--seed", type=int, help="seed for reproducible generation")
     parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="write a JUnit XML report")
     parser.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
-    parser.add_argument("--summary-md", type=Path, metavar="FILE",
-                        help="write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
+    parser.add_argument(
+        "--summary-md",
+        type=Path,
+        metavar="FILE",
+        help="write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)",
+    )
     parser.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="Schemathesis workers (threads); --max-requests and --rate-limit hold across them")
-    parser.add_argument("--shard", metavar="I/N", help="run only shard I of N (a stable, disjoint share of the "
-                        "operations; N jobs together cover the spec)")
-    parser.add_argument("--min-coverage", type=float, metavar="PERCENT",
-                        help="fail (exit 1) when fewer operations than this share got a documented success")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="Schemathesis workers (threads); --max-requests and --rate-limit hold across them",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="run only shard I of N (a stable, disjoint share of the "
+        "operations; N jobs together cover the spec)",
+    )
+    parser.add_argument(
+        "--min-coverage",
+        type=float,
+        metavar="PERCENT",
+        help="fail (exit 1) when fewer operations than this share got a documented success",
+    )
     add_baseline_options(parser)
     parser.set_defaults(run=run)
 
@@ -89,7 +146,9 @@ def _write_reports(args: argparse.Namespace, result: Any) -> None:
         args.junit_xml.write_text(render_junit(result), encoding="utf-8")
     if args.report_json:
         args.report_json.write_text(render_json(result), encoding="utf-8")
-    markdown = render_markdown(result) if args.summary_md or os.environ.get("GITHUB_STEP_SUMMARY") else ""
+    markdown = (
+        render_markdown(result) if args.summary_md or os.environ.get("GITHUB_STEP_SUMMARY") else ""
+    )
     if args.summary_md:
         args.summary_md.write_text(markdown, encoding="utf-8")
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -135,17 +194,25 @@ def _progress_printer(stream: TextIO, max_requests: int) -> Any:
     done: list[str] = []
 
     def show(progress: Any) -> None:
-        if progress.kind == "phase" and progress.status != "started" and progress.phase in _TESTING_PHASES:
+        if (
+            progress.kind == "phase"
+            and progress.status != "started"
+            and progress.phase in _TESTING_PHASES
+        ):
             done.append(progress.phase)
         if interactive:
             filled = len(done) * 20 // len(_TESTING_PHASES)
             bar = "#" * filled + "." * (20 - filled)
-            stream.write(f"\r[{bar}] {progress.phase:<10} {progress.requests_sent}/{max_requests} requests ")
+            stream.write(
+                f"\r[{bar}] {progress.phase:<10} {progress.requests_sent}/{max_requests} requests "
+            )
             if len(done) == len(_TESTING_PHASES):
                 stream.write("\n")
         elif progress.kind == "scenario":
-            stream.write(f"{progress.phase}: {progress.label}: {progress.status} "
-                         f"({progress.requests_sent} requests sent)\n")
+            stream.write(
+                f"{progress.phase}: {progress.label}: {progress.status} "
+                f"({progress.requests_sent} requests sent)\n"
+            )
         stream.flush()
 
     return show

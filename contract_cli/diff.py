@@ -19,22 +19,39 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "diff",
         usage="contract diff BASE REVISION [options]\n"
-              "       contract diff --against-merge-base=REF SPEC [SPEC ...] [options]",
+        "       contract diff --against-merge-base=REF SPEC [SPEC ...] [options]",
         help="breaking changes between two OpenAPI documents (files or git:REV:PATH)",
         description="Compare two OpenAPI 3.0/3.1 documents, direction-aware and structurally ($refs resolved, "
         "recursion followed once). Exit 0: no change at or above --fail-on; 1: there is one; 2: an input "
         "cannot be read.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="BASE REVISION | SPEC",
-                        help="the old and the new document: files, or git:REV:PATH (with --against-merge-base: "
-                        "the specs to check)")
-    parser.add_argument("--format", choices=_FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
-                        help="lowest severity that fails the run (default: error)")
-    parser.add_argument("--all", action="store_true", help="print every change, safe ones (info) included")
-    parser.add_argument("--ignore", metavar="FILE", help="fingerprints not to report, one a line with a reason")
-    parser.add_argument("--against-merge-base", metavar="REF",
-                        help="compare each SPEC with its version at `git merge-base HEAD REF` (pre-commit)")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="BASE REVISION | SPEC",
+        help="the old and the new document: files, or git:REV:PATH (with --against-merge-base: "
+        "the specs to check)",
+    )
+    parser.add_argument(
+        "--format", choices=_FORMATS, default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default="error",
+        help="lowest severity that fails the run (default: error)",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="print every change, safe ones (info) included"
+    )
+    parser.add_argument(
+        "--ignore", metavar="FILE", help="fingerprints not to report, one a line with a reason"
+    )
+    parser.add_argument(
+        "--against-merge-base",
+        metavar="REF",
+        help="compare each SPEC with its version at `git merge-base HEAD REF` (pre-commit)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -54,14 +71,19 @@ def _pairs(args: argparse.Namespace) -> list[tuple[str, str]] | None:
 
     if args.against_merge_base is None:
         if len(args.inputs) != 2:
-            fail(f"expected BASE REVISION, got {len(args.inputs)} argument(s); "
-                 "or use --against-merge-base=REF SPEC... to compare specs with the merge base")
+            fail(
+                f"expected BASE REVISION, got {len(args.inputs)} argument(s); "
+                "or use --against-merge-base=REF SPEC... to compare specs with the merge base"
+            )
             return None
         return [(args.inputs[0], args.inputs[1])]
     base = merge_base(args.against_merge_base)
     new = [path for path in args.inputs if not exists_at(base, path)]
     for path in new:
-        print(f"{path}: new since the merge base {base[:12]}, no old clients to break", file=sys.stderr)
+        print(
+            f"{path}: new since the merge base {base[:12]}, no old clients to break",
+            file=sys.stderr,
+        )
     return [(f"git:{base}:{path}", path) for path in args.inputs if path not in new]
 
 

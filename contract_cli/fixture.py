@@ -50,5 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     indent = None if args.compact else 2
     separators = (",", ":") if args.compact else None
-    sys.stdout.write(json.dumps(fixture.body, indent=indent, separators=separators, ensure_ascii=False) + "\n")
+    sys.stdout.write(
+        json.dumps(fixture.body, indent=indent, separators=separators, ensure_ascii=False) + "\n"
+    )
     return EXIT_OK

@@ -17,11 +17,21 @@ def register(subparsers: Any) -> None:
         description="Lint OpenAPI 3.0/3.1 specs. Exit 0: clean (below --fail-on); 1: findings at or above "
         "--fail-on; 2: a file cannot be read or parsed.",
     )
-    parser.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: the bundled contract)")
-    parser.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text",
-                        help="output format (default: text)")
-    parser.add_argument("--fail-on", choices=("error", "warning"), default="error",
-                        help="lowest severity that fails the run (default: error)")
+    parser.add_argument(
+        "specs", nargs="*", metavar="SPEC", help="spec files (default: the bundled contract)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github", "sarif"),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="lowest severity that fails the run (default: error)",
+    )
     parser.set_defaults(run=run)
 
 

@@ -24,42 +24,84 @@ def register(subparsers: Any) -> None:
     )
     add_spec_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=4010, help="port (default 4010; 0 picks a free one)")
+    parser.add_argument(
+        "--port", type=int, default=4010, help="port (default 4010; 0 picks a free one)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="fixture seed (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    parser.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
-                        help="allowed browser origin (repeatable); default: any origin when bound to loopback")
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allowed browser origin (repeatable); default: any origin when bound to loopback",
+    )
     parser.add_argument("--no-auth", action="store_true", help="do not require credentials")
-    parser.add_argument("--token", action="append", default=[], metavar="TOKEN",
-                        help="accept only this bearer token (repeatable); default: any bearer token")
-    parser.add_argument("--delay", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds")
-    parser.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
-                        help="largest request body accepted (default 1048576)")
-    parser.add_argument("--watch", action="store_true",
-                        help="reload the spec when its file changes (a broken edit keeps the last good one)")
-    parser.add_argument("--stateful", action="store_true",
-                        help="remember created resources: GET, list, PUT/PATCH and DELETE them")
-    parser.add_argument("--no-journal", action="store_true",
-                        help="do not keep the request journal (GET /__mock/requests)")
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="accept only this bearer token (repeatable); default: any bearer token",
+    )
+    parser.add_argument(
+        "--delay", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds"
+    )
+    parser.add_argument(
+        "--max-body",
+        type=int,
+        default=1024 * 1024,
+        metavar="BYTES",
+        help="largest request body accepted (default 1048576)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the spec when its file changes (a broken edit keeps the last good one)",
+    )
+    parser.add_argument(
+        "--stateful",
+        action="store_true",
+        help="remember created resources: GET, list, PUT/PATCH and DELETE them",
+    )
+    parser.add_argument(
+        "--no-journal",
+        action="store_true",
+        help="do not keep the request journal (GET /__mock/requests)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.workers < 1 or args.delay < 0 or not 0 <= args.port <= 65535 or args.max_body < 1:
-        fail("--workers and --max-body must be at least 1, --delay at least 0, --port within 0-65535")
+        fail(
+            "--workers and --max-body must be at least 1, --delay at least 0, --port within 0-65535"
+        )
         return EXIT_USAGE
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE
-    options = MockOptions(seed=args.seed, auth=not args.no_auth, cors_origins=tuple(args.cors_origin),
-                          delay_ms=args.delay, max_body_bytes=args.max_body, tokens=tuple(args.token))
-    from mock_server.server import create_service  # after option checks: building the app makes every fixture
+    options = MockOptions(
+        seed=args.seed,
+        auth=not args.no_auth,
+        cors_origins=tuple(args.cors_origin),
+        delay_ms=args.delay,
+        max_body_bytes=args.max_body,
+        tokens=tuple(args.token),
+    )
+    from mock_server.server import (
+        create_service,
+    )  # after option checks: building the app makes every fixture
 
     features = Features(journal=not args.no_journal, stateful=args.stateful, watch=args.watch)
     try:
         # Workers build their own; build once here anyway, to fail before the banner rather than in each.
-        app = create_service(spec, options, local_only=is_loopback(args.host),
-                             features=features if args.workers == 1 else Features(watch=False))
+        app = create_service(
+            spec,
+            options,
+            local_only=is_loopback(args.host),
+            features=features if args.workers == 1 else Features(watch=False),
+        )
     except ContractError as exc:
         line = error_line(exc, spec, LineMap(spec.text))
         fail(f"cannot mock {spec.source}{f':{line}' if line else ''}: {exc}")
@@ -71,8 +113,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     _banner(args, spec.source, len(spec.operations), app.served.prefix)
     configure_logging()
-    settings = ServeSettings(str(args.spec) if args.spec else None, args.host, args.port, args.workers, options,
-                             features)
+    settings = ServeSettings(
+        str(args.spec) if args.spec else None, args.host, args.port, args.workers, options, features
+    )
     try:
         serve(settings, app if args.workers == 1 else None)
     except OSError as exc:
@@ -95,10 +138,21 @@ def free_port_or_raise(host: str, port: int) -> int:
 
 def _banner(args: argparse.Namespace, source: str, operations: int, prefix: str) -> None:
     url = f"http://{args.host}:{args.port}"
-    auth = "off (--no-auth)" if args.no_auth else "--token values only" if args.token else "any bearer token"
-    print(f"contract mock: {url}  spec {source}  {operations} operation(s)  seed {args.seed}  auth {auth}",
-          file=sys.stderr)
-    print(f"contract mock: Swagger UI {url}/ui/  spec {url}/openapi.json  Ctrl-C to stop", file=sys.stderr)
+    auth = (
+        "off (--no-auth)"
+        if args.no_auth
+        else "--token values only"
+        if args.token
+        else "any bearer token"
+    )
+    print(
+        f"contract mock: {url}  spec {source}  {operations} operation(s)  seed {args.seed}  auth {auth}",
+        file=sys.stderr,
+    )
+    print(
+        f"contract mock: Swagger UI {url}/ui/  spec {url}/openapi.json  Ctrl-C to stop",
+        file=sys.stderr,
+    )
     _admin_banner(args, url, prefix)
 
 
@@ -110,7 +164,12 @@ def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:
         shared = "  (shared by the workers)" if args.workers > 1 else ""
         print(f"contract mock: {'  '.join(modes + endpoints)}{shared}", file=sys.stderr)
     if prefix != "/__mock":
-        print(f"contract mock: admin endpoints moved to {prefix}/: the spec documents a path under /__mock",
-              file=sys.stderr)
+        print(
+            f"contract mock: admin endpoints moved to {prefix}/: the spec documents a path under /__mock",
+            file=sys.stderr,
+        )
     if not is_loopback(args.host):
-        print(f"contract mock: warning: bound to {args.host}, reachable from other machines", file=sys.stderr)
+        print(
+            f"contract mock: warning: bound to {args.host}, reachable from other machines",
+            file=sys.stderr,
+        )

@@ -4,7 +4,12 @@ The mock server, the fixture engine, conformance and the linter all build on thi
 depends on none of them.
 """
 
-from contract_core.errors import ContractError, InfiniteRecursion, SpecLoadError, UnresolvableReference
+from contract_core.errors import (
+    ContractError,
+    InfiniteRecursion,
+    SpecLoadError,
+    UnresolvableReference,
+)
 from contract_core.spec import Operation, Spec, bundled_spec_path, load_spec, parse_spec
 
 __all__ = [

@@ -22,7 +22,11 @@ from contract_core.walk import iter_refs
 def is_nullable(schema: dict[str, Any]) -> bool:
     """True where `null` is valid: 3.0 `nullable`, or a 3.1 type list with "null"."""
     kind = schema.get("type")
-    return schema.get("nullable") is True or kind == "null" or (isinstance(kind, list) and "null" in kind)
+    return (
+        schema.get("nullable") is True
+        or kind == "null"
+        or (isinstance(kind, list) and "null" in kind)
+    )
 
 
 def _admits_a_scalar(schema: dict[str, Any]) -> bool:
@@ -107,7 +111,7 @@ class RecursionAnalysis:
             if nxt is None:
                 return tuple(_short(r) for r in path)
             ref = nxt
-        loop = [*path[path.index(ref):], ref]
+        loop = [*path[path.index(ref) :], ref]
         return tuple(_short(r) for r in loop)
 
     def _mandatory_infinite_refs(self, schema: Any) -> Iterator[str]:
@@ -136,4 +140,4 @@ class RecursionAnalysis:
 def _short(ref: str) -> str:
     """`#/components/schemas/Account` -> `Account` (other pointers stay whole)."""
     prefix = "#/components/schemas/"
-    return ref[len(prefix):] if ref.startswith(prefix) else ref
+    return ref[len(prefix) :] if ref.startswith(prefix) else ref

@@ -16,7 +16,9 @@ from contract_core.walk import iter_all_schemas
 Direction = Literal["request", "response"]
 
 
-def to_json_schema(document: dict[str, Any], version: str, direction: Direction | None = None) -> dict[str, Any]:
+def to_json_schema(
+    document: dict[str, Any], version: str, direction: Direction | None = None
+) -> dict[str, Any]:
     """A converted deep copy of `document` (its schemas in JSON Schema 2020-12)."""
     converted = json.loads(json.dumps(document))  # far faster than copy.deepcopy on MB-sized specs
     nodes = [schema for _, schema in iter_all_schemas(converted)]
@@ -66,9 +68,14 @@ def _convert_exclusive_bound(schema: dict[str, Any], exclusive: str, bound: str)
 # OpenAPI's int32/int64 (and the widely used unsigned/small variants) are ranges; JSON Schema
 # validators treat them as unknown formats and check nothing, so we state the range.
 INTEGER_FORMAT_RANGES = {
-    "int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1), "int32": (-(2**31), 2**31 - 1),
-    "int64": (-(2**63), 2**63 - 1), "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1),
-    "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1),
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+    "uint8": (0, 2**8 - 1),
+    "uint16": (0, 2**16 - 1),
+    "uint32": (0, 2**32 - 1),
+    "uint64": (0, 2**64 - 1),
 }
 
 
@@ -77,11 +84,13 @@ def _bound_sized_integer(schema: dict[str, Any]) -> None:
     if bounds is None:
         return
     low, high = bounds
-    if not isinstance(schema.get("minimum"), (int, float)) and not isinstance(schema.get("exclusiveMinimum"),
-                                                                                (int, float)):
+    if not isinstance(schema.get("minimum"), (int, float)) and not isinstance(
+        schema.get("exclusiveMinimum"), (int, float)
+    ):
         schema["minimum"] = low
-    if not isinstance(schema.get("maximum"), (int, float)) and not isinstance(schema.get("exclusiveMaximum"),
-                                                                                (int, float)):
+    if not isinstance(schema.get("maximum"), (int, float)) and not isinstance(
+        schema.get("exclusiveMaximum"), (int, float)
+    ):
         schema["maximum"] = high
 
 
@@ -92,8 +101,11 @@ def _drop_required_of_other_direction(schema: dict[str, Any], direction: Directi
         return
     owned_elsewhere = "readOnly" if direction == "request" else "writeOnly"
     kept = [
-        name for name in required
-        if not (isinstance(properties.get(name), dict) and properties[name].get(owned_elsewhere) is True)
+        name
+        for name in required
+        if not (
+            isinstance(properties.get(name), dict) and properties[name].get(owned_elsewhere) is True
+        )
     ]
     if len(kept) != len(required):
         schema["required"] = kept

@@ -36,7 +36,9 @@ def read_form(spec: Spec, raw: bytes, schema: Any, encoding: Any = None) -> Any:
     except UnicodeDecodeError:
         raise UnreadableBody("application/x-www-form-urlencoded", "not UTF-8 text") from None
     resolved, _ = spec.deref(schema)
-    return with_absent_containers(spec, coerce(spec, encoded(spec, fields, resolved, encoding), resolved), resolved)
+    return with_absent_containers(
+        spec, coerce(spec, encoded(spec, fields, resolved, encoding), resolved), resolved
+    )
 
 
 def parse_form(raw: bytes) -> dict[str, Any]:
@@ -71,8 +73,15 @@ def encoded(spec: Spec, fields: dict[str, Any], schema: Any, encoding: Any) -> d
 def _is_packed_array(spec: Spec, schema: Any, rule: dict[str, Any]) -> bool:
     style = rule.get("style", "form")
     resolved, _ = spec.deref(schema)
-    explode = rule.get("explode", style == "form")  # OpenAPI: explode defaults to true for `form` only
-    return style in _DELIMITERS and explode is False and isinstance(resolved, dict) and "array" in _kinds(resolved)
+    explode = rule.get(
+        "explode", style == "form"
+    )  # OpenAPI: explode defaults to true for `form` only
+    return (
+        style in _DELIMITERS
+        and explode is False
+        and isinstance(resolved, dict)
+        and "array" in _kinds(resolved)
+    )
 
 
 def _key_tokens(key: str) -> list[str]:
@@ -92,7 +101,9 @@ def _insert(node: dict[str, Any], tokens: list[str], value: str) -> None:
         node = child
     last = tokens[-1] or str(len(node))
     previous = node.get(last)
-    if isinstance(previous, str | list) and tokens[-1]:  # `expand=a&expand=b`: form style, exploded array
+    if (
+        isinstance(previous, str | list) and tokens[-1]
+    ):  # `expand=a&expand=b`: form style, exploded array
         node[last] = [*(previous if isinstance(previous, list) else [previous]), value]
     else:
         node[last] = value
@@ -125,8 +136,12 @@ def coerce(spec: Spec, value: Any, schema: Any, depth: int = 0) -> Any:
         else:
             properties = resolved.get("properties") or {}
             extra = resolved.get("additionalProperties")
-            return {k: coerce(spec, v, properties.get(k, extra if isinstance(extra, dict) else {}), depth + 1)
-                    for k, v in value.items()}
+            return {
+                k: coerce(
+                    spec, v, properties.get(k, extra if isinstance(extra, dict) else {}), depth + 1
+                )
+                for k, v in value.items()
+            }
     if isinstance(value, list):
         items = resolved.get("items", {})
         return [coerce(spec, v, items, depth + 1) for v in value]
@@ -135,8 +150,13 @@ def coerce(spec: Spec, value: Any, schema: Any, depth: int = 0) -> Any:
     return value
 
 
-def with_absent_containers(spec: Spec, value: Any, schema: Any, kinds: tuple[str, ...] = ("array", "object"),
-                           depth: int = 0) -> Any:
+def with_absent_containers(
+    spec: Spec,
+    value: Any,
+    schema: Any,
+    kinds: tuple[str, ...] = ("array", "object"),
+    depth: int = 0,
+) -> Any:
     """A required array (or object) property absent from a form body is an empty one.
 
     A form carries an array as one field per item and an object as one field per member (OpenAPI
@@ -148,12 +168,21 @@ def with_absent_containers(spec: Spec, value: Any, schema: Any, kinds: tuple[str
     if not isinstance(value, dict) or not isinstance(resolved, dict) or depth > _MAX_DEPTH:
         return value
     filled = dict(value)
-    for name, member in value.items():  # objects inside: `shipping[name]=` sent, `shipping.address` empty
+    for (
+        name,
+        member,
+    ) in value.items():  # objects inside: `shipping[name]=` sent, `shipping.address` empty
         if isinstance(member, dict) and "object" in kinds:
-            inner = next((s for s in schemas_at(spec, resolved, [name]) if "object" in _kinds(s)), None)
-            filled[name] = with_absent_containers(spec, member, inner, kinds, depth + 1) if inner else member
+            inner = next(
+                (s for s in schemas_at(spec, resolved, [name]) if "object" in _kinds(s)), None
+            )
+            filled[name] = (
+                with_absent_containers(spec, member, inner, kinds, depth + 1) if inner else member
+            )
     for name in resolved.get("required") or []:
-        documented = {kind for found in schemas_at(spec, resolved, [name]) for kind in _kinds(found)}
+        documented = {
+            kind for found in schemas_at(spec, resolved, [name]) for kind in _kinds(found)
+        }
         kind = next((k for k in kinds if k in documented), None)
         if name not in filled and kind is not None:
             filled[name] = [] if kind == "array" else {}
@@ -171,16 +200,26 @@ def _kinds(schema: dict[str, Any]) -> list[str]:
 
 
 def _scalar(text: str, kinds: list[str], schema: dict[str, Any]) -> Any:
-    if text == "null" and ("null" in kinds or schema.get("nullable") is True) and not _takes_the_word(kinds, schema):
+    if (
+        text == "null"
+        and ("null" in kinds or schema.get("nullable") is True)
+        and not _takes_the_word(kinds, schema)
+    ):
         return None  # forms have no null; where the schema takes no string "null", the word can only mean it
     if "string" in kinds or not kinds:
         return text
-    numeric = len(text) <= _MAX_DIGITS  # longer: Python refuses to convert it; the schema check says why
+    numeric = (
+        len(text) <= _MAX_DIGITS
+    )  # longer: Python refuses to convert it; the schema check says why
     if numeric and "integer" in kinds and _INTEGER.fullmatch(text):
         return int(text)
     if numeric and "number" in kinds and _NUMBER.fullmatch(text):
         number = float(text)
-        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+        return (
+            int(number)
+            if number.is_integer() and "." not in text and "e" not in text.lower()
+            else number
+        )
     if "boolean" in kinds and text in ("true", "false"):
         return text == "true"
     if "array" in kinds:

@@ -14,11 +14,20 @@ from contract_core.spec import Spec
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
 _MAX_DEPTH = 64  # request bodies are finite; a path deeper than this is not worth matching
-_JSON_TYPES: dict[str, Any] = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
-                               "null": type(None), "object": dict, "array": list}
+_JSON_TYPES: dict[str, Any] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+    "object": dict,
+    "array": list,
+}
 
 
-def schemas_at(spec: Spec, schema: Any, tokens: Sequence[str | int], depth: int = 0) -> Iterator[dict[str, Any]]:
+def schemas_at(
+    spec: Spec, schema: Any, tokens: Sequence[str | int], depth: int = 0
+) -> Iterator[dict[str, Any]]:
     """Every schema object that documents the value at `tokens` below `schema` (combinator holders too)."""
     schema, _ = spec.deref(schema)
     if not isinstance(schema, dict) or depth > _MAX_DEPTH:
@@ -29,7 +38,9 @@ def schemas_at(spec: Spec, schema: Any, tokens: Sequence[str | int], depth: int 
             branched = True
             yield from schemas_at(spec, branch, tokens, depth + 1)
     if not tokens:
-        if not branched or "type" in schema or "enum" in schema:  # a bare holder is what its branches are
+        if (
+            not branched or "type" in schema or "enum" in schema
+        ):  # a bare holder is what its branches are
             yield schema
         return
     head, rest = tokens[0], tokens[1:]
@@ -48,8 +59,10 @@ def could_be(value: Any, schema: dict[str, Any]) -> bool:
     kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
     if schema.get("nullable") is True:
         kinds = [*kinds, "null"]
-    if kinds and not any(isinstance(value, _JSON_TYPES.get(k, object)) and not (
-            isinstance(value, bool) and k in ("integer", "number")) for k in kinds):
+    if kinds and not any(
+        isinstance(value, _JSON_TYPES.get(k, object))
+        and not (isinstance(value, bool) and k in ("integer", "number"))
+        for k in kinds
+    ):
         return False
     return not isinstance(schema.get("enum"), list) or value in schema["enum"]
-

@@ -38,7 +38,9 @@ class LineMap:
     def line(self, pointer: str) -> int | None:
         """The line of the node at `pointer` (or of its nearest ancestor present in the text)."""
         try:
-            return self._json_line(split(pointer)) if self.is_json else self._yaml_line(split(pointer))
+            return (
+                self._json_line(split(pointer)) if self.is_json else self._yaml_line(split(pointer))
+            )
         except (ValueError, yaml.YAMLError, RecursionError):
             return None  # an unparsable text has no lines to give; the loader reports why
 
@@ -133,8 +135,12 @@ class _LineNode:
         self.line = line
         self.members: dict[str, tuple[int, _LineNode | int]] | None = {} if mapping else None
         self.items: list[_LineNode | int] | None = None if mapping else []
-        self.merged: list[_LineNode | int] = []  # `<<:` merge-key values, looked into after own keys
-        self.pending: tuple[str | None, int] | None = None  # while reading a mapping: the key awaiting its value
+        self.merged: list[
+            _LineNode | int
+        ] = []  # `<<:` merge-key values, looked into after own keys
+        self.pending: tuple[str | None, int] | None = (
+            None  # while reading a mapping: the key awaiting its value
+        )
 
     def child(self, token: str) -> tuple[int, _LineNode | int] | None:
         """The member named `token`: the 0-based line that names it (its key, or the item) and its node."""

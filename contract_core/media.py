@@ -28,7 +28,9 @@ def is_multipart(media_type: str | None) -> bool:
 def is_yaml(media_type: str | None) -> bool:
     """`application/yaml`, `application/x-yaml` and every `+yaml` type (`application/apply-patch+yaml`)."""
     media = base_type(media_type)
-    return media in ("application/yaml", "application/x-yaml", "text/yaml") or media.endswith("+yaml")
+    return media in ("application/yaml", "application/x-yaml", "text/yaml") or media.endswith(
+        "+yaml"
+    )
 
 
 def documented_range(documented: Container[str], media_type: str) -> str | None:

@@ -23,7 +23,9 @@ from contract_core.forms import coerce, read_form, with_absent_containers
 from contract_core.media import is_form, is_json, is_multipart
 from contract_core.spec import Spec
 
-_IN_MEMORY = {"MAX_MEMORY_FILE_SIZE": 16 * 1024 * 1024}  # bodies are capped at --max-body before this
+_IN_MEMORY = {
+    "MAX_MEMORY_FILE_SIZE": 16 * 1024 * 1024
+}  # bodies are capped at --max-body before this
 
 
 def read_request_data(spec: Spec, raw: bytes, content_type: str, schema_pointer: str | None) -> Any:
@@ -43,26 +45,37 @@ def read_form_body(spec: Spec, raw: bytes, content_type: str, schema_pointer: st
     if is_multipart(content_type):
         return parse_multipart(spec, raw, content_type, schema)
     media_object = spec.resolve(schema_pointer.rsplit("/", 1)[0])
-    return read_form(spec, raw, schema, media_object.get("encoding") if isinstance(media_object, dict) else None)
+    return read_form(
+        spec, raw, schema, media_object.get("encoding") if isinstance(media_object, dict) else None
+    )
 
 
 def parse_multipart(spec: Spec, raw: bytes, content_type: str, schema: Any) -> dict[str, Any]:
     """The parts of a multipart body as a typed object; UnreadableBody when it cannot be read."""
     parts: dict[str, Any] = {}
     try:
-        parser = create_form_parser({"Content-Type": content_type.encode("latin-1")},
-                                    lambda field: _add(parts, field), lambda file: _add(parts, file), _IN_MEMORY)
+        parser = create_form_parser(
+            {"Content-Type": content_type.encode("latin-1")},
+            lambda field: _add(parts, field),
+            lambda file: _add(parts, file),
+            _IN_MEMORY,
+        )
         parser.write(raw)
         parser.finalize()
     except (FormParserError, ValueError) as exc:
         raise UnreadableBody("multipart", str(exc)) from None
-    return with_absent_containers(spec, _json_parts(spec, coerce(spec, parts, schema), schema), schema,
-                                  ("array",))
+    return with_absent_containers(
+        spec, _json_parts(spec, coerce(spec, parts, schema), schema), schema, ("array",)
+    )
 
 
 def _add(parts: dict[str, Any], part: Field | File) -> None:
     name = (part.field_name or b"").decode("utf-8", "replace")
-    value: Any = _file_text(part) if isinstance(part, File) else (part.value or b"").decode("utf-8", "replace")
+    value: Any = (
+        _file_text(part)
+        if isinstance(part, File)
+        else (part.value or b"").decode("utf-8", "replace")
+    )
     if isinstance(part, Field) and is_json(part.content_type):
         with contextlib.suppress(ValueError):  # a part that says it is JSON is data (else: text)
             value = json.loads(value)
@@ -88,7 +101,13 @@ def _json_parts(spec: Spec, parts: dict[str, Any], schema: Any) -> dict[str, Any
     typed = dict(parts)
     for name, value in parts.items():
         prop, _ = spec.deref(properties.get(name))
-        if isinstance(value, str) and isinstance(prop, dict) and (prop.get("type") == "object" or "properties" in prop):
-            with contextlib.suppress(ValueError):  # left as text: validation says it is not an object
+        if (
+            isinstance(value, str)
+            and isinstance(prop, dict)
+            and (prop.get("type") == "object" or "properties" in prop)
+        ):
+            with contextlib.suppress(
+                ValueError
+            ):  # left as text: validation says it is not an object
                 typed[name] = json.loads(value)
     return typed

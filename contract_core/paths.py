@@ -48,13 +48,15 @@ class PathMatcher:
         by_path: dict[str, dict[str, str]] = {}
         for op in spec.operations:
             by_path.setdefault(op.path, {})[op.method.upper()] = op.operation_id
-        self.routes = [Route(path, _compile(path), operations) for path, operations in by_path.items()]
+        self.routes = [
+            Route(path, _compile(path), operations) for path, operations in by_path.items()
+        ]
         self.prefixes = server_prefixes(spec)
 
     def match(self, method: str, path: str) -> Match | None:
         """The operation a request is for, with or without one of the spec's `servers` prefixes."""
         for prefix in self.prefixes:
-            rest = path[len(prefix):] if path.startswith(prefix) else None
+            rest = path[len(prefix) :] if path.startswith(prefix) else None
             if rest is None or (prefix and rest[:1] not in ("/", "")):
                 continue
             for route in self._most_specific(rest or "/"):
@@ -64,7 +66,9 @@ class PathMatcher:
 
     def documents_path(self, path: str) -> bool:
         """Whether any documented path matches, under any server prefix (whatever the method)."""
-        return any(self._most_specific(path[len(p):] or "/") for p in self.prefixes if path.startswith(p))
+        return any(
+            self._most_specific(path[len(p) :] or "/") for p in self.prefixes if path.startswith(p)
+        )
 
     def _most_specific(self, path: str) -> list[Route]:
         matches = [route for route in self.routes if route.pattern.fullmatch(path)]
@@ -96,7 +100,6 @@ class PathMatcher:
             allowed.add("HEAD")
         return allowed
 
-
     def closest(self, method: str, path: str, cutoff: float = 0.6) -> str | None:
         """The documented `METHOD /template` nearest to an undocumented request, or None.
 
@@ -104,13 +107,17 @@ class PathMatcher:
         segments (so `/pets/{id}` is as close to `/pet/7` as `/pets/7` is); the request's method
         when that path documents it.
         """
-        scored = [(difflib.SequenceMatcher(None, path, _filled(route.template, path)).ratio(), route)
-                  for route in self.routes]
+        scored = [
+            (difflib.SequenceMatcher(None, path, _filled(route.template, path)).ratio(), route)
+            for route in self.routes
+        ]
         best = max(scored, key=lambda pair: pair[0], default=None)
         if best is None or best[0] < cutoff:
             return None
         route = best[1]
-        chosen = method.upper() if method.upper() in route.operations else sorted(route.operations)[0]
+        chosen = (
+            method.upper() if method.upper() in route.operations else sorted(route.operations)[0]
+        )
         return f"{chosen} {route.template}"
 
 
@@ -118,12 +125,16 @@ def _filled(template: str, path: str) -> str:
     """`template` with each `{param}` segment replaced by the request's segment at that place."""
     sent = path.split("/")
     parts = template.split("/")
-    return "/".join(sent[i] if p.startswith("{") and i < len(sent) else p for i, p in enumerate(parts))
+    return "/".join(
+        sent[i] if p.startswith("{") and i < len(sent) else p for i, p in enumerate(parts)
+    )
 
 
 def _compile(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", template)
-    return re.compile("".join("([^/]+)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts))
+    return re.compile(
+        "".join("([^/]+)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts)
+    )
 
 
 def server_prefixes(spec: Spec) -> list[str]:
@@ -146,4 +157,3 @@ def _server_path(url: str, variables: object) -> str:
             url = url.replace("{" + str(name) + "}", str(variable["default"]))
     path = urlsplit(url).path if "://" in url else url.split("?")[0]
     return path.rstrip("/")
-

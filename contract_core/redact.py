@@ -20,19 +20,45 @@ from urllib.parse import parse_qsl, quote_plus
 
 import orjson
 
-from contract_core.secrets import SECRET_FIELD_MARKERS, SECRET_FIELDS, is_secret_field, marked_secret
+from contract_core.secrets import (
+    SECRET_FIELD_MARKERS,
+    SECRET_FIELDS,
+    is_secret_field,
+    marked_secret,
+)
 from contract_core.spec import Spec
 from contract_core.walk import iter_all_schemas, iter_json_objects
 
 REDACTED = "[REDACTED]"
 EXCERPT = 600  # characters of a body that a report quotes
 
-CREDENTIAL_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey",
-    "x-auth-token", "x-access-token", "x-csrf-token", "x-xsrf-token",
-})
-_CREDENTIAL_MARKERS = ("auth", "token", "secret", "password", "passwd", "session", "cookie", "credential", "api-key",
-                       "apikey")
+CREDENTIAL_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "x-csrf-token",
+        "x-xsrf-token",
+    }
+)
+_CREDENTIAL_MARKERS = (
+    "auth",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "session",
+    "cookie",
+    "credential",
+    "api-key",
+    "apikey",
+)
 
 _MIN_LITERAL = 4  # shorter values would blank out ordinary words
 _FEW_LITERALS = 8  # up to this many known values, plain replacements beat compiling a pattern
@@ -52,7 +78,11 @@ def spec_query_credentials(spec: Spec) -> frozenset[str]:
     names = set()
     for scheme in schemes.values():
         resolved, _ = spec.deref(scheme)
-        if isinstance(resolved, dict) and resolved.get("type") == "apiKey" and resolved.get("in") == "query":
+        if (
+            isinstance(resolved, dict)
+            and resolved.get("type") == "apiKey"
+            and resolved.get("in") == "query"
+        ):
             names.add(str(resolved.get("name", "")).lower())
     return frozenset(names)
 
@@ -78,7 +108,9 @@ def _secret_words(extra_fields: frozenset[str]) -> tuple[str, ...]:
 class Redactor:
     """Remembers every secret value of a run and scrubs them from text, headers and JSON."""
 
-    def __init__(self, secret_fields: Iterable[str] = (), query_credentials: Iterable[str] = ()) -> None:
+    def __init__(
+        self, secret_fields: Iterable[str] = (), query_credentials: Iterable[str] = ()
+    ) -> None:
         self._extra_fields = frozenset(name.lower() for name in secret_fields)
         self._query_credentials = frozenset(name.lower() for name in query_credentials)
         self._literals: set[str] = set()
@@ -105,7 +137,11 @@ class Redactor:
     def _may_name_secrets(self, text: str) -> bool:
         """Whether `text` names a secret field or credential, or holds an escape that could hide a name."""
         lowered = text.lower()
-        return "\\" in text or "%" in text or any(word in lowered for word in _secret_words(self._extra_fields))
+        return (
+            "\\" in text
+            or "%" in text
+            or any(word in lowered for word in _secret_words(self._extra_fields))
+        )
 
     def add_literal(self, value: str) -> None:
         value = value.strip()
@@ -130,10 +166,18 @@ class Redactor:
 
     def is_query_credential(self, name: str) -> bool:
         """A query parameter that carries a credential: the spec's `apiKey` in query, or a credential-like name."""
-        return name.lower() in self._query_credentials or is_credential_header(name) or self.is_secret_field(name)
+        return (
+            name.lower() in self._query_credentials
+            or is_credential_header(name)
+            or self.is_secret_field(name)
+        )
 
-    def learn_exchange(self, headers: Mapping[str, str] | Iterable[tuple[str, str]], query: str,
-                       bodies: Iterable[bytes | None]) -> None:
+    def learn_exchange(
+        self,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]],
+        query: str,
+        bodies: Iterable[bytes | None],
+    ) -> None:
         """Learn one exchange's secrets: credential headers, credential query values, secret fields of its
         bodies (the mock's journal, the proxy and `contract verify` all learn this way)."""
         self.add_headers(headers)
@@ -181,7 +225,9 @@ class Redactor:
         kept = []
         for name, value in parse_qsl(encoded, keep_blank_values=True):
             secret = self.is_query_credential(name) or name.lower() in extra
-            kept.append(f"{quote_plus(name)}={REDACTED if secret else quote_plus(self.text(value))}")
+            kept.append(
+                f"{quote_plus(name)}={REDACTED if secret else quote_plus(self.text(value))}"
+            )
         return "&".join(kept)
 
     def json(self, document: Any) -> Any:
@@ -192,7 +238,9 @@ class Redactor:
         if isinstance(document, dict):
             return {
                 # null carries no secret, and keeping it keeps "the secret was null" visible in a record
-                key: REDACTED if self.is_secret_field(str(key)) and not isinstance(value, (dict, list, type(None)))
+                key: REDACTED
+                if self.is_secret_field(str(key))
+                and not isinstance(value, (dict, list, type(None)))
                 else self._scrubbed(value, scrubber)
                 for key, value in document.items()
             }
@@ -221,7 +269,7 @@ class Redactor:
         """`"password": "x"` pairs of a body that is not valid JSON (a trailing comma, cut short)."""
 
         def scrub(match: re.Match[str]) -> str:
-            return f"{match[1]}\"{REDACTED}\"" if self.is_secret_field(match[2]) else match[0]
+            return f'{match[1]}"{REDACTED}"' if self.is_secret_field(match[2]) else match[0]
 
         return _JSON_LIKE_PAIR.sub(scrub, text)
 

@@ -9,10 +9,25 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-SECRET_FIELDS = frozenset({
-    "token", "password", "secret", "apikey", "api_key", "accesstoken", "access_token", "refreshtoken",
-    "refresh_token", "clientsecret", "client_secret", "idtoken", "id_token", "privatekey", "private_key",
-})
+SECRET_FIELDS = frozenset(
+    {
+        "token",
+        "password",
+        "secret",
+        "apikey",
+        "api_key",
+        "accesstoken",
+        "access_token",
+        "refreshtoken",
+        "refresh_token",
+        "clientsecret",
+        "client_secret",
+        "idtoken",
+        "id_token",
+        "privatekey",
+        "private_key",
+    }
+)
 SECRET_FIELD_MARKERS = ("secret", "password", "passwd")
 
 
@@ -24,4 +39,6 @@ def is_secret_field(name: str) -> bool:
 
 def marked_secret(schema: Any) -> bool:
     """`format: password` or `x-secret: true` on the property's own schema."""
-    return isinstance(schema, dict) and (schema.get("format") == "password" or schema.get("x-secret") is True)
+    return isinstance(schema, dict) and (
+        schema.get("format") == "password" or schema.get("x-secret") is True
+    )

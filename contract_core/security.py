@@ -26,6 +26,8 @@ def effective_security(spec: Spec, operation: Operation) -> tuple[list[Requireme
 def security_schemes(spec: Spec) -> dict[str, dict[str, Any]]:
     """The document's security schemes by name, `$ref`s followed (a broken one is left out)."""
     schemes = (spec.document.get("components") or {}).get("securitySchemes") or {}
-    resolved = {name: spec.deref(scheme, pointer.join("#/components/securitySchemes", name))[0]
-                for name, scheme in schemes.items()}
+    resolved = {
+        name: spec.deref(scheme, pointer.join("#/components/securitySchemes", name))[0]
+        for name, scheme in schemes.items()
+    }
     return {name: scheme for name, scheme in resolved.items() if isinstance(scheme, dict)}

@@ -128,10 +128,22 @@ class Spec:
                 if not isinstance(node, dict):
                     continue
                 declared = node.get("operationId")
-                op_id = declared if isinstance(declared, str) and declared else _synthetic_id(method, path, used)
+                op_id = (
+                    declared
+                    if isinstance(declared, str) and declared
+                    else _synthetic_id(method, path, used)
+                )
                 used.add(op_id)
                 found.append(
-                    Operation(method, path, op_id, op_id == declared, node, pointer.join(item_pointer, method), item)
+                    Operation(
+                        method,
+                        path,
+                        op_id,
+                        op_id == declared,
+                        node,
+                        pointer.join(item_pointer, method),
+                        item,
+                    )
                 )
         return found
 
@@ -222,5 +234,7 @@ def _openapi_version(document: dict[str, Any], source: str) -> str:
     if declared is None and "swagger" in document:
         raise SpecLoadError(source, "Swagger 2.0 is not supported; convert it to OpenAPI 3 first")
     if not isinstance(declared, str) or not re.match(r"^3\.[01]\.\d+", declared):
-        raise SpecLoadError(source, f"'openapi' must be a 3.0.x or 3.1.x version string, found {declared!r}")
+        raise SpecLoadError(
+            source, f"'openapi' must be a 3.0.x or 3.1.x version string, found {declared!r}"
+        )
     return declared[:3]

@@ -45,12 +45,16 @@ class SchemaValidator:
         self.document = to_json_schema(spec.document, spec.version, direction)
         self._registry = jsonschema_rs.Registry([(_BASE_URI, self.document)])
         self._check_formats = check_formats
-        self._slots: dict[str, tuple[Any, str]] = {}  # pointer -> (compiled group, key in the wrapper)
+        self._slots: dict[
+            str, tuple[Any, str]
+        ] = {}  # pointer -> (compiled group, key in the wrapper)
         self._open_group: list[str] = []
 
     def prepare(self, schema_pointers: Iterable[str]) -> None:
         """Compile these schemas together now (one group), e.g. every response schema at start-up."""
-        fresh = list(dict.fromkeys(self._target(p) for p in schema_pointers if p not in self._slots))
+        fresh = list(
+            dict.fromkeys(self._target(p) for p in schema_pointers if p not in self._slots)
+        )
         fresh = [p for p in fresh if p not in self._slots and self._exists(p)]
         if fresh:
             with contextlib.suppress(ValueError):  # one broken schema must not hide the others
@@ -93,9 +97,14 @@ class SchemaValidator:
         return True
 
     def _compile_group(self, pointers: list[str]) -> None:
-        wrapper = {"properties": {str(i): {"$ref": _BASE_URI + _as_fragment(p)} for i, p in enumerate(pointers)}}
-        compiled = jsonschema_rs.Draft202012Validator(wrapper, registry=self._registry,
-                                                      validate_formats=self._check_formats)
+        wrapper = {
+            "properties": {
+                str(i): {"$ref": _BASE_URI + _as_fragment(p)} for i, p in enumerate(pointers)
+            }
+        }
+        compiled = jsonschema_rs.Draft202012Validator(
+            wrapper, registry=self._registry, validate_formats=self._check_formats
+        )
         for i, pointer in enumerate(pointers):
             self._slots[pointer] = (compiled, str(i))
 
@@ -119,7 +128,9 @@ class SchemaValidator:
         """Every violation (not only the first), sorted by instance position."""
         compiled, key = self._slot(schema_pointer)
         found = [
-            SchemaViolation(from_path(error.instance_path[1:]), _schema_location(error), error.message)
+            SchemaViolation(
+                from_path(error.instance_path[1:]), _schema_location(error), error.message
+            )
             for error in compiled.iter_errors({key: instance})
         ]
         return sorted(found, key=lambda v: (v.instance_pointer, v.schema_pointer))

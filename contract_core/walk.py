@@ -15,7 +15,13 @@ from typing import Any
 from contract_core.pointer import join
 from contract_core.spec import HTTP_METHODS
 
-SCHEMA_MAP_KEYWORDS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+SCHEMA_MAP_KEYWORDS = (
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+)
 SCHEMA_LIST_KEYWORDS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SCHEMA_KEYWORDS = (
     "items",
@@ -124,7 +130,9 @@ def iter_document_schemas(document: dict[str, Any]) -> Iterator[tuple[str, Any]]
         yield from _parameter_like_schemas(header, join("#/components/headers", name))
     for name, body in (components.get("requestBodies") or {}).items():
         if isinstance(body, dict):
-            yield from _content_schemas(body.get("content"), join("#/components/requestBodies", name, "content"))
+            yield from _content_schemas(
+                body.get("content"), join("#/components/requestBodies", name, "content")
+            )
     for name, response in (components.get("responses") or {}).items():
         yield from _response_schemas(response, join("#/components/responses", name))
     for name, item in (components.get("pathItems") or {}).items():
@@ -137,7 +145,9 @@ def iter_all_schemas(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, 
         yield from iter_schema_tree(schema, at)
 
 
-def iter_objects(node: Any, at: str = "#", skip_keys: Collection[str] = ()) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_objects(
+    node: Any, at: str = "#", skip_keys: Collection[str] = ()
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every JSON object under `node` (itself included), depth first, with its pointer.
 
     The one generic walk of a JSON tree, for documents and instances alike; values under a key in
@@ -149,10 +159,15 @@ def iter_objects(node: Any, at: str = "#", skip_keys: Collection[str] = ()) -> I
         if isinstance(current, dict):
             yield here, current
             # `here + "/" + key`, escaped only when needed: the proxy walks every response body
-            stack.extend((f"{here}/{k}" if "~" not in k and "/" not in k else join(here, k), v)
-                         for k, v in current.items() if isinstance(v, (dict, list)) and k not in skip_keys)
+            stack.extend(
+                (f"{here}/{k}" if "~" not in k and "/" not in k else join(here, k), v)
+                for k, v in current.items()
+                if isinstance(v, (dict, list)) and k not in skip_keys
+            )
         elif isinstance(current, list):
-            stack.extend((f"{here}/{i}", v) for i, v in enumerate(current) if isinstance(v, (dict, list)))
+            stack.extend(
+                (f"{here}/{i}", v) for i, v in enumerate(current) if isinstance(v, (dict, list))
+            )
 
 
 LinkedPath = tuple[Any, str | int] | None  # (parent's path, key), None at the root
@@ -224,7 +239,11 @@ def iter_examples(document: dict[str, Any], resolve: Callable[[str], Any]) -> It
         schema_at = join(at, "schema")
         if "example" in holder:
             yield Example(join(at, "example"), holder["example"], schema_at)
-        for name, example in (holder.get("examples") or {}).items() if isinstance(holder.get("examples"), dict) else ():
+        for name, example in (
+            (holder.get("examples") or {}).items()
+            if isinstance(holder.get("examples"), dict)
+            else ()
+        ):
             if isinstance(example, dict) and isinstance(example.get("$ref"), str):
                 example = resolve(example["$ref"])
             if isinstance(example, dict) and "value" in example:

@@ -29,23 +29,46 @@ def _escape_property(text: str) -> str:
 
 
 def sarif_rule(rule_id: str, title: str, severity: str, help_text: str) -> dict[str, Any]:
-    return {"id": rule_id, "shortDescription": {"text": title}, "help": {"text": help_text},
-            "defaultConfiguration": {"level": SARIF_LEVELS[severity]}}
+    return {
+        "id": rule_id,
+        "shortDescription": {"text": title},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": SARIF_LEVELS[severity]},
+    }
 
 
-def sarif_result(rule_id: str, rule_index: int, severity: str, message: str, file: str, line: int | None,
-                 pointer: str, **extra: Any) -> dict[str, Any]:
+def sarif_result(
+    rule_id: str,
+    rule_index: int,
+    severity: str,
+    message: str,
+    file: str,
+    line: int | None,
+    pointer: str,
+    **extra: Any,
+) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": file}}
     if line:
         physical["region"] = {"startLine": line}
     return {
-        "ruleId": rule_id, "ruleIndex": rule_index, "level": SARIF_LEVELS[severity], "message": {"text": message},
-        "locations": [{"physicalLocation": physical, "logicalLocations": [{"fullyQualifiedName": pointer}]}],
+        "ruleId": rule_id,
+        "ruleIndex": rule_index,
+        "level": SARIF_LEVELS[severity],
+        "message": {"text": message},
+        "locations": [
+            {"physicalLocation": physical, "logicalLocations": [{"fullyQualifiedName": pointer}]}
+        ],
         **extra,
     }
 
 
-def sarif_log(tool_name: str, rules: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]]) -> str:
-    driver = {"name": tool_name, "informationUri": "https://spec.openapis.org/oas/", "rules": list(rules)}
+def sarif_log(
+    tool_name: str, rules: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]]
+) -> str:
+    driver = {
+        "name": tool_name,
+        "informationUri": "https://spec.openapis.org/oas/",
+        "rules": list(rules),
+    }
     run = {"tool": {"driver": driver}, "results": list(results)}
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"

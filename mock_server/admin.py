@@ -23,7 +23,13 @@ import orjson
 
 from contract_core.spec import Spec
 from mock_server.app import send_reply
-from mock_server.journal import JournalStore, JournalView, current_exchange, finish_body, start_exchange
+from mock_server.journal import (
+    JournalStore,
+    JournalView,
+    current_exchange,
+    finish_body,
+    start_exchange,
+)
 from mock_server.problems import PROBLEM_JSON, Problem
 from mock_server.responder import MockOptions, Reply
 from mock_server.state import StateStore
@@ -56,8 +62,13 @@ class Served:
 class MockService:
     """The ASGI app uvicorn runs: admin endpoints, the journal, then the current mock app."""
 
-    def __init__(self, served: Served, journal: JournalStore | None, state: StateStore | None,
-                 capture_limit: int = MockOptions.max_body_bytes):
+    def __init__(
+        self,
+        served: Served,
+        journal: JournalStore | None,
+        state: StateStore | None,
+        capture_limit: int = MockOptions.max_body_bytes,
+    ):
         self.served = served
         self.journal = journal
         self.state = state
@@ -81,7 +92,9 @@ class MockService:
         path = scope["path"]
         if path == served.prefix or path.startswith(served.prefix + "/"):
             # In a thread: a shared journal waits for the other workers' writers; the loop keeps serving.
-            answer = await asyncio.to_thread(self._admin, scope["method"], path[len(served.prefix):], served)
+            answer = await asyncio.to_thread(
+                self._admin, scope["method"], path[len(served.prefix) :], served
+            )
             await send_reply(send, admin_reply(*answer))
             return
         if self.journal is None:
@@ -105,7 +118,13 @@ class MockService:
                 assert self.journal is not None
                 self.journal.record(exchange, served.view)
             except Exception as exc:  # the journal must never cost a client its answer
-                log.error("%s %s: not journaled: %s: %s", exchange.method, exchange.path, type(exc).__name__, exc)
+                log.error(
+                    "%s %s: not journaled: %s: %s",
+                    exchange.method,
+                    exchange.path,
+                    type(exc).__name__,
+                    exc,
+                )
 
         async def receive_and_keep() -> dict[str, Any]:
             message = await receive()
@@ -147,14 +166,26 @@ class MockService:
     def _admin_problem(self, method: str, action: str, prefix: str) -> tuple[int, Any]:
         known = {"/requests": self.journal is not None, "/state": self.state is not None}
         if known.get(action):
-            return 405, Problem(405, f"{method} is not supported for {prefix}{action}; use GET or DELETE.").body()
-        why = {"/requests": "the journal is off (--no-journal)", "/state": "the mock runs without --stateful"}
+            return 405, Problem(
+                405, f"{method} is not supported for {prefix}{action}; use GET or DELETE."
+            ).body()
+        why = {
+            "/requests": "the journal is off (--no-journal)",
+            "/state": "the mock runs without --stateful",
+        }
         listed = ", ".join(f"{prefix}{a}" for a, on in known.items() if on) or "none"
         detail = why.get(action, f"No admin endpoint {prefix}{action}")
-        return 404, Problem(404, f"{detail[0].upper()}{detail[1:]}; admin endpoints: {listed}.").body()
+        return 404, Problem(
+            404, f"{detail[0].upper()}{detail[1:]}; admin endpoints: {listed}."
+        ).body()
 
 
 def admin_reply(status: int, body: Any) -> Reply:
     """An admin endpoint's answer: JSON (problem+json for errors), never cached."""
     media_type = None if body is None else PROBLEM_JSON if status >= 400 else "application/json"
-    return Reply(status, media_type, b"" if body is None else orjson.dumps(body), {"cache-control": "no-store"})
+    return Reply(
+        status,
+        media_type,
+        b"" if body is None else orjson.dumps(body),
+        {"cache-control": "no-store"},
+    )

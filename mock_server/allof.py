@@ -41,7 +41,12 @@ def merge_into(merged: dict[str, Any], member: dict[str, Any]) -> None:
 
 def _comparable(a: Any, b: Any) -> bool:
     numbers = (int, float)
-    return isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool)
+    return (
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    )
 
 
 def _merge_properties(into: dict[str, Any], extra: dict[str, Any]) -> None:

@@ -54,13 +54,17 @@ class _MockResolver(Resolver):
         self._ids = {(op.method, op.path): op.operation_id for op in spec.operations}
 
     def resolve_operation_id(self, operation: Any) -> str:
-        return self._ids.get((operation.method.lower(), operation.path), operation.operation_id or "unknown")
+        return self._ids.get(
+            (operation.method.lower(), operation.path), operation.operation_id or "unknown"
+        )
 
     def resolve_function_from_operation_id(self, operation_id: str) -> Callable[..., Any]:
         return _unreachable
 
 
-async def _unreachable(*_args: Any, **_kwargs: Any) -> None:  # pragma: no cover - MockMiddleware answers first
+async def _unreachable(
+    *_args: Any, **_kwargs: Any
+) -> None:  # pragma: no cover - MockMiddleware answers first
     raise RuntimeError("MockMiddleware should have answered this request")
 
 
@@ -74,8 +78,15 @@ class MockMiddleware:
     parameter validation, answers the rest.
     """
 
-    def __init__(self, app: Any, responder: Responder, routes: PathMatcher,
-                 spec_files: Mapping[str, tuple[bytes, str]], early: bool = False, stateful: Stateful | None = None):
+    def __init__(
+        self,
+        app: Any,
+        responder: Responder,
+        routes: PathMatcher,
+        spec_files: Mapping[str, tuple[bytes, str]],
+        early: bool = False,
+        stateful: Stateful | None = None,
+    ):
         self.app = app
         self.responder = responder
         self.routes = routes
@@ -87,7 +98,9 @@ class MockMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        operation_id = (scope.get("extensions") or {}).get("connexion_routing", {}).get("operation_id")
+        operation_id = (
+            (scope.get("extensions") or {}).get("connexion_routing", {}).get("operation_id")
+        )
         plan = self.responder.plans.get(operation_id) if operation_id else None
         if self.early and plan is not None and plan.has_parameters:
             await self.app(scope, receive, send)  # Connexion validates its parameters first
@@ -97,9 +110,13 @@ class MockMiddleware:
         except Problem as problem:
             reply = problem_reply(self.responder, problem, plan)
         except Exception as exc:  # a bug of ours: one clear line and a 500, the server stays up
-            log.error("%s %s: mock error: %s: %s", scope["method"], scope["path"], type(exc).__name__, exc)
+            log.error(
+                "%s %s: mock error: %s: %s", scope["method"], scope["path"], type(exc).__name__, exc
+            )
             log.debug("mock error", exc_info=exc)
-            reply = problem_reply(self.responder, Problem(500, f"The mock failed: {type(exc).__name__}."), plan)
+            reply = problem_reply(
+                self.responder, Problem(500, f"The mock failed: {type(exc).__name__}."), plan
+            )
         if self.responder.options.delay_ms:
             await asyncio.sleep(self.responder.options.delay_ms / 1000)
         await send_reply(send, reply, head=scope["method"] == "HEAD")
@@ -110,7 +127,11 @@ class MockMiddleware:
         if self.early:
             self.responder.check_media_type(plan, headers.get("content-type"))
         self.responder.check_auth(plan, headers, query, headers.get("cookie", ""))
-        raw = await read_body(receive, headers, self.responder.options.max_body_bytes) if plan.body_media_types else b""
+        raw = (
+            await read_body(receive, headers, self.responder.options.max_body_bytes)
+            if plan.body_media_types
+            else b""
+        )
         sent = self.responder.parse_body(plan, headers.get("content-type"), raw)
         prefer = parse_prefer(_all_values(scope, b"prefer"))
         if self.stateful is not None:
@@ -125,13 +146,19 @@ class MockMiddleware:
         if self.routes.operation_id(method, path) is not None:
             # Documented, but Connexion's router did not route it (a path parameter holding a control
             # character such as a newline): no resource the mock serves has such an id.
-            raise Problem(404, f"No resource at {path!r}: its path parameters hold characters the mock's "
-                               "router does not accept, and no resource has them.")
+            raise Problem(
+                404,
+                f"No resource at {path!r}: its path parameters hold characters the mock's "
+                "router does not accept, and no resource has them.",
+            )
         allowed = self.routes.allowed_methods(path)
         if allowed:
             listed = ", ".join(sorted(allowed))
-            raise Problem(405, f"{method} is not documented for {path}; allowed: {listed}.",
-                          headers={"Allow": listed})
+            raise Problem(
+                405,
+                f"{method} is not documented for {path}; allowed: {listed}.",
+                headers={"Allow": listed},
+            )
         closest = self.routes.closest(method, path)
         hint = f" Did you mean {closest}?" if closest else ""
         raise Problem(404, f"No documented path matches {path}.{hint}")
@@ -178,7 +205,9 @@ async def send_reply(send: Send, reply: Reply, head: bool = False) -> None:
     headers = [(b"content-length", str(len(reply.body)).encode())]
     if reply.media_type:
         headers.append((b"content-type", reply.media_type.encode()))
-    headers.extend((k.lower().encode(), v.encode("latin-1", "replace")) for k, v in reply.headers.items())
+    headers.extend(
+        (k.lower().encode(), v.encode("latin-1", "replace")) for k, v in reply.headers.items()
+    )
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head else reply.body})
 
@@ -204,12 +233,18 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            log.info("%s %s %s %.1fms", scope["method"], scope["path"], status[0],
-                     (time.perf_counter() - started) * 1000)
+            log.info(
+                "%s %s %s %.1fms",
+                scope["method"],
+                scope["path"],
+                status[0],
+                (time.perf_counter() - started) * 1000,
+            )
 
 
-def _problem_handler(responder: Responder,
-                     routes: PathMatcher) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
+def _problem_handler(
+    responder: Responder, routes: PathMatcher
+) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
     """Connexion's own errors (parameter validation, 415, its router's 405) rendered like ours."""
 
     def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -219,21 +254,31 @@ def _problem_handler(responder: Responder,
         if status == 405:  # Connexion's router lists one method only: list every documented one
             allowed = ", ".join(sorted(routes.allowed_methods(request.url.path)))
             headers["Allow"] = allowed
-            detail = f"{request.method} is not documented for {request.url.path}; allowed: {allowed}."
+            detail = (
+                f"{request.method} is not documented for {request.url.path}; allowed: {allowed}."
+            )
         operation_id = routes.operation_id(request.method, request.url.path)
         plan = responder.plans.get(operation_id) if operation_id else None
         first_line = str(detail).strip().splitlines()[0] if str(detail).strip() else str(detail)
         reply = problem_reply(responder, Problem(int(status), first_line, headers=headers), plan)
-        return ConnexionResponse(status_code=reply.status, content_type=reply.media_type, body=reply.body,
-                                 headers=reply.headers)
+        return ConnexionResponse(
+            status_code=reply.status,
+            content_type=reply.media_type,
+            body=reply.body,
+            headers=reply.headers,
+        )
 
     return handle
 
 
 def cors_options(origins: tuple[str, ...], local_only: bool) -> dict[str, Any]:
     """Allowed origins: as given; otherwise any origin when bound to loopback, else local pages."""
-    options: dict[str, Any] = {"allow_methods": ["*"], "allow_headers": ["*"], "expose_headers": EXPOSED_HEADERS,
-                               "max_age": 600}
+    options: dict[str, Any] = {
+        "allow_methods": ["*"],
+        "allow_headers": ["*"],
+        "expose_headers": EXPOSED_HEADERS,
+        "max_age": 600,
+    }
     if origins:
         options["allow_origins"] = list(origins)
     elif local_only:
@@ -243,8 +288,12 @@ def cors_options(origins: tuple[str, ...], local_only: bool) -> dict[str, Any]:
     return options
 
 
-def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool = True,
-               state: StateStore | None = None) -> Any:
+def create_app(
+    spec: Spec,
+    options: MockOptions | None = None,
+    local_only: bool = True,
+    state: StateStore | None = None,
+) -> Any:
     """The mock for `spec` as an ASGI app. Fixtures are made and validated here, before serving.
     With a `state` store, created resources are remembered (`--stateful`)."""
     options = options or MockOptions()
@@ -259,20 +308,41 @@ def create_app(spec: Spec, options: MockOptions | None = None, local_only: bool 
         strict_validation=False,
         validate_responses=False,
         # JSON bodies are validated by MockMiddleware (every error, any encoding); forms by Connexion.
-        validator_map={"body": MediaTypeDict({
-            "application/x-www-form-urlencoded": FormDataValidator,
-            "multipart/form-data": MultiPartFormDataValidator,
-        })},
-        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui_path="/ui",
-                                            swagger_ui_config={"url": "/openapi.json"}),
+        validator_map={
+            "body": MediaTypeDict(
+                {
+                    "application/x-www-form-urlencoded": FormDataValidator,
+                    "multipart/form-data": MultiPartFormDataValidator,
+                }
+            )
+        },
+        swagger_ui_options=SwaggerUIOptions(
+            serve_spec=False, swagger_ui_path="/ui", swagger_ui_config={"url": "/openapi.json"}
+        ),
     )
     spec_files, routes = ServedSpec(spec), responder.routes
-    app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, responder=responder,
-                       routes=routes, spec_files=spec_files, early=True, stateful=stateful)
-    app.add_middleware(MockMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, responder=responder,
-                       routes=routes, spec_files=spec_files, stateful=stateful)
-    app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       **cors_options(options.cors_origins, local_only))
+    app.add_middleware(
+        MockMiddleware,
+        position=MiddlewarePosition.BEFORE_SECURITY,
+        responder=responder,
+        routes=routes,
+        spec_files=spec_files,
+        early=True,
+        stateful=stateful,
+    )
+    app.add_middleware(
+        MockMiddleware,
+        position=MiddlewarePosition.BEFORE_CONTEXT,
+        responder=responder,
+        routes=routes,
+        spec_files=spec_files,
+        stateful=stateful,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        **cors_options(options.cors_origins, local_only),
+    )
     handler = _problem_handler(responder, routes)
     app.add_error_handler(ProblemException, handler)
     app.add_error_handler(HTTPException, handler)

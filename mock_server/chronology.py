@@ -27,9 +27,24 @@ _RANKS = (
 )
 EVENT_TIME_KEYS = ("at", "time", "timestamp", "date", "when")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
-_UNIX_RANGE = (10**8, 10**11)  # integers read as Unix seconds: 1973 to 5138, not counters or amounts
-_CONSTRAINTS = ("enum", "const", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                "multipleOf", "allOf", "anyOf", "oneOf", "not")
+_UNIX_RANGE = (
+    10**8,
+    10**11,
+)  # integers read as Unix seconds: 1973 to 5138, not counters or amounts
+_CONSTRAINTS = (
+    "enum",
+    "const",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+)
 
 Place = tuple[dict[str, Any], str, Any]  # (the object holding the time, its key, the schema there)
 
@@ -50,7 +65,11 @@ def read(value: Any) -> datetime | None:
         except ValueError:
             return None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    if isinstance(value, int) and not isinstance(value, bool) and _UNIX_RANGE[0] <= value < _UNIX_RANGE[1]:
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and _UNIX_RANGE[0] <= value < _UNIX_RANGE[1]
+    ):
         return datetime.fromtimestamp(value, UTC)
     return None
 
@@ -61,11 +80,18 @@ def write(moment: datetime, like: Any) -> Any:
         return int(moment.timestamp())
     if "T" not in like:
         return moment.strftime("%Y-%m-%d")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
-def order_times(obj: dict[str, Any], schema_of: Callable[[str], Any], deref: Callable[[Any], Any],
-                rng: random.Random, now: datetime) -> None:
+def order_times(
+    obj: dict[str, Any],
+    schema_of: Callable[[str], Any],
+    deref: Callable[[Any], Any],
+    rng: random.Random,
+    now: datetime,
+) -> None:
     """Move the update and last-use times of `obj` (in place) to fall between its creation and `now`.
 
     `schema_of(name)` is the schema of property `name`, `deref` resolves a `$ref`: a time whose
@@ -79,7 +105,12 @@ def order_times(obj: dict[str, Any], schema_of: Callable[[str], Any], deref: Cal
             continue
         place = _place(obj, name, schema_of(name), deref)
         moment = read(place[0][place[1]]) if place else None
-        if place is None or moment is None or creation <= moment <= now or not _free(place[2], deref):
+        if (
+            place is None
+            or moment is None
+            or creation <= moment <= now
+            or not _free(place[2], deref)
+        ):
             continue
         holder, key, _ = place
         holder[key] = write(creation + (now - creation) * rng.random(), holder[key])
@@ -101,7 +132,9 @@ def _event_time(event: dict[str, Any]) -> tuple[str | None, Any]:
     return key, event.get(key) if key else None
 
 
-def _place(obj: dict[str, Any], name: str, schema: Any, deref: Callable[[Any], Any]) -> Place | None:
+def _place(
+    obj: dict[str, Any], name: str, schema: Any, deref: Callable[[Any], Any]
+) -> Place | None:
     value = obj[name]
     if not isinstance(value, dict):
         return (obj, name, schema)

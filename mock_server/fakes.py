@@ -67,7 +67,9 @@ class _BoundedXeger(rstr.Rstr):  # type: ignore[misc]
     OPEN_REPEAT_LIMIT = 8
 
     def __init__(self, rng: random.Random) -> None:
-        nonword = "".join(sorted(set(string.printable) - set(string.ascii_letters + string.digits + "_")))
+        nonword = "".join(
+            sorted(set(string.printable) - set(string.ascii_letters + string.digits + "_"))
+        )
         super().__init__(rng, nonword=nonword)
 
     def _handle_repeat(self, start_range: int, end_range: int, value: Any) -> str:
@@ -90,7 +92,9 @@ def from_pattern(rng: random.Random, pattern: str) -> str | None:
     """A string matching `pattern` (searched, as JSON Schema does), or None if we can't make one."""
     try:
         candidate = _BoundedXeger(rng).xeger(pattern)
-    except Exception:  # rstr raises assorted errors on regex features it lacks (lookbehind, \p{..}).
+    except (
+        Exception
+    ):  # rstr raises assorted errors on regex features it lacks (lookbehind, \p{..}).
         return None
     try:
         return candidate if re.search(pattern, candidate) else None
@@ -252,7 +256,9 @@ _NAME_SUFFIXES: dict[str, Callable[[random.Random, datetime], str]] = {
 
 
 Maker = Callable[[random.Random, datetime], str]
-_PEOPLE = frozenset({"user", "identity", "person", "contact", "member", "customer", "author", "owner"})
+_PEOPLE = frozenset(
+    {"user", "identity", "person", "contact", "member", "customer", "author", "owner"}
+)
 
 
 @cache

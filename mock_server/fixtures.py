@@ -47,7 +47,9 @@ class Budget:
     max_nodes: int = 1200  # values made before only required parts are made
     max_bytes: int = 64 * 1024  # serialised size
     max_array_items: int = 2
-    wide_depth: int = 2  # arrays this close to the root get up to max_array_items items, deeper ones one
+    wide_depth: int = (
+        2  # arrays this close to the root get up to max_array_items items, deeper ones one
+    )
 
 
 class FixtureError(ContractError):
@@ -55,7 +57,8 @@ class FixtureError(ContractError):
 
     def __init__(self, where: str, detail: str, violations: list[SchemaViolation] | None = None):
         listed = "".join(
-            f"\n  at {v.instance_pointer or '/'} ({v.schema_pointer}): {v.message}" for v in (violations or [])[:5]
+            f"\n  at {v.instance_pointer or '/'} ({v.schema_pointer}): {v.message}"
+            for v in (violations or [])[:5]
         )
         super().__init__(f"{where}: {detail}{listed}")
         self.where, self.detail, self.violations = where, detail, violations or []
@@ -166,8 +169,9 @@ class FixtureEngine:
                 found.append(ResponseTarget(str(status), media_type, pointer))
         return found
 
-    def default_target(self, operation: Operation, status: str | None = None,
-                       media_type: str | None = None) -> ResponseTarget:
+    def default_target(
+        self, operation: Operation, status: str | None = None, media_type: str | None = None
+    ) -> ResponseTarget:
         """The documented success response (lowest 2xx), or the one asked for."""
         targets = self.response_targets(operation)
         if not targets:
@@ -176,18 +180,30 @@ class FixtureEngine:
             chosen = [t for t in targets if t.status == str(status)]
             if not chosen:
                 documented = ", ".join(sorted({t.status for t in targets}))
-                raise UndocumentedResponse(operation.operation_id, f"no response {status}; documented: {documented}")
+                raise UndocumentedResponse(
+                    operation.operation_id, f"no response {status}; documented: {documented}"
+                )
         else:
-            success = sorted((t for t in targets if t.status.startswith("2")), key=lambda t: t.status)
+            success = sorted(
+                (t for t in targets if t.status.startswith("2")), key=lambda t: t.status
+            )
             chosen = [t for t in success if t.status == success[0].status] if success else targets
         if media_type is not None:
             matching = [t for t in chosen if t.media_type == media_type]
             if not matching:
                 documented = ", ".join(str(t.media_type) for t in chosen)
-                raise UndocumentedResponse(operation.operation_id,
-                                           f"no media type {media_type}; documented: {documented}")
+                raise UndocumentedResponse(
+                    operation.operation_id, f"no media type {media_type}; documented: {documented}"
+                )
             return matching[0]
-        return next((t for t in chosen if t.media_type and (is_json(t.media_type) or t.media_type == "*/*")), chosen[0])
+        return next(
+            (
+                t
+                for t in chosen
+                if t.media_type and (is_json(t.media_type) or t.media_type == "*/*")
+            ),
+            chosen[0],
+        )
 
     # -- making fixtures -------------------------------------------------------------------
 
@@ -202,19 +218,35 @@ class FixtureEngine:
 
     def _with_own_status(self, body: Any, code: int, schema_pointer: str) -> Any:
         """A problem-details body states the status it is sent with (RFC 9457 `status`)."""
-        if isinstance(body, dict) and isinstance(body.get("status"), int) and body["status"] != code:
+        if (
+            isinstance(body, dict)
+            and isinstance(body.get("status"), int)
+            and body["status"] != code
+        ):
             aligned = {**body, "status": code}
             if self.validator("response").is_valid(aligned, schema_pointer):
                 return aligned
         return body
 
-    def instance(self, schema_pointer: str, seed: int | str, direction: Direction = "response",
-                 where: str | None = None) -> Any:
+    def instance(
+        self,
+        schema_pointer: str,
+        seed: int | str,
+        direction: Direction = "response",
+        where: str | None = None,
+    ) -> Any:
         """A valid instance of the schema at `schema_pointer`; same seed, same bytes."""
         return self.generate(schema_pointer, random.Random(str(seed)), direction, where)
 
-    def generate(self, schema_pointer: str, rng: random.Random, direction: Direction = "response",
-                 where: str | None = None, name: str | None = None, owner: str | None = None) -> Any:
+    def generate(
+        self,
+        schema_pointer: str,
+        rng: random.Random,
+        direction: Direction = "response",
+        where: str | None = None,
+        name: str | None = None,
+        owner: str | None = None,
+    ) -> Any:
         """A valid instance drawn with `rng` (a seeded Random, or Hypothesis' `randoms()`)."""
         where = where or schema_pointer
         validator = self.validator(direction)
@@ -222,8 +254,13 @@ class FixtureEngine:
         violations: list[SchemaViolation] = []
         for _attempt in range(4):
             value = self._generate_once(schema_pointer, rng, direction, budget, where, name, owner)
-            if len(json.dumps(value, separators=(",", ":"))) > budget.max_bytes and budget.max_depth > 0:
-                budget = replace(budget, max_depth=budget.max_depth - 1, max_nodes=budget.max_nodes // 2)
+            if (
+                len(json.dumps(value, separators=(",", ":"))) > budget.max_bytes
+                and budget.max_depth > 0
+            ):
+                budget = replace(
+                    budget, max_depth=budget.max_depth - 1, max_nodes=budget.max_nodes // 2
+                )
                 continue
             violations = validator.violations(value, schema_pointer)
             if not violations:
@@ -232,16 +269,32 @@ class FixtureEngine:
             raise FixtureError(where, "could not make an instance that validates", violations)
         raise FixtureError(where, f"no instance fits in {self.budget.max_bytes} bytes")
 
-    def draft(self, schema_pointer: str, rng: random.Random, name: str | None = None,
-              owner: str | None = None, examples: bool = True) -> Any:
+    def draft(
+        self,
+        schema_pointer: str,
+        rng: random.Random,
+        name: str | None = None,
+        owner: str | None = None,
+        examples: bool = True,
+    ) -> Any:
         """An instance made like `generate` makes them, not yet validated: for callers that validate
         a larger document holding it anyway (the mock's fresh ids, checked with the whole body).
         `examples=False` never takes the spec's own `example`/`default` (a fresh id must be new)."""
-        return self._generate_once(schema_pointer, rng, "response", self.budget, schema_pointer, name, owner,
-                                   examples)
+        return self._generate_once(
+            schema_pointer, rng, "response", self.budget, schema_pointer, name, owner, examples
+        )
 
-    def _generate_once(self, schema_pointer: str, rng: random.Random, direction: Direction, budget: Budget,
-                       where: str, name: str | None = None, owner: str | None = None, examples: bool = True) -> Any:
+    def _generate_once(
+        self,
+        schema_pointer: str,
+        rng: random.Random,
+        direction: Direction,
+        budget: Budget,
+        where: str,
+        name: str | None = None,
+        owner: str | None = None,
+        examples: bool = True,
+    ) -> Any:
         for lenient_nulls in (False, True):
             run = _Run(self, rng, direction, budget, lenient_nulls, examples)
             try:
@@ -256,8 +309,12 @@ class FixtureEngine:
         for ref in cycle:
             if ref in self._analysis.infinite:
                 return InfiniteRecursion(self._analysis.cycle_through(ref))
-        return FixtureError(where, "no finite instance: every way out of cycle "
-                            + " -> ".join(_short(r) for r in cycle) + " is required")
+        return FixtureError(
+            where,
+            "no finite instance: every way out of cycle "
+            + " -> ".join(_short(r) for r in cycle)
+            + " is required",
+        )
 
     def facts(self, schema: dict[str, Any]) -> _Facts:
         found = self._facts.get(id(schema))
@@ -278,18 +335,26 @@ class FixtureEngine:
             scalar=schema.get("type") in SCALAR_TYPES,
             has_example="example" in schema or "examples" in schema or "default" in schema,
             all_of=isinstance(schema.get("allOf"), list),
-            choice=next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]), None),
+            choice=next(
+                (k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]),
+                None,
+            ),
             kind=kind,
             properties=tuple(
-                (name, sub, isinstance(sub, dict) and sub.get("readOnly") is True,
-                 isinstance(sub, dict) and sub.get("writeOnly") is True)
+                (
+                    name,
+                    sub,
+                    isinstance(sub, dict) and sub.get("readOnly") is True,
+                    isinstance(sub, dict) and sub.get("writeOnly") is True,
+                )
                 for name, sub in properties.items()
             ),
             required=frozenset(schema.get("required") or ()),
             holds_omissions=self._holds_omissions(holder),
             extras=bool(set(schema.get("required") or ()) - set(properties))
             or isinstance(schema.get("additionalProperties"), dict)
-            or "minProperties" in schema or "maxProperties" in schema,
+            or "minProperties" in schema
+            or "maxProperties" in schema,
             timed=any(rank(name) in (UPDATE, LAST_USE) for name in properties),
         )
 
@@ -298,7 +363,11 @@ class FixtureEngine:
         if not isinstance(schema, dict):
             return False
         resolved, _ = self.spec.deref(schema)
-        listing = (resolved.get("properties") or {}).get(OMISSION_LIST) if isinstance(resolved, dict) else None
+        listing = (
+            (resolved.get("properties") or {}).get(OMISSION_LIST)
+            if isinstance(resolved, dict)
+            else None
+        )
         listing, _ = self.spec.deref(listing) if listing else (None, None)
         return isinstance(listing, dict) and listing.get("type") == "array"
 
@@ -328,7 +397,11 @@ class FixtureEngine:
         found = self._branches.get(key)
         if found is None:
             branch = schema[keyword][index]
-            rest = {k: v for k, v in schema.items() if k not in (keyword, "discriminator", "x-merged-from")}
+            rest = {
+                k: v
+                for k, v in schema.items()
+                if k not in (keyword, "discriminator", "x-merged-from")
+            }
             resolved, ref = self.spec.deref(branch)
             if any(k not in ("description", "title", "nullable") for k in rest):
                 candidate = dict(rest)
@@ -374,14 +447,21 @@ def _short(ref: str) -> str:
 def _owner_of(ref: str) -> str | None:
     """The component a reference names (`Account`), which ids and links are named after."""
     prefix = "#/components/schemas/"
-    return ref[len(prefix):] if ref.startswith(prefix) and "/" not in ref[len(prefix):] else None
+    return ref[len(prefix) :] if ref.startswith(prefix) and "/" not in ref[len(prefix) :] else None
 
 
 class _Run:
     """The state of making one instance: RNG, open references, budget spent."""
 
-    def __init__(self, engine: FixtureEngine, rng: random.Random, direction: Direction, budget: Budget,
-                 lenient_nulls: bool, examples: bool = True):
+    def __init__(
+        self,
+        engine: FixtureEngine,
+        rng: random.Random,
+        direction: Direction,
+        budget: Budget,
+        lenient_nulls: bool,
+        examples: bool = True,
+    ):
         self.engine, self.spec, self.rng = engine, engine.spec, rng
         self.direction, self.budget = direction, budget
         self.examples = examples  # the spec's own example/default values may be used
@@ -394,8 +474,14 @@ class _Run:
 
     # -- dispatch --------------------------------------------------------------------------
 
-    def value(self, schema: Any, at: str | None, name: str | None = None, owner: str | None = None,
-              depth: int = 0) -> Any:
+    def value(
+        self,
+        schema: Any,
+        at: str | None,
+        name: str | None = None,
+        owner: str | None = None,
+        depth: int = 0,
+    ) -> Any:
         self.nodes += 1
         if schema.__class__ is not dict:
             if schema is False:
@@ -411,7 +497,9 @@ class _Run:
                 return None
             raise
 
-    def _value(self, facts: _Facts, at: str | None, name: str | None, owner: str | None, depth: int) -> Any:
+    def _value(
+        self, facts: _Facts, at: str | None, name: str | None, owner: str | None, depth: int
+    ) -> Any:
         if facts.ref is not None:
             return self._follow(facts.ref, name, owner, depth)
         schema = facts.schema
@@ -420,7 +508,9 @@ class _Run:
             self._refuse_open(member_refs)
             facts = self.engine.facts(schema)
         if facts.has_example and self.examples:
-            example = self._spec_example(schema, at)  # an allOf holder's pointer: still the right check
+            example = self._spec_example(
+                schema, at
+            )  # an allOf holder's pointer: still the right check
             if example is not _NONE:
                 return example
         if "x-merged-from" in schema:
@@ -439,11 +529,11 @@ class _Run:
     def _refuse_open(self, refs: frozenset[str]) -> None:
         for ref in refs:
             if ref in self.open_refs:
-                raise _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
+                raise _Pruned((*self.open_refs[self.open_refs.index(ref) :], ref))
 
     def _follow(self, ref: str, name: str | None, owner: str | None, depth: int) -> Any:
         if ref in self.open_refs:
-            raise _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
+            raise _Pruned((*self.open_refs[self.open_refs.index(ref) :], ref))
         target = self.spec.resolve(ref)
         self.open_refs.append(ref)
         try:
@@ -470,17 +560,28 @@ class _Run:
 
     # -- combinators -----------------------------------------------------------------------
 
-    def _one_of(self, schema: dict[str, Any], keyword: str, at: str | None, name: str | None,
-                owner: str | None, depth: int) -> Any:
+    def _one_of(
+        self,
+        schema: dict[str, Any],
+        keyword: str,
+        at: str | None,
+        name: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> Any:
         options = schema[keyword]
         check_exclusive = keyword == "oneOf" and at is not None and len(options) > 1
         last_error: _Pruned | None = None
         for index in self._branch_order(options, depth):
             candidate, ref = self.engine.branch(schema, keyword, index)
             if ref is not None and ref in self.open_refs:
-                last_error = _Pruned((*self.open_refs[self.open_refs.index(ref):], ref))
+                last_error = _Pruned((*self.open_refs[self.open_refs.index(ref) :], ref))
                 continue
-            branch_at = self.engine.child_pointer(at, keyword, index) if at and candidate is options[index] else None
+            branch_at = (
+                self.engine.child_pointer(at, keyword, index)
+                if at and candidate is options[index]
+                else None
+            )
             try:
                 value = self.value(candidate, branch_at, name, owner, depth)
             except _Pruned as pruned:
@@ -505,7 +606,9 @@ class _Run:
 
     def _cheap(self, option: Any) -> bool:
         resolved, _ = self.spec.deref(option)
-        return isinstance(resolved, dict) and (is_nullable(resolved) or resolved.get("type") in SCALAR_TYPES)
+        return isinstance(resolved, dict) and (
+            is_nullable(resolved) or resolved.get("type") in SCALAR_TYPES
+        )
 
     def _apply_discriminator(self, schema: dict[str, Any], branch: Any, value: Any) -> Any:
         discriminator = schema.get("discriminator")
@@ -527,8 +630,9 @@ class _Run:
 
     # -- objects ---------------------------------------------------------------------------
 
-    def _object(self, facts: _Facts, at: str | None, name: str | None, owner: str | None,
-                depth: int) -> dict[str, Any]:
+    def _object(
+        self, facts: _Facts, at: str | None, name: str | None, owner: str | None, depth: int
+    ) -> dict[str, Any]:
         schema, required = facts.schema, facts.required
         owner = owner if at and at.count("/") <= 3 else (owner or name)
         result: dict[str, Any] = {}
@@ -567,7 +671,13 @@ class _Run:
 
     def _order_times(self, facts: _Facts, result: dict[str, Any]) -> None:
         schemas = {prop: prop_schema for prop, prop_schema, _, _ in facts.properties}
-        order_times(result, schemas.get, lambda schema: self.spec.deref(schema)[0], self.rng, self.engine.now)
+        order_times(
+            result,
+            schemas.get,
+            lambda schema: self.spec.deref(schema)[0],
+            self.rng,
+            self.engine.now,
+        )
 
     def _omission_record(self, schema: Any, omitted: list[str], depth: int) -> Any:
         record = self.value(schema, None, OMISSION_HOLDER, None, depth + 1)
@@ -575,17 +685,34 @@ class _Run:
             record[OMISSION_LIST] = list(omitted)
         return record
 
-    def _add_required_extras(self, schema: dict[str, Any], result: dict[str, Any], required: frozenset[str],
-                             owner: str | None, depth: int) -> None:
+    def _add_required_extras(
+        self,
+        schema: dict[str, Any],
+        result: dict[str, Any],
+        required: frozenset[str],
+        owner: str | None,
+        depth: int,
+    ) -> None:
         extra_schema = schema.get("additionalProperties")
         for prop in sorted(required - set(result)):
             if prop in (schema.get("properties") or {}):
                 continue  # required but in the other direction
-            result[prop] = self.value(extra_schema if isinstance(extra_schema, dict) else _ANY, None, prop, owner,
-                                      depth + 1)
+            result[prop] = self.value(
+                extra_schema if isinstance(extra_schema, dict) else _ANY,
+                None,
+                prop,
+                owner,
+                depth + 1,
+            )
 
-    def _add_map_entries(self, schema: dict[str, Any], result: dict[str, Any], at: str | None,
-                         owner: str | None, depth: int) -> None:
+    def _add_map_entries(
+        self,
+        schema: dict[str, Any],
+        result: dict[str, Any],
+        at: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> None:
         extra_schema = schema.get("additionalProperties")
         if not isinstance(extra_schema, dict) or extra_schema == {}:
             extra_schema = None
@@ -599,9 +726,13 @@ class _Run:
             if key in result:
                 continue
             try:
-                result[key] = self.value(extra_schema if extra_schema is not None else _ANY,
-                                         join(at, "additionalProperties") if at and extra_schema else None,
-                                         key, owner, depth + 1)
+                result[key] = self.value(
+                    extra_schema if extra_schema is not None else _ANY,
+                    join(at, "additionalProperties") if at and extra_schema else None,
+                    key,
+                    owner,
+                    depth + 1,
+                )
             except _Pruned:
                 if len(result) < (schema.get("minProperties") or 0):
                     raise
@@ -609,13 +740,21 @@ class _Run:
         maximum = schema.get("maxProperties")
         if isinstance(maximum, int):
             required = set(schema.get("required") or [])
-            for key in [k for k in reversed(list(result)) if k not in required][: max(0, len(result) - maximum)]:
+            for key in [k for k in reversed(list(result)) if k not in required][
+                : max(0, len(result) - maximum)
+            ]:
                 del result[key]
 
     # -- arrays ----------------------------------------------------------------------------
 
-    def _array(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
-               depth: int) -> list[Any]:
+    def _array(
+        self,
+        schema: dict[str, Any],
+        at: str | None,
+        name: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> list[Any]:
         min_items = int(schema.get("minItems") or 0)
         max_items = schema.get("maxItems")
         prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
@@ -663,8 +802,14 @@ class _Run:
 
     # -- scalars ---------------------------------------------------------------------------
 
-    def _string(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
-                depth: int) -> str:
+    def _string(
+        self,
+        schema: dict[str, Any],
+        at: str | None,
+        name: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> str:
         rng, now = self.rng, self.engine.now
         value: str | None = None
         pattern = schema.get("pattern")
@@ -680,19 +825,37 @@ class _Run:
     def _fit_length(self, value: str, schema: dict[str, Any]) -> str:
         low, high = schema.get("minLength"), schema.get("maxLength")
         if isinstance(low, int) and len(value) < low:
-            value += "".join(self.rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(low - len(value)))
+            value += "".join(
+                self.rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(low - len(value))
+            )
         if isinstance(high, int) and len(value) > high:
             value = value[:high]
         return value
 
-    def _integer(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
-                 depth: int) -> int:
+    def _integer(
+        self,
+        schema: dict[str, Any],
+        at: str | None,
+        name: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> int:
         low, high = _numeric_range(schema, name, integer=True)
         multiple = self._multiple(schema, low, high)
-        return int(multiple) if multiple is not None else self.rng.randint(math.ceil(low), math.floor(high))
+        return (
+            int(multiple)
+            if multiple is not None
+            else self.rng.randint(math.ceil(low), math.floor(high))
+        )
 
-    def _number(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
-                depth: int) -> float | int:
+    def _number(
+        self,
+        schema: dict[str, Any],
+        at: str | None,
+        name: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> float | int:
         low, high = _numeric_range(schema, name, integer=False)
         multiple = self._multiple(schema, low, high)
         if multiple is not None:
@@ -710,17 +873,32 @@ class _Run:
                 return self.rng.randint(first, last) * step
         return None
 
-    def _boolean(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
-                 depth: int) -> bool:
+    def _boolean(
+        self,
+        schema: dict[str, Any],
+        at: str | None,
+        name: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> bool:
         return self.rng.random() < 0.5
 
-    def _null(self, schema: dict[str, Any], at: str | None, name: str | None, owner: str | None,
-              depth: int) -> None:
+    def _null(
+        self,
+        schema: dict[str, Any],
+        at: str | None,
+        name: str | None,
+        owner: str | None,
+        depth: int,
+    ) -> None:
         return None
 
 
 _KIND_HINTS = (
-    ("object", ("properties", "additionalProperties", "required", "patternProperties", "minProperties")),
+    (
+        "object",
+        ("properties", "additionalProperties", "required", "patternProperties", "minProperties"),
+    ),
     ("array", ("items", "prefixItems", "minItems", "maxItems")),
     ("string", ("format", "pattern", "minLength", "maxLength")),
     ("number", ("minimum", "maximum", "multipleOf", "exclusiveMinimum", "exclusiveMaximum")),
@@ -733,7 +911,15 @@ def _kind(schema: dict[str, Any]) -> str:
     if isinstance(kind, list):
         kinds = [k for k in kind if k != "null"]
         kind = kinds[0] if kinds else "null"
-    if isinstance(kind, str) and kind in ("object", "array", "string", "integer", "number", "boolean", "null"):
+    if isinstance(kind, str) and kind in (
+        "object",
+        "array",
+        "string",
+        "integer",
+        "number",
+        "boolean",
+        "null",
+    ):
         return kind
     for hinted, keywords in _KIND_HINTS:
         if any(k in schema for k in keywords):
@@ -753,8 +939,10 @@ def _plainly_nullable(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     if isinstance(kind, list) or kind == "null":
         return "null" in kind if isinstance(kind, list) else True
-    return schema.get("nullable") is True and kind is not None and not any(
-        k in schema for k in ("$ref", "allOf", "anyOf", "oneOf")
+    return (
+        schema.get("nullable") is True
+        and kind is not None
+        and not any(k in schema for k in ("$ref", "allOf", "anyOf", "oneOf"))
     )
 
 
@@ -811,7 +999,11 @@ def _number_or_none(value: Any) -> float | None:
 
 def _typical_range(name: str | None, fmt: Any) -> tuple[float, float]:
     key = (name or "").lower()
-    if fmt == "unix-time" or key in ("created", "updated", "timestamp") or key.endswith(("_at", "time")):
+    if (
+        fmt == "unix-time"
+        or key in ("created", "updated", "timestamp")
+        or key.endswith(("_at", "time"))
+    ):
         base = int(fakes.REFERENCE_NOW.timestamp())
         return base - 180 * 24 * 3600, base
     if "port" in key:

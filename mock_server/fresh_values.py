@@ -42,9 +42,15 @@ class FreshFields:
         if found is None:
             pointers: dict[str, list[str]] = {}
             for name, pointer, schema in self._properties(schema_pointer, 0):
-                if name == "id" or is_secret_field(name) or marked_secret(self.spec.deref(schema)[0]):
+                if (
+                    name == "id"
+                    or is_secret_field(name)
+                    or marked_secret(self.spec.deref(schema)[0])
+                ):
                     pointers.setdefault(name, []).append(pointer)
-            found = self._fields[schema_pointer] = [(name, tuple(p)) for name, p in pointers.items()]
+            found = self._fields[schema_pointer] = [
+                (name, tuple(p)) for name, p in pointers.items()
+            ]
         return found
 
     def _properties(self, pointer: str, depth: int) -> Iterator[tuple[str, str, Any]]:
@@ -58,8 +64,9 @@ class FreshFields:
             for index, _branch in enumerate(schema.get(keyword) or []):
                 yield from self._properties(join(base, keyword, index), depth + 1)
 
-    def draw(self, body: Any, schema_pointer: str, rng: random.Random, owner: str | None,
-             choice: int = 0) -> Any:
+    def draw(
+        self, body: Any, schema_pointer: str, rng: random.Random, owner: str | None, choice: int = 0
+    ) -> Any:
         """`body` with each renewable field it has drawn anew (from its `choice`-th documenting schema)."""
         if not isinstance(body, dict):
             return body
@@ -70,7 +77,9 @@ class FreshFields:
         _relink_href(body, fresh)
         return fresh
 
-    def _unseen(self, schema_pointer: str, name: str, pointer: str, rng: random.Random, owner: str | None) -> Any:
+    def _unseen(
+        self, schema_pointer: str, name: str, pointer: str, rng: random.Random, owner: str | None
+    ) -> Any:
         seen = self._seen.setdefault((schema_pointer, name), set())
         if len(seen) >= _SEEN_LIMIT:
             seen.clear()

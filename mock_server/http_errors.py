@@ -44,13 +44,20 @@ class MockHttpProtocol(HttpToolsProtocol):
 def unreadable_reply(responder: Responder, method: str | None, target: bytes) -> Reply:
     """The mock's answer to a request the HTTP layer could not read."""
     if len(target) > MAX_REQUEST_TARGET:
-        problem = Problem(414, f"The request target is {len(target)} bytes; the mock reads at most "
-                               f"{MAX_REQUEST_TARGET} (its HTTP parser's limit).")
+        problem = Problem(
+            414,
+            f"The request target is {len(target)} bytes; the mock reads at most "
+            f"{MAX_REQUEST_TARGET} (its HTTP parser's limit).",
+        )
     else:
-        problem = Problem(400, "The mock's HTTP server could not read this request (not valid HTTP/1.1).")
+        problem = Problem(
+            400, "The mock's HTTP server could not read this request (not valid HTTP/1.1)."
+        )
     path = unquote(urlsplit(target.decode("latin-1")).path)
     operation_id = responder.routes.operation_id(method, path) if method and path else None
-    return responder.problem_reply(problem, responder.plans.get(operation_id) if operation_id else None)
+    return responder.problem_reply(
+        problem, responder.plans.get(operation_id) if operation_id else None
+    )
 
 
 def _responder(app: Any) -> Responder | None:
@@ -68,5 +75,6 @@ def _http_bytes(reply: Reply) -> bytes:
         headers["content-type"] = reply.media_type
     headers.update({k.lower(): v for k, v in reply.headers.items()})
     head = f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}\r\n" + "".join(
-        f"{name}: {value}\r\n" for name, value in headers.items())
+        f"{name}: {value}\r\n" for name, value in headers.items()
+    )
     return head.encode("latin-1", "replace") + b"\r\n" + reply.body

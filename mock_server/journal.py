@@ -41,7 +41,9 @@ class JournalEntry:
     headers: list[tuple[bytes, bytes]]
     body: bytes = b""
     body_bytes: int = 0
-    body_preview: str | None = None  # set when the body was too large to keep raw (already redacted)
+    body_preview: str | None = (
+        None  # set when the body was too large to keep raw (already redacted)
+    )
     status: int = 0
     duration_ms: float = 0.0
     problem: str | None = None
@@ -54,8 +56,9 @@ class JournalEntry:
         return self._headers
 
 
-current_exchange: contextvars.ContextVar[JournalEntry | None] = contextvars.ContextVar("contract_mock_exchange",
-                                                                                   default=None)
+current_exchange: contextvars.ContextVar[JournalEntry | None] = contextvars.ContextVar(
+    "contract_mock_exchange", default=None
+)
 
 
 def note_problem(detail: str, errors: list[dict[str, str]]) -> None:
@@ -94,19 +97,28 @@ class JournalView:
         operation = self.routes.operation_id(exchange.method, exchange.path)
         preview = exchange.body_preview  # a large body's preview is redacted and cut already
         if preview is None:
-            preview = _truncated(self.body_text(exchange.body, headers.get("content-type"), redactor))
+            preview = _truncated(
+                self.body_text(exchange.body, headers.get("content-type"), redactor)
+            )
         return {
-            "time": datetime.fromtimestamp(exchange.started, UTC).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(exchange.started, UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "method": exchange.method,
             "path": redactor.text(exchange.path),
             "query": redactor.pairs(exchange.query, self.query_credentials),
             "operation": operation,
             "status": exchange.status,
             "duration_ms": round(exchange.duration_ms, 2),
-            "request": {"headers": redactor.headers(headers), "body": preview,
-                        "body_bytes": exchange.body_bytes},
+            "request": {
+                "headers": redactor.headers(headers),
+                "body": preview,
+                "body_bytes": exchange.body_bytes,
+            },
             "problem": redactor.text(exchange.problem) if exchange.problem else None,
-            "errors": [{k: redactor.text(v) for k, v in error.items()} for error in exchange.errors],
+            "errors": [
+                {k: redactor.text(v) for k, v in error.items()} for error in exchange.errors
+            ],
         }
 
     def body_text(self, body: bytes, content_type: str | None, redactor: Redactor) -> str | None:
@@ -128,7 +140,9 @@ class MemoryJournal:
         self._lock = threading.Lock()  # reads may come from a test's thread while the server writes
 
     def record(self, exchange: JournalEntry, view: JournalView) -> None:
-        self._ring.append(exchange)  # deque.append is atomic; the lock guards only the readers' copy
+        self._ring.append(
+            exchange
+        )  # deque.append is atomic; the lock guards only the readers' copy
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]:
         with self._lock:
@@ -143,8 +157,13 @@ class MemoryJournal:
 
 def start_exchange(scope: dict[str, Any]) -> JournalEntry:
     # The scope's own header list, not a copy: nothing changes it once the request has arrived.
-    return JournalEntry(time.time(), scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                    scope.get("headers", []))
+    return JournalEntry(
+        time.time(),
+        scope["method"],
+        scope["path"],
+        scope.get("query_string", b"").decode("latin-1"),
+        scope.get("headers", []),
+    )
 
 
 def finish_body(exchange: JournalEntry, chunks: list[bytes], view: JournalView) -> None:

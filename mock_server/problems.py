@@ -51,4 +51,8 @@ def invalid_body(violations: list[SchemaViolation]) -> Problem:
     """400 listing every failing field of the body, not only the first."""
     errors = [{"pointer": v.instance_pointer, "detail": v.message} for v in violations]
     count = len(errors)
-    return Problem(400, f"The request body does not match the schema ({count} error{'s' * (count != 1)}).", errors)
+    return Problem(
+        400,
+        f"The request body does not match the schema ({count} error{'s' * (count != 1)}).",
+        errors,
+    )

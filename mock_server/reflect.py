@@ -37,7 +37,9 @@ Path = tuple[str | int, ...]
 @dataclass(frozen=True, slots=True)
 class Edit:
     path: Path
-    value: Any  # the value to write; for a trim, the list whose length or the map whose keys to keep
+    value: (
+        Any  # the value to write; for a trim, the list whose length or the map whose keys to keep
+    )
     trim: bool = False
 
     def apply(self, body: Any, in_place: bool = False) -> Any:
@@ -46,7 +48,7 @@ class Edit:
 
     def _trimmed(self, old: Any) -> Any:
         if isinstance(old, list):
-            return old[:len(self.value)]
+            return old[: len(self.value)]
         return {k: v for k, v in old.items() if k in self.value} if isinstance(old, dict) else old
 
 
@@ -73,7 +75,9 @@ class Reflector:
         """Whether the response documents the edit's value at its place; decided once per place and
         kind of value (the hot path of every create), except where an enum makes it depend on the value."""
         where = tuple(0 if isinstance(token, int) else token for token in edit.path)
-        kind = ("map" if isinstance(edit.value, dict) else "list") if edit.trim else type(edit.value)
+        kind = (
+            ("map" if isinstance(edit.value, dict) else "list") if edit.trim else type(edit.value)
+        )
         key = (schema_pointer, where, kind)
         verdict = self._verdicts.get(key)
         if verdict is None:
@@ -83,10 +87,14 @@ class Reflector:
             elif any("enum" in schema for schema in schemas):
                 verdict = "by value"
             else:
-                verdict = any(could_be([] if edit.trim else edit.value, schema) for schema in schemas)
+                verdict = any(
+                    could_be([] if edit.trim else edit.value, schema) for schema in schemas
+                )
             _remember(self._verdicts, key, verdict)
         if verdict == "by value":
-            return any(could_be(edit.value, schema) for schema in self._schemas_at(schema_pointer, where))
+            return any(
+                could_be(edit.value, schema) for schema in self._schemas_at(schema_pointer, where)
+            )
         return bool(verdict)
 
     def apply(self, body: Any, edits: list[Edit]) -> Any:
@@ -97,7 +105,9 @@ class Reflector:
             body = edit.apply(body, in_place)
         return body
 
-    def apply_valid(self, body: Any, edits: list[Edit], schema_pointer: str, sent: Any) -> tuple[Any, int]:
+    def apply_valid(
+        self, body: Any, edits: list[Edit], schema_pointer: str, sent: Any
+    ) -> tuple[Any, int]:
         """`body` (valid) with each edit that keeps it valid, one at a time; and how many were kept.
 
         A value refused where it is (a `type: namespace` written into a fixture's `function` tool) is
@@ -108,7 +118,7 @@ class Reflector:
         for edit in edits[:_MAX_ONE_BY_ONE]:
             if time.perf_counter() > deadline:
                 break
-            if any(edit.path[:len(whole)] == whole for whole in covered):
+            if any(edit.path[: len(whole)] == whole for whole in covered):
                 kept += 1
                 continue
             candidate = edit.apply(body)
@@ -121,7 +131,9 @@ class Reflector:
                 covered.add(whole[1])
         return body, kept
 
-    def _enclosing_that_fits(self, body: Any, path: Path, schema_pointer: str, sent: Any) -> tuple[Any, Path] | None:
+    def _enclosing_that_fits(
+        self, body: Any, path: Path, schema_pointer: str, sent: Any
+    ) -> tuple[Any, Path] | None:
         for length in range(len(path) - 1, 0, -1):
             prefix = path[:length]
             candidate = Edit(prefix, _value_at(sent, prefix)).apply(body)
@@ -153,8 +165,11 @@ def _value_at(document: Any, path: Path) -> Any:
 
 def _is_map(schema: dict[str, Any]) -> bool:
     """A map (`metadata`): any keys, none named. What the request sent is all of it."""
-    return "additionalProperties" in schema and schema["additionalProperties"] is not False and not schema.get(
-        "properties")
+    return (
+        "additionalProperties" in schema
+        and schema["additionalProperties"] is not False
+        and not schema.get("properties")
+    )
 
 
 def _edits(sent: Any, path: Path) -> Iterator[Edit]:

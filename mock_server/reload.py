@@ -49,8 +49,15 @@ class SpecWatcher:
         def is_the_spec(_change: watchfiles.Change, changed: str) -> bool:
             return Path(changed).resolve() == self.path
 
-        for _changes in watchfiles.watch(self.path.parent, watch_filter=is_the_spec, stop_event=self._stop,
-                                         recursive=False, debounce=400, step=50, raise_interrupt=False):
+        for _changes in watchfiles.watch(
+            self.path.parent,
+            watch_filter=is_the_spec,
+            stop_event=self._stop,
+            recursive=False,
+            debounce=400,
+            step=50,
+            raise_interrupt=False,
+        ):
             self.reload()
 
     def reload(self) -> bool:
@@ -64,17 +71,25 @@ class SpecWatcher:
             served = self.build(spec)
             _warm(served.app)
         except ContractError as exc:
-            log.error("reload failed, still serving the last good spec: %s", located(exc, self.path, spec))
+            log.error(
+                "reload failed, still serving the last good spec: %s", located(exc, self.path, spec)
+            )
             return False
         except Exception as exc:  # a bug of ours must not stop the watcher or the server
-            log.error("reload failed, still serving the last good spec: %s: %s", type(exc).__name__, exc)
+            log.error(
+                "reload failed, still serving the last good spec: %s: %s", type(exc).__name__, exc
+            )
             return False
         self._last_digest = digest
         previous = self.service.served.prefix
         self.service.swap(served)
         log.info("reloaded: %d operations", len(spec.operations))
         if served.prefix != previous:
-            log.info("admin endpoints moved to %s/ (the spec now documents a path under %s)", served.prefix, previous)
+            log.info(
+                "admin endpoints moved to %s/ (the spec now documents a path under %s)",
+                served.prefix,
+                previous,
+            )
         return True
 
 
@@ -97,9 +112,20 @@ def _warm(app: Any) -> None:
     async def send(_message: dict[str, Any]) -> None:
         return None
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": "/__contract_mock_warm_up", "raw_path": b"/__contract_mock_warm_up", "root_path": "",
-             "query_string": b"", "headers": [], "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/__contract_mock_warm_up",
+        "raw_path": b"/__contract_mock_warm_up",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+    }
     asyncio.run(inner(scope, receive, send))
 
 

@@ -89,7 +89,9 @@ def parse_prefer(values: list[str]) -> dict[str, str]:
 class Responder:
     """Answers for every operation of one spec."""
 
-    def __init__(self, spec: Spec, options: MockOptions | None = None, engine: FixtureEngine | None = None):
+    def __init__(
+        self, spec: Spec, options: MockOptions | None = None, engine: FixtureEngine | None = None
+    ):
         self.spec = spec
         self.options = options or MockOptions()
         self.engine = engine or FixtureEngine(spec)
@@ -105,7 +107,6 @@ class Responder:
 
     # -- start-up ----------------------------------------------------------------------------
 
-
     @cached_property
     def routes(self) -> PathMatcher:
         """The spec's path matcher: one per spec version, shared by the app and its HTTP-level errors."""
@@ -116,10 +117,18 @@ class Responder:
         success = self.engine.default_target(op) if targets else ResponseTarget("200", None, None)
         body_schemas, media_types, required = self._request_body(op)
         security, _ = effective_security(self.spec, op)
-        return ReplyPlan(op, success, targets, body_schemas, media_types, required, security,
-                             self._examples(op),
-                             has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
-                             owner=base_owner(success.schema_pointer, self.spec))
+        return ReplyPlan(
+            op,
+            success,
+            targets,
+            body_schemas,
+            media_types,
+            required,
+            security,
+            self._examples(op),
+            has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
+            owner=base_owner(success.schema_pointer, self.spec),
+        )
 
     def _request_body(self, op: Operation) -> tuple[dict[str, str], list[str], bool]:
         raw = op.node.get("requestBody")
@@ -152,8 +161,12 @@ class Responder:
     def _precompute(self) -> None:
         """Every documented response for the default seed, made and validated before serving."""
         plans = self.plans.values()
-        self.response_validator.prepare([t.schema_pointer for p in plans for t in p.targets if t.schema_pointer])
-        self.request_validator.prepare([pointer for p in plans for pointer in p.body_schemas.values()])
+        self.response_validator.prepare(
+            [t.schema_pointer for p in plans for t in p.targets if t.schema_pointer]
+        )
+        self.request_validator.prepare(
+            [pointer for p in plans for pointer in p.body_schemas.values()]
+        )
         for plan in plans:
             for target in plan.targets:
                 self._fixture_body(plan, target, self.options.seed)
@@ -182,16 +195,32 @@ class Responder:
 
     # -- requests ---------------------------------------------------------------------------
 
-    def check_auth(self, plan: ReplyPlan, headers: dict[str, str], query: str, cookies: str) -> None:
+    def check_auth(
+        self, plan: ReplyPlan, headers: dict[str, str], query: str, cookies: str
+    ) -> None:
         if not self.options.auth or not plan.security:
             return
-        if any(self._satisfied(alternative, headers, query, cookies) for alternative in plan.security):
+        if any(
+            self._satisfied(alternative, headers, query, cookies) for alternative in plan.security
+        ):
             return
         schemes = [self._scheme(name) for alt in plan.security for name in alt]
-        challenge = "Bearer" if any(s.get("scheme", "").lower() == "bearer" or s.get("type") in (
-            "oauth2", "openIdConnect") for s in schemes) else "Basic" if schemes else "Bearer"
-        raise Problem(401, f"This operation needs credentials ({', '.join(self._describe(s) for s in schemes)}).",
-                      headers={"WWW-Authenticate": challenge})
+        challenge = (
+            "Bearer"
+            if any(
+                s.get("scheme", "").lower() == "bearer"
+                or s.get("type") in ("oauth2", "openIdConnect")
+                for s in schemes
+            )
+            else "Basic"
+            if schemes
+            else "Bearer"
+        )
+        raise Problem(
+            401,
+            f"This operation needs credentials ({', '.join(self._describe(s) for s in schemes)}).",
+            headers={"WWW-Authenticate": challenge},
+        )
 
     def _scheme(self, name: str) -> dict[str, Any]:
         return self._schemes.get(name, {})
@@ -204,7 +233,9 @@ class Responder:
             return f"Authorization: {str(scheme.get('scheme', '')).capitalize()} …"
         return "Authorization: Bearer …"
 
-    def _satisfied(self, alternative: dict[str, Any], headers: dict[str, str], query: str, cookies: str) -> bool:
+    def _satisfied(
+        self, alternative: dict[str, Any], headers: dict[str, str], query: str, cookies: str
+    ) -> bool:
         for name in alternative:
             scheme = self._scheme(name)
             kind = scheme.get("type")
@@ -228,7 +259,9 @@ class Responder:
         if scheme.lower() != "basic" or not encoded.strip():
             return False
         try:
-            user, _, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+            user, _, password = (
+                base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+            )
         except (ValueError, UnicodeDecodeError):
             return False
         return not self.options.tokens or bool({user, password} & set(self.options.tokens))
@@ -237,31 +270,52 @@ class Responder:
         """Any non-empty credential, or only those given with `--token`."""
         if not value:
             return False
-        return not self.options.tokens or value in self.options.tokens or any(
-            value.endswith(" " + token) for token in self.options.tokens)
+        return (
+            not self.options.tokens
+            or value in self.options.tokens
+            or any(value.endswith(" " + token) for token in self.options.tokens)
+        )
 
     def check_media_type(self, plan: ReplyPlan, content_type: str | None) -> None:
         """415 for a body type the operation does not document (what Connexion checks otherwise)."""
         media_type = base_type(content_type)
-        if not media_type or not plan.body_media_types or documented_range(plan.body_media_types, media_type):
+        if (
+            not media_type
+            or not plan.body_media_types
+            or documented_range(plan.body_media_types, media_type)
+        ):
             return
-        raise Problem(415, f"Content-Type {media_type} is not supported; use {', '.join(plan.body_media_types)}.")
+        raise Problem(
+            415,
+            f"Content-Type {media_type} is not supported; use {', '.join(plan.body_media_types)}.",
+        )
 
     def parse_body(self, plan: ReplyPlan, content_type: str | None, raw: bytes) -> Any:
         """The request body, parsed and validated (all errors), or a `Problem`."""
         media_type = base_type(content_type)
         if not raw:
             if plan.body_required:
-                raise Problem(400, "The request body is required.", [{"pointer": "", "detail": "missing body"}])
+                raise Problem(
+                    400,
+                    "The request body is required.",
+                    [{"pointer": "", "detail": "missing body"}],
+                )
             return None
         if not plan.body_media_types:
             return None
         if not content_type:
             media_type = plan.body_media_types[0]
         schema_pointer = _documented_schema(plan.body_schemas, media_type)
-        readable = is_json(media_type) or is_form(media_type) or is_multipart(media_type) or is_yaml(media_type)
+        readable = (
+            is_json(media_type)
+            or is_form(media_type)
+            or is_multipart(media_type)
+            or is_yaml(media_type)
+        )
         if schema_pointer is None or not readable:
-            return None  # a media type we cannot read as data (text, binary, …): Connexion accepted it
+            return (
+                None  # a media type we cannot read as data (text, binary, …): Connexion accepted it
+            )
         if is_form(media_type) or is_multipart(media_type):
             sent = self._parse_form(raw, media_type, content_type or "", schema_pointer)
         elif is_yaml(media_type):
@@ -273,46 +327,84 @@ class Responder:
             raise invalid_body(violations)
         return sent
 
-    def _parse_form(self, raw: bytes, media_type: str, content_type: str, schema_pointer: str) -> Any:
+    def _parse_form(
+        self, raw: bytes, media_type: str, content_type: str, schema_pointer: str
+    ) -> Any:
         try:
             return read_form_body(self.spec, raw, content_type or media_type, schema_pointer)
         except UnreadableBody as exc:
             detail = "not UTF-8" if is_form(media_type) else "unreadable multipart body"
-            raise Problem(400, f"The request body cannot be read: {exc.detail}.", [{"pointer": "", "detail": detail}],
-                          ) from None
+            raise Problem(
+                400,
+                f"The request body cannot be read: {exc.detail}.",
+                [{"pointer": "", "detail": detail}],
+            ) from None
 
-    def respond(self, plan: ReplyPlan, sent: Any, prefer: dict[str, str], accept: str | None = None) -> Reply:
+    def respond(
+        self, plan: ReplyPlan, sent: Any, prefer: dict[str, str], accept: str | None = None
+    ) -> Reply:
         target = self._chosen_target(plan, prefer, accept)
         seed = self._chosen_seed(prefer)
-        headers = {"Preference-Applied": ", ".join(f"{k}={prefer[k]}" for k in prefer if k in
-                                                    ("code", "example", "seed"))} if prefer else {}
+        headers = (
+            {
+                "Preference-Applied": ", ".join(
+                    f"{k}={prefer[k]}" for k in prefer if k in ("code", "example", "seed")
+                )
+            }
+            if prefer
+            else {}
+        )
         headers = {k: v for k, v in headers.items() if v}
         status = status_code(target.status)
         if "example" in prefer:
-            return Reply(status, target.media_type,
-                         encode(self._named_example(plan, target, prefer["example"]), target.media_type), headers)
+            return Reply(
+                status,
+                target.media_type,
+                encode(self._named_example(plan, target, prefer["example"]), target.media_type),
+                headers,
+            )
         if target.schema_pointer is None:
             return Reply(status, None, b"", headers)
-        personal = 200 <= status < 300 and (plan.operation.method == "post" or isinstance(sent, dict | list))
+        personal = 200 <= status < 300 and (
+            plan.operation.method == "post" or isinstance(sent, dict | list)
+        )
         if not personal:
-            named = plan.examples.get(target.status) if target != plan.success and "seed" not in prefer else None
+            named = (
+                plan.examples.get(target.status)
+                if target != plan.success and "seed" not in prefer
+                else None
+            )
             if named:  # an error the documentation shows: its own example reads best
-                return Reply(status, target.media_type, encode(next(iter(named.values())), target.media_type), headers)
-            return Reply(status, target.media_type, self._fixture_bytes(plan, target, seed), headers)
+                return Reply(
+                    status,
+                    target.media_type,
+                    encode(next(iter(named.values())), target.media_type),
+                    headers,
+                )
+            return Reply(
+                status, target.media_type, self._fixture_bytes(plan, target, seed), headers
+            )
         body = self._personalised(plan, target, seed, sent)
         return Reply(status, target.media_type, encode(body, target.media_type), headers)
 
-    def _chosen_target(self, plan: ReplyPlan, prefer: dict[str, str], accept: str | None) -> ResponseTarget:
+    def _chosen_target(
+        self, plan: ReplyPlan, prefer: dict[str, str], accept: str | None
+    ) -> ResponseTarget:
         code = prefer.get("code")
         candidates = plan.targets
         if code is not None:
             chosen = [t for t in candidates if t.status == code]
             if not chosen:
                 documented = ", ".join(sorted({t.status for t in candidates}))
-                raise Problem(400, f"Prefer: code={code} is not documented for {plan.operation.label}; "
-                              f"documented: {documented}.")
+                raise Problem(
+                    400,
+                    f"Prefer: code={code} is not documented for {plan.operation.label}; "
+                    f"documented: {documented}.",
+                )
         elif "example" in prefer:
-            chosen = [t for t in candidates if prefer["example"] in plan.examples.get(t.status, {})] or [plan.success]
+            chosen = [
+                t for t in candidates if prefer["example"] in plan.examples.get(t.status, {})
+            ] or [plan.success]
         else:
             chosen = [t for t in candidates if t.status == plan.success.status] or [plan.success]
         if accept:
@@ -332,8 +424,11 @@ class Responder:
         named = plan.examples.get(target.status, {})
         if name not in named:
             available = ", ".join(sorted(named)) or "none"
-            raise Problem(400, f"Prefer: example={name} is not an example of {plan.operation.label} "
-                          f"{target.status}; available: {available}.")
+            raise Problem(
+                400,
+                f"Prefer: example={name} is not an example of {plan.operation.label} "
+                f"{target.status}; available: {available}.",
+            )
         return named[name]
 
     def _personalised(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
@@ -352,12 +447,21 @@ class Responder:
         whole = self.reflector.apply(fresh, edits)
         if self.response_validator.is_valid(whole, pointer):
             return whole
-        log.debug("%s: some request values do not fit the response schema; reflecting the others",
-                  plan.operation.label)
+        log.debug(
+            "%s: some request values do not fit the response schema; reflecting the others",
+            plan.operation.label,
+        )
         return self._closest_reflection(plan, target, seed, sent, edits, rng)
 
-    def _closest_reflection(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any,
-                            edits: list[Edit], rng: random.Random) -> Any:
+    def _closest_reflection(
+        self,
+        plan: ReplyPlan,
+        target: ResponseTarget,
+        seed: int,
+        sent: Any,
+        edits: list[Edit],
+        rng: random.Random,
+    ) -> Any:
         """The valid body keeping the most edits, over a few fixtures of the seed: another `anyOf`/
         `oneOf` branch may hold more of the request than the default fixture's."""
         assert target.schema_pointer is not None
@@ -366,9 +470,14 @@ class Responder:
         for alternative in range(_ALTERNATIVES):
             if best is not None and time.perf_counter() > deadline:
                 break
-            fixture = self._fixture_body(plan, target, seed if alternative == 0 else f"{seed}:{alternative}")
-            fresh = self._valid_fresh(plan, fixture, target.schema_pointer, rng) if plan.operation.method == "post" \
+            fixture = self._fixture_body(
+                plan, target, seed if alternative == 0 else f"{seed}:{alternative}"
+            )
+            fresh = (
+                self._valid_fresh(plan, fixture, target.schema_pointer, rng)
+                if plan.operation.method == "post"
                 else fixture
+            )
             reflected, count = self.reflector.apply_valid(fresh, edits, target.schema_pointer, sent)
             if count > kept:
                 best, kept = reflected, count
@@ -392,22 +501,35 @@ class Responder:
             if target.schema_pointer is None or not (is_json(target.media_type)):
                 continue
             if self.response_validator.is_valid(body, target.schema_pointer):
-                return Reply(problem.status, target.media_type, encode(body, target.media_type), problem.headers)
+                return Reply(
+                    problem.status,
+                    target.media_type,
+                    encode(body, target.media_type),
+                    problem.headers,
+                )
         if documented and documented[0].schema_pointer is not None:
             # The contract's own error shape: a fixture of it, our explanation in a header.
             target = next((t for t in documented if is_json(t.media_type)), documented[0])
             fixture = self._fixture_bytes(plan, target, self.options.seed)  # type: ignore[arg-type]
-            return Reply(problem.status, target.media_type, fixture,
-                         {**problem.headers, "X-Mock-Problem": problem.detail[:500]})
+            return Reply(
+                problem.status,
+                target.media_type,
+                fixture,
+                {**problem.headers, "X-Mock-Problem": problem.detail[:500]},
+            )
         return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
 
 
-def _api_key(scheme: dict[str, Any], headers: dict[str, str], query: str, cookies: str) -> str | None:
+def _api_key(
+    scheme: dict[str, Any], headers: dict[str, str], query: str, cookies: str
+) -> str | None:
     """The value of an `apiKey` credential where the scheme says it travels, if present."""
     name, where = str(scheme.get("name", "")), scheme.get("in")
     if where == "header":
         return headers.get(name.lower())
-    source = query.split("&") if where == "query" else cookies.split(";") if where == "cookie" else []
+    source = (
+        query.split("&") if where == "query" else cookies.split(";") if where == "cookie" else []
+    )
     for pair in source:
         key, _, value = pair.strip().partition("=")
         if unquote_plus(key) == name:
@@ -421,8 +543,11 @@ def _documented_schema(schemas: dict[str, str], media_type: str) -> str | None:
     documented = documented_range(schemas, media_type)
     if documented is not None:
         return schemas[documented]
-    return next((pointer for media, pointer in schemas.items() if is_json(media)), None) if is_json(
-        media_type) else None
+    return (
+        next((pointer for media, pointer in schemas.items() if is_json(media)), None)
+        if is_json(media_type)
+        else None
+    )
 
 
 def documented_for(targets: list[ResponseTarget], status: int) -> list[ResponseTarget]:
@@ -441,11 +566,15 @@ def _parse_json(raw: bytes) -> Any:
         raise unreadable("The request body is not UTF-8 text.", "not UTF-8") from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
-        raise unreadable(f"The request body is not valid JSON: {exc.msg} at {where}.", exc.msg) from None
+        raise unreadable(
+            f"The request body is not valid JSON: {exc.msg} at {where}.", exc.msg
+        ) from None
     except RecursionError:
         raise unreadable("The request body is nested too deeply.", "too deep") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise unreadable(f"The request body has a value Python cannot read: {exc}.", "unreadable value") from None
+        raise unreadable(
+            f"The request body has a value Python cannot read: {exc}.", "unreadable value"
+        ) from None
 
 
 def _parse_yaml(raw: bytes) -> Any:
@@ -454,8 +583,11 @@ def _parse_yaml(raw: bytes) -> Any:
         return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise Problem(400, f"The request body is not valid YAML: {detail}.", [{"pointer": "", "detail": detail}]
-                      ) from None
+        raise Problem(
+            400,
+            f"The request body is not valid YAML: {detail}.",
+            [{"pointer": "", "detail": detail}],
+        ) from None
 
 
 def base_owner(schema_pointer: str | None, spec: Spec) -> str | None:

@@ -14,11 +14,30 @@ from typing import Any
 
 from contract_core.spec import Spec
 
-_PARAMETER_FIELDS = ("name", "in", "required", "style", "explode", "allowReserved", "allowEmptyValue")
-_SCHEMA_30_SIMPLE = frozenset({
-    "multipleOf", "maximum", "minimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems",
-    "enum", "format",
-})
+_PARAMETER_FIELDS = (
+    "name",
+    "in",
+    "required",
+    "style",
+    "explode",
+    "allowReserved",
+    "allowEmptyValue",
+)
+_SCHEMA_30_SIMPLE = frozenset(
+    {
+        "multipleOf",
+        "maximum",
+        "minimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "enum",
+        "format",
+    }
+)
 _MAX_DEPTH = 8
 
 
@@ -30,14 +49,19 @@ def routing_view(spec: Spec) -> dict[str, Any]:
 
 
 def _operation(spec: Spec, op: Any) -> dict[str, Any]:
-    node: dict[str, Any] = {"operationId": op.operation_id, "responses": {"default": {"description": "mock"}}}
+    node: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "responses": {"default": {"description": "mock"}},
+    }
     parameters = _parameters(spec, op)
     if parameters:
         node["parameters"] = parameters
     body, _ = spec.deref(op.node.get("requestBody"))
     if isinstance(body, dict) and isinstance(body.get("content"), dict) and body["content"]:
-        node["requestBody"] = {"required": bool(body.get("required")),
-                               "content": {media: {"schema": {}} for media in body["content"]}}
+        node["requestBody"] = {
+            "required": bool(body.get("required")),
+            "content": {media: {"schema": {}} for media in body["content"]},
+        }
     return node
 
 
@@ -54,7 +78,9 @@ def _parameters(spec: Spec, op: Any) -> list[dict[str, Any]]:
         schema = parameter.get("schema")
         if schema is None and isinstance(parameter.get("content"), dict) and parameter["content"]:
             schema = next(iter(parameter["content"].values())).get("schema")
-        converted["schema"] = _schema_30(spec, schema, spec.version, 0) if schema is not None else {}
+        converted["schema"] = (
+            _schema_30(spec, schema, spec.version, 0) if schema is not None else {}
+        )
         merged[(parameter["name"], parameter["in"])] = converted
     return list(merged.values())
 
@@ -75,7 +101,10 @@ def _schema_30(spec: Spec, schema: Any, version: str, depth: int) -> dict[str, A
     if isinstance(resolved.get("items"), dict):
         out["items"] = _schema_30(spec, resolved["items"], version, depth + 1)
     if isinstance(resolved.get("properties"), dict):
-        out["properties"] = {n: _schema_30(spec, sub, version, depth + 1) for n, sub in resolved["properties"].items()}
+        out["properties"] = {
+            n: _schema_30(spec, sub, version, depth + 1)
+            for n, sub in resolved["properties"].items()
+        }
     _bounds_30(resolved, out)
     _type_30(resolved, out)
     if "const" in resolved:

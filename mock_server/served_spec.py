@@ -18,7 +18,9 @@ import yaml
 
 from contract_core.spec import HTTP_METHODS, Spec
 
-MOCK_SERVERS = [{"url": "/", "description": "This mock (`contract mock`), at the origin serving this document"}]
+MOCK_SERVERS = [
+    {"url": "/", "description": "This mock (`contract mock`), at the origin serving this document"}
+]
 _HTTP_METHODS = frozenset(HTTP_METHODS)
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
 

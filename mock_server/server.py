@@ -32,7 +32,9 @@ from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
 from mock_server.state import MemoryState, StateStore
 
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
-HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"  # uvicorn's own 400s in the mock's error format
+HTTP_PROTOCOL = (
+    "mock_server.http_errors:MockHttpProtocol"  # uvicorn's own 400s in the mock's error format
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,12 @@ class ServeSettings:
     features: Features = field(default_factory=Features)
 
 
-def create_service(spec: Spec, options: MockOptions | None = None, local_only: bool = True,
-                   features: Features | None = None) -> MockService:
+def create_service(
+    spec: Spec,
+    options: MockOptions | None = None,
+    local_only: bool = True,
+    features: Features | None = None,
+) -> MockService:
     """The whole mock as one ASGI app; with `features.watch`, its spec file is watched and reloaded."""
     options, features = options or MockOptions(), features or Features()
     journal, state = _stores(features)
@@ -74,9 +80,14 @@ def create_service(spec: Spec, options: MockOptions | None = None, local_only: b
 def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None]:
     if features.shared_db:
         database = SharedDatabase(features.shared_db)
-        return (SqliteJournal(database) if features.journal else None,
-                SqliteState(database) if features.stateful else None)
-    return MemoryJournal() if features.journal else None, MemoryState() if features.stateful else None
+        return (
+            SqliteJournal(database) if features.journal else None,
+            SqliteState(database) if features.stateful else None,
+        )
+    return (
+        MemoryJournal() if features.journal else None,
+        MemoryState() if features.stateful else None,
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -100,26 +111,60 @@ def configure_logging() -> None:
 def app_from_environment() -> Any:
     """uvicorn's factory for worker processes: settings travel in an environment variable."""
     raw = json.loads(os.environ[SETTINGS_ENV])
-    options = MockOptions(**{**raw["options"], "cors_origins": tuple(raw["options"]["cors_origins"]),
-                             "tokens": tuple(raw["options"]["tokens"])})
+    options = MockOptions(
+        **{
+            **raw["options"],
+            "cors_origins": tuple(raw["options"]["cors_origins"]),
+            "tokens": tuple(raw["options"]["tokens"]),
+        }
+    )
     configure_logging()
-    return create_service(load_spec(raw["spec"]), options, local_only=is_loopback(raw["host"]),
-                          features=Features(**raw["features"]))
+    return create_service(
+        load_spec(raw["spec"]),
+        options,
+        local_only=is_loopback(raw["host"]),
+        features=Features(**raw["features"]),
+    )
 
 
 def serve(settings: ServeSettings, app: Any | None = None) -> None:
     """Serve until Ctrl-C. `app` is the already-built app for a single worker."""
-    common: dict[str, Any] = {"host": settings.host, "port": settings.port, "access_log": False, "http": HTTP_PROTOCOL,
-                              "log_level": "warning", "timeout_graceful_shutdown": 3}
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "access_log": False,
+        "http": HTTP_PROTOCOL,
+        "log_level": "warning",
+        "timeout_graceful_shutdown": 3,
+    }
     if settings.workers > 1:
         with shared_database() as database:
             features = {**asdict(settings.features), "shared_db": database}
-            os.environ[SETTINGS_ENV] = json.dumps({"spec": settings.spec, "host": settings.host,
-                                                   "options": asdict(settings.options), "features": features})
-            uvicorn.run("mock_server.server:app_from_environment", factory=True, workers=settings.workers, **common)
+            os.environ[SETTINGS_ENV] = json.dumps(
+                {
+                    "spec": settings.spec,
+                    "host": settings.host,
+                    "options": asdict(settings.options),
+                    "features": features,
+                }
+            )
+            uvicorn.run(
+                "mock_server.server:app_from_environment",
+                factory=True,
+                workers=settings.workers,
+                **common,
+            )
     else:
-        uvicorn.run(app or create_service(load_spec(settings.spec), settings.options,
-                                          local_only=is_loopback(settings.host), features=settings.features), **common)
+        uvicorn.run(
+            app
+            or create_service(
+                load_spec(settings.spec),
+                settings.options,
+                local_only=is_loopback(settings.host),
+                features=settings.features,
+            ),
+            **common,
+        )
 
 
 @contextlib.contextmanager
@@ -157,7 +202,9 @@ class MockURL(str):
         self._delete("state")
 
     def _delete(self, what: str) -> None:
-        with urllib.request.urlopen(urllib.request.Request(self._admin(what), method="DELETE"), timeout=10):
+        with urllib.request.urlopen(
+            urllib.request.Request(self._admin(what), method="DELETE"), timeout=10
+        ):
             pass
 
     def _admin(self, what: str) -> str:
@@ -170,17 +217,32 @@ class _ThreadedServer(uvicorn.Server):
 
 
 @contextlib.contextmanager
-def running_mock(spec: Spec | str | Path | None = None, options: MockOptions | None = None,
-                 host: str = "127.0.0.1", features: Features | None = None) -> Iterator[MockURL]:
+def running_mock(
+    spec: Spec | str | Path | None = None,
+    options: MockOptions | None = None,
+    host: str = "127.0.0.1",
+    features: Features | None = None,
+) -> Iterator[MockURL]:
     """Run the mock on an ephemeral port in a background thread; yields its base URL.
 
-        with running_mock() as base_url:
-            httpx.post(f"{base_url}/v1/accounts/api-tokens", ...)
+    with running_mock() as base_url:
+        httpx.post(f"{base_url}/v1/accounts/api-tokens", ...)
     """
     loaded = spec if isinstance(spec, Spec) else load_spec(spec)
-    app = create_service(loaded, options or MockOptions(), local_only=is_loopback(host), features=features)
-    server = _ThreadedServer(uvicorn.Config(app, host=host, port=0, access_log=False, log_level="warning",
-                                            lifespan="off", http=HTTP_PROTOCOL))
+    app = create_service(
+        loaded, options or MockOptions(), local_only=is_loopback(host), features=features
+    )
+    server = _ThreadedServer(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=0,
+            access_log=False,
+            log_level="warning",
+            lifespan="off",
+            http=HTTP_PROTOCOL,
+        )
+    )
     thread = threading.Thread(target=server.run, name="contract-mock", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

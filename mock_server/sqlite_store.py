@@ -55,8 +55,9 @@ class SharedDatabase:
         with self._lock:  # autocommit: one transaction per statement
             return self._connect().execute(sql, parameters).fetchall()
 
-    def execute_many(self, sql: str, rows: list[tuple[Any, ...]],
-                     then: list[tuple[str, tuple[Any, ...]]]) -> None:
+    def execute_many(
+        self, sql: str, rows: list[tuple[Any, ...]], then: list[tuple[str, tuple[Any, ...]]]
+    ) -> None:
         """`sql` for every row, then the `then` statements, in one transaction."""
         with self._lock:
             connection = self._connect()
@@ -72,9 +73,13 @@ class SharedDatabase:
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
-            connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
+            connection = sqlite3.connect(
+                self.path, timeout=10, check_same_thread=False, isolation_level=None
+            )
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=OFF")  # a mock's journal need not survive a power cut
+            connection.execute(
+                "PRAGMA synchronous=OFF"
+            )  # a mock's journal need not survive a power cut
             self._connection = connection
         return self._connection
 
@@ -91,7 +96,9 @@ class SqliteJournal:
 
     def __init__(self, database: SharedDatabase, size: int = JOURNAL_SIZE):
         self.database, self.size = database, size
-        self.writer = uuid.uuid4().hex  # not the pid: two mocks in one process may share a file (tests)
+        self.writer = (
+            uuid.uuid4().hex
+        )  # not the pid: two mocks in one process may share a file (tests)
         self._pending: list[tuple[JournalEntry, JournalView]] = []
         self._lock = threading.Lock()
         self._ticking = False
@@ -103,14 +110,20 @@ class SqliteJournal:
         if not self._ticking:  # on the worker's loop, from its first request on
             self._ticking = True
             # Known to readers from now on: one that reads before this writer's first flush waits for it.
-            self.database.execute("INSERT INTO writers (writer, pid, flushed_at) VALUES (?, ?, 0) "
-                                  "ON CONFLICT (writer) DO NOTHING", (self.writer, os.getpid()))
+            self.database.execute(
+                "INSERT INTO writers (writer, pid, flushed_at) VALUES (?, ?, 0) "
+                "ON CONFLICT (writer) DO NOTHING",
+                (self.writer, os.getpid()),
+            )
             asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._tick)
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]:
         self._wait_for_writers()
-        rows = self.database.execute("SELECT entry FROM (SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT ?) "
-                                     "ORDER BY seq", (self.size,))
+        rows = self.database.execute(
+            "SELECT entry FROM (SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT ?) "
+            "ORDER BY seq",
+            (self.size,),
+        )
         return [orjson.loads(entry) for (entry,) in rows]
 
     def clear(self) -> None:
@@ -120,7 +133,9 @@ class SqliteJournal:
     def _tick(self) -> None:
         try:
             self.flush()
-        except sqlite3.Error as exc:  # a locked or vanished file: keep serving, say so once per batch
+        except (
+            sqlite3.Error
+        ) as exc:  # a locked or vanished file: keep serving, say so once per batch
             log.error("journal: could not write to %s: %s", self.database.path, exc)
         finally:
             asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._tick)
@@ -132,12 +147,25 @@ class SqliteJournal:
             batch, self._pending = self._pending, []
         if not batch and not force and not self._asked_since(self._flushed_at):
             return
-        rows = [(orjson.dumps(view.entry(exchange, view.redactor([exchange]))),) for exchange, view in batch]
-        self.database.execute_many("INSERT INTO journal (entry) VALUES (?)", rows, [
-            ("DELETE FROM journal WHERE seq <= (SELECT MAX(seq) FROM journal) - ?", (self.size,)),
-            ("INSERT INTO writers (writer, pid, flushed_at) VALUES (?, ?, ?) ON CONFLICT (writer) "
-             "DO UPDATE SET flushed_at = excluded.flushed_at", (self.writer, os.getpid(), now)),
-        ])
+        rows = [
+            (orjson.dumps(view.entry(exchange, view.redactor([exchange]))),)
+            for exchange, view in batch
+        ]
+        self.database.execute_many(
+            "INSERT INTO journal (entry) VALUES (?)",
+            rows,
+            [
+                (
+                    "DELETE FROM journal WHERE seq <= (SELECT MAX(seq) FROM journal) - ?",
+                    (self.size,),
+                ),
+                (
+                    "INSERT INTO writers (writer, pid, flushed_at) VALUES (?, ?, ?) ON CONFLICT (writer) "
+                    "DO UPDATE SET flushed_at = excluded.flushed_at",
+                    (self.writer, os.getpid(), now),
+                ),
+            ],
+        )
         self._flushed_at = now
 
     def _asked_since(self, moment: float) -> bool:
@@ -147,15 +175,21 @@ class SqliteJournal:
     def _wait_for_writers(self) -> None:
         started = time.time()
         self.flush(force=True)
-        self.database.execute("INSERT INTO flush_requests (id, asked_at) VALUES (1, ?) ON CONFLICT (id) "
-                              "DO UPDATE SET asked_at = MAX(asked_at, excluded.asked_at)", (started,))
+        self.database.execute(
+            "INSERT INTO flush_requests (id, asked_at) VALUES (1, ?) ON CONFLICT (id) "
+            "DO UPDATE SET asked_at = MAX(asked_at, excluded.asked_at)",
+            (started,),
+        )
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             rows = self.database.execute("SELECT pid FROM writers WHERE flushed_at < ?", (started,))
             if not [pid for (pid,) in rows if _alive(pid)]:
                 return
             time.sleep(FLUSH_SECONDS / 2)  # a poll interval, not a guess
-        log.warning("journal: a worker did not flush within %.0f s; its latest requests may be missing", WAIT_SECONDS)
+        log.warning(
+            "journal: a worker did not flush within %.0f s; its latest requests may be missing",
+            WAIT_SECONDS,
+        )
 
 
 class SqliteState:
@@ -166,22 +200,30 @@ class SqliteState:
 
     def put(self, collection: str, key: str, body: Any) -> None:
         seq = self._next_sequence()
-        self.database.execute("INSERT INTO resources (collection, key, seq, body) VALUES (?, ?, ?, ?) "
-                              "ON CONFLICT (collection, key) DO UPDATE SET body = excluded.body",
-                              (collection, key, seq, orjson.dumps(body)))
+        self.database.execute(
+            "INSERT INTO resources (collection, key, seq, body) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (collection, key) DO UPDATE SET body = excluded.body",
+            (collection, key, seq, orjson.dumps(body)),
+        )
         self.database.execute("DELETE FROM resources WHERE seq <= ?", (seq - self.limit,))
 
     def get(self, collection: str, key: str) -> Any | None:
-        rows = self.database.execute("SELECT body FROM resources WHERE collection = ? AND key = ?", (collection, key))
+        rows = self.database.execute(
+            "SELECT body FROM resources WHERE collection = ? AND key = ?", (collection, key)
+        )
         return orjson.loads(rows[0][0]) if rows else None
 
     def delete(self, collection: str, key: str) -> bool:
-        rows = self.database.execute("DELETE FROM resources WHERE collection = ? AND key = ? RETURNING key",
-                                     (collection, key))
+        rows = self.database.execute(
+            "DELETE FROM resources WHERE collection = ? AND key = ? RETURNING key",
+            (collection, key),
+        )
         return bool(rows)
 
     def items(self, collection: str) -> list[Any]:
-        rows = self.database.execute("SELECT body FROM resources WHERE collection = ? ORDER BY seq", (collection,))
+        rows = self.database.execute(
+            "SELECT body FROM resources WHERE collection = ? ORDER BY seq", (collection,)
+        )
         return [orjson.loads(body) for (body,) in rows]
 
     def dump(self) -> list[dict[str, Any]]:
@@ -189,8 +231,11 @@ class SqliteState:
         return [{"collection": c, "id": k, "body": orjson.loads(b)} for c, k, b in rows]
 
     def next_count(self, name: str) -> int:
-        rows = self.database.execute("INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) "
-                                     "DO UPDATE SET value = value + 1 RETURNING value", (name,))
+        rows = self.database.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) "
+            "DO UPDATE SET value = value + 1 RETURNING value",
+            (name,),
+        )
         return int(rows[0][0])
 
     def clear(self) -> None:
@@ -198,8 +243,10 @@ class SqliteState:
         self.database.execute("DELETE FROM counters")
 
     def _next_sequence(self) -> int:
-        rows = self.database.execute("INSERT INTO sequence (id, value) VALUES (1, 1) ON CONFLICT (id) "
-                                     "DO UPDATE SET value = value + 1 RETURNING value")
+        rows = self.database.execute(
+            "INSERT INTO sequence (id, value) VALUES (1, 1) ON CONFLICT (id) "
+            "DO UPDATE SET value = value + 1 RETURNING value"
+        )
         return int(rows[0][0])
 
 

@@ -41,11 +41,27 @@ log = logging.getLogger("contract.mock")
 MAX_RESOURCES = 10_000
 MAX_BYTES = 64 * 1024 * 1024  # of stored JSON, per process: vendor resources run to 100 KB each
 _ITEM_PATH = re.compile(r"(?P<collection>/.*)/\{(?P<param>[^}/]+)\}")
-_LIST_NAMES = ("data", "items", "results", "records", "values", "entries", "list", "content", "objects")
+_LIST_NAMES = (
+    "data",
+    "items",
+    "results",
+    "records",
+    "values",
+    "entries",
+    "list",
+    "content",
+    "objects",
+)
 _COUNT_NAMES = ("total", "count", "total_count", "totalCount", "total_results", "totalResults")
-_ROLES = {("collection", "post"): "create", ("collection", "get"): "list", ("item", "get"): "read",
-          ("item", "put"): "replace", ("item", "patch"): "update", ("item", "post"): "update",  # Stripe's style
-          ("item", "delete"): "delete"}
+_ROLES = {
+    ("collection", "post"): "create",
+    ("collection", "get"): "list",
+    ("item", "get"): "read",
+    ("item", "put"): "replace",
+    ("item", "patch"): "update",
+    ("item", "post"): "update",  # Stripe's style
+    ("item", "delete"): "delete",
+}
 
 
 class StateStore(Protocol):
@@ -81,7 +97,9 @@ class MemoryState:
             self._resources[(collection, key)] = body  # an update keeps its place in the list
             self._bytes += size - self._sizes.get((collection, key), 0)
             self._sizes[(collection, key)] = size
-            while len(self._resources) > self.limit or (self._bytes > self.max_bytes and len(self._resources) > 1):
+            while len(self._resources) > self.limit or (
+                self._bytes > self.max_bytes and len(self._resources) > 1
+            ):
                 oldest, _ = self._resources.popitem(last=False)
                 self._bytes -= self._sizes.pop(oldest)
 
@@ -144,16 +162,29 @@ class Stateful:
         for resource in infer_resources(self.spec):
             self._assign_roles(resource)
         # Where each list answer holds its items, found once at start-up rather than per request.
-        self.list_slots = {op_id: self._list_slot(op_id) for op_id, (role, _) in self.roles.items() if role == "list"}
+        self.list_slots = {
+            op_id: self._list_slot(op_id)
+            for op_id, (role, _) in self.roles.items()
+            if role == "list"
+        }
 
     def _assign_roles(self, resource: Resource) -> None:
         for op in self.spec.operations:
-            side = "collection" if op.path == resource.collection else "item" if op.path == resource.item else None
+            side = (
+                "collection"
+                if op.path == resource.collection
+                else "item"
+                if op.path == resource.item
+                else None
+            )
             role = _ROLES.get((side, op.method)) if side else None
             if role and op.operation_id not in self.roles:
                 self.roles[op.operation_id] = (role, resource)
         by_role = {role: op_id for op_id, (role, owner) in self.roles.items() if owner == resource}
-        for role in ("create", "read"):  # what a create returns is the resource itself (a read may be anyOf)
+        for role in (
+            "create",
+            "read",
+        ):  # what a create returns is the resource itself (a read may be anyOf)
             plan = self.responder.plans.get(by_role.get(role, ""))
             if plan is not None and plan.success.schema_pointer and resource not in self.shapes:
                 self.shapes[resource] = plan.success.schema_pointer
@@ -163,22 +194,34 @@ class Stateful:
         pointer = plan.success.schema_pointer if plan is not None else None
         return list_slot(self.spec, pointer) if pointer else None
 
-    def respond(self, plan: ReplyPlan, path: str, sent: Any, prefer: dict[str, str],
-                accept: str | None) -> Reply:
+    def respond(
+        self, plan: ReplyPlan, path: str, sent: Any, prefer: dict[str, str], accept: str | None
+    ) -> Reply:
         role = self.roles.get(plan.operation.operation_id)
         if role is None or "code" in prefer or "example" in prefer:
             return self.responder.respond(plan, sent, prefer, accept)
         kind, resource = role
         handlers: dict[str, Callable[..., Reply]] = {
-            "create": self._create, "list": self._list, "read": self._read, "replace": self._change,
-            "update": self._change, "delete": self._delete,
+            "create": self._create,
+            "list": self._list,
+            "read": self._read,
+            "replace": self._change,
+            "update": self._change,
+            "delete": self._delete,
         }
         return handlers[kind](plan, resource, path, sent, prefer, accept)
 
     # -- roles ------------------------------------------------------------------------------
 
-    def _create(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
-                accept: str | None) -> Reply:
+    def _create(
+        self,
+        plan: ReplyPlan,
+        resource: Resource,
+        path: str,
+        sent: Any,
+        prefer: dict[str, str],
+        accept: str | None,
+    ) -> Reply:
         # Ids come from the responder's per-operation counter; shared stores share it between workers.
         plan.counter = self.store.next_count(plan.operation.operation_id) - 1
         reply = self.responder.respond(plan, sent, prefer, accept)
@@ -187,18 +230,35 @@ class Stateful:
         if 200 <= reply.status < 300 and key is not None:
             self.store.put(path, key, body)
         elif 200 <= reply.status < 300:
-            log.warning("%s: the created resource has no id field (%s or id); not stored", plan.operation.label,
-                        resource.id_param)
+            log.warning(
+                "%s: the created resource has no id field (%s or id); not stored",
+                plan.operation.label,
+                resource.id_param,
+            )
         return reply
 
-    def _read(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
-              accept: str | None) -> Reply:
+    def _read(
+        self,
+        plan: ReplyPlan,
+        resource: Resource,
+        path: str,
+        sent: Any,
+        prefer: dict[str, str],
+        accept: str | None,
+    ) -> Reply:
         collection, key = self._located(resource, path)
         stored = self._stored_or_404(resource, collection, key)
         return self._shaped_reply(plan, stored, prefer, accept)
 
-    def _change(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
-                accept: str | None) -> Reply:
+    def _change(
+        self,
+        plan: ReplyPlan,
+        resource: Resource,
+        path: str,
+        sent: Any,
+        prefer: dict[str, str],
+        accept: str | None,
+    ) -> Reply:
         collection, key = self._located(resource, path)
         stored = self._stored_or_404(resource, collection, key)
         shape = self.shapes.get(resource)
@@ -210,15 +270,31 @@ class Stateful:
                 updated = changed
         return self._shaped_reply(plan, updated, prefer, accept, sent)
 
-    def _delete(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
-                accept: str | None) -> Reply:
+    def _delete(
+        self,
+        plan: ReplyPlan,
+        resource: Resource,
+        path: str,
+        sent: Any,
+        prefer: dict[str, str],
+        accept: str | None,
+    ) -> Reply:
         collection, key = self._located(resource, path)
         stored = self._stored_or_404(resource, collection, key)
         self.store.delete(collection, key)
-        return self._shaped_reply(plan, stored, prefer, accept)  # a deletion answer naming it, if it has a body
+        return self._shaped_reply(
+            plan, stored, prefer, accept
+        )  # a deletion answer naming it, if it has a body
 
-    def _list(self, plan: ReplyPlan, resource: Resource, path: str, sent: Any, prefer: dict[str, str],
-              accept: str | None) -> Reply:
+    def _list(
+        self,
+        plan: ReplyPlan,
+        resource: Resource,
+        path: str,
+        sent: Any,
+        prefer: dict[str, str],
+        accept: str | None,
+    ) -> Reply:
         reply = self.responder.respond(plan, None, prefer, accept)
         target = plan.success
         base = _json_body(reply)
@@ -227,15 +303,22 @@ class Stateful:
             return reply
         name, items_pointer = slot
         template = _first_item(base, name)
-        rng = random.Random(f"{prefer.get('seed', self.responder.options.seed)}:{plan.operation.operation_id}")
+        rng = random.Random(
+            f"{prefer.get('seed', self.responder.options.seed)}:{plan.operation.operation_id}"
+        )
         if template is None:
             template = self.responder.engine.draft(items_pointer, rng)
         items = [self._fitted(stored, template, items_pointer) for stored in self.store.items(path)]
         listed = _with_items(base, name, [item for item in items if item is not None])
         if not self.responder.response_validator.is_valid(listed, target.schema_pointer):
-            log.warning("%s: the stored items do not fit the list schema; sent the fixture", plan.operation.label)
+            log.warning(
+                "%s: the stored items do not fit the list schema; sent the fixture",
+                plan.operation.label,
+            )
             return reply
-        return Reply(reply.status, reply.media_type, encode(listed, reply.media_type), reply.headers)
+        return Reply(
+            reply.status, reply.media_type, encode(listed, reply.media_type), reply.headers
+        )
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -253,11 +336,20 @@ class Stateful:
 
     @staticmethod
     def _not_found(resource: Resource, key: str) -> Problem:
-        return Problem(404, f"No {resource.collection} item has {resource.id_param} {key!r}: it was never created "
-                            "or was deleted (--stateful).")
+        return Problem(
+            404,
+            f"No {resource.collection} item has {resource.id_param} {key!r}: it was never created "
+            "or was deleted (--stateful).",
+        )
 
-    def _shaped_reply(self, plan: ReplyPlan, stored: Any, prefer: dict[str, str], accept: str | None,
-                      sent: Any = None) -> Reply:
+    def _shaped_reply(
+        self,
+        plan: ReplyPlan,
+        stored: Any,
+        prefer: dict[str, str],
+        accept: str | None,
+        sent: Any = None,
+    ) -> Reply:
         """The operation's success answer carrying the stored resource (as is when it fits the schema)."""
         reply = self.responder.respond(plan, sent, prefer, accept)
         pointer = plan.success.schema_pointer
@@ -266,9 +358,14 @@ class Stateful:
             return reply
         fitted = self._fitted(stored, base, pointer)
         if fitted is None:
-            log.warning("%s: the stored resource does not fit the schema; sent the fixture", plan.operation.label)
+            log.warning(
+                "%s: the stored resource does not fit the schema; sent the fixture",
+                plan.operation.label,
+            )
             return reply
-        return Reply(reply.status, reply.media_type, encode(fitted, reply.media_type), reply.headers)
+        return Reply(
+            reply.status, reply.media_type, encode(fitted, reply.media_type), reply.headers
+        )
 
     def _fitted(self, stored: Any, template: Any, pointer: str) -> Any:
         """`stored` if it is valid at `pointer`; else written into `template` field by field; else None."""
@@ -335,7 +432,9 @@ def _resource_id(body: Any, resource: Resource) -> str | None:
     """The created resource's id: the field named like the item's parameter, else `id`."""
     if not isinstance(body, dict):
         return None
-    names = [resource.id_param, "id", "uid", "uuid", "key"] + (["name"] if "name" in resource.id_param.lower() else [])
+    names = [resource.id_param, "id", "uid", "uuid", "key"] + (
+        ["name"] if "name" in resource.id_param.lower() else []
+    )
     for name in names:
         value = body.get(name)
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):

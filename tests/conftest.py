@@ -11,8 +11,9 @@ from contract_core.validation import SchemaValidator
 
 # A small profile by default (CI, `make test`); HYPOTHESIS_PROFILE=nightly for a long search.
 settings.register_profile("ci", max_examples=25, deadline=None)
-settings.register_profile("nightly", max_examples=500, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "nightly", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,7 +36,11 @@ def corpus_params() -> list[object]:
     """Parametrize values for corpus tests: one per spec, or one skipped placeholder when absent."""
     specs = corpus_specs()
     if not specs:
-        return [pytest.param(None, marks=pytest.mark.skip(reason="no corpus folder (set CONTRACT_CORPUS)"))]
+        return [
+            pytest.param(
+                None, marks=pytest.mark.skip(reason="no corpus folder (set CONTRACT_CORPUS)")
+            )
+        ]
     return [pytest.param(p, id=p.stem) for p in specs]
 
 

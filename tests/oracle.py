@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
+from openapi_schema_validator import (
+    OAS30Validator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -31,7 +36,9 @@ def _registry(spec: Spec) -> Registry:
     return registry
 
 
-def oracle_errors(spec: Spec, schema_pointer: str, instance: Any, direction: str = "response") -> list[str]:
+def oracle_errors(
+    spec: Spec, schema_pointer: str, instance: Any, direction: str = "response"
+) -> list[str]:
     """Messages of every error openapi-schema-validator finds (formats checked)."""
     if spec.version == "3.0":
         cls, formats = OAS30Validator, oas30_format_checker
@@ -39,4 +46,7 @@ def oracle_errors(spec: Spec, schema_pointer: str, instance: Any, direction: str
         cls, formats = OAS31Validator, oas31_format_checker
     schema = {"$ref": _URI + quote(schema_pointer, safe="#/~!$&'()*+,;=:@-._")}
     validator = cls(schema, registry=_registry(spec), format_checker=formats)
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(instance)
+    ]

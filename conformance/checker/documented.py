@@ -56,7 +56,9 @@ class DocumentedResponses:
     @cached_property
     def checker(self) -> ExchangeChecker:
         """The kit's checks over this spec, one per bound document (their ledgers span a run)."""
-        from conformance.checker.exchange import ExchangeChecker  # exchange.py builds on this module
+        from conformance.checker.exchange import (
+            ExchangeChecker,
+        )  # exchange.py builds on this module
 
         return ExchangeChecker(self)
 
@@ -81,8 +83,9 @@ class DocumentedResponses:
     def is_secret(self, name: str) -> bool:
         return name in self.secret_fields or is_secret_field(name)
 
-    def _response_schema(self, method: str, path: str, status: int,
-                         content_type: str | None) -> ResponseSchema | None:
+    def _response_schema(
+        self, method: str, path: str, status: int, content_type: str | None
+    ) -> ResponseSchema | None:
         """The schema documented for this answer, or None when the spec documents none (other checks report that)."""
         operation = self.operation(method, path)
         if operation is None:
@@ -108,10 +111,14 @@ class DocumentedResponses:
         A create that sent `card=""` (an id form of an expandable field) is not expected to echo it
         where the response documents an object.
         """
-        found = self._schemas_at(schema_pointer, tuple(0 if isinstance(t, int) else t for t in tokens))
+        found = self._schemas_at(
+            schema_pointer, tuple(0 if isinstance(t, int) else t for t in tokens)
+        )
         return any(could_be(value, schema) for schema in found)
 
-    def _find_schemas_at(self, schema_pointer: str, tokens: tuple[str | int, ...]) -> tuple[dict[str, Any], ...]:
+    def _find_schemas_at(
+        self, schema_pointer: str, tokens: tuple[str | int, ...]
+    ) -> tuple[dict[str, Any], ...]:
         """The schemas at a path (array positions as 0: every item has the same schema) of `documents`."""
         return tuple(schemas_at(self.spec, self.spec.resolve(schema_pointer), tokens))
 
@@ -137,7 +144,10 @@ def bind(document: dict[str, Any], spec: Spec) -> DocumentedResponses:
     if held is not None and held[0] is document:
         return held[1]
     documented = DocumentedResponses(spec)
-    _BY_DOCUMENT[id(document)] = (document, documented)  # keep `document` alive so its id stays unique
+    _BY_DOCUMENT[id(document)] = (
+        document,
+        documented,
+    )  # keep `document` alive so its id stays unique
     return documented
 
 

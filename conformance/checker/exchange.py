@@ -27,7 +27,12 @@ from contract_core.walk import iter_json_objects, linked_pointer
 
 META = "$meta"
 UNIQUE_FIELDS = ("id",)  # plus every secret field of the spec (the token)
-CHECK_NAMES = ("response_schema", "created_resource_reflects_request", "unique_per_creation", "meta_omitted_absent")
+CHECK_NAMES = (
+    "response_schema",
+    "created_resource_reflects_request",
+    "unique_per_creation",
+    "meta_omitted_absent",
+)
 _NOT_JSON = object()
 
 
@@ -41,15 +46,25 @@ class Exchange:
     status: int
     response_content_type: str | None
     response_body: bytes
-    request_body: Any = None  # the parsed request body (JSON or form fields); None when there was none
+    request_body: Any = (
+        None  # the parsed request body (JSON or form fields); None when there was none
+    )
     request_media_type: str | None = None
-    url_path: str = ""  # the concrete path requested (`/pets/pet_7`): where a read-back names its resource
-    source: Any = field(default=None, compare=False)  # what the observer holds: a repeat check is not a repeat
+    url_path: str = (
+        ""  # the concrete path requested (`/pets/pet_7`): where a read-back names its resource
+    )
+    source: Any = field(
+        default=None, compare=False
+    )  # what the observer holds: a repeat check is not a repeat
     # What the request- and header-level checks (exchange_request.py) read; Schemathesis checks those itself.
     request_query: str = ""
-    request_headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # names lower-case
+    request_headers: Mapping[str, str] = field(
+        default_factory=dict, compare=False
+    )  # names lower-case
     raw_request_body: bytes | None = None  # None: no body was sent (or it streamed past unread)
-    response_headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # names lower-case
+    response_headers: Mapping[str, str] = field(
+        default_factory=dict, compare=False
+    )  # names lower-case
 
     @cached_property
     def response_json(self) -> Any:
@@ -86,7 +101,12 @@ class CheckViolation:
     side: str = "response"  # which message broke it: request | response
 
     def as_dict(self) -> dict[str, Any]:
-        return {"in": self.side, "check": self.check, "pointer": self.instance_pointer, "message": self.message}
+        return {
+            "in": self.side,
+            "check": self.check,
+            "pointer": self.instance_pointer,
+            "message": self.message,
+        }
 
     @property
     def message(self) -> str:
@@ -107,31 +127,40 @@ class ExchangeChecker:
             "meta_omitted_absent": self.meta_omitted_absent,
         }
 
-    def check(self, exchange: Exchange, names: tuple[str, ...] = CHECK_NAMES) -> list[CheckViolation]:
+    def check(
+        self, exchange: Exchange, names: tuple[str, ...] = CHECK_NAMES
+    ) -> list[CheckViolation]:
         """Every violation the named checks find, in check order."""
         return [violation for name in names for violation in self.by_name[name](exchange)]
 
     def response_schema(self, exchange: Exchange) -> list[CheckViolation]:
         """Every violation of the documented response schema, at any depth, formats enforced."""
         documented = self.documented
-        target = documented.response_schema(exchange.method, exchange.path, exchange.status,
-                                            exchange.response_content_type)
+        target = documented.response_schema(
+            exchange.method, exchange.path, exchange.status, exchange.response_content_type
+        )
         if target is None or not is_json_media_type(target.media_type):
             return []  # undocumented status or media type: the status and media-type checks report it
         body = exchange.response_json
         if body is _NOT_JSON:
-            return [CheckViolation(
-                check="response_schema", title="Response is not valid JSON",
-                received=f"{len(exchange.response_body)} bytes that do not parse as JSON ({target.media_type})",
-                documented=f"a JSON document matching {target.pointer}", instance_pointer="",
-                schema_pointer=target.pointer,
-            )]
+            return [
+                CheckViolation(
+                    check="response_schema",
+                    title="Response is not valid JSON",
+                    received=f"{len(exchange.response_body)} bytes that do not parse as JSON ({target.media_type})",
+                    documented=f"a JSON document matching {target.pointer}",
+                    instance_pointer="",
+                    schema_pointer=target.pointer,
+                )
+            ]
         return [
             CheckViolation(
-                check="response_schema", title="Response violates schema",
+                check="response_schema",
+                title="Response violates schema",
                 received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
                 documented=self._describe_keyword(violation.schema_pointer),
-                instance_pointer=violation.instance_pointer, schema_pointer=violation.schema_pointer,
+                instance_pointer=violation.instance_pointer,
+                schema_pointer=violation.schema_pointer,
             )
             for violation in documented.validator.violations(body, target.pointer)
         ]
@@ -143,7 +172,11 @@ class ExchangeChecker:
             value = pointer.resolve(self.documented.validator.document, schema_pointer)
         except (KeyError, IndexError, ValueError):
             return schema_pointer
-        shown = json.dumps(value) if not isinstance(value, (dict, list)) or len(json.dumps(value)) <= 80 else "…"
+        shown = (
+            json.dumps(value)
+            if not isinstance(value, (dict, list)) or len(json.dumps(value)) <= 80
+            else "…"
+        )
         return f"{keyword}: {shown} ({schema_pointer})"
 
     def created_resource_reflects_request(self, exchange: Exchange) -> list[CheckViolation]:
@@ -152,23 +185,37 @@ class ExchangeChecker:
         if exchange.method.upper() == "GET":
             return self._read_back(exchange)
         if exchange.method.upper() in ("PUT", "PATCH", "DELETE") and exchange.succeeded:
-            self.resources.forget_named_in(exchange.url_path)  # changed on purpose: nothing to hold it to
+            self.resources.forget_named_in(
+                exchange.url_path
+            )  # changed on purpose: nothing to hold it to
         body, sent = _created_object(exchange), exchange.request_body
         if body is None or not isinstance(sent, dict):
             return []
         documented = self.documented
-        target = documented.response_schema(exchange.method, exchange.path, exchange.status,
-                                            exchange.response_content_type)
-        request_schema = documented.request_schema(exchange.method, exchange.path,
-                                                    exchange.request_media_type or "application/json")
-        if target is None or request_schema is None or not documented.request_validator.is_valid(sent, request_schema):
+        target = documented.response_schema(
+            exchange.method, exchange.path, exchange.status, exchange.response_content_type
+        )
+        request_schema = documented.request_schema(
+            exchange.method, exchange.path, exchange.request_media_type or "application/json"
+        )
+        if (
+            target is None
+            or request_schema is None
+            or not documented.request_validator.is_valid(sent, request_schema)
+        ):
             return []  # an invalid request has nothing to reflect: negative_data_rejection judges it
-        expected = [(tokens, value) for tokens, value in leaves(sent)
-                    if self._expects_back(target.pointer, tokens, value)]
-        self.resources.remember(body.get("id"), [(t, v) for t, v in expected if v in values_at(body, t)])
+        expected = [
+            (tokens, value)
+            for tokens, value in leaves(sent)
+            if self._expects_back(target.pointer, tokens, value)
+        ]
+        self.resources.remember(
+            body.get("id"), [(t, v) for t, v in expected if v in values_at(body, t)]
+        )
         return [
             _not_reflected(tokens, value, found, target.pointer)
-            for tokens, value in expected if value not in (found := list(values_at(body, tokens)))
+            for tokens, value in expected
+            if value not in (found := list(values_at(body, tokens)))
         ]
 
     def _read_back(self, exchange: Exchange) -> list[CheckViolation]:
@@ -176,8 +223,9 @@ class ExchangeChecker:
         echoed): an implementation that loses or mangles what it stored fails here."""
         expected = self.resources.named_in(exchange.url_path)
         body = exchange.response_json if exchange.succeeded and exchange.has_json_response else None
-        target = self.documented.response_schema(exchange.method, exchange.path, exchange.status,
-                                                 exchange.response_content_type)
+        target = self.documented.response_schema(
+            exchange.method, exchange.path, exchange.status, exchange.response_content_type
+        )
         if not expected or not isinstance(body, dict) or target is None:
             return []
         return [
@@ -189,7 +237,9 @@ class ExchangeChecker:
 
     def _expects_back(self, schema_pointer: str, tokens: list[str | int], value: Any) -> bool:
         name = str(next((t for t in reversed(tokens) if isinstance(t, str)), ""))
-        return not self.documented.is_secret(name) and self.documented.accepts_at(schema_pointer, tokens, value)
+        return not self.documented.is_secret(name) and self.documented.accepts_at(
+            schema_pointer, tokens, value
+        )
 
     def unique_per_creation(self, exchange: Exchange) -> list[CheckViolation]:
         """The id and each secret of a created resource are new: never handed out by an earlier creation."""
@@ -199,19 +249,26 @@ class ExchangeChecker:
         return [
             _handed_out_twice(name, value, self.documented.is_secret(name))
             for name, value in body.items()
-            if (name in UNIQUE_FIELDS or self.documented.is_secret(name)) and isinstance(value, (str, int))
+            if (name in UNIQUE_FIELDS or self.documented.is_secret(name))
+            and isinstance(value, (str, int))
             and not self.ledger.first_time(f"{exchange.operation} /{name}", value, exchange.source)
         ]
 
     def meta_omitted_absent(self, exchange: Exchange) -> list[CheckViolation]:
         """A field named in an object's `$meta.omitted` must be absent from that object."""
-        if not _may_name_meta(exchange.response_body) or not exchange.has_json_response \
-                or exchange.response_json is _NOT_JSON:
+        if (
+            not _may_name_meta(exchange.response_body)
+            or not exchange.has_json_response
+            or exchange.response_json is _NOT_JSON
+        ):
             return []
         return [
             CheckViolation(
-                check="meta_omitted_absent", title="Field listed in $meta.omitted is present", instance_pointer=at,
-                received=f"{name!r} present at {at}", documented=f"fields listed in {META}.omitted are absent",
+                check="meta_omitted_absent",
+                title="Field listed in $meta.omitted is present",
+                instance_pointer=at,
+                received=f"{name!r} present at {at}",
+                documented=f"fields listed in {META}.omitted are absent",
             )
             for at, name in _omitted_but_present(exchange.response_json)
         ]
@@ -277,30 +334,45 @@ def _created_object(exchange: Exchange) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def _not_reflected(tokens: list[str | int], sent: Any, found: list[Any], schema_pointer: str,
-                   read_back: bool = False) -> CheckViolation:
+def _not_reflected(
+    tokens: list[str | int],
+    sent: Any,
+    found: list[Any],
+    schema_pointer: str,
+    read_back: bool = False,
+) -> CheckViolation:
     at = pointer.from_path(tokens)
-    title = "Resource read back does not reflect its creation" if read_back else \
-        "Created resource does not reflect the request"
+    title = (
+        "Resource read back does not reflect its creation"
+        if read_back
+        else "Created resource does not reflect the request"
+    )
     return CheckViolation(
-        check="created_resource_reflects_request", title=title,
+        check="created_resource_reflects_request",
+        title=title,
         received=f"{_show(found)} at {at} in the response",
         documented=f"the value the {'creation ' if read_back else ''}request sent at {at}: "
-                   f"{json.dumps(sent, ensure_ascii=False)}",
-        instance_pointer=at, schema_pointer=schema_pointer,
+        f"{json.dumps(sent, ensure_ascii=False)}",
+        instance_pointer=at,
+        schema_pointer=schema_pointer,
     )
 
 
 def _handed_out_twice(name: str, value: Any, secret: bool) -> CheckViolation:
     shown = "a value" if secret else json.dumps(value)
     return CheckViolation(
-        check="unique_per_creation", title=f"`{name}` handed out twice", instance_pointer=pointer.join("", name),
+        check="unique_per_creation",
+        title=f"`{name}` handed out twice",
+        instance_pointer=pointer.join("", name),
         received=f"{shown} already returned by an earlier creation, at /{pointer.escape(name)}",
-        documented="unique per created resource across the run", severity="critical" if secret else "high",
+        documented="unique per created resource across the run",
+        severity="critical" if secret else "high",
     )
 
 
-def leaves(document: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[list[str | int], Any]]:
+def leaves(
+    document: Any, prefix: tuple[str | int, ...] = ()
+) -> Iterator[tuple[list[str | int], Any]]:
     """(path tokens, scalar) for every scalar of a JSON document."""
     if isinstance(document, dict):
         for key, value in document.items():
@@ -328,7 +400,9 @@ def values_at(document: Any, tokens: list[str | int]) -> Iterator[Any]:
 def _show(values: list[Any]) -> str:
     if not values:
         return "nothing"
-    return ", ".join(json.dumps(v, ensure_ascii=False) for v in values[:5]) + (" …" if len(values) > 5 else "")
+    return ", ".join(json.dumps(v, ensure_ascii=False) for v in values[:5]) + (
+        " …" if len(values) > 5 else ""
+    )
 
 
 def _may_name_meta(body: bytes) -> bool:

@@ -53,7 +53,9 @@ class MessagePlan:
     route: Route | None
     body: Any  # the requestBody object, $ref followed
     body_at: str
-    responses: dict[str, ResponsePlan] | None  # by `responses` key; None: the operation documents none
+    responses: (
+        dict[str, ResponsePlan] | None
+    )  # by `responses` key; None: the operation documents none
     responses_at: str
     _keys: dict[int, str | None] = field(default_factory=dict)
 
@@ -62,7 +64,9 @@ class MessagePlan:
         if status in self._keys:
             return self._keys[status]
         key = response_key(self.responses or {}, status)
-        if 100 <= status <= 599:  # bounded: no status from the wire grows the cache past 500 entries
+        if (
+            100 <= status <= 599
+        ):  # bounded: no status from the wire grows the cache past 500 entries
             self._keys[status] = key
         return key
 
@@ -80,10 +84,23 @@ def operation_plan(spec: Spec, operation: Operation, route: Route | None) -> Mes
     body, body_ref = _deref(spec, operation.node.get("requestBody"), body_at)
     responses = operation.node.get("responses")
     responses_at = pointer.join(operation.pointer, "responses")
-    planned = {str(key): _response_plan(spec, raw, pointer.join(responses_at, key))
-               for key, raw in responses.items()} if isinstance(responses, dict) else None
-    return MessagePlan(operation, tuple(_parameters(spec, operation)), route, body, body_ref or body_at, planned,
-                         responses_at)
+    planned = (
+        {
+            str(key): _response_plan(spec, raw, pointer.join(responses_at, key))
+            for key, raw in responses.items()
+        }
+        if isinstance(responses, dict)
+        else None
+    )
+    return MessagePlan(
+        operation,
+        tuple(_parameters(spec, operation)),
+        route,
+        body,
+        body_ref or body_at,
+        planned,
+        responses_at,
+    )
 
 
 def _response_plan(spec: Spec, raw: Any, at: str) -> ResponsePlan:
@@ -91,11 +108,16 @@ def _response_plan(spec: Spec, raw: Any, at: str) -> ResponsePlan:
     at = ref or at
     content = node.get("content") if isinstance(node, dict) else None
     headers = node.get("headers") if isinstance(node, dict) else None
-    planned = [_header_plan(spec, name, raw_header, pointer.join(at, "headers", name))
-               for name, raw_header in (headers.items() if isinstance(headers, dict) else ())
-               if str(name).lower() != "content-type"]  # OpenAPI: a Content-Type header definition is ignored
-    return ResponsePlan(at, content if isinstance(content, dict) else None,
-                        tuple(plan for plan in planned if plan is not None))
+    planned = [
+        _header_plan(spec, name, raw_header, pointer.join(at, "headers", name))
+        for name, raw_header in (headers.items() if isinstance(headers, dict) else ())
+        if str(name).lower() != "content-type"
+    ]  # OpenAPI: a Content-Type header definition is ignored
+    return ResponsePlan(
+        at,
+        content if isinstance(content, dict) else None,
+        tuple(plan for plan in planned if plan is not None),
+    )
 
 
 def _header_plan(spec: Spec, name: str, raw: Any, at: str) -> HeaderPlan | None:
@@ -107,7 +129,9 @@ def _header_plan(spec: Spec, name: str, raw: Any, at: str) -> HeaderPlan | None:
     parameter = None
     if isinstance(schema, dict):
         kind, item_kind = _kinds(spec, schema)
-        parameter = Parameter(name, "header", False, pointer.join(where, "schema"), kind, item_kind, False)
+        parameter = Parameter(
+            name, "header", False, pointer.join(where, "schema"), kind, item_kind, False
+        )
     return HeaderPlan(name, header.get("required") is True, where, at, parameter)
 
 
@@ -125,15 +149,27 @@ def _parameters(spec: Spec, operation: Operation) -> list[Parameter]:
 
 def _parameter(spec: Spec, raw: Any, at: str) -> Parameter | None:
     node, ref = _deref(spec, raw, at)
-    if not isinstance(node, dict) or node.get("in") not in _LOCATIONS or not isinstance(node.get("name"), str):
+    if (
+        not isinstance(node, dict)
+        or node.get("in") not in _LOCATIONS
+        or not isinstance(node.get("name"), str)
+    ):
         return None
     where, location = ref or at, node["in"]
     schema = node.get("schema")
     kind, item_kind = _kinds(spec, schema) if isinstance(schema, dict) else (None, None)
-    explode = node.get("explode", node.get("style", "form") == "form") if location == "query" else False
-    return Parameter(node["name"], location, location == "path" or node.get("required") is True,
-                     pointer.join(where, "schema") if isinstance(schema, dict) else None, kind, item_kind,
-                     bool(explode))
+    explode = (
+        node.get("explode", node.get("style", "form") == "form") if location == "query" else False
+    )
+    return Parameter(
+        node["name"],
+        location,
+        location == "path" or node.get("required") is True,
+        pointer.join(where, "schema") if isinstance(schema, dict) else None,
+        kind,
+        item_kind,
+        bool(explode),
+    )
 
 
 def _kinds(spec: Spec, schema: Any) -> tuple[str | None, str | None]:

@@ -53,20 +53,42 @@ class MessageChecks:
     def __init__(self, documented: DocumentedResponses) -> None:
         self.documented = documented
         self.spec = documented.spec
-        routes = {f"{method} {route.template}".upper(): route for route in PathMatcher(self.spec).routes
-                  for method in route.operations}  # the core's path matcher reads path parameters
-        self.plans = {op.label.upper(): operation_plan(self.spec, op, routes.get(op.label.upper()))
-                      for op in self.spec.operations}
-        documented.request_validator.prepare([p.schema_pointer for plan in self.plans.values()
-                                              for p in plan.parameters if p.schema_pointer])
-        documented.request_validator.prepare(self._form_body_schemas())  # JSON ones: the judge's start-up
-        documented.validator.prepare([h.parameter.schema_pointer for plan in self.plans.values()
-                                      for response in (plan.responses or {}).values() for h in response.headers
-                                      if h.parameter and h.parameter.schema_pointer])
+        routes = {
+            f"{method} {route.template}".upper(): route
+            for route in PathMatcher(self.spec).routes
+            for method in route.operations
+        }  # the core's path matcher reads path parameters
+        self.plans = {
+            op.label.upper(): operation_plan(self.spec, op, routes.get(op.label.upper()))
+            for op in self.spec.operations
+        }
+        documented.request_validator.prepare(
+            [
+                p.schema_pointer
+                for plan in self.plans.values()
+                for p in plan.parameters
+                if p.schema_pointer
+            ]
+        )
+        documented.request_validator.prepare(
+            self._form_body_schemas()
+        )  # JSON ones: the judge's start-up
+        documented.validator.prepare(
+            [
+                h.parameter.schema_pointer
+                for plan in self.plans.values()
+                for response in (plan.responses or {}).values()
+                for h in response.headers
+                if h.parameter and h.parameter.schema_pointer
+            ]
+        )
         self.by_name = {
-            "request_parameters": self.request_parameters, "request_media_type": self.request_media_type,
-            "request_body": self.request_body, "status_code_documented": self.status_code_documented,
-            "content_type_documented": self.content_type_documented, "response_headers": self.response_headers,
+            "request_parameters": self.request_parameters,
+            "request_media_type": self.request_media_type,
+            "request_body": self.request_body,
+            "status_code_documented": self.status_code_documented,
+            "content_type_documented": self.content_type_documented,
+            "response_headers": self.response_headers,
         }
 
     def _plan(self, exchange: Exchange) -> MessagePlan | None:
@@ -97,12 +119,18 @@ class MessageChecks:
         value = _deserialise(parameter, raw)
         at = f"/{parameter.location}/{pointer.escape(parameter.name)}"
         return [
-            CheckViolation(check="request_parameters",
-                           title=f"Invalid {parameter.location} parameter `{parameter.name}`",
-                      received=f"{violation.message}", documented=violation.schema_pointer,
-                      instance_pointer=at + violation.instance_pointer, schema_pointer=violation.schema_pointer,
-                      side="request")
-            for violation in self.documented.request_validator.violations(value, parameter.schema_pointer or "")
+            CheckViolation(
+                check="request_parameters",
+                title=f"Invalid {parameter.location} parameter `{parameter.name}`",
+                received=f"{violation.message}",
+                documented=violation.schema_pointer,
+                instance_pointer=at + violation.instance_pointer,
+                schema_pointer=violation.schema_pointer,
+                side="request",
+            )
+            for violation in self.documented.request_validator.violations(
+                value, parameter.schema_pointer or ""
+            )
         ]
 
     def request_media_type(self, exchange: Exchange) -> list[CheckViolation]:
@@ -114,11 +142,29 @@ class MessageChecks:
         sent = bool(exchange.raw_request_body) or exchange.request_body is not None
         documented = ", ".join(content)
         if not sent:
-            return [_request_violation("request_media_type", "Required request body is missing", "no body",
-                                       documented, plan.body_at)] if plan.body.get("required") is True else []
+            return (
+                [
+                    _request_violation(
+                        "request_media_type",
+                        "Required request body is missing",
+                        "no body",
+                        documented,
+                        plan.body_at,
+                    )
+                ]
+                if plan.body.get("required") is True
+                else []
+            )
         if media_key(content, exchange.request_media_type) is None:
-            return [_request_violation("request_media_type", "Undocumented request media type",
-                                       exchange.request_media_type or "no Content-Type", documented, plan.body_at)]
+            return [
+                _request_violation(
+                    "request_media_type",
+                    "Undocumented request media type",
+                    exchange.request_media_type or "no Content-Type",
+                    documented,
+                    plan.body_at,
+                )
+            ]
         return []
 
     def request_body(self, exchange: Exchange) -> list[CheckViolation]:
@@ -126,30 +172,60 @@ class MessageChecks:
         with its pointer (form fields take the schema's types first, as the mock reads them)."""
         media = exchange.request_media_type
         schema = self.documented.request_schema(exchange.method, exchange.path, media)
-        if schema is None or not exchange.raw_request_body or not (is_json(media) or is_form(media)
-                                                                   or is_multipart(media)):
+        if (
+            schema is None
+            or not exchange.raw_request_body
+            or not (is_json(media) or is_form(media) or is_multipart(media))
+        ):
             return []
         try:  # the observer's reading (the proxy's judge reads a body once for every check), else read here
-            sent = exchange.request_body if exchange.request_body is not None else \
-                read_request_data(self.spec, exchange.raw_request_body, media or "", schema)
+            sent = (
+                exchange.request_body
+                if exchange.request_body is not None
+                else read_request_data(self.spec, exchange.raw_request_body, media or "", schema)
+            )
         except orjson.JSONDecodeError as exc:
-            return [_request_violation("request_body", "Request body is not valid JSON", str(exc),
-                                       f"a JSON document matching {schema}", schema, instance_pointer="")]
+            return [
+                _request_violation(
+                    "request_body",
+                    "Request body is not valid JSON",
+                    str(exc),
+                    f"a JSON document matching {schema}",
+                    schema,
+                    instance_pointer="",
+                )
+            ]
         except UnreadableBody as exc:
-            return [_request_violation("request_body", "Request body cannot be read", exc.detail,
-                                       f"a {exc.media_type} body matching {schema}", schema, instance_pointer="")]
+            return [
+                _request_violation(
+                    "request_body",
+                    "Request body cannot be read",
+                    exc.detail,
+                    f"a {exc.media_type} body matching {schema}",
+                    schema,
+                    instance_pointer="",
+                )
+            ]
         return [
-            CheckViolation(check="request_body", title="Request body violates schema",
-                      received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
-                      documented=violation.schema_pointer, instance_pointer=violation.instance_pointer,
-                      schema_pointer=violation.schema_pointer, side="request")
+            CheckViolation(
+                check="request_body",
+                title="Request body violates schema",
+                received=f"{violation.message} at {violation.instance_pointer or '(the body)'}",
+                documented=violation.schema_pointer,
+                instance_pointer=violation.instance_pointer,
+                schema_pointer=violation.schema_pointer,
+                side="request",
+            )
             for violation in self.documented.request_validator.violations(sent, schema)
         ]
 
     def _form_body_schemas(self) -> list[str]:
-        found = [self.documented.request_schema(plan.operation.method, plan.operation.path, media)
-                 for plan in self.plans.values() for media in plan.body_content() or ()
-                 if is_form(media) or is_multipart(media)]
+        found = [
+            self.documented.request_schema(plan.operation.method, plan.operation.path, media)
+            for plan in self.plans.values()
+            for media in plan.body_content() or ()
+            if is_form(media) or is_multipart(media)
+        ]
         return [schema for schema in found if schema is not None]
 
     # -- response envelope ----------------------------------------------------------------------
@@ -158,9 +234,15 @@ class MessageChecks:
         plan = self._plan(exchange)
         if plan is None or plan.responses is None or plan.response_key(exchange.status) is not None:
             return []
-        return [CheckViolation(check="status_code_documented", title="Undocumented status code",
-                          received=str(exchange.status), documented=", ".join(map(str, plan.responses)) or "none",
-                          schema_pointer=plan.responses_at)]
+        return [
+            CheckViolation(
+                check="status_code_documented",
+                title="Undocumented status code",
+                received=str(exchange.status),
+                documented=", ".join(map(str, plan.responses)) or "none",
+                schema_pointer=plan.responses_at,
+            )
+        ]
 
     def content_type_documented(self, exchange: Exchange) -> list[CheckViolation]:
         """A response with a body names a media type its documented response lists."""
@@ -170,9 +252,15 @@ class MessageChecks:
             return []
         if media_key(response.content, exchange.response_content_type) is not None:
             return []
-        return [CheckViolation(check="content_type_documented", title="Undocumented response media type",
-                          received=base_type(exchange.response_content_type) or "no Content-Type",
-                          documented=", ".join(response.content), schema_pointer=pointer.join(response.at, "content"))]
+        return [
+            CheckViolation(
+                check="content_type_documented",
+                title="Undocumented response media type",
+                received=base_type(exchange.response_content_type) or "no Content-Type",
+                documented=", ".join(response.content),
+                schema_pointer=pointer.join(response.at, "content"),
+            )
+        ]
 
     def response_headers(self, exchange: Exchange) -> list[CheckViolation]:
         """Documented required headers are present, and present documented headers match their schema."""
@@ -183,10 +271,16 @@ class MessageChecks:
             value = exchange.response_headers.get(header.name.lower())
             if value is None:
                 if header.required:
-                    found.append(CheckViolation(
-                        check="response_headers", title=f"Missing required header `{header.name}`",
-                        received="no such header", documented=f"{header.name} ({header.documented_at})",
-                        instance_pointer=f"/header/{pointer.escape(header.name)}", schema_pointer=header.at))
+                    found.append(
+                        CheckViolation(
+                            check="response_headers",
+                            title=f"Missing required header `{header.name}`",
+                            received="no such header",
+                            documented=f"{header.name} ({header.documented_at})",
+                            instance_pointer=f"/header/{pointer.escape(header.name)}",
+                            schema_pointer=header.at,
+                        )
+                    )
                 continue
             if header.parameter is not None:
                 found += self._header_violations(header.parameter, value)
@@ -194,12 +288,17 @@ class MessageChecks:
 
     def _header_violations(self, parameter: Parameter, value: str) -> list[CheckViolation]:
         return [
-            CheckViolation(check="response_headers", title=f"Invalid header `{parameter.name}`",
-                      received=violation.message, documented=violation.schema_pointer,
-                      instance_pointer=f"/header/{pointer.escape(parameter.name)}",
-                      schema_pointer=violation.schema_pointer)
-            for violation in self.documented.validator.violations(_deserialise(parameter, [value]),
-                                                                  parameter.schema_pointer or "")
+            CheckViolation(
+                check="response_headers",
+                title=f"Invalid header `{parameter.name}`",
+                received=violation.message,
+                documented=violation.schema_pointer,
+                instance_pointer=f"/header/{pointer.escape(parameter.name)}",
+                schema_pointer=violation.schema_pointer,
+            )
+            for violation in self.documented.validator.violations(
+                _deserialise(parameter, [value]), parameter.schema_pointer or ""
+            )
         ]
 
 
@@ -213,14 +312,20 @@ def _raw_values(exchange: Exchange, route: Route | None) -> dict[str, dict[str, 
     found = route.parameters(exchange.url_path) if route and exchange.url_path else {}
     path = {name: [unquote(value)] for name, value in found.items()}
     headers = {name: [value] for name, value in exchange.request_headers.items()}
-    return {"path": path, "query": parse_qs(exchange.request_query, keep_blank_values=True),
-            "header": headers, "cookie": request_cookies(exchange.request_headers.get("cookie", ""))}
+    return {
+        "path": path,
+        "query": parse_qs(exchange.request_query, keep_blank_values=True),
+        "header": headers,
+        "cookie": request_cookies(exchange.request_headers.get("cookie", "")),
+    }
 
 
 def _deserialise(parameter: Parameter, raw: list[str]) -> Any:
     """Text -> the value the schema describes: `?limit=10` is 10, `?ids=a,b` (or `ids=a&ids=b`) a list."""
     if parameter.kind == "array":
-        items = raw if parameter.explode and len(raw) != 1 else [p for r in raw for p in r.split(",")]
+        items = (
+            raw if parameter.explode and len(raw) != 1 else [p for r in raw for p in r.split(",")]
+        )
         return [_scalar(item, parameter.item_kind) for item in items]
     return _scalar(raw[-1], parameter.kind)
 
@@ -240,13 +345,31 @@ def _scalar(text: str, kind: str | None) -> Any:
 
 
 def _missing_parameter(parameter: Parameter) -> CheckViolation:
-    return CheckViolation(check="request_parameters", title=f"Missing required {parameter.location} parameter",
-                     received=f"no `{parameter.name}`", documented=f"`{parameter.name}` in {parameter.location}",
-                     instance_pointer=f"/{parameter.location}/{pointer.escape(parameter.name)}",
-                     schema_pointer=parameter.schema_pointer, side="request")
+    return CheckViolation(
+        check="request_parameters",
+        title=f"Missing required {parameter.location} parameter",
+        received=f"no `{parameter.name}`",
+        documented=f"`{parameter.name}` in {parameter.location}",
+        instance_pointer=f"/{parameter.location}/{pointer.escape(parameter.name)}",
+        schema_pointer=parameter.schema_pointer,
+        side="request",
+    )
 
 
-def _request_violation(check: str, title: str, received: str, documented: str, at: str,
-                       instance_pointer: str | None = None) -> CheckViolation:
-    return CheckViolation(check=check, title=title, received=received, documented=documented,
-                     instance_pointer=instance_pointer, schema_pointer=at, side="request")
+def _request_violation(
+    check: str,
+    title: str,
+    received: str,
+    documented: str,
+    at: str,
+    instance_pointer: str | None = None,
+) -> CheckViolation:
+    return CheckViolation(
+        check=check,
+        title=title,
+        received=received,
+        documented=documented,
+        instance_pointer=instance_pointer,
+        schema_pointer=at,
+        side="request",
+    )

@@ -72,11 +72,16 @@ class SecurityPlan:
     schema_pointer: str
 
     def satisfied(self, credentials: Credentials) -> bool:
-        return any(all(scheme.present(credentials) for scheme in requirement) for requirement in self.requirements)
+        return any(
+            all(scheme.present(credentials) for scheme in requirement)
+            for requirement in self.requirements
+        )
 
     def describe(self) -> str:
-        return " | ".join(" + ".join(f"{s.name} ({s.wants})" for s in requirement)
-                          for requirement in self.requirements)
+        return " | ".join(
+            " + ".join(f"{s.name} ({s.wants})" for s in requirement)
+            for requirement in self.requirements
+        )
 
 
 class SecurityChecks:
@@ -84,8 +89,11 @@ class SecurityChecks:
 
     def __init__(self, spec: Spec) -> None:
         schemes = security_schemes(spec)
-        self.plans = {op.label.upper(): plan for op in spec.operations
-                      if (plan := security_plan(spec, op, schemes)) is not None}
+        self.plans = {
+            op.label.upper(): plan
+            for op in spec.operations
+            if (plan := security_plan(spec, op, schemes)) is not None
+        }
         self.by_name = {"request_security": self.request_security}
 
     def request_security(self, exchange: Exchange) -> list[CheckViolation]:
@@ -95,12 +103,21 @@ class SecurityChecks:
         credentials = Credentials(exchange)
         if plan.satisfied(credentials):
             return []
-        return [CheckViolation(check="request_security", title="No security requirement is met",
-                          received=f"credentials sent: {_sent(credentials)}", documented=plan.describe(),
-                          schema_pointer=plan.schema_pointer, side="request")]
+        return [
+            CheckViolation(
+                check="request_security",
+                title="No security requirement is met",
+                received=f"credentials sent: {_sent(credentials)}",
+                documented=plan.describe(),
+                schema_pointer=plan.schema_pointer,
+                side="request",
+            )
+        ]
 
 
-def security_plan(spec: Spec, operation: Operation, schemes: dict[str, dict[str, Any]]) -> SecurityPlan | None:
+def security_plan(
+    spec: Spec, operation: Operation, schemes: dict[str, dict[str, Any]]
+) -> SecurityPlan | None:
     """None when anonymous requests are allowed, or when the traffic cannot show a requirement."""
     requirements, at = effective_security(spec, operation)
     if not requirements:
@@ -124,9 +141,15 @@ def _scheme(name: str, node: dict[str, Any] | None) -> Scheme | None:
         return _api_key(name, node)
     if kind == "http" and isinstance(node.get("scheme"), str):
         word = node["scheme"].lower()
-        return Scheme(name, f"Authorization: {node['scheme']}", lambda c: c.authorization_scheme() in (word, "*"))
+        return Scheme(
+            name,
+            f"Authorization: {node['scheme']}",
+            lambda c: c.authorization_scheme() in (word, "*"),
+        )
     if kind in ("oauth2", "openIdConnect"):
-        return Scheme(name, "Authorization: Bearer", lambda c: c.authorization_scheme() in ("bearer", "*"))
+        return Scheme(
+            name, "Authorization: Bearer", lambda c: c.authorization_scheme() in ("bearer", "*")
+        )
     return None  # mutualTLS, or an unknown type: nothing in the traffic shows it
 
 
@@ -147,9 +170,16 @@ def _api_key(name: str, node: dict[str, Any]) -> Scheme | None:
 def _sent(credentials: Credentials) -> str:
     """Where credentials could be, by name; the Authorization scheme word; never a value."""
     scheme = credentials.authorization_scheme()
-    found = [f"Authorization: {'(redacted)' if scheme == '*' else scheme.capitalize()}"] if scheme else []
-    found += [f"header {name}" for name in sorted(credentials.headers)
-              if is_credential_header(name) and name not in ("authorization", "cookie")]
+    found = (
+        [f"Authorization: {'(redacted)' if scheme == '*' else scheme.capitalize()}"]
+        if scheme
+        else []
+    )
+    found += [
+        f"header {name}"
+        for name in sorted(credentials.headers)
+        if is_credential_header(name) and name not in ("authorization", "cookie")
+    ]
     found += [f"cookie {name}" for name in sorted(credentials.cookies)]
     found += [f"query {name}" for name in sorted(credentials.query)]
     return ", ".join(found) or "none"

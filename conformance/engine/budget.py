@@ -65,15 +65,22 @@ class RequestGate:
                 self.refused += 1
                 raise BudgetExhausted(f"request budget of {self.max_requests} spent")
             operation = self._operation(method, url)
-            if operation is not None and self.by_operation.get(operation, 0) >= (self.per_operation or 0):
+            if operation is not None and self.by_operation.get(operation, 0) >= (
+                self.per_operation or 0
+            ):
                 self.refused += 1
-                raise BudgetExhausted(f"{operation}: its share of {self.per_operation} requests is spent")
+                raise BudgetExhausted(
+                    f"{operation}: its share of {self.per_operation} requests is spent"
+                )
             if self.rate_limit is not None:
                 now = self.clock()
                 if self._next_slot > now:
                     self.sleep(self._next_slot - now)
                     now = self.clock()
-                self._next_slot = max(now, self._next_slot) + self.rate_limit.per_seconds / self.rate_limit.requests
+                self._next_slot = (
+                    max(now, self._next_slot)
+                    + self.rate_limit.per_seconds / self.rate_limit.requests
+                )
             self.sent += 1
             if operation is not None:
                 self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
@@ -96,11 +103,15 @@ class RequestGate:
     def installed(self) -> Iterator[RequestGate]:
         """Route every `requests` call to this gate's origin through it while the block runs."""
         if not _INSTALL_LOCK.acquire(blocking=False):
-            raise RuntimeError("one conformance run at a time per process: the request gate is already installed")
+            raise RuntimeError(
+                "one conformance run at a time per process: the request gate is already installed"
+            )
         original = HTTPAdapter.send
         gate = self
 
-        def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        def send(
+            adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+        ) -> Any:
             if not gate.covers(request.url or ""):
                 return original(adapter, request, *args, **kwargs)
             gate.admit(request.method or "", request.url or "")

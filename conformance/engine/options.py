@@ -49,16 +49,22 @@ class ConformOptions:
     def __post_init__(self) -> None:
         parsed = urlparse(self.base_url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise InvalidOption("--base-url", self.base_url, "an http:// or https:// URL with a host")
+            raise InvalidOption(
+                "--base-url", self.base_url, "an http:// or https:// URL with a host"
+            )
         _positive("--max-examples", self.max_examples)
         _positive("--max-requests", self.max_requests)
         if self.max_requests_per_operation is not None:
             _positive("--max-requests-per-operation", self.max_requests_per_operation)
         _positive("--workers", self.workers)
         if not self.timeout > 0:
-            raise InvalidOption("--timeout", str(self.timeout), "a number of seconds greater than 0")
+            raise InvalidOption(
+                "--timeout", str(self.timeout), "a number of seconds greater than 0"
+            )
         if self.min_coverage is not None and not 0 <= self.min_coverage <= 100:
-            raise InvalidOption("--min-coverage", f"{self.min_coverage:g}", "a percentage from 0 to 100")
+            raise InvalidOption(
+                "--min-coverage", f"{self.min_coverage:g}", "a percentage from 0 to 100"
+            )
 
     def operation_share(self, operations: int) -> int:
         """Requests one operation may use: as given, else an equal share of the budget (at least 25),

@@ -49,7 +49,9 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-def run_conformance(options: ConformOptions, on_progress: ProgressCallback | None = None) -> RunResult:
+def run_conformance(
+    options: ConformOptions, on_progress: ProgressCallback | None = None
+) -> RunResult:
     """Run every applicable check against `options.base_url`; raise ConformanceError if it cannot run."""
     spec = load_spec(options.spec_path)
     schema = load_schemathesis_schema(spec, options)
@@ -62,10 +64,17 @@ def run_conformance(options: ConformOptions, on_progress: ProgressCallback | Non
             stream.stop()
 
     selected = [operation.label for operation in _selected(schema)]
-    gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit, on_exhausted=stop,
-                       per_operation=options.operation_share(len(selected)),
-                       operation_of=_operation_finder(spec, options.base_url))
-    tally = Tally(redactor, CoverageTally(spec, selected), _documented_elsewhere(spec, options.base_url))
+    gate = RequestGate(
+        origin_of(options.base_url),
+        options.max_requests,
+        options.rate_limit,
+        on_exhausted=stop,
+        per_operation=options.operation_share(len(selected)),
+        operation_of=_operation_finder(spec, options.base_url),
+    )
+    tally = Tally(
+        redactor, CoverageTally(spec, selected), _documented_elsewhere(spec, options.base_url)
+    )
     started = time.monotonic()
     with gate.installed():
         stream = schemathesis.engine.from_schema(schema).execute()
@@ -85,13 +94,29 @@ def run_redactor(spec: Spec, schema: Any, options: ConformOptions) -> Redactor:
     return redactor
 
 
-def result_of(options: ConformOptions, spec: Spec, schema: Any, operations: list[str], tally: Tally,
-              gate: RequestGate) -> RunResult:
+def result_of(
+    options: ConformOptions,
+    spec: Spec,
+    schema: Any,
+    operations: list[str],
+    tally: Tally,
+    gate: RequestGate,
+) -> RunResult:
     """What a run found, covered and cost, from its tally and its request gate (conform and pytest mode)."""
-    result = RunResult(base_url=options.base_url, spec=spec.source, seed=schema.config.seed, operations=operations,
-                       shard=str(options.shard) if options.shard else None, workers=options.workers)
+    result = RunResult(
+        base_url=options.base_url,
+        spec=spec.source,
+        seed=schema.config.seed,
+        operations=operations,
+        shard=str(options.shard) if options.shard else None,
+        workers=options.workers,
+    )
     tally.fill(result)
-    result.requests_sent, result.requests_refused, result.resources_created = gate.sent, gate.refused, gate.created
+    result.requests_sent, result.requests_refused, result.resources_created = (
+        gate.sent,
+        gate.refused,
+        gate.created,
+    )
     result.budget_exhausted = gate.exhausted
     result.max_requests = options.max_requests
     result.rate_limit = str(options.rate_limit) if options.rate_limit else None
@@ -106,15 +131,22 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     """The spec (loaded once, by the core) handed to Schemathesis as a document, configured for the run."""
     config = SchemathesisConfig(
         seed=options.seed,
-        cache=CacheConfig(enabled=False),  # a run against staging must not litter the working directory
-        output=OutputConfig(sanitization=SanitizationConfig(
-            replacement=REDACTED, keys_to_sanitize=tuple(sorted({*CREDENTIAL_HEADERS, "token"}))
-        )),
+        cache=CacheConfig(
+            enabled=False
+        ),  # a run against staging must not litter the working directory
+        output=OutputConfig(
+            sanitization=SanitizationConfig(
+                replacement=REDACTED, keys_to_sanitize=tuple(sorted({*CREDENTIAL_HEADERS, "token"}))
+            )
+        ),
     )
     project = config.projects.override  # applies to whichever project the document maps to
     project.update(
-        base_url=options.base_url.rstrip("/"), headers=dict(options.headers) or None,
-        request_timeout=options.timeout, tls_verify=not options.insecure, continue_on_failure=True,
+        base_url=options.base_url.rstrip("/"),
+        headers=dict(options.headers) or None,
+        request_timeout=options.timeout,
+        tls_verify=not options.insecure,
+        continue_on_failure=True,
         workers=options.workers,
     )
     project.generation.update(max_examples=options.max_examples)
@@ -139,8 +171,11 @@ def _only_shard(schema: Any, options: ConformOptions) -> Any:
     selected = [operation.label for operation in _selected(schema)]
     labels = shard_labels(selected, options.shard)
     if not labels:
-        raise InvalidOption("--shard", str(options.shard), f"at most {len(selected)} shards: "
-                            "this one has no operation to test")
+        raise InvalidOption(
+            "--shard",
+            str(options.shard),
+            f"at most {len(selected)} shards: this one has no operation to test",
+        )
     return schema.include(name=labels)
 
 
@@ -148,7 +183,9 @@ def _label(spec: Spec, name: str) -> str:
     try:
         return spec.operation(name).label
     except KeyError as exc:
-        raise InvalidOption("--include", name, f"an operationId or 'METHOD /path' of {spec.source}") from exc
+        raise InvalidOption(
+            "--include", name, f"an operationId or 'METHOD /path' of {spec.source}"
+        ) from exc
 
 
 def _selected(schema: Any) -> list[Any]:
@@ -159,7 +196,9 @@ def _is_ok(result: Any) -> bool:
     try:
         result.ok()
         return True
-    except Exception:  # an operation Schemathesis cannot build is reported by the engine as an error
+    except (
+        Exception
+    ):  # an operation Schemathesis cannot build is reported by the engine as an error
         return False
 
 
@@ -204,10 +243,12 @@ def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
 
 def _strip_prefix(path: str, base_url: str) -> str:
     prefix = urlsplit(base_url).path.rstrip("/")
-    return (path[len(prefix):] or "/") if prefix and path.startswith(prefix) else path
+    return (path[len(prefix) :] or "/") if prefix and path.startswith(prefix) else path
 
 
-def _consume(stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None) -> str:
+def _consume(
+    stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None
+) -> str:
     stop_reason = "completed"
     for event in stream:
         if isinstance(event, (events.PhaseStarted, events.PhaseFinished)) and on_progress:
@@ -216,7 +257,11 @@ def _consume(stream: EventStream, tally: Tally, gate: RequestGate, on_progress: 
         elif isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
             tally.scenario(event.recorder, event.status)
             if on_progress and event.status != Status.SKIP:
-                on_progress(Progress("scenario", event.phase.value, event.label, str(event.status), gate.sent))
+                on_progress(
+                    Progress(
+                        "scenario", event.phase.value, event.label, str(event.status), gate.sent
+                    )
+                )
         elif isinstance(event, events.FuzzScenarioFinished):
             tally.scenario(event.recorder, event.status)
         elif isinstance(event, events.NonFatalError):
@@ -225,8 +270,9 @@ def _consume(stream: EventStream, tally: Tally, gate: RequestGate, on_progress: 
         elif isinstance(event, events.FatalError):
             if isinstance(event.exception, ConformanceError):
                 raise event.exception
-            raise ConformanceError(f"the run stopped: {type(event.exception).__name__}: {event.exception}") \
-                from event.exception
+            raise ConformanceError(
+                f"the run stopped: {type(event.exception).__name__}: {event.exception}"
+            ) from event.exception
         elif isinstance(event, events.EngineFinished):
             stop_reason = str(event.stop_reason)
             tally.run_failures(event.failures)

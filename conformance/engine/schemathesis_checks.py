@@ -41,8 +41,16 @@ class ContractFailure(Failure):
     __slots__ = ("check", "documented", "instance_pointer", "received", "schema_pointer")
 
     def __init__(
-        self, *, check: str, operation: str, title: str, received: str, documented: str,
-        instance_pointer: str | None = None, schema_pointer: str | None = None, severity: Severity = Severity.HIGH,
+        self,
+        *,
+        check: str,
+        operation: str,
+        title: str,
+        received: str,
+        documented: str,
+        instance_pointer: str | None = None,
+        schema_pointer: str | None = None,
+        severity: Severity = Severity.HIGH,
     ) -> None:
         message = f"Received: {received}\nDocumented: {documented}"
         super().__init__(operation=operation, title=title, message=message, severity=severity)
@@ -65,20 +73,33 @@ def _checker(case: Case) -> ExchangeChecker | None:
 
 def _exchange(case: Case, response: Response) -> Exchange:
     values = response.headers.get("content-type")
-    body = case.body if isinstance(case.body, (dict, list, str, int, float, bool)) else None  # NOT_SET: no body
+    body = (
+        case.body if isinstance(case.body, (dict, list, str, int, float, bool)) else None
+    )  # NOT_SET: no body
     return Exchange(
-        method=case.method, path=case.operation.path, operation=case.operation.label,
-        status=response.status_code, response_content_type=values[0] if values else None,
-        response_body=response.content or b"", request_body=body, request_media_type=case.media_type,
-        url_path=urlsplit(response.request.url or "").path, source=response,
+        method=case.method,
+        path=case.operation.path,
+        operation=case.operation.label,
+        status=response.status_code,
+        response_content_type=values[0] if values else None,
+        response_body=response.content or b"",
+        request_body=body,
+        request_media_type=case.media_type,
+        url_path=urlsplit(response.request.url or "").path,
+        source=response,
     )
 
 
 def _failure(operation: str, violation: CheckViolation) -> ContractFailure:
     return ContractFailure(
-        check=violation.check, operation=operation, title=violation.title, received=violation.received,
-        documented=violation.documented, instance_pointer=violation.instance_pointer,
-        schema_pointer=violation.schema_pointer, severity=Severity(violation.severity),
+        check=violation.check,
+        operation=operation,
+        title=violation.title,
+        received=violation.received,
+        documented=violation.documented,
+        instance_pointer=violation.instance_pointer,
+        schema_pointer=violation.schema_pointer,
+        severity=Severity(violation.severity),
     )
 
 
@@ -86,8 +107,9 @@ def _run(name: str, case: Case, response: Response) -> bool | None:
     checker = _checker(case)
     if checker is None:
         return True  # not a run of ours: our checks stand aside
-    failures: list[Failure] = [_failure(case.operation.label, v)
-                               for v in checker.by_name[name](_exchange(case, response))]
+    failures: list[Failure] = [
+        _failure(case.operation.label, v) for v in checker.by_name[name](_exchange(case, response))
+    ]
     if len(failures) == 1:
         raise failures[0]
     if failures:
@@ -102,7 +124,9 @@ def response_schema(ctx: CheckContext, response: Response, case: Case) -> bool |
 
 
 @schemathesis.check
-def created_resource_reflects_request(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def created_resource_reflects_request(
+    ctx: CheckContext, response: Response, case: Case
+) -> bool | None:
     """Each scalar the create request sent comes back at the same JSON path, where the response schema has it."""
     return _run("created_resource_reflects_request", case, response)
 

@@ -31,4 +31,4 @@ def parse_shard(text: str) -> Shard:
 
 def shard_labels(labels: list[str], shard: Shard) -> list[str]:
     """The labels shard `shard` runs; the shards 1..N partition `labels`."""
-    return sorted(set(labels))[shard.index - 1::shard.count]
+    return sorted(set(labels))[shard.index - 1 :: shard.count]

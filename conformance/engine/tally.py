@@ -35,7 +35,9 @@ class _Seen:
 
 
 class Tally:
-    def __init__(self, redactor: Redactor, coverage: CoverageTally, excuse: Excuse | None = None) -> None:
+    def __init__(
+        self, redactor: Redactor, coverage: CoverageTally, excuse: Excuse | None = None
+    ) -> None:
         self.redactor = redactor
         self.coverage = coverage
         self.excuse = excuse or (lambda check, interaction: False)
@@ -48,8 +50,10 @@ class Tally:
     def scenario(self, recorder: Any, status: Status) -> None:
         for case_id, interaction in recorder.interactions.items():
             response = interaction.response
-            self._learn({k: v[0] for k, v in interaction.request.headers.items() if v},
-                        response.content if response is not None else None)
+            self._learn(
+                {k: v[0] for k, v in interaction.request.headers.items() if v},
+                response.content if response is not None else None,
+            )
             if response is not None:
                 self.test_cases += 1
                 self._cover(recorder.cases.get(case_id), interaction)
@@ -58,37 +62,54 @@ class Tally:
             operation = case.value.operation.label if case is not None else recorder.label
             interaction = recorder.interactions.get(case_id)
             for node in nodes:
-                tally = self._tallies.setdefault((operation, node.name), CheckTally(operation, node.name))
+                tally = self._tallies.setdefault(
+                    (operation, node.name), CheckTally(operation, node.name)
+                )
                 failed = node.status == Status.FAILURE and node.failure_info is not None
                 if failed and self.excuse(node.name, interaction):
                     tally.passed += 1
                 elif failed:
                     tally.failed += 1
-                    self._add(operation, node.name, node.failure_info.failure,
-                              interaction.response if interaction else None, node.failure_info.code_sample)
+                    self._add(
+                        operation,
+                        node.name,
+                        node.failure_info.failure,
+                        interaction.response if interaction else None,
+                        node.failure_info.code_sample,
+                    )
                 elif node.status == Status.SUCCESS:
                     tally.passed += 1
 
     def _cover(self, node: Any, interaction: Any) -> None:
         if node is None:
             return
-        probe = node.parent_id is not None and node.transition is None  # a check's own follow-up request
-        self.coverage.record(node.value.operation.label, interaction.request.method,
-                             interaction.response.status_code, _is_positive(node.value) and not probe)
+        probe = (
+            node.parent_id is not None and node.transition is None
+        )  # a check's own follow-up request
+        self.coverage.record(
+            node.value.operation.label,
+            interaction.request.method,
+            interaction.response.status_code,
+            _is_positive(node.value) and not probe,
+        )
 
     def exchange(self, case: Any, response: Any) -> None:
         """One case sent and answered outside Schemathesis' engine (pytest mode's `case.call()`): learnt
         for redaction and counted for coverage as an engine scenario's case is."""
         self._learn(dict(response.request.headers), response.content)
         self.test_cases += 1
-        self.coverage.record(case.operation.label, case.method, response.status_code, _is_positive(case))
+        self.coverage.record(
+            case.operation.label, case.method, response.status_code, _is_positive(case)
+        )
 
     def _learn(self, request_headers: dict[str, str], body: bytes | None) -> None:
         self.redactor.add_headers(request_headers)
         if body is not None:
             self.redactor.learn_from_body(body)
 
-    def _add(self, operation: str, check: str, failure: Failure, response: Any, curl: str | None) -> None:
+    def _add(
+        self, operation: str, check: str, failure: Failure, response: Any, curl: str | None
+    ) -> None:
         unique = failure._unique_key
         key = (operation, check, type(failure).__name__, unique, "" if unique else failure.title)
         seen = self._findings.get(key)
@@ -96,7 +117,9 @@ class Tally:
             self._findings[key] = _Seen(failure, check, response, curl)
             return
         seen.count += 1
-        if curl and (seen.curl is None or len(curl) < len(seen.curl)):  # keep the smallest reproduction
+        if curl and (
+            seen.curl is None or len(curl) < len(seen.curl)
+        ):  # keep the smallest reproduction
             seen.failure, seen.response, seen.curl = failure, response, curl
 
     def error(self, event: Any) -> None:
@@ -106,7 +129,9 @@ class Tally:
         if isinstance(event.value, requests.RequestException):
             self._errors.append((event.label or "(run)", info.title, info.message))
             return
-        message = self.redactor.text(f"could not test: {info.title}: {' '.join(info.message.split())}")
+        message = self.redactor.text(
+            f"could not test: {info.title}: {' '.join(info.message.split())}"
+        )
         if not self.coverage.warn(event.label or "", message):
             self.warnings.append(f"{event.label or '(run)'}: {message}")
 
@@ -126,7 +151,9 @@ class Tally:
         result.coverage = self.coverage.results()
         result.warnings = list(self.warnings)
         result.tallies = sorted(self._tallies.values(), key=lambda t: (t.operation, t.check))
-        result.findings = [self._finding(operation, seen) for (operation, *_), seen in self._findings.items()]
+        result.findings = [
+            self._finding(operation, seen) for (operation, *_), seen in self._findings.items()
+        ]
         result.findings += [self._error_finding(*error) for error in _unique(self._errors)]
         result.findings.sort(key=lambda f: (f.operation, f.severity_rank(), f.check, f.title))
 
@@ -134,13 +161,22 @@ class Tally:
         failure, response, text = seen.failure, seen.response, self.redactor.text
         received, documented = _describe(failure, response)
         return Finding(
-            operation=operation, check=seen.check, title=text(failure.title), received=text(received),
-            documented=text(documented), severity=str(failure.severity), code=failure.code,
+            operation=operation,
+            check=seen.check,
+            title=text(failure.title),
+            received=text(received),
+            documented=text(documented),
+            severity=str(failure.severity),
+            code=failure.code,
             instance_pointer=getattr(failure, "instance_pointer", None),
             schema_pointer=getattr(failure, "schema_pointer", None),
             status_code=response.status_code if response is not None else None,
-            response_excerpt=self._excerpt(response), curl=text(seen.curl) if seen.curl else None, count=seen.count,
-            fingerprint=fingerprint(operation, seen.check, getattr(failure, "instance_pointer", None)),
+            response_excerpt=self._excerpt(response),
+            curl=text(seen.curl) if seen.curl else None,
+            count=seen.count,
+            fingerprint=fingerprint(
+                operation, seen.check, getattr(failure, "instance_pointer", None)
+            ),
         )
 
     def _excerpt(self, response: Any) -> str | None:
@@ -150,9 +186,17 @@ class Tally:
 
     def _error_finding(self, label: str, title: str, message: str, count: int) -> Finding:
         text = self.redactor.text
-        return Finding(operation=label, check="request_error", title=text(title), received=text(message.strip()),
-                       documented="an HTTP response within --timeout", severity="critical", code="ERROR",
-                       count=count, fingerprint=fingerprint(label, "request_error", None))
+        return Finding(
+            operation=label,
+            check="request_error",
+            title=text(title),
+            received=text(message.strip()),
+            documented="an HTTP response within --timeout",
+            severity="critical",
+            code="ERROR",
+            count=count,
+            fingerprint=fingerprint(label, "request_error", None),
+        )
 
 
 def _is_positive(case: Any) -> bool:
@@ -161,7 +205,9 @@ def _is_positive(case: Any) -> bool:
     if meta is None:
         return True
     components = getattr(meta, "components", None) or {}
-    return meta.generation.mode.is_positive and not any(c.mode.is_negative for c in components.values())
+    return meta.generation.mode.is_positive and not any(
+        c.mode.is_negative for c in components.values()
+    )
 
 
 def _unique(errors: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:
@@ -182,7 +228,9 @@ def _describe(failure: Failure, response: Any) -> tuple[str, str]:
     """Received / Documented for any failure: ours carry both; Schemathesis' are phrased from their fields."""
     if isinstance(failure, ContractFailure):
         return failure.received, failure.documented
-    defined = getattr(failure, "defined_status_codes", None) or getattr(failure, "defined_content_types", None)
+    defined = getattr(failure, "defined_status_codes", None) or getattr(
+        failure, "defined_content_types", None
+    )
     message = " ".join(failure.message.split()) or failure.title
     if defined:
         return _status_line(response), ", ".join(map(str, defined))

@@ -37,25 +37,52 @@ if TYPE_CHECKING:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("contract-conform", "contract conformance against a live implementation")
+    group = parser.getgroup(
+        "contract-conform", "contract conformance against a live implementation"
+    )
     _add(group, "--base-url", dest="conform_base_url", help="the implementation under test")
-    group.addoption("--spec", dest="conform_spec", help="OpenAPI file (default: the bundled contract)")
-    group.addoption("--header", dest="conform_headers", action="append", default=[], metavar="'Name: value'",
-                    help="header sent with every request; repeatable")
-    group.addoption("--max-examples", dest="conform_max_examples", type=int, default=DEFAULT_MAX_EXAMPLES)
-    group.addoption("--max-requests", dest="conform_max_requests", type=int, default=DEFAULT_MAX_REQUESTS)
+    group.addoption(
+        "--spec", dest="conform_spec", help="OpenAPI file (default: the bundled contract)"
+    )
+    group.addoption(
+        "--header",
+        dest="conform_headers",
+        action="append",
+        default=[],
+        metavar="'Name: value'",
+        help="header sent with every request; repeatable",
+    )
+    group.addoption(
+        "--max-examples", dest="conform_max_examples", type=int, default=DEFAULT_MAX_EXAMPLES
+    )
+    group.addoption(
+        "--max-requests", dest="conform_max_requests", type=int, default=DEFAULT_MAX_REQUESTS
+    )
     group.addoption("--rate-limit", dest="conform_rate_limit", metavar="N/s")
-    group.addoption("--request-timeout", dest="conform_timeout", type=float, default=DEFAULT_TIMEOUT)
+    group.addoption(
+        "--request-timeout", dest="conform_timeout", type=float, default=DEFAULT_TIMEOUT
+    )
     group.addoption("--conform-seed", dest="conform_seed", type=int)
     group.addoption("--insecure", dest="conform_insecure", action="store_true")
-    group.addoption("--min-coverage", dest="conform_min_coverage", type=float, metavar="PERCENT",
-                    help="fail (exit 1) when fewer operations than this share got a documented success")
-    group.addoption("--shard", dest="conform_shard", metavar="I/N",
-                    help="run only shard I of N of the operations (as `contract conform --shard`)")
+    group.addoption(
+        "--min-coverage",
+        dest="conform_min_coverage",
+        type=float,
+        metavar="PERCENT",
+        help="fail (exit 1) when fewer operations than this share got a documented success",
+    )
+    group.addoption(
+        "--shard",
+        dest="conform_shard",
+        metavar="I/N",
+        help="run only shard I of N of the operations (as `contract conform --shard`)",
+    )
 
 
 def _add(group: Any, name: str, **kwargs: Any) -> None:
-    with contextlib.suppress(ValueError):  # pytest-base-url already owns --base-url; we read its value then
+    with contextlib.suppress(
+        ValueError
+    ):  # pytest-base-url already owns --base-url; we read its value then
         group.addoption(name, **kwargs)
 
 
@@ -74,7 +101,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "the conformance suite cannot run under pytest-xdist (-n/--dist): each worker would keep its own "
             "request budget and coverage and the controller would see neither, so a run that tested nothing "
-            "could pass; run it in one process (split CI jobs with --shard I/N instead)")
+            "could pass; run it in one process (split CI jobs with --shard I/N instead)"
+        )
 
 
 def active_options() -> ConformOptions | None:
@@ -89,7 +117,9 @@ def options_from(config: pytest.Config) -> ConformOptions | None:
     rate, shard = config.getoption("conform_rate_limit"), config.getoption("conform_shard")
     return ConformOptions(
         base_url=base_url,
-        spec_path=Path(config.getoption("conform_spec")) if config.getoption("conform_spec") else None,
+        spec_path=Path(config.getoption("conform_spec"))
+        if config.getoption("conform_spec")
+        else None,
         headers=dict(parse_header(text) for text in config.getoption("conform_headers")),
         max_examples=config.getoption("conform_max_examples"),
         max_requests=config.getoption("conform_max_requests"),
@@ -131,14 +161,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def _is_run_by(item: pytest.Item, run: PytestRun) -> bool:
     """One of the run's tests (Schemathesis labels each with its operation), not another test of the session."""
     module = getattr(item, "module", None)
-    return getattr(item, "operation_label", None) is not None and getattr(module, "RUN", None) is run
+    return (
+        getattr(item, "operation_label", None) is not None and getattr(module, "RUN", None) is run
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Conform's verdict over what the tests exchanged: exit 2 when nothing was tested, 1 under --min-coverage.
     Only over a session that ran its tests to the end (not --collect-only, not interrupted)."""
     run: PytestRun | None = _ACTIVE.get("run")
-    if run is None or not run.operations or session.config.option.collectonly or exitstatus not in (0, 1):
+    if (
+        run is None
+        or not run.operations
+        or session.config.option.collectonly
+        or exitstatus not in (0, 1)
+    ):
         return
     from conformance.reporting.verdict import judge
 
@@ -159,7 +196,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for line in [*coverage_lines(result), cost_line(result)]:
         terminalreporter.write_line(line)
     for message in verdict.messages:
-        terminalreporter.write_line(f"contract conformance: {message}", red=verdict.exit_code != 0, bold=True)
+        terminalreporter.write_line(
+            f"contract conformance: {message}", red=verdict.exit_code != 0, bold=True
+        )
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,12 @@ from typing import Any
 
 from conformance.engine.budget import RequestGate, origin_of
 from conformance.engine.options import ConformOptions
-from conformance.engine.runner import ensure_reachable, load_schemathesis_schema, result_of, run_redactor
+from conformance.engine.runner import (
+    ensure_reachable,
+    load_schemathesis_schema,
+    result_of,
+    run_redactor,
+)
 from conformance.engine.tally import Tally
 from conformance.reporting.coverage import CoverageTally
 from conformance.reporting.findings import RunResult
@@ -27,7 +32,9 @@ class PytestRun:
     schema: Any  # Schemathesis' schema, whose `parametrize` makes the tests
     redactor: Redactor
     gate: RequestGate
-    operations: list[str] = field(default_factory=list)  # those whose tests were collected and selected
+    operations: list[str] = field(
+        default_factory=list
+    )  # those whose tests were collected and selected
     tally: Tally = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,4 +55,6 @@ class PytestRun:
         self.tally.coverage = CoverageTally(self.spec, self.operations)
 
     def result(self) -> RunResult:
-        return result_of(self.options, self.spec, self.schema, self.operations, self.tally, self.gate)
+        return result_of(
+            self.options, self.spec, self.schema, self.operations, self.tally, self.gate
+        )

@@ -51,9 +51,16 @@ class BaselineEntry:
         return self.expires is not None and today > self.expires
 
     def as_dict(self) -> dict[str, Any]:
-        return {"fingerprint": self.fingerprint, "operation": self.operation, "check": self.check,
-                "pointer": self.pointer, "title": self.title, "count": self.count, "reason": self.reason,
-                "expires": self.expires.isoformat() if self.expires else None}
+        return {
+            "fingerprint": self.fingerprint,
+            "operation": self.operation,
+            "check": self.check,
+            "pointer": self.pointer,
+            "title": self.title,
+            "count": self.count,
+            "reason": self.reason,
+            "expires": self.expires.isoformat() if self.expires else None,
+        }
 
 
 @dataclass
@@ -69,27 +76,44 @@ def load_baseline(path: Path) -> Baseline:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}; create it with "
-                            f"--update-baseline --baseline {path}") from None
+        raise BaselineError(
+            f"cannot read baseline {path}: {exc.strerror or exc}; create it with "
+            f"--update-baseline --baseline {path}"
+        ) from None
     except ValueError as exc:
         raise BaselineError(f"baseline {path} is not JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(
-            data.get("entries"), list):
-        raise BaselineError(f"baseline {path}: expected {{\"version\": {BASELINE_VERSION}, \"entries\": [...]}}")
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != BASELINE_VERSION
+        or not isinstance(data.get("entries"), list)
+    ):
+        raise BaselineError(
+            f'baseline {path}: expected {{"version": {BASELINE_VERSION}, "entries": [...]}}'
+        )
     return Baseline(path, [_entry(path, index, item) for index, item in enumerate(data["entries"])])
 
 
 def _entry(path: Path, index: int, item: Any) -> BaselineEntry:
     where = f"baseline {path}: /entries/{index}"
-    if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("operation", "check")):
+    if not isinstance(item, dict) or not all(
+        isinstance(item.get(k), str) for k in ("operation", "check")
+    ):
         raise BaselineError(f"{where}: an entry needs string `operation` and `check`")
     try:
         expires = dt.date.fromisoformat(item["expires"]) if item.get("expires") else None
     except (TypeError, ValueError):
-        raise BaselineError(f"{where}/expires: {item['expires']!r} is not a date (YYYY-MM-DD)") from None
-    return BaselineEntry(item["operation"], item["check"], wildcard(item.get("pointer") or ""),
-                         str(item.get("title") or ""), int(item.get("count") or 1), str(item.get("reason") or ""),
-                         expires)
+        raise BaselineError(
+            f"{where}/expires: {item['expires']!r} is not a date (YYYY-MM-DD)"
+        ) from None
+    return BaselineEntry(
+        item["operation"],
+        item["check"],
+        wildcard(item.get("pointer") or ""),
+        str(item.get("title") or ""),
+        int(item.get("count") or 1),
+        str(item.get("reason") or ""),
+        expires,
+    )
 
 
 def write_baseline(path: Path, result: RunResult, previous: Baseline | None = None) -> int:
@@ -100,9 +124,14 @@ def write_baseline(path: Path, result: RunResult, previous: Baseline | None = No
         entry = _entry_for(finding, kept.get(finding.fingerprint))
         seen = entries.get(entry.fingerprint)
         entries[entry.fingerprint] = entry if seen is None else _counted(seen, finding.count)
-    document = {"version": BASELINE_VERSION, "spec": result.spec,
-                "entries": [e.as_dict() for e in sorted(entries.values(), key=lambda e: (e.operation, e.check,
-                                                                                         e.pointer))]}
+    document = {
+        "version": BASELINE_VERSION,
+        "spec": result.spec,
+        "entries": [
+            e.as_dict()
+            for e in sorted(entries.values(), key=lambda e: (e.operation, e.check, e.pointer))
+        ],
+    }
     try:
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as exc:
@@ -111,8 +140,15 @@ def write_baseline(path: Path, result: RunResult, previous: Baseline | None = No
 
 
 def _entry_for(finding: Finding, previous: BaselineEntry | None) -> BaselineEntry:
-    return BaselineEntry(finding.operation, finding.check, wildcard(finding.instance_pointer), finding.title,
-                         finding.count, previous.reason if previous else "", previous.expires if previous else None)
+    return BaselineEntry(
+        finding.operation,
+        finding.check,
+        wildcard(finding.instance_pointer),
+        finding.title,
+        finding.count,
+        previous.reason if previous else "",
+        previous.expires if previous else None,
+    )
 
 
 def _counted(entry: BaselineEntry, more: int) -> BaselineEntry:
@@ -132,4 +168,6 @@ def apply_baseline(result: RunResult, baseline: Baseline, today: dt.date | None 
     seen = {finding.fingerprint for finding in result.findings}
     ran = set(result.operations)
     result.baseline_file = str(baseline.path)
-    result.resolved = [e.as_dict() for e in baseline.entries if e.operation in ran and e.fingerprint not in seen]
+    result.resolved = [
+        e.as_dict() for e in baseline.entries if e.operation in ran and e.fingerprint not in seen
+    ]

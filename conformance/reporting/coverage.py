@@ -15,8 +15,13 @@ from typing import Any
 from contract_core.spec import Spec, response_key
 
 OUTCOMES = ("success", "auth", "not_found", "server_error", "other")
-OUTCOME_TITLES = {"success": "documented 2xx/3xx", "auth": "401/403", "not_found": "404", "server_error": "5xx",
-                  "other": "other"}
+OUTCOME_TITLES = {
+    "success": "documented 2xx/3xx",
+    "auth": "401/403",
+    "not_found": "404",
+    "server_error": "5xx",
+    "other": "other",
+}
 
 
 @dataclass
@@ -35,8 +40,12 @@ class OperationCoverage:
     def never_seen(self) -> list[str]:
         """Documented statuses no response had (`default` is a catch-all, never expected as such)."""
         seen = [int(status) for status in self.seen]
-        return [key for key in self.documented if key.lower() != "default" and not any(
-            response_key([key], status) == key for status in seen)]
+        return [
+            key
+            for key in self.documented
+            if key.lower() != "default"
+            and not any(response_key([key], status) == key for status in seen)
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "exercised": self.exercised, "never_seen": self.never_seen}
@@ -47,7 +56,9 @@ class CoverageTally:
 
     def __init__(self, spec: Spec, operations: list[str]) -> None:
         self.spec = spec
-        self.by_operation = {label: OperationCoverage(label, _documented(spec, label)) for label in operations}
+        self.by_operation = {
+            label: OperationCoverage(label, _documented(spec, label)) for label in operations
+        }
 
     def record(self, operation: str, method: str, status: int, positive: bool) -> None:
         coverage = self.by_operation.get(operation)
@@ -68,7 +79,10 @@ class CoverageTally:
 
     @staticmethod
     def _outcome(coverage: OperationCoverage, status: int) -> str:
-        if 200 <= status < 400 and response_key(coverage.documented, status) not in (None, "default"):
+        if 200 <= status < 400 and response_key(coverage.documented, status) not in (
+            None,
+            "default",
+        ):
             return "success"
         if status in (401, 403):
             return "auth"
@@ -105,16 +119,25 @@ def untested_reason(coverage: list[OperationCoverage]) -> Untested | None:
     totals = {outcome: sum(c.positive[outcome] for c in coverage) for outcome in OUTCOMES}
     valid = sum(totals.values())
     if valid and totals["auth"] == valid:
-        return Untested(f"the server refused the credential on every valid request ({valid} of {valid} answered "
-                        "401/403): the Authorization value (-H, or --header in pytest) may be wrong or expired",
-                        setup=True)
+        return Untested(
+            f"the server refused the credential on every valid request ({valid} of {valid} answered "
+            "401/403): the Authorization value (-H, or --header in pytest) may be wrong or expired",
+            setup=True,
+        )
     if {status for c in coverage for status in c.seen} == {"404"}:
-        return Untested("no documented path answered: every request got 404; the --base-url path prefix may be "
-                        "wrong (the spec's paths are appended to it)", setup=True)
+        return Untested(
+            "no documented path answered: every request got 404; the --base-url path prefix may be "
+            "wrong (the spec's paths are appended to it)",
+            setup=True,
+        )
     if not valid:
-        return Untested("no valid request reached the server" + _warnings_hint(coverage), setup=False)
+        return Untested(
+            "no valid request reached the server" + _warnings_hint(coverage), setup=False
+        )
     shown = ", ".join(f"{totals[o]} {OUTCOME_TITLES[o]}" for o in OUTCOMES if totals[o])
-    return Untested(f"no operation got a documented success for a valid request ({shown})", setup=False)
+    return Untested(
+        f"no operation got a documented success for a valid request ({shown})", setup=False
+    )
 
 
 def _warnings_hint(coverage: list[OperationCoverage]) -> str:

@@ -10,7 +10,12 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
-from conformance.reporting.coverage import OperationCoverage, Untested, coverage_share, untested_reason
+from conformance.reporting.coverage import (
+    OperationCoverage,
+    Untested,
+    coverage_share,
+    untested_reason,
+)
 
 
 @dataclass
@@ -78,10 +83,14 @@ class RunResult:
     shard: str | None = None
     workers: int = 1
     coverage: list[OperationCoverage] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # what the tool could not test, outside any operation
+    warnings: list[str] = field(
+        default_factory=list
+    )  # what the tool could not test, outside any operation
 
     baseline_file: str | None = None
-    resolved: list[dict[str, Any]] = field(default_factory=list)  # baseline entries this run no longer saw
+    resolved: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # baseline entries this run no longer saw
 
     @property
     def new_findings(self) -> list[Finding]:
@@ -120,7 +129,9 @@ class RunResult:
         data = asdict(self)
         data["conformant"] = self.conformant
         data["coverage"] = {
-            "exercised_percent": round(self.coverage_percent, 1), "untested": self.untested,
-            "not_exercised": self.not_exercised, "operations": [c.as_dict() for c in self.coverage],
+            "exercised_percent": round(self.coverage_percent, 1),
+            "untested": self.untested,
+            "not_exercised": self.not_exercised,
+            "operations": [c.as_dict() for c in self.coverage],
         }
         return data

@@ -11,7 +11,9 @@ from conformance.reporting.coverage import OUTCOMES, OperationCoverage, all_warn
 from conformance.reporting.findings import Finding, RunResult
 
 JSON_REPORT_VERSION = 1
-SHOWN_VALUE = 200  # longer values in a terminal curl line are shortened (the JSON report keeps them whole)
+SHOWN_VALUE = (
+    200  # longer values in a terminal curl line are shortened (the JSON report keeps them whole)
+)
 _LONG_VALUE = re.compile(r"[^\s/?&=:,'\"{}\[\]]{" + str(SHOWN_VALUE + 1) + ",}")
 
 
@@ -23,12 +25,17 @@ def verdict_line(result: RunResult) -> str:
     if result.untested and (result.conformant or result.set_up_wrong):
         return f"NOT TESTED: {result.untested}"
     if result.conformant:
-        return f"CONFORMANT: 0 new findings{besides} on {len(result.operations)} operation(s){shard}" if known \
+        return (
+            f"CONFORMANT: 0 new findings{besides} on {len(result.operations)} operation(s){shard}"
+            if known
             else f"CONFORMANT: 0 findings on {len(result.operations)} operation(s){shard}"
+        )
     occurrences = sum(f.count for f in new)
     untested = f"; and nothing was exercised: {result.untested}" if result.untested else ""
-    return (f"NOT CONFORMANT: {len(new)} {'new ' if result.baseline_file else ''}finding(s) ({occurrences} "
-            f"occurrence(s)) on {len({f.operation for f in new})} operation(s){shard}{besides}{untested}")
+    return (
+        f"NOT CONFORMANT: {len(new)} {'new ' if result.baseline_file else ''}finding(s) ({occurrences} "
+        f"occurrence(s)) on {len({f.operation for f in new})} operation(s){shard}{besides}{untested}"
+    )
 
 
 def summary_lines(result: RunResult) -> list[str]:
@@ -45,8 +52,10 @@ def cost_line(result: RunResult) -> str:
     rate = f", rate limit {result.rate_limit}" if result.rate_limit else ""
     budget = " (budget spent: run stopped early)" if result.budget_exhausted else ""
     workers = f", {result.workers} workers" if result.workers > 1 else ""
-    return (f"{result.test_cases} test case(s){workers}; {result.requests_sent} request(s) sent of a budget of "
-            f"{result.max_requests}{rate}{budget}; {result.resources_created} resource(s) created")
+    return (
+        f"{result.test_cases} test case(s){workers}; {result.requests_sent} request(s) sent of a budget of "
+        f"{result.max_requests}{rate}{budget}; {result.resources_created} resource(s) created"
+    )
 
 
 def finding_lines(finding: Finding, index: int, shorten: bool = False) -> list[str]:
@@ -88,16 +97,24 @@ def coverage_lines(result: RunResult) -> list[str]:
     """The coverage table: valid cases by outcome, statuses seen against those documented, the gaps."""
     coverage = result.coverage
     exercised = sum(c.exercised for c in coverage)
-    lines = [f"Coverage: {exercised} of {len(coverage)} operation(s) exercised ({result.coverage_percent:.0f}%): "
-             "valid cases by outcome ok/auth/404/5xx/other; statuses seen"]
+    lines = [
+        f"Coverage: {exercised} of {len(coverage)} operation(s) exercised ({result.coverage_percent:.0f}%): "
+        "valid cases by outcome ok/auth/404/5xx/other; statuses seen"
+    ]
     width = max((len(c.operation) for c in coverage), default=0)
     for c in coverage:
-        lines.append(f"  {'+' if c.exercised else '-'} {c.operation:<{width}}  {_outcomes(c)}  {_seen(c)}")
+        lines.append(
+            f"  {'+' if c.exercised else '-'} {c.operation:<{width}}  {_outcomes(c)}  {_seen(c)}"
+        )
         if c.never_seen:
-            lines.append(f"    {'':<{width}}  never seen: {', '.join(c.never_seen)} (documented: "
-                         f"{', '.join(c.documented)})")
+            lines.append(
+                f"    {'':<{width}}  never seen: {', '.join(c.never_seen)} (documented: "
+                f"{', '.join(c.documented)})"
+            )
     if result.not_exercised:
-        lines.append(f"Not exercised ({len(result.not_exercised)}): " + ", ".join(result.not_exercised))
+        lines.append(
+            f"Not exercised ({len(result.not_exercised)}): " + ", ".join(result.not_exercised)
+        )
     warnings = all_warnings(coverage, result.warnings)
     lines += [f"Warning: {w}" for w in warnings]
     return [*lines, ""]
@@ -108,33 +125,57 @@ def _outcomes(coverage: OperationCoverage) -> str:
 
 
 def _seen(coverage: OperationCoverage) -> str:
-    return ", ".join(f"{status} x{count}" for status, count in sorted(coverage.seen.items())) or "no response"
+    return (
+        ", ".join(f"{status} x{count}" for status, count in sorted(coverage.seen.items()))
+        or "no response"
+    )
 
 
 def baseline_lines(result: RunResult) -> list[str]:
     if not result.baseline_file:
         return []
     known = sum(f.is_known for f in result.findings)
-    lines = [f"Baseline {result.baseline_file}: {known} known, {len(result.new_findings)} new, "
-             f"{len(result.resolved)} resolved"]
-    lines += [f"  resolved: {e['operation']} | {e['check']} | {e['pointer'] or '(no pointer)'} "
-              f"(fingerprint {e['fingerprint']}): no longer seen; remove it from the baseline" for e in result.resolved]
+    lines = [
+        f"Baseline {result.baseline_file}: {known} known, {len(result.new_findings)} new, "
+        f"{len(result.resolved)} resolved"
+    ]
+    lines += [
+        f"  resolved: {e['operation']} | {e['check']} | {e['pointer'] or '(no pointer)'} "
+        f"(fingerprint {e['fingerprint']}): no longer seen; remove it from the baseline"
+        for e in result.resolved
+    ]
     return [*lines, ""]
 
 
 def render_json(result: RunResult) -> str:
-    return json.dumps({"version": JSON_REPORT_VERSION, **result.as_dict()}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"version": JSON_REPORT_VERSION, **result.as_dict()}, indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def render_junit(result: RunResult) -> str:
     """One test case per operation x check that ran (or failed); failures carry the reproduction."""
-    cases: dict[tuple[str, str], list[Finding]] = {(t.operation, t.check): [] for t in result.tallies}
+    cases: dict[tuple[str, str], list[Finding]] = {
+        (t.operation, t.check): [] for t in result.tallies
+    }
     for finding in result.findings:
         cases.setdefault((finding.operation, finding.check), []).append(finding)
     failures = sum(1 for found in cases.values() if any(not f.is_known for f in found))
-    suites = ET.Element("testsuites", name="contract conform", tests=str(len(cases)), failures=str(failures))
-    suite = ET.SubElement(suites, "testsuite", name="contract conform", tests=str(len(cases)),
-                          failures=str(failures), errors="0", time=f"{result.duration:.3f}")
+    suites = ET.Element(
+        "testsuites", name="contract conform", tests=str(len(cases)), failures=str(failures)
+    )
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="contract conform",
+        tests=str(len(cases)),
+        failures=str(failures),
+        errors="0",
+        time=f"{result.duration:.3f}",
+    )
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(result).items():
         ET.SubElement(properties, "property", name=name, value=str(value))
@@ -142,42 +183,77 @@ def render_junit(result: RunResult) -> str:
         case = ET.SubElement(suite, "testcase", classname=operation, name=check, time="0")
         found = [f for f in found if not f.is_known]  # known findings do not fail the CI job
         if found:
-            failure = ET.SubElement(case, "failure", message="; ".join(f.title for f in found), type=found[0].code)
-            failure.text = "\n\n".join("\n".join(finding_lines(f, i)) for i, f in enumerate(found, 1))
+            failure = ET.SubElement(
+                case, "failure", message="; ".join(f.title for f in found), type=found[0].code
+            )
+            failure.text = "\n\n".join(
+                "\n".join(finding_lines(f, i)) for i, f in enumerate(found, 1)
+            )
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
 def _properties(result: RunResult) -> dict[str, Any]:
     return {
-        "base_url": result.base_url, "spec": result.spec, "seed": result.seed, "test_cases": result.test_cases,
-        "requests_sent": result.requests_sent, "resources_created": result.resources_created,
-        "max_requests": result.max_requests, "budget_exhausted": result.budget_exhausted,
-        "coverage_percent": f"{result.coverage_percent:.1f}", "operations_exercised": sum(
-            c.exercised for c in result.coverage), "operations_selected": len(result.coverage),
-        "not_exercised": ", ".join(result.not_exercised), "untested": result.untested or "",
-        "shard": result.shard or "", "known_findings": sum(f.is_known for f in result.findings),
-        "new_findings": len(result.new_findings), "resolved_baseline_entries": len(result.resolved),
+        "base_url": result.base_url,
+        "spec": result.spec,
+        "seed": result.seed,
+        "test_cases": result.test_cases,
+        "requests_sent": result.requests_sent,
+        "resources_created": result.resources_created,
+        "max_requests": result.max_requests,
+        "budget_exhausted": result.budget_exhausted,
+        "coverage_percent": f"{result.coverage_percent:.1f}",
+        "operations_exercised": sum(c.exercised for c in result.coverage),
+        "operations_selected": len(result.coverage),
+        "not_exercised": ", ".join(result.not_exercised),
+        "untested": result.untested or "",
+        "shard": result.shard or "",
+        "known_findings": sum(f.is_known for f in result.findings),
+        "new_findings": len(result.new_findings),
+        "resolved_baseline_entries": len(result.resolved),
     }
 
 
 def render_markdown(result: RunResult) -> str:
     """The verdict, findings and coverage for a pull request or the GitHub step summary."""
     icon = ":warning:" if result.untested else ":white_check_mark:" if result.conformant else ":x:"
-    lines = [f"## Contract conformance {icon}", "", f"**{verdict_line(result)}**", "",
-             f"{result.test_cases} test cases, {result.requests_sent} requests to `{result.base_url}`, "
-             f"spec `{result.spec}`, seed {result.seed}.", ""]
+    lines = [
+        f"## Contract conformance {icon}",
+        "",
+        f"**{verdict_line(result)}**",
+        "",
+        f"{result.test_cases} test cases, {result.requests_sent} requests to `{result.base_url}`, "
+        f"spec `{result.spec}`, seed {result.seed}.",
+        "",
+    ]
     if result.findings:
-        lines += ["| # | operation | check | finding | where | baseline |", "| --- | --- | --- | --- | --- | --- |"]
-        lines += [f"| {i} | `{f.operation}` | `{f.check}` | {_cell(f.title)}: {_cell(f.received)} | "
-                  f"`{f.instance_pointer or ''}` | {f.baseline or ''} |" for i, f in enumerate(result.findings, 1)]
+        lines += [
+            "| # | operation | check | finding | where | baseline |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {i} | `{f.operation}` | `{f.check}` | {_cell(f.title)}: {_cell(f.received)} | "
+            f"`{f.instance_pointer or ''}` | {f.baseline or ''} |"
+            for i, f in enumerate(result.findings, 1)
+        ]
         lines.append("")
-    lines += ["| operation | exercised | valid cases ok/auth/404/5xx/other | statuses seen | never seen |",
-              "| --- | --- | --- | --- | --- |"]
-    lines += [f"| `{c.operation}` | {'yes' if c.exercised else '**no**'} | {_outcomes(c)} | "
-              f"{', '.join(sorted(c.seen)) or 'none'} | {', '.join(c.never_seen)} |" for c in result.coverage]
-    lines += ["", *(f"- resolved baseline entry `{e['fingerprint']}` ({e['operation']} {e['check']}): remove it"
-                    for e in result.resolved)]
+    lines += [
+        "| operation | exercised | valid cases ok/auth/404/5xx/other | statuses seen | never seen |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| `{c.operation}` | {'yes' if c.exercised else '**no**'} | {_outcomes(c)} | "
+        f"{', '.join(sorted(c.seen)) or 'none'} | {', '.join(c.never_seen)} |"
+        for c in result.coverage
+    ]
+    lines += [
+        "",
+        *(
+            f"- resolved baseline entry `{e['fingerprint']}` ({e['operation']} {e['check']}): remove it"
+            for e in result.resolved
+        ),
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -36,7 +36,9 @@ def judge(result: RunResult, min_coverage: float | None, conformant: bool | None
         return Verdict(code, (f"nothing was tested: {result.untested}",))
     messages = [_not_exercised(result)] if result.not_exercised else []
     if min_coverage is not None and result.coverage_percent < min_coverage:
-        messages.append(f"coverage {result.coverage_percent:.1f}% is below --min-coverage {min_coverage:g}%")
+        messages.append(
+            f"coverage {result.coverage_percent:.1f}% is below --min-coverage {min_coverage:g}%"
+        )
         return Verdict(FINDINGS, tuple(messages))
     return Verdict(CONFORMANT if conformant else FINDINGS, tuple(messages))
 

@@ -19,16 +19,24 @@ class MockFallback:
     def __init__(self, spec: Spec, cors_origins: tuple[str, ...] = ()) -> None:
         self.app = create_app(spec, MockOptions(cors_origins=cors_origins), local_only=True)
 
-    async def answer(self, method: str, path: str, query: str, headers: Headers, body: bytes) -> \
-            tuple[int, Headers, bytes]:
+    async def answer(
+        self, method: str, path: str, query: str, headers: Headers, body: bytes
+    ) -> tuple[int, Headers, bytes]:
         """The mock's status, headers and body for this request (its path as sent, still percent-encoded,
         without any server prefix)."""
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-            "path": unquote(path), "raw_path": path.encode("latin-1"), "query_string": query.encode("latin-1"),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": unquote(path),
+            "raw_path": path.encode("latin-1"),
+            "query_string": query.encode("latin-1"),
             "root_path": "",
             "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-            "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0),
+            "client": ("127.0.0.1", 0),
+            "server": ("127.0.0.1", 0),
         }
         sent = [False]
 
@@ -44,7 +52,9 @@ class MockFallback:
             nonlocal status, answer_headers
             if message["type"] == "http.response.start":
                 status = message["status"]
-                answer_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]]
+                answer_headers = [
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]
+                ]
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 

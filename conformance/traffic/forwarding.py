@@ -24,17 +24,37 @@ from contract_core.errors import ContractError
 from contract_core.media import is_json
 
 # RFC 9110 section 7.6.1: meaningful for one connection only, never forwarded. `host` names the proxy.
-HOP_BY_HOP = frozenset({
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-    "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length",
-})
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
 
 
 def end_to_end(headers: Headers) -> Headers:
     """The headers a proxy passes on: not the hop-by-hop ones, nor any a `Connection` header names."""
-    named = {token.strip().lower() for key, value in headers if key.lower() == "connection"
-             for token in value.split(",")}
-    return [(key, value) for key, value in headers if key.lower() not in HOP_BY_HOP and key.lower() not in named]
+    named = {
+        token.strip().lower()
+        for key, value in headers
+        if key.lower() == "connection"
+        for token in value.split(",")
+    }
+    return [
+        (key, value)
+        for key, value in headers
+        if key.lower() not in HOP_BY_HOP and key.lower() not in named
+    ]
 
 
 class UpstreamFailure(ContractError):
@@ -55,14 +75,20 @@ class UpstreamAnswer:
 
     def decoded_body(self) -> bytes | None:
         """The held body as the checks read it: gzip/deflate undone; None for other encodings."""
-        return None if self.body is None else decompressed(self.body, header(self.headers, "content-encoding"))
+        return (
+            None
+            if self.body is None
+            else decompressed(self.body, header(self.headers, "content-encoding"))
+        )
 
     async def close(self) -> None:
         self.response.release()
 
 
 class Forwarder:
-    def __init__(self, upstream: str, timeout: float, hold_limit: int, verify_tls: bool = True) -> None:
+    def __init__(
+        self, upstream: str, timeout: float, hold_limit: int, verify_tls: bool = True
+    ) -> None:
         parts = urlsplit(upstream)
         self.verify_tls = verify_tls
         self.upstream = upstream.rstrip("/")
@@ -80,7 +106,9 @@ class Forwarder:
                 # No cookie jar: a session's jar would keep one client's Set-Cookie and send it with
                 # every later request, whoever sent it; the proxy passes cookies through, both ways.
                 cookie_jar=aiohttp.DummyCookieJar(),
-                timeout=self.timeout, auto_decompress=False, trust_env=False,
+                timeout=self.timeout,
+                auto_decompress=False,
+                trust_env=False,
                 connector=aiohttp.TCPConnector(limit=256, ssl=self.verify_tls),
                 skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
             )
@@ -90,22 +118,36 @@ class Forwarder:
         """Where the request goes upstream: the upstream URL's path, then the request's path; a spec
         `servers` prefix the request carried is not doubled when the upstream URL already ends with it."""
         if prefix and self.base_path.endswith(prefix) and path.startswith(prefix):
-            path = path[len(prefix):] or "/"
+            path = path[len(prefix) :] or "/"
         return self.base_path + path
 
-    async def send(self, method: str, target: str, headers: Headers, body: bytes | AsyncIterator[bytes]) -> \
-            UpstreamAnswer:
+    async def send(
+        self, method: str, target: str, headers: Headers, body: bytes | AsyncIterator[bytes]
+    ) -> UpstreamAnswer:
         forwarded = end_to_end(headers)
         try:
-            response = await self.session.request(method, _as_sent(self.origin + target), headers=forwarded,
-                                                  data=body, allow_redirects=False)
+            response = await self.session.request(
+                method,
+                _as_sent(self.origin + target),
+                headers=forwarded,
+                data=body,
+                allow_redirects=False,
+            )
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise UpstreamFailure(self.upstream, f"no answer within the timeout ({type(exc).__name__})", True) from exc
+            raise UpstreamFailure(
+                self.upstream, f"no answer within the timeout ({type(exc).__name__})", True
+            ) from exc
         except aiohttp.ClientConnectorCertificateError as exc:
-            raise UpstreamFailure(self.upstream, f"{type(exc).__name__}: {exc}; if the upstream's certificate comes "
-                                  "from its own CA, pass --insecure", False) from exc
+            raise UpstreamFailure(
+                self.upstream,
+                f"{type(exc).__name__}: {exc}; if the upstream's certificate comes "
+                "from its own CA, pass --insecure",
+                False,
+            ) from exc
         except aiohttp.ClientError as exc:
-            raise UpstreamFailure(self.upstream, f"{type(exc).__name__}: {exc or 'connection failed'}", False) from exc
+            raise UpstreamFailure(
+                self.upstream, f"{type(exc).__name__}: {exc or 'connection failed'}", False
+            ) from exc
         return await self._answer(response)
 
     async def _answer(self, response: aiohttp.ClientResponse) -> UpstreamAnswer:
@@ -120,10 +162,14 @@ class Forwarder:
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > self.hold_limit:  # larger than announced: stream the rest
-                    return UpstreamAnswer(response.status, headers, None, _chain(chunks, raw), response)
+                    return UpstreamAnswer(
+                        response.status, headers, None, _chain(chunks, raw), response
+                    )
         except (TimeoutError, aiohttp.ClientError) as exc:
             response.close()
-            raise UpstreamFailure(self.upstream, f"the answer broke off: {type(exc).__name__}", False) from exc
+            raise UpstreamFailure(
+                self.upstream, f"the answer broke off: {type(exc).__name__}", False
+            ) from exc
         response.release()
         return UpstreamAnswer(response.status, headers, b"".join(chunks), None, response)
 
@@ -131,7 +177,9 @@ class Forwarder:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.hold_limit:
             return False
-        return is_json(response.headers.get("content-type")) or (declared.isdigit() and int(declared) <= 4096)
+        return is_json(response.headers.get("content-type")) or (
+            declared.isdigit() and int(declared) <= 4096
+        )
 
     async def close(self) -> None:
         if self._session is not None:

@@ -29,19 +29,32 @@ _TAIL = b"\n]}}\n"
 def entry(observed: Observed, redactor: Redactor) -> dict[str, Any]:
     """One redacted HAR entry."""
     request: dict[str, Any] = {
-        "method": observed.method, "url": redactor.text(observed.url), "httpVersion": "HTTP/1.1",
-        "cookies": [], "headers": _headers(observed.request_headers, redactor),
-        "queryString": [{"name": k, "value": REDACTED if _secret_name(k, redactor) else redactor.text(v)}
-                        for k, v in parse_qsl(observed.query, keep_blank_values=True)],
-        "headersSize": -1, "bodySize": len(observed.request_body or b""),
+        "method": observed.method,
+        "url": redactor.text(observed.url),
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
+        "headers": _headers(observed.request_headers, redactor),
+        "queryString": [
+            {"name": k, "value": REDACTED if _secret_name(k, redactor) else redactor.text(v)}
+            for k, v in parse_qsl(observed.query, keep_blank_values=True)
+        ],
+        "headersSize": -1,
+        "bodySize": len(observed.request_body or b""),
     }
     if observed.request_body:
-        request["postData"] = {"mimeType": observed.request_header("content-type") or "",
-                               "text": redactor.body(observed.request_body) or ""}
+        request["postData"] = {
+            "mimeType": observed.request_header("content-type") or "",
+            "text": redactor.body(observed.request_body) or "",
+        }
     found: dict[str, Any] = {
-        "startedDateTime": datetime.fromtimestamp(observed.started or 0, UTC).isoformat().replace("+00:00", "Z"),
-        "time": round(observed.duration_ms, 3), "request": request, "response": _response(observed, redactor),
-        "cache": {}, "timings": {"send": 0, "wait": round(observed.duration_ms, 3), "receive": 0},
+        "startedDateTime": datetime.fromtimestamp(observed.started or 0, UTC)
+        .isoformat()
+        .replace("+00:00", "Z"),
+        "time": round(observed.duration_ms, 3),
+        "request": request,
+        "response": _response(observed, redactor),
+        "cache": {},
+        "timings": {"send": 0, "wait": round(observed.duration_ms, 3), "receive": 0},
         "_servedBy": observed.served_by,
     }
     if observed.comment:
@@ -55,16 +68,24 @@ def _response(observed: Observed, redactor: Redactor) -> dict[str, Any]:
     if observed.response_body is not None:
         content["text"] = redactor.body(observed.response_body) or ""
     return {
-        "status": observed.status, "statusText": http.client.responses.get(observed.status, ""),
-        "httpVersion": "HTTP/1.1", "cookies": [], "headers": _headers(observed.response_headers, redactor),
-        "content": content, "redirectURL": observed.response_header("location") or "", "headersSize": -1,
+        "status": observed.status,
+        "statusText": http.client.responses.get(observed.status, ""),
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
+        "headers": _headers(observed.response_headers, redactor),
+        "content": content,
+        "redirectURL": observed.response_header("location") or "",
+        "headersSize": -1,
         "bodySize": -1 if observed.response_body is None else len(observed.response_body),
     }
 
 
 def _headers(headers: list[tuple[str, str]], redactor: Redactor) -> list[dict[str, str]]:
     """Pairs, not a mapping: a HAR keeps repeated headers (`set-cookie`) apart."""
-    return [{"name": k, "value": REDACTED if is_credential_header(k) else redactor.text(v)} for k, v in headers]
+    return [
+        {"name": k, "value": REDACTED if is_credential_header(k) else redactor.text(v)}
+        for k, v in headers
+    ]
 
 
 def _secret_name(name: str, redactor: Redactor) -> bool:
@@ -108,42 +129,71 @@ def read_har(path: Path) -> list[Observed]:
     log = document.get("log") if isinstance(document, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
-        raise TrafficFileError(str(path), "not a HAR file: no /log/entries array",
-                               "export a HAR (devtools: Network > Export HAR) or pass NDJSON exchanges")
-    return [entry_to_observed(item, f"{path}#/log/entries/{index}") for index, item in enumerate(entries)]
+        raise TrafficFileError(
+            str(path),
+            "not a HAR file: no /log/entries array",
+            "export a HAR (devtools: Network > Export HAR) or pass NDJSON exchanges",
+        )
+    return [
+        entry_to_observed(item, f"{path}#/log/entries/{index}")
+        for index, item in enumerate(entries)
+    ]
 
 
 def _load(path: Path) -> Any:
     try:
         return orjson.loads(path.read_bytes())
     except OSError as exc:
-        raise TrafficFileError(str(path), f"cannot read: {exc.strerror or exc}", "check the path") from None
+        raise TrafficFileError(
+            str(path), f"cannot read: {exc.strerror or exc}", "check the path"
+        ) from None
     except orjson.JSONDecodeError as exc:
-        raise TrafficFileError(str(path), f"not JSON: {exc}", "pass a complete HAR file",
-                               line=getattr(exc, "lineno", None)) from None
+        raise TrafficFileError(
+            str(path),
+            f"not JSON: {exc}",
+            "pass a complete HAR file",
+            line=getattr(exc, "lineno", None),
+        ) from None
 
 
 def entry_to_observed(item: Any, at: str) -> Observed:
     """One HAR entry (`at` names it: `file.har#/log/entries/3`, `file.ndjson:3`)."""
-    if not isinstance(item, dict) or not isinstance(item.get("request"), dict) \
-            or not isinstance(item.get("response"), dict):
-        raise TrafficFileError(at, "an entry needs `request` and `response` objects", "fix or remove the entry")
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("request"), dict)
+        or not isinstance(item.get("response"), dict)
+    ):
+        raise TrafficFileError(
+            at, "an entry needs `request` and `response` objects", "fix or remove the entry"
+        )
     request, response = item["request"], item["response"]
     if not isinstance(request.get("method"), str) or not isinstance(request.get("url"), str):
         raise TrafficFileError(at, "request: `method` and `url` must be strings", "fix the entry")
     status = response.get("status")
     post = request.get("postData") if isinstance(request.get("postData"), dict) else {}
-    request_headers, response_headers = _pairs(request.get("headers")), _pairs(response.get("headers"))
+    request_headers, response_headers = (
+        _pairs(request.get("headers")),
+        _pairs(response.get("headers")),
+    )
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
     if post.get("mimeType") and header(request_headers, "content-type") is None:
         request_headers.append(("content-type", str(post["mimeType"])))
-    if header(request_headers, "cookie") is None and _pairs(request.get("cookies")):  # cookies listed apart
-        request_headers.append(("cookie", "; ".join(f"{k}={v}" for k, v in _pairs(request.get("cookies")))))
+    if header(request_headers, "cookie") is None and _pairs(
+        request.get("cookies")
+    ):  # cookies listed apart
+        request_headers.append(
+            ("cookie", "; ".join(f"{k}={v}" for k, v in _pairs(request.get("cookies"))))
+        )
     return Observed(
-        method=request["method"].upper(), url=request["url"], request_headers=request_headers,
-        request_body=_post_body(post), status=status if isinstance(status, int) and status > 0 else 0,
-        response_headers=response_headers, response_body=_still_encoded(_text(content, "text"), response_headers),
-        started=_epoch(item.get("startedDateTime")), duration_ms=float(item.get("time") or 0),
+        method=request["method"].upper(),
+        url=request["url"],
+        request_headers=request_headers,
+        request_body=_post_body(post),
+        status=status if isinstance(status, int) and status > 0 else 0,
+        response_headers=response_headers,
+        response_body=_still_encoded(_text(content, "text"), response_headers),
+        started=_epoch(item.get("startedDateTime")),
+        duration_ms=float(item.get("time") or 0),
         served_by=str(item.get("_servedBy", "")),
         extra={"resourceType": str(item.get("_resourceType", "")), "at": at},
     )
@@ -158,7 +208,11 @@ def _post_body(post: dict[str, Any]) -> bytes | None:
 
 
 def _pairs(raw: Any) -> list[tuple[str, str]]:
-    return [(str(h["name"]), str(h.get("value", ""))) for h in raw or [] if isinstance(h, dict) and "name" in h]
+    return [
+        (str(h["name"]), str(h.get("value", "")))
+        for h in raw or []
+        if isinstance(h, dict) and "name" in h
+    ]
 
 
 def _text(holder: dict[str, Any], key: str) -> bytes | None:

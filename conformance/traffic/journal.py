@@ -39,5 +39,12 @@ class Journal:
 
     def render(self, limit: int | None = None) -> bytes:
         entries = self.entries(limit)
-        return orjson.dumps({"total": self.total, "kept": len(self._entries), "capacity": self.capacity,
-                             "entries": entries}, option=orjson.OPT_INDENT_2)
+        return orjson.dumps(
+            {
+                "total": self.total,
+                "kept": len(self._entries),
+                "capacity": self.capacity,
+                "entries": entries,
+            },
+            option=orjson.OPT_INDENT_2,
+        )

@@ -78,15 +78,22 @@ class TrafficJudge:
     @staticmethod
     def learn(redactor: Redactor, observed: Observed) -> Redactor:
         """Teach `redactor` the secrets of one exchange (a run-wide redactor learns from every one)."""
-        redactor.learn_exchange([*observed.request_headers, *observed.response_headers], observed.query,
-                                (observed.request_body, observed.response_body))
+        redactor.learn_exchange(
+            [*observed.request_headers, *observed.response_headers],
+            observed.query,
+            (observed.request_body, observed.response_body),
+        )
         return redactor
 
     def match(self, method: str, path: str) -> Match | None:
         """The operation of a path as sent (percent-encoded: `a%2Fb` is one segment); failing that, of the
         decoded path, for a client that encoded a literal segment (`/caf%C3%A9` for `/café`)."""
         found = self.matcher.match(method, path)
-        return found if found is not None or "%" not in path else self.matcher.match(method, unquote(path))
+        return (
+            found
+            if found is not None or "%" not in path
+            else self.matcher.match(method, unquote(path))
+        )
 
     def label(self, match: Match) -> str:
         method, path = self._labels[match.operation_id]
@@ -97,16 +104,24 @@ class TrafficJudge:
         method, template = self._labels[match.operation_id]
         request_type = observed.request_header("content-type")
         return Exchange(
-            method=method, path=template, operation=f"{method} {template}", status=observed.status,
+            method=method,
+            path=template,
+            operation=f"{method} {template}",
+            status=observed.status,
             response_content_type=observed.response_header("content-type"),
             response_body=observed.response_body or b"",
             request_body=self._request_data(method, template, observed.request_body, request_type),
-            request_media_type=request_type, url_path=observed.path[len(match.prefix):] or "/",
-            request_query=observed.query, request_headers=lower_names(observed.request_headers),
-            raw_request_body=observed.request_body, response_headers=lower_names(observed.response_headers),
+            request_media_type=request_type,
+            url_path=observed.path[len(match.prefix) :] or "/",
+            request_query=observed.query,
+            request_headers=lower_names(observed.request_headers),
+            raw_request_body=observed.request_body,
+            response_headers=lower_names(observed.response_headers),
         )
 
-    def _request_data(self, method: str, template: str, body: bytes | None, content_type: str | None) -> Any:
+    def _request_data(
+        self, method: str, template: str, body: bytes | None, content_type: str | None
+    ) -> Any:
         """The request body as data, read once for every check (JSON, or a form read with its schema's
         types); None when there is none or it does not read (`request_body` reports why)."""
         if not body or not content_type:
@@ -120,8 +135,12 @@ class TrafficJudge:
     def request_violations(self, exchange: Exchange) -> list[CheckViolation]:
         return _judgeable(self.checker.check(exchange, REQUEST_CHECKS), exchange)
 
-    def response_violations(self, exchange: Exchange, body_held: bool = True) -> list[CheckViolation]:
-        names = AFTER_RESPONSE if body_held else RESPONSE_CHECKS  # a streamed body was not held to check
+    def response_violations(
+        self, exchange: Exchange, body_held: bool = True
+    ) -> list[CheckViolation]:
+        names = (
+            AFTER_RESPONSE if body_held else RESPONSE_CHECKS
+        )  # a streamed body was not held to check
         return _judgeable(self.checker.check(exchange, names), exchange)
 
     def judge(self, observed: Observed) -> Judgement:
@@ -135,19 +154,25 @@ class TrafficJudge:
             found += self.response_violations(exchange, observed.response_body is not None)
         return Judgement(match, found)
 
-    def with_response(self, exchange: Exchange, status: int, headers: list[tuple[str, str]],
-                      body: bytes | None) -> Exchange:
+    def with_response(
+        self, exchange: Exchange, status: int, headers: list[tuple[str, str]], body: bytes | None
+    ) -> Exchange:
         folded = lower_names(headers)
-        return dataclasses.replace(exchange, status=status, response_content_type=folded.get("content-type"),
-                                   response_body=body or b"", response_headers=folded)
-
-
+        return dataclasses.replace(
+            exchange,
+            status=status,
+            response_content_type=folded.get("content-type"),
+            response_body=body or b"",
+            response_headers=folded,
+        )
 
 
 def _judgeable(violations: list[CheckViolation], exchange: Exchange) -> list[CheckViolation]:
     """Drop findings about values a record redacted (`[REDACTED]` is not what the server sent)."""
     marker = REDACTED.encode()
-    if not violations or (marker not in exchange.response_body and marker not in (exchange.raw_request_body or b"")):
+    if not violations or (
+        marker not in exchange.response_body and marker not in (exchange.raw_request_body or b"")
+    ):
         return violations
     return [v for v in violations if not _redacted_at(v, exchange)]
 

@@ -26,7 +26,9 @@ def read_ndjson(path: Path) -> list[Observed]:
     try:
         lines = path.read_bytes().splitlines()
     except OSError as exc:
-        raise TrafficFileError(str(path), f"cannot read: {exc.strerror or exc}", "check the path") from None
+        raise TrafficFileError(
+            str(path), f"cannot read: {exc.strerror or exc}", "check the path"
+        ) from None
     found = []
     for number, line in enumerate(lines, 1):
         if line.strip():
@@ -38,24 +40,44 @@ def _line(path: Path, number: int, line: bytes) -> Observed:
     try:
         item = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise TrafficFileError(str(path), f"not JSON: {exc}", "one JSON object per line", number) from None
+        raise TrafficFileError(
+            str(path), f"not JSON: {exc}", "one JSON object per line", number
+        ) from None
     request = item.get("request") if isinstance(item, dict) else None
     response = item.get("response") if isinstance(item, dict) else None
     if not isinstance(request, dict) or not isinstance(response, dict):
-        raise TrafficFileError(str(path), "a line needs `request` and `response` objects",
-                               "see `contract verify --help` for the line format", number)
+        raise TrafficFileError(
+            str(path),
+            "a line needs `request` and `response` objects",
+            "see `contract verify --help` for the line format",
+            number,
+        )
     if "postData" in request or "content" in response or "httpVersion" in request:
         return entry_to_observed(item, f"{path}:{number}")
     return _short_form(path, number, request, response)
 
 
-def _short_form(path: Path, number: int, request: dict[str, Any], response: dict[str, Any]) -> Observed:
+def _short_form(
+    path: Path, number: int, request: dict[str, Any], response: dict[str, Any]
+) -> Observed:
     method, url, status = request.get("method"), request.get("url"), response.get("status")
     if not isinstance(method, str) or not isinstance(url, str) or not isinstance(status, int):
-        raise TrafficFileError(str(path), "request.method and request.url must be strings, response.status an "
-                               "integer", "fix the line", number)
-    return Observed(method.upper(), url, _headers(request.get("headers")), _body(request.get("body")), status,
-                    _headers(response.get("headers")), _body(response.get("body")), extra={"at": f"{path}:{number}"})
+        raise TrafficFileError(
+            str(path),
+            "request.method and request.url must be strings, response.status an integer",
+            "fix the line",
+            number,
+        )
+    return Observed(
+        method.upper(),
+        url,
+        _headers(request.get("headers")),
+        _body(request.get("body")),
+        status,
+        _headers(response.get("headers")),
+        _body(response.get("body")),
+        extra={"at": f"{path}:{number}"},
+    )
 
 
 def _headers(raw: Any) -> Headers:

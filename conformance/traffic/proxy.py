@@ -51,9 +51,13 @@ class ProxySettings:
     fallback_mock: bool = False
     record: Path | None = None
     timeout: float = 30.0
-    insecure: bool = False  # do not verify the upstream's TLS certificate (a staging server's own CA)
+    insecure: bool = (
+        False  # do not verify the upstream's TLS certificate (a staging server's own CA)
+    )
     cors_origins: tuple[str, ...] = ()
-    hold_limit: int = 4 * 1024 * 1024  # bodies up to this size are held and checked; larger ones stream
+    hold_limit: int = (
+        4 * 1024 * 1024
+    )  # bodies up to this size are held and checked; larger ones stream
     journal_size: int = 1000
 
 
@@ -74,9 +78,13 @@ class ContractProxy:
     def __init__(self, spec: Spec, settings: ProxySettings) -> None:
         self.settings = settings
         self.judge = TrafficJudge(spec)
-        self.forwarder = Forwarder(settings.upstream, settings.timeout, settings.hold_limit, not settings.insecure)
+        self.forwarder = Forwarder(
+            settings.upstream, settings.timeout, settings.hold_limit, not settings.insecure
+        )
         self.journal = Journal(settings.journal_size)
-        self.fallback = MockFallback(spec, settings.cors_origins) if settings.fallback_mock else None
+        self.fallback = (
+            MockFallback(spec, settings.cors_origins) if settings.fallback_mock else None
+        )
         self.recorder = har.HarWriter(settings.record) if settings.record else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -100,10 +108,14 @@ class ContractProxy:
         if self.settings.strict and _refused(found):
             answer = _refusal(found, self.judge.redactor_for(observed))
         else:
-            answer = await self._forward(observed, match, body if rest is None else _chain(body, rest))
+            answer = await self._forward(
+                observed, match, body if rest is None else _chain(body, rest)
+            )
             if exchange is not None and answer.served_by == "upstream":
                 answer.violations = self._response_violations(exchange, answer)
-        broken_answer = self.settings.strict and bool(answer.violations) and answer.served_by == "upstream"
+        broken_answer = (
+            self.settings.strict and bool(answer.violations) and answer.served_by == "upstream"
+        )
         answer.violations = found + answer.violations
         _note_answer(observed, answer)
         # One redactor per exchange that needs one (a violation to report, a record to write).
@@ -120,19 +132,27 @@ class ContractProxy:
         self, observed: Observed, exchange: Exchange | None, streamed: bool
     ) -> list[CheckViolation]:
         if exchange is None:
-            preflight = observed.method == "OPTIONS" and observed.request_header("access-control-request-method")
+            preflight = observed.method == "OPTIONS" and observed.request_header(
+                "access-control-request-method"
+            )
             return [] if preflight else [undocumented_operation(observed, self.judge.matcher)]
         return [] if streamed else _safely(self.judge.request_violations, exchange)
 
     def _response_violations(self, exchange: Exchange, answer: Answer) -> list[CheckViolation]:
-        checked = self.judge.with_response(exchange, answer.status, answer.headers, answer.checked_body)
+        checked = self.judge.with_response(
+            exchange, answer.status, answer.headers, answer.checked_body
+        )
         return _safely(self.judge.response_violations, checked, answer.checked_body is not None)
 
-    async def _forward(self, observed: Observed, match: Match | None, body: bytes | AsyncIterator[bytes]) -> Answer:
+    async def _forward(
+        self, observed: Observed, match: Match | None, body: bytes | AsyncIterator[bytes]
+    ) -> Answer:
         target = self.forwarder.target_path(observed.path, match.prefix if match else "")
         target += f"?{observed.query}" if observed.query else ""
         try:
-            upstream = await self.forwarder.send(observed.method, target, observed.request_headers, body or None)
+            upstream = await self.forwarder.send(
+                observed.method, target, observed.request_headers, body or None
+            )
         except UpstreamFailure as failure:
             if self.fallback is not None and isinstance(body, bytes):
                 return await self._mock(observed, match, body)
@@ -144,9 +164,10 @@ class ContractProxy:
 
     async def _mock(self, observed: Observed, match: Match | None, body: bytes) -> Answer:
         assert self.fallback is not None
-        path = observed.path[len(match.prefix):] or "/" if match else observed.path
-        status, headers, answer = await self.fallback.answer(observed.method, path, observed.query,
-                                                             observed.request_headers, body)
+        path = observed.path[len(match.prefix) :] or "/" if match else observed.path
+        status, headers, answer = await self.fallback.answer(
+            observed.method, path, observed.query, observed.request_headers, body
+        )
         return Answer(status, headers, answer, "mock", checked_body=answer)
 
     async def _send(self, send: Send, answer: Answer, redactor: Redactor | None) -> None:
@@ -158,25 +179,47 @@ class ContractProxy:
         try:
             async for chunk in answer.stream:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except Exception as exc:  # the upstream broke off mid-body: the status is sent, so end the body here
+        except (
+            Exception
+        ) as exc:  # the upstream broke off mid-body: the status is sent, so end the body here
             log.warning("upstream answer broke off mid-body: %s", type(exc).__name__)
         await send({"type": "http.response.body", "body": b""})
 
-    def _outgoing_headers(self, answer: Answer, redactor: Redactor | None) -> list[tuple[bytes, bytes]]:
+    def _outgoing_headers(
+        self, answer: Answer, redactor: Redactor | None
+    ) -> list[tuple[bytes, bytes]]:
         owned_cors = bool(self.settings.cors_origins)
-        out = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in answer.headers
-               if not (owned_cors and k.lower().startswith("access-control-"))]
+        out = [
+            (k.lower().encode("latin-1"), v.encode("latin-1", "replace"))
+            for k, v in answer.headers
+            if not (owned_cors and k.lower().startswith("access-control-"))
+        ]
         if not owned_cors and header(answer.headers, "access-control-allow-origin") is not None:
             out = _exposing(out)
         out.append((SERVED_BY_HEADER.lower().encode(), answer.served_by.encode()))
         if answer.violations and redactor is not None:
-            out.append((VIOLATIONS_HEADER.lower().encode(), header_value(answer.violations, redactor).encode()))
+            out.append(
+                (
+                    VIOLATIONS_HEADER.lower().encode(),
+                    header_value(answer.violations, redactor).encode(),
+                )
+            )
         return out
 
-    def _report(self, observed: Observed, match: Match | None, answer: Answer, redactor: Redactor | None) -> None:
+    def _report(
+        self, observed: Observed, match: Match | None, answer: Answer, redactor: Redactor | None
+    ) -> None:
         violations = answer.violations
-        log.info("%s %s %s %s %.1fms%s%s", observed.method, observed.path, answer.status, answer.served_by,
-                 observed.duration_ms, _summary(violations), _body_unchecked(answer) if match else "")
+        log.info(
+            "%s %s %s %s %.1fms%s%s",
+            observed.method,
+            observed.path,
+            answer.status,
+            answer.served_by,
+            observed.duration_ms,
+            _summary(violations),
+            _body_unchecked(answer) if match else "",
+        )
         if redactor is None:
             return
         if violations:
@@ -186,15 +229,23 @@ class ContractProxy:
                 observed.comment = "body streamed through, not recorded"
             self.recorder.add(har.entry(observed, redactor))
 
-    def _journal_entry(self, observed: Observed, match: Match | None, answer: Answer,
-                       redactor: Redactor) -> dict[str, Any]:
+    def _journal_entry(
+        self, observed: Observed, match: Match | None, answer: Answer, redactor: Redactor
+    ) -> dict[str, Any]:
         excerpt = redactor.excerpt(answer.checked_body)
         return {
-            "time": datetime.fromtimestamp(observed.started, UTC).isoformat().replace("+00:00", "Z"),
-            "method": observed.method, "path": redactor.text(observed.path),
-            "operation": self.judge.label(match) if match else None, "status": answer.status,
-            "served_by": answer.served_by, "duration_ms": round(observed.duration_ms, 2),
-            "violations": [{**v.as_dict(), "message": redactor.text(v.message)} for v in answer.violations],
+            "time": datetime.fromtimestamp(observed.started, UTC)
+            .isoformat()
+            .replace("+00:00", "Z"),
+            "method": observed.method,
+            "path": redactor.text(observed.path),
+            "operation": self.judge.label(match) if match else None,
+            "status": answer.status,
+            "served_by": answer.served_by,
+            "duration_ms": round(observed.duration_ms, 2),
+            "violations": [
+                {**v.as_dict(), "message": redactor.text(v.message)} for v in answer.violations
+            ],
             "response_excerpt": excerpt,
         }
 
@@ -206,11 +257,17 @@ class ContractProxy:
             limit = _limit(scope.get("query_string", b"").decode("latin-1"))
             status, media, body = 200, "application/json", self.journal.render(limit)
         else:
-            status, media, body = problem(405, "method-not-allowed", "Method not allowed",
-                                          f"{journal.PATH} answers GET and DELETE.")
+            status, media, body = problem(
+                405,
+                "method-not-allowed",
+                "Method not allowed",
+                f"{journal.PATH} answers GET and DELETE.",
+            )
         headers = [(b"content-type", media.encode())] if media else []
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body if scope["method"] != "HEAD" else b""})
+        await send(
+            {"type": "http.response.body", "body": body if scope["method"] != "HEAD" else b""}
+        )
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -233,9 +290,15 @@ def create_proxy_app(spec: Spec, settings: ProxySettings) -> Any:
     proxy = ContractProxy(spec, settings)
     if not settings.cors_origins:
         return proxy
-    app = CORSMiddleware(proxy, allow_origins=list(settings.cors_origins), allow_methods=["*"], allow_headers=["*"],
-                         expose_headers=[*EXPOSED_HEADERS, "Location", "WWW-Authenticate", "Allow"],
-                         allow_credentials="*" not in settings.cors_origins, max_age=600)
+    app = CORSMiddleware(
+        proxy,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=[*EXPOSED_HEADERS, "Location", "WWW-Authenticate", "Allow"],
+        allow_credentials="*" not in settings.cors_origins,
+        max_age=600,
+    )
     app.proxy = proxy  # type: ignore[attr-defined]  # for tests and the banner
     return app
 
@@ -296,30 +359,54 @@ def _note_answer(observed: Observed, answer: Answer) -> None:
 
 
 def _from_upstream(upstream: UpstreamAnswer) -> Answer:
-    return Answer(upstream.status, upstream.headers, upstream.body, "upstream", stream=upstream.stream,
-                  checked_body=upstream.decoded_body())
+    return Answer(
+        upstream.status,
+        upstream.headers,
+        upstream.body,
+        "upstream",
+        stream=upstream.stream,
+        checked_body=upstream.decoded_body(),
+    )
 
 
 def _upstream_failed(failure: UpstreamFailure) -> Answer:
     status = 504 if failure.timed_out else 502
-    slug, title = ("upstream-timeout", "Upstream timed out") if failure.timed_out else \
-        ("upstream-unavailable", "Upstream unavailable")
-    status, media, body = problem(status, slug, title, f"The proxy got no answer from {failure.upstream}: "
-                                  f"{failure.detail}.", upstream=failure.upstream)
+    slug, title = (
+        ("upstream-timeout", "Upstream timed out")
+        if failure.timed_out
+        else ("upstream-unavailable", "Upstream unavailable")
+    )
+    status, media, body = problem(
+        status,
+        slug,
+        title,
+        f"The proxy got no answer from {failure.upstream}: {failure.detail}.",
+        upstream=failure.upstream,
+    )
     return Answer(status, [("content-type", media)], body, "proxy")
 
 
 def _refusal(violations: list[CheckViolation], redactor: Redactor) -> Answer:
-    status, media, body = problem(400, "contract-violation", "Request breaks the contract",
-                                  f"--strict: the request breaks the contract in {len(violations)} way(s); "
-                                  "it was not forwarded.", errors=_errors(violations, redactor))
+    status, media, body = problem(
+        400,
+        "contract-violation",
+        "Request breaks the contract",
+        f"--strict: the request breaks the contract in {len(violations)} way(s); "
+        "it was not forwarded.",
+        errors=_errors(violations, redactor),
+    )
     return Answer(status, [("content-type", media)], body, "proxy")
 
 
 def _bad_gateway(violations: list[CheckViolation], redactor: Redactor) -> Answer:
-    status, media, body = problem(502, "contract-violation-upstream", "Upstream answer breaks the contract",
-                                  f"--strict: the upstream's answer breaks the contract in {len(violations)} "
-                                  "way(s); it was not passed on.", errors=_errors(violations, redactor))
+    status, media, body = problem(
+        502,
+        "contract-violation-upstream",
+        "Upstream answer breaks the contract",
+        f"--strict: the upstream's answer breaks the contract in {len(violations)} "
+        "way(s); it was not passed on.",
+        errors=_errors(violations, redactor),
+    )
     return Answer(status, [("content-type", media)], body, "proxy", violations=violations)
 
 
@@ -343,20 +430,30 @@ def _exposing(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
 
 def _body_unchecked(answer: Answer) -> str:
     """Why a JSON answer's body was not checked, so "ok" is never read as "the body conforms"."""
-    if answer.served_by != "upstream" or answer.checked_body is not None or not is_json(
-            header(answer.headers, "content-type")):
+    if (
+        answer.served_by != "upstream"
+        or answer.checked_body is not None
+        or not is_json(header(answer.headers, "content-type"))
+    ):
         return ""
     encoding = header(answer.headers, "content-encoding")
-    reason = f"Content-Encoding {encoding} has no decoder here" if answer.body is not None else \
-        "larger than the hold limit, streamed through"
+    reason = (
+        f"Content-Encoding {encoding} has no decoder here"
+        if answer.body is not None
+        else "larger than the hold limit, streamed through"
+    )
     return f" (body not checked: {reason})"
 
 
 def _summary(violations: list[CheckViolation]) -> str:
     if not violations:
         return " ok"
-    listed = ", ".join(f"{v.side} {v.check} {v.instance_pointer or '(body)'}" if v.instance_pointer is not None
-                       else f"{v.side} {v.check}" for v in violations[:12])
+    listed = ", ".join(
+        f"{v.side} {v.check} {v.instance_pointer or '(body)'}"
+        if v.instance_pointer is not None
+        else f"{v.side} {v.check}"
+        for v in violations[:12]
+    )
     more = f", +{len(violations) - 12} more" if len(violations) > 12 else ""
     return f" {len(violations)} violation(s): {listed}{more}"
 
@@ -366,8 +463,11 @@ def _safely(check: Callable[..., list[CheckViolation]], *args: Any) -> list[Chec
     try:
         return check(*args)
     except Exception as exc:
-        log.error("contract check failed (a bug of the kit; the exchange was passed on): %s: %s",
-                  type(exc).__name__, exc)
+        log.error(
+            "contract check failed (a bug of the kit; the exchange was passed on): %s: %s",
+            type(exc).__name__,
+            exc,
+        )
         log.debug("check failure", exc_info=exc)
         return []
 

@@ -26,12 +26,53 @@ from contract_core.media import base_type
 from contract_core.redact import Redactor
 from contract_core.spec import Spec
 
-STATIC_RESOURCE_TYPES = frozenset({"document", "stylesheet", "script", "image", "font", "media", "manifest",
-                                   "texttrack", "ping", "preflight"})
-STATIC_EXTENSIONS = (".js", ".mjs", ".css", ".map", ".html", ".htm", ".png", ".jpg", ".jpeg", ".gif", ".svg",
-                     ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".mp4", ".webm", ".txt", ".wasm")
-STATIC_MEDIA = ("text/html", "text/css", "text/javascript", "application/javascript", "image/", "font/", "audio/",
-                "video/")
+STATIC_RESOURCE_TYPES = frozenset(
+    {
+        "document",
+        "stylesheet",
+        "script",
+        "image",
+        "font",
+        "media",
+        "manifest",
+        "texttrack",
+        "ping",
+        "preflight",
+    }
+)
+STATIC_EXTENSIONS = (
+    ".js",
+    ".mjs",
+    ".css",
+    ".map",
+    ".html",
+    ".htm",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".svg",
+    ".webp",
+    ".ico",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".mp4",
+    ".webm",
+    ".txt",
+    ".wasm",
+)
+STATIC_MEDIA = (
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/",
+    "font/",
+    "audio/",
+    "video/",
+)
 
 
 @dataclass
@@ -49,10 +90,18 @@ class VerifyResult:
     skipped_static: int = 0
     skipped_other_hosts: int = 0
     undocumented: int = 0
-    bodies_missing: int = 0  # checked exchanges whose record kept no response body: bodies not schema-checked
-    findings: list[TrafficFinding] = field(default_factory=list)  # with `baseline` known/new under --baseline
-    coverage: dict[str, dict[int, int]] = field(default_factory=dict)  # operation -> status -> exchanges
-    baseline_file: str | None = None  # these two are filled by conformance.reporting.baseline.apply_baseline
+    bodies_missing: int = (
+        0  # checked exchanges whose record kept no response body: bodies not schema-checked
+    )
+    findings: list[TrafficFinding] = field(
+        default_factory=list
+    )  # with `baseline` known/new under --baseline
+    coverage: dict[str, dict[int, int]] = field(
+        default_factory=dict
+    )  # operation -> status -> exchanges
+    baseline_file: str | None = (
+        None  # these two are filled by conformance.reporting.baseline.apply_baseline
+    )
     resolved: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -70,7 +119,9 @@ class VerifyResult:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["coverage"] = {op: {str(s): n for s, n in sorted(seen.items())} for op, seen in self.coverage.items()}
+        data["coverage"] = {
+            op: {str(s): n for s, n in sorted(seen.items())} for op, seen in self.coverage.items()
+        }
         data["not_seen"] = [op for op in self.operations if op not in self.coverage]
         data["conformant"] = self.conformant
         data["bodies_unchecked"] = self.bodies_unchecked
@@ -83,9 +134,13 @@ def read_traffic(path: Path) -> list[Observed]:
         with path.open("rb") as handle:
             start = handle.read(4096).lstrip()
     except OSError as exc:
-        raise TrafficFileError(str(path), f"cannot read: {exc.strerror or exc}", "check the path") from None
+        raise TrafficFileError(
+            str(path), f"cannot read: {exc.strerror or exc}", "check the path"
+        ) from None
     if not start:
-        raise TrafficFileError(str(path), "the file is empty", "pass a HAR file or NDJSON exchanges")
+        raise TrafficFileError(
+            str(path), "the file is empty", "pass a HAR file or NDJSON exchanges"
+        )
     is_har = path.suffix.lower() == ".har" or (start.startswith(b"{") and b'"log"' in start[:200])
     return read_har(path) if is_har else read_ndjson(path)
 
@@ -95,8 +150,12 @@ def verify(spec: Spec, paths: Iterable[Path]) -> VerifyResult:
     paths = list(paths)
     observed = [item for path in paths for item in read_traffic(path)]
     judge = TrafficJudge(spec)
-    result = VerifyResult(spec.source, [str(p) for p in paths], [op.label for op in spec.operations],
-                          entries=len(observed))
+    result = VerifyResult(
+        spec.source,
+        [str(p) for p in paths],
+        [op.label for op in spec.operations],
+        entries=len(observed),
+    )
     collector = _Collector(judge.redactor())  # run-wide: learns from every entry
     api_hosts = {item.host for item in observed if judge.match(item.method, item.path)}
     for item in sorted(observed, key=lambda o: o.started):
@@ -105,8 +164,13 @@ def verify(spec: Spec, paths: Iterable[Path]) -> VerifyResult:
     return result
 
 
-def _judge_one(judge: TrafficJudge, item: Observed, api_hosts: set[str], result: VerifyResult,
-               collector: _Collector) -> None:
+def _judge_one(
+    judge: TrafficJudge,
+    item: Observed,
+    api_hosts: set[str],
+    result: VerifyResult,
+    collector: _Collector,
+) -> None:
     judge.learn(collector.redactor, item)
     judgement = judge.judge(item)
     if judgement.match is not None:
@@ -122,7 +186,9 @@ def _judge_one(judge: TrafficJudge, item: Observed, api_hosts: set[str], result:
         result.skipped_other_hosts += 1
     else:
         result.undocumented += 1
-        collector.add(f"{item.method} {item.path}", item, [undocumented_operation(item, judge.matcher)])
+        collector.add(
+            f"{item.method} {item.path}", item, [undocumented_operation(item, judge.matcher)]
+        )
 
 
 def _body_missing(item: Observed) -> bool:
@@ -136,7 +202,9 @@ def _is_static(item: Observed) -> bool:
     if item.extra.get("resourceType", "").lower() in STATIC_RESOURCE_TYPES:
         return True
     media = base_type(item.response_header("content-type"))
-    return item.path.lower().endswith(STATIC_EXTENSIONS) or any(media.startswith(m) for m in STATIC_MEDIA)
+    return item.path.lower().endswith(STATIC_EXTENSIONS) or any(
+        media.startswith(m) for m in STATIC_MEDIA
+    )
 
 
 @dataclass
@@ -156,7 +224,12 @@ class _Collector:
 
     def add(self, operation: str, observed: Observed, violations: list[CheckViolation]) -> None:
         for violation in violations:
-            key = (operation, violation.check, violation.title, wildcard(violation.instance_pointer))
+            key = (
+                operation,
+                violation.check,
+                violation.title,
+                wildcard(violation.instance_pointer),
+            )
             if key in self._seen:
                 self._seen[key].count += 1
             else:
@@ -164,19 +237,30 @@ class _Collector:
 
     def findings(self) -> list[TrafficFinding]:
         found = [self._finding(operation, seen) for (operation, *_), seen in self._seen.items()]
-        return sorted(found, key=lambda f: (f.operation, f.severity_rank(), f.check, f.instance_pointer or ""))
+        return sorted(
+            found, key=lambda f: (f.operation, f.severity_rank(), f.check, f.instance_pointer or "")
+        )
 
     def _finding(self, operation: str, seen: _Seen) -> TrafficFinding:
         violation, text = seen.violation, self.redactor.text
-        body = seen.observed.response_body  # reports label the excerpt "Response", whichever side broke
+        body = (
+            seen.observed.response_body
+        )  # reports label the excerpt "Response", whichever side broke
         excerpt = self.redactor.excerpt(body)
         where = seen.observed.extra.get("at")
         return TrafficFinding(
-            operation=operation, check=violation.check, title=text(violation.title),
-            received=text(violation.received), documented=text(violation.documented), severity=violation.severity,
-            code=f"{violation.side}:{violation.check}", instance_pointer=violation.instance_pointer,
-            schema_pointer=violation.schema_pointer, status_code=seen.observed.status or None,
+            operation=operation,
+            check=violation.check,
+            title=text(violation.title),
+            received=text(violation.received),
+            documented=text(violation.documented),
+            severity=violation.severity,
+            code=f"{violation.side}:{violation.check}",
+            instance_pointer=violation.instance_pointer,
+            schema_pointer=violation.schema_pointer,
+            status_code=seen.observed.status or None,
             response_excerpt=excerpt,
-            recorded_at=where, count=seen.count,
+            recorded_at=where,
+            count=seen.count,
             fingerprint=fingerprint(operation, violation.check, violation.instance_pointer),
         )

@@ -15,7 +15,10 @@ JSON_REPORT_VERSION = 1
 
 def render(result: VerifyResult, fmt: str) -> str:
     renderers: dict[str, Callable[[VerifyResult], str]] = {
-        "text": render_text, "json": render_json, "junit": render_junit, "markdown": render_markdown,
+        "text": render_text,
+        "json": render_json,
+        "junit": render_junit,
+        "markdown": render_markdown,
     }
     return renderers[fmt](result)
 
@@ -33,11 +36,16 @@ def verdict(result: VerifyResult) -> str:
 
 
 def counts(result: VerifyResult) -> str:
-    missing = f" ({result.bodies_missing} without their response body: not schema-checked)" \
-        if result.bodies_missing else ""
-    return (f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked{missing}, "
-            f"{result.undocumented} undocumented, {result.skipped_static} static assets and "
-            f"{result.skipped_other_hosts} other-host entries skipped; spec {result.spec}")
+    missing = (
+        f" ({result.bodies_missing} without their response body: not schema-checked)"
+        if result.bodies_missing
+        else ""
+    )
+    return (
+        f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked{missing}, "
+        f"{result.undocumented} undocumented, {result.skipped_static} static assets and "
+        f"{result.skipped_other_hosts} other-host entries skipped; spec {result.spec}"
+    )
 
 
 def coverage_lines(result: VerifyResult) -> list[str]:
@@ -58,26 +66,46 @@ def render_text(result: VerifyResult) -> str:
     for index, finding in enumerate(result.findings, 1):
         lines += [*_lines(finding, index), ""]
     baseline = baseline_lines(result)  # type: ignore[arg-type]  # conform's, on the same fields
-    return "\n".join([*lines, *coverage_lines(result), "", *baseline, verdict(result), counts(result)]) + "\n"
+    return (
+        "\n".join([*lines, *coverage_lines(result), "", *baseline, verdict(result), counts(result)])
+        + "\n"
+    )
 
 
 def render_json(result: VerifyResult) -> str:
-    return json.dumps({"version": JSON_REPORT_VERSION, **result.as_dict()}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"version": JSON_REPORT_VERSION, **result.as_dict()}, indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def render_junit(result: VerifyResult) -> str:
     """One test case per operation x check that failed, plus one passing case per operation seen clean."""
-    cases: dict[tuple[str, str], list[TrafficFinding]] = {(op, "exchanges"): [] for op in result.coverage}
+    cases: dict[tuple[str, str], list[TrafficFinding]] = {
+        (op, "exchanges"): [] for op in result.coverage
+    }
     for finding in result.new_findings:
         cases.setdefault((finding.operation, finding.check), []).append(finding)
     failures = sum(1 for found in cases.values() if found)
-    suites = ET.Element("testsuites", name="contract verify", tests=str(len(cases)), failures=str(failures))
-    suite = ET.SubElement(suites, "testsuite", name="contract verify", tests=str(len(cases)),
-                          failures=str(failures), errors="0")
+    suites = ET.Element(
+        "testsuites", name="contract verify", tests=str(len(cases)), failures=str(failures)
+    )
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="contract verify",
+        tests=str(len(cases)),
+        failures=str(failures),
+        errors="0",
+    )
     for (operation, check), found in sorted(cases.items()):
         case = ET.SubElement(suite, "testcase", classname=operation, name=check, time="0")
         if found:
-            failure = ET.SubElement(case, "failure", message="; ".join(f.title for f in found), type=found[0].code)
+            failure = ET.SubElement(
+                case, "failure", message="; ".join(f.title for f in found), type=found[0].code
+            )
             failure.text = "\n\n".join("\n".join(_lines(f, i)) for i, f in enumerate(found, 1))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
@@ -86,14 +114,20 @@ def render_junit(result: VerifyResult) -> str:
 def render_markdown(result: VerifyResult) -> str:
     lines = [f"## contract verify: {verdict(result)}", "", counts(result), ""]
     if result.findings:
-        lines += ["| # | Operation | Check | Where | Received | Documented | Seen | Baseline |",
-                  "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {i} | `{f.operation}` | {f.check} | `{f.instance_pointer or '(body)'}` | {_cell(f.received)} "
-                  f"| {_cell(f.documented)} | {f.count} | {f.baseline or ''} |"
-                  for i, f in enumerate(result.findings, 1)]
+        lines += [
+            "| # | Operation | Check | Where | Received | Documented | Seen | Baseline |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {i} | `{f.operation}` | {f.check} | `{f.instance_pointer or '(body)'}` | {_cell(f.received)} "
+            f"| {_cell(f.documented)} | {f.count} | {f.baseline or ''} |"
+            for i, f in enumerate(result.findings, 1)
+        ]
         lines.append("")
     lines += ["| Operation | Statuses seen |", "|---|---|"]
-    lines += [f"| `{operation}` | {_statuses(result, operation)} |" for operation in result.operations]
+    lines += [
+        f"| `{operation}` | {_statuses(result, operation)} |" for operation in result.operations
+    ]
     return "\n".join(lines) + "\n"
 
 

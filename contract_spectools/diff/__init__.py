@@ -20,8 +20,18 @@ from contract_spectools.diff.schemas import SchemaComparison
 # What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
 _SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
-__all__ = ["RULES", "Change", "DiffResult", "DiffRule", "Document", "IgnoreList", "Severity", "at_least",
-           "diff_documents", "diff_inputs"]
+__all__ = [
+    "RULES",
+    "Change",
+    "DiffResult",
+    "DiffRule",
+    "Document",
+    "IgnoreList",
+    "Severity",
+    "at_least",
+    "diff_documents",
+    "diff_inputs",
+]
 
 
 @dataclass
@@ -33,8 +43,10 @@ class BrokenDocument(ContractError):
     detail: str
 
     def __str__(self) -> str:
-        return (f"cannot compare {self.base} with {self.revision}: a document's structure is broken ({self.detail}); "
-                f"run `contract lint` on both and fix the structure findings")
+        return (
+            f"cannot compare {self.base} with {self.revision}: a document's structure is broken ({self.detail}); "
+            f"run `contract lint` on both and fix the structure findings"
+        )
 
 
 @dataclass(frozen=True)
@@ -45,12 +57,16 @@ class DiffResult:
     ignored: int = 0
 
 
-def diff_inputs(base: str, revision: str, ignore: IgnoreList | None = None, cwd: Path | None = None) -> DiffResult:
+def diff_inputs(
+    base: str, revision: str, ignore: IgnoreList | None = None, cwd: Path | None = None
+) -> DiffResult:
     """Read both inputs (paths or `git:REV:PATH`) and compare them; raises ContractError when one cannot be read."""
     return diff_documents(read_document(base, cwd), read_document(revision, cwd), ignore)
 
 
-def diff_documents(base: Document, revision: Document, ignore: IgnoreList | None = None) -> DiffResult:
+def diff_documents(
+    base: Document, revision: Document, ignore: IgnoreList | None = None
+) -> DiffResult:
     try:
         schemas = SchemaComparison(base.spec, revision.spec)
         found = list(OperationComparison(base.spec, revision.spec, schemas).run())
@@ -63,11 +79,19 @@ def diff_documents(base: Document, revision: Document, ignore: IgnoreList | None
     return DiffResult(base, revision, kept, len(changes) - len(kept))
 
 
-def _located(found: Iterable[tuple[Found, set[Affected]]], base: Document,
-             revision: Document) -> Iterable[tuple[Change, set[Affected]]]:
+def _located(
+    found: Iterable[tuple[Found, set[Affected]]], base: Document, revision: Document
+) -> Iterable[tuple[Change, set[Affected]]]:
     for item, affected in found:
-        change = Change(item.rule, severity_of(item.rule), item.message, item.base_pointer, item.revision_pointer,
-                        _line(base, item.base_pointer), _line(revision, item.revision_pointer))
+        change = Change(
+            item.rule,
+            severity_of(item.rule),
+            item.message,
+            item.base_pointer,
+            item.revision_pointer,
+            _line(base, item.base_pointer),
+            _line(revision, item.revision_pointer),
+        )
         yield change, affected
 
 
@@ -86,8 +110,17 @@ def _merged(changes: Iterable[tuple[Change, set[Affected]]]) -> list[Change]:
         else:
             by_place[place] = (change, set(affected))
     merged = [_with_affects(change, affected) for change, affected in by_place.values()]
-    return sorted(merged, key=lambda c: (-SEVERITY_RANK[c.severity], c.affects[:1], c.revision_pointer or "",
-                                         c.base_pointer or "", c.rule, c.message))
+    return sorted(
+        merged,
+        key=lambda c: (
+            -SEVERITY_RANK[c.severity],
+            c.affects[:1],
+            c.revision_pointer or "",
+            c.base_pointer or "",
+            c.rule,
+            c.message,
+        ),
+    )
 
 
 def _with_affects(change: Change, affected: set[Affected]) -> Change:

@@ -39,7 +39,9 @@ def read_ignore_file(path: str | Path) -> IgnoreList:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IgnoreFileError(str(path), None, f"cannot read it ({exc.__class__.__name__}); check the path") from None
+        raise IgnoreFileError(
+            str(path), None, f"cannot read it ({exc.__class__.__name__}); check the path"
+        ) from None
     ignored = IgnoreList()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -47,10 +49,18 @@ def read_ignore_file(path: str | Path) -> IgnoreList:
             continue
         entry = _ENTRY.match(line)
         if entry is None:
-            raise IgnoreFileError(str(path), number, f"{line!r} is not a 16-hex-digit fingerprint; "
-                                  "copy it from the `fingerprint` of a reported change")
+            raise IgnoreFileError(
+                str(path),
+                number,
+                f"{line!r} is not a 16-hex-digit fingerprint; "
+                "copy it from the `fingerprint` of a reported change",
+            )
         if not entry["reason"]:
-            raise IgnoreFileError(str(path), number, f"fingerprint {entry['fingerprint']} has no reason; "
-                                  "write why the change is safe after it")
+            raise IgnoreFileError(
+                str(path),
+                number,
+                f"fingerprint {entry['fingerprint']} has no reason; "
+                "write why the change is safe after it",
+            )
         ignored.reasons[entry["fingerprint"]] = entry["reason"]
     return ignored

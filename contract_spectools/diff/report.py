@@ -24,14 +24,21 @@ _RESET, _BOLD = "\033[0m", "\033[1m"
 def render(result: DiffResult, changes: Sequence[Change], fmt: str, colour: bool = False) -> str:
     """`changes`: the ones to show (the CLI filters by severity); `result` names the documents."""
     renderers: dict[str, Callable[[DiffResult, Sequence[Change]], str]] = {
-        "text": lambda r, c: render_text(r, c, colour), "json": render_json, "markdown": render_markdown,
-        "github": render_github, "junit": render_junit, "sarif": render_sarif,
+        "text": lambda r, c: render_text(r, c, colour),
+        "json": render_json,
+        "markdown": render_markdown,
+        "github": render_github,
+        "junit": render_junit,
+        "sarif": render_sarif,
     }
     return renderers[fmt](result, changes)
 
 
 def summary(changes: Sequence[Change]) -> str:
-    counts = {severity: sum(c.severity == severity for c in changes) for severity in ("error", "warning", "info")}
+    counts = {
+        severity: sum(c.severity == severity for c in changes)
+        for severity in ("error", "warning", "info")
+    }
     return ", ".join(f"{n} {severity}{'s' * (n != 1)}" for severity, n in counts.items())
 
 
@@ -42,7 +49,10 @@ def affects_text(affects: Sequence[Affected], limit: int = 3) -> str:
 
 
 def _directions(change: Change) -> str:
-    return "/".join(sorted({a.direction for a in change.affects if a.direction != "none"})) or "operation"
+    return (
+        "/".join(sorted({a.direction for a in change.affects if a.direction != "none"}))
+        or "operation"
+    )
 
 
 def _where(path: str, line: int | None) -> str:
@@ -50,6 +60,7 @@ def _where(path: str, line: int | None) -> str:
 
 
 # Text -------------------------------------------------------------------------------------------
+
 
 def render_text(result: DiffResult, changes: Sequence[Change], colour: bool = False) -> str:
     lines = []
@@ -59,9 +70,13 @@ def render_text(result: DiffResult, changes: Sequence[Change], colour: bool = Fa
         for change in group:
             severity = _paint(f"{change.severity:7}", _COLOURS[change.severity], colour)
             lines.append(f"  {severity} [{change.rule}] {change.message} ({_directions(change)})")
-            lines.append(f"          revision {_where(result.revision.path, change.revision_line)} "
-                         f"{change.revision_pointer}")
-            lines.append(f"          base     {_where(result.base.path, change.base_line)} {change.base_pointer}")
+            lines.append(
+                f"          revision {_where(result.revision.path, change.revision_line)} "
+                f"{change.revision_pointer}"
+            )
+            lines.append(
+                f"          base     {_where(result.base.path, change.base_line)} {change.base_pointer}"
+            )
             lines.append(f"          fingerprint {change.fingerprint}")
     ignored = f", {result.ignored} ignored" if result.ignored else ""
     lines.append(f"{summary(changes)}{ignored} ({len(result.changes)} changes in all)")
@@ -74,24 +89,36 @@ def _paint(text: str, code: str, colour: bool) -> str:
 
 # JSON -------------------------------------------------------------------------------------------
 
+
 def change_record(change: Change) -> dict[str, Any]:
     """One change as JSON (format version 1; documented in the README)."""
     rule = RULES[change.rule]
     return {
-        "id": change.rule, "severity": change.severity, "direction": rule.direction, "kind": rule.kind,
-        "message": change.message, "fingerprint": change.fingerprint,
+        "id": change.rule,
+        "severity": change.severity,
+        "direction": rule.direction,
+        "kind": rule.kind,
+        "message": change.message,
+        "fingerprint": change.fingerprint,
         "base": {"pointer": change.base_pointer, "line": change.base_line},
         "revision": {"pointer": change.revision_pointer, "line": change.revision_line},
-        "affects": [{"operation": a.operation, "operationId": a.operation_id, "direction": a.direction}
-                    for a in change.affects],
+        "affects": [
+            {"operation": a.operation, "operationId": a.operation_id, "direction": a.direction}
+            for a in change.affects
+        ],
     }
 
 
 def render_json(result: DiffResult, changes: Sequence[Change]) -> str:
     document = {
-        "version": JSON_FORMAT_VERSION, "tool": TOOL_NAME,
-        "base": result.base.argument, "revision": result.revision.argument,
-        "summary": {severity: sum(c.severity == severity for c in changes) for severity in ("error", "warning", "info")}
+        "version": JSON_FORMAT_VERSION,
+        "tool": TOOL_NAME,
+        "base": result.base.argument,
+        "revision": result.revision.argument,
+        "summary": {
+            severity: sum(c.severity == severity for c in changes)
+            for severity in ("error", "warning", "info")
+        }
         | {"ignored": result.ignored, "total": len(result.changes)},
         "changes": [change_record(c) for c in changes],
     }
@@ -100,16 +127,22 @@ def render_json(result: DiffResult, changes: Sequence[Change]) -> str:
 
 # Markdown ---------------------------------------------------------------------------------------
 
+
 def render_markdown(result: DiffResult, changes: Sequence[Change]) -> str:
     head = f"### `contract diff`: {summary(changes)}\n\n`{result.base.argument}` → `{result.revision.argument}`\n"
     if not changes:
         return head + "\nNo change to report.\n"
     rows = ["| severity | rule | change | revision | affects |", "| --- | --- | --- | --- | --- |"]
     for change in changes:
-        where = f"`{change.revision_pointer}` (line {change.revision_line})" if change.revision_line else (
-            f"`{change.revision_pointer}`")
-        rows.append(f"| {change.severity} | `{change.rule}` | {_cell(change.message)} | {_cell(where)} | "
-                    f"{_cell(affects_text(change.affects))} ({_directions(change)}) |")
+        where = (
+            f"`{change.revision_pointer}` (line {change.revision_line})"
+            if change.revision_line
+            else (f"`{change.revision_pointer}`")
+        )
+        rows.append(
+            f"| {change.severity} | `{change.rule}` | {_cell(change.message)} | {_cell(where)} | "
+            f"{_cell(affects_text(change.affects))} ({_directions(change)}) |"
+        )
     return head + "\n" + "\n".join(rows) + "\n"
 
 
@@ -119,28 +152,48 @@ def _cell(text: str) -> str:
 
 # GitHub annotations -----------------------------------------------------------------------------
 
+
 def render_github(result: DiffResult, changes: Sequence[Change]) -> str:
     """Workflow commands on the revision's lines (removals: the line of what holds the removed thing)."""
-    out = [github_command(c.severity, result.revision.path, c.revision_line, c.rule,
-                          f"{c.message}; affects {affects_text(c.affects)} ({_directions(c)}); "
-                          f"fingerprint {c.fingerprint}") for c in changes]
+    out = [
+        github_command(
+            c.severity,
+            result.revision.path,
+            c.revision_line,
+            c.rule,
+            f"{c.message}; affects {affects_text(c.affects)} ({_directions(c)}); "
+            f"fingerprint {c.fingerprint}",
+        )
+        for c in changes
+    ]
     return "\n".join(out) + ("\n" if out else "")
 
 
 # JUnit ------------------------------------------------------------------------------------------
 
+
 def render_junit(result: DiffResult, changes: Sequence[Change]) -> str:
     """One test case per change; errors and warnings are failures, safe changes pass."""
-    suite = ET.Element("testsuite", name=TOOL_NAME, tests=str(len(changes)),
-                       failures=str(sum(c.severity != "info" for c in changes)))
+    suite = ET.Element(
+        "testsuite",
+        name=TOOL_NAME,
+        tests=str(len(changes)),
+        failures=str(sum(c.severity != "info" for c in changes)),
+    )
     for change in changes:
-        case = ET.SubElement(suite, "testcase", classname=change.rule,
-                             name=f"{change.revision_pointer or change.base_pointer} [{change.fingerprint}]")
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=change.rule,
+            name=f"{change.revision_pointer or change.base_pointer} [{change.fingerprint}]",
+        )
         if change.severity != "info":
             failure = ET.SubElement(case, "failure", type=change.severity, message=change.message)
-            failure.text = (f"affects {affects_text(change.affects, limit=50)}\n"
-                            f"revision {_where(result.revision.path, change.revision_line)}\n"
-                            f"base {_where(result.base.path, change.base_line)}")
+            failure.text = (
+                f"affects {affects_text(change.affects, limit=50)}\n"
+                f"revision {_where(result.revision.path, change.revision_line)}\n"
+                f"base {_where(result.base.path, change.base_line)}"
+            )
     suites = ET.Element("testsuites")
     suites.append(suite)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
@@ -148,11 +201,24 @@ def render_junit(result: DiffResult, changes: Sequence[Change]) -> str:
 
 # SARIF ------------------------------------------------------------------------------------------
 
+
 def render_sarif(result: DiffResult, changes: Sequence[Change]) -> str:
-    rules = [sarif_rule(rule.id, rule.title, rule.severity, f"{rule.direction} / {rule.kind}")
-             for rule in RULES.values()]
+    rules = [
+        sarif_rule(rule.id, rule.title, rule.severity, f"{rule.direction} / {rule.kind}")
+        for rule in RULES.values()
+    ]
     index = {rule_id: i for i, rule_id in enumerate(RULES)}
-    results = [sarif_result(c.rule, index[c.rule], c.severity, f"{c.message}; affects {affects_text(c.affects)}",
-                            result.revision.path, c.revision_line, c.revision_pointer or "",
-                            partialFingerprints={"contractDiff/v1": c.fingerprint}) for c in changes]
+    results = [
+        sarif_result(
+            c.rule,
+            index[c.rule],
+            c.severity,
+            f"{c.message}; affects {affects_text(c.affects)}",
+            result.revision.path,
+            c.revision_line,
+            c.revision_pointer or "",
+            partialFingerprints={"contractDiff/v1": c.fingerprint},
+        )
+        for c in changes
+    ]
     return sarif_log(TOOL_NAME, rules, results)

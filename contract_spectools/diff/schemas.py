@@ -45,7 +45,9 @@ class SchemaComparison:
         self._queue: deque[PairKey] = deque()
         self._clean = CleanUnits(base, revision)
 
-    def add_root(self, base: tuple[Any, str], revision: tuple[Any, str], affected: Affected) -> None:
+    def add_root(
+        self, base: tuple[Any, str], revision: tuple[Any, str], affected: Affected
+    ) -> None:
         """A schema position of an operation (parameter, body, response, header), in both documents."""
         key = self._pair(base, revision, affected.direction, parent=None)
         if key in self.pairs:
@@ -65,8 +67,13 @@ class SchemaComparison:
                 for found in pair.found:
                     yield found, affected
 
-    def _pair(self, base: tuple[Any, str], revision: tuple[Any, str], direction: str,
-              parent: PairKey | None) -> PairKey:
+    def _pair(
+        self,
+        base: tuple[Any, str],
+        revision: tuple[Any, str],
+        direction: str,
+        parent: PairKey | None,
+    ) -> PairKey:
         base_shape = shape_of(self.base, *base)
         revision_shape = shape_of(self.revision, *revision)
         key = (base_shape.at, revision_shape.at, direction)
@@ -106,7 +113,9 @@ class SchemaComparison:
         yield from self._branches(key, b, r, d)
         for keyword in _CHILD_KEYWORDS:
             if isinstance(b.get(keyword), dict) and isinstance(r.get(keyword), dict):
-                self._pair((b.get(keyword), b.where(keyword)), (r.get(keyword), r.where(keyword)), d, key)
+                self._pair(
+                    (b.get(keyword), b.where(keyword)), (r.get(keyword), r.where(keyword)), d, key
+                )
 
     def _properties(self, key: PairKey, b: Shape, r: Shape, d: str) -> Iterator[Found]:
         base_props = self._visible(self.base, b, d)
@@ -125,7 +134,9 @@ class SchemaComparison:
         visible = {}
         for name, (at, schema) in shape.properties.items():
             target = spec.deref(schema, at)[0] if isinstance(schema, dict) else schema
-            if not any(isinstance(s, dict) and s.get(owned_elsewhere) is True for s in (schema, target)):
+            if not any(
+                isinstance(s, dict) and s.get(owned_elsewhere) is True for s in (schema, target)
+            ):
                 visible[name] = (schema, at)
         return visible
 
@@ -135,15 +146,25 @@ class SchemaComparison:
             revision_branches = _real_branches(self.revision, r, keyword)
             if not base_branches and not revision_branches:
                 continue
-            matched, removed, added = _match_branches(self.base, base_branches, self.revision, revision_branches)
+            matched, removed, added = _match_branches(
+                self.base, base_branches, self.revision, revision_branches
+            )
             for base_branch, revision_branch in matched:
                 self._pair(base_branch, revision_branch, d, key)
             for branch in removed:
-                yield Found(f"{d}-property-{stem}-removed", f"{keyword} branch {_label(branch)} removed",
-                            branch[1], r.where(keyword))
+                yield Found(
+                    f"{d}-property-{stem}-removed",
+                    f"{keyword} branch {_label(branch)} removed",
+                    branch[1],
+                    r.where(keyword),
+                )
             for branch in added:
-                yield Found(f"{d}-property-{stem}-added", f"{keyword} branch {_label(branch)} added",
-                            b.where(keyword), branch[1])
+                yield Found(
+                    f"{d}-property-{stem}-added",
+                    f"{keyword} branch {_label(branch)} added",
+                    b.where(keyword),
+                    branch[1],
+                )
 
 
 Branch = tuple[Any, str]  # (raw schema, pointer)
@@ -154,10 +175,15 @@ def _real_branches(spec: Spec, shape: Shape, keyword: str) -> list[Branch]:
     branches = shape.get(keyword)
     if not isinstance(branches, list):
         return []
-    return [(branch, shape.where(keyword, i)) for i, branch in enumerate(branches) if not is_null_schema(branch)]
+    return [
+        (branch, shape.where(keyword, i))
+        for i, branch in enumerate(branches)
+        if not is_null_schema(branch)
+    ]
 
 
 # Local rules on one pair, plain functions of the two shapes ---------------------------------------
+
 
 def _nullability(b: Shape, r: Shape, d: str) -> Iterator[Found]:
     if b.nullable and not r.nullable:
@@ -188,7 +214,9 @@ def _types(b: Shape, r: Shape, d: str) -> Iterator[Found]:
     if base == revision:
         return
     message = f"type changed from {_type_text(base)} to {_type_text(revision)}"
-    if b.referenced != r.referenced:  # a `$ref` replaced by an inline schema (or back): the change is there
+    if (
+        b.referenced != r.referenced
+    ):  # a `$ref` replaced by an inline schema (or back): the change is there
         b, r = replace(b, at=b.position), replace(r, at=r.position)
     if _covers(revision, base):
         yield Found(f"{d}-property-type-generalized", message, b.at, r.at)
@@ -213,7 +241,9 @@ def _one_value(b: Shape, r: Shape, d: str, keyword: str) -> Iterator[Found]:
     elif revision is None:
         yield Found(f"{rule}-removed", f"{keyword} {base!r} removed", b.at, r.at)
     else:
-        yield Found(f"{rule}-changed", f"{keyword} changed from {base!r} to {revision!r}", b.at, r.at)
+        yield Found(
+            f"{rule}-changed", f"{keyword} changed from {base!r} to {revision!r}", b.at, r.at
+        )
 
 
 def _enum_values(shape: Shape) -> list[Any] | None:
@@ -234,7 +264,9 @@ def _enums(b: Shape, r: Shape, d: str) -> Iterator[Found]:
         yield Found(f"{d}-property-enum-removed", f"no longer limited to {base!r}", b.at, r.at)
     else:
         for value in (v for v in base if v not in revision):
-            yield Found(f"{d}-property-enum-value-removed", f"enum value {value!r} removed", b.at, r.at)
+            yield Found(
+                f"{d}-property-enum-value-removed", f"enum value {value!r} removed", b.at, r.at
+            )
         for value in (v for v in revision if v not in base):
             yield Found(f"{d}-property-enum-value-added", f"enum value {value!r} added", b.at, r.at)
 
@@ -242,7 +274,11 @@ def _enums(b: Shape, r: Shape, d: str) -> Iterator[Found]:
 def _bound(shape: Shape, keywords: tuple[str, ...], upper: bool) -> float:
     """The effective bound (the tightest of its keywords; booleans are 3.0 exclusivity flags, not bounds).
     Absent: no upper bound, and a lower bound of 0 for lengths and counts, of -infinity for numbers."""
-    numbers = [v for v in (shape.get(k) for k in keywords) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    numbers = [
+        v
+        for v in (shape.get(k) for k in keywords)
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    ]
     if not numbers:
         return float("inf") if upper else float("-inf") if "minimum" in keywords else 0
     return min(numbers) if upper else max(numbers)
@@ -253,8 +289,12 @@ def _bounds(b: Shape, r: Shape, d: str) -> Iterator[Found]:
         base, revision = _bound(b, keywords, upper), _bound(r, keywords, upper)
         if base != revision:
             action = "decreased" if revision < base else "increased"
-            yield Found(f"{d}-property-{stem}-{action}",
-                        f"{stem} changed from {_number(base)} to {_number(revision)}", b.at, r.at)
+            yield Found(
+                f"{d}-property-{stem}-{action}",
+                f"{stem} changed from {_number(base)} to {_number(revision)}",
+                b.at,
+                r.at,
+            )
 
 
 def _number(value: float) -> str:
@@ -267,28 +307,44 @@ def _property_removed(name: str, b: Shape, r: Shape, d: str, at: str) -> Found:
         closed = r.get("additionalProperties") is False
         rule = "request-closed-property-removed" if closed else "request-property-removed"
     else:
-        rule = "response-required-property-removed" if name in b.required else "response-optional-property-removed"
+        rule = (
+            "response-required-property-removed"
+            if name in b.required
+            else "response-optional-property-removed"
+        )
     return Found(rule, f"property {name!r} removed", at, where)
 
 
 def _property_added(name: str, b: Shape, r: Shape, d: str, at: str) -> Found:
     where = join(b.at, "properties", name)
     if d == "request":
-        rule = "new-required-request-property" if name in r.required else "new-optional-request-property"
+        rule = (
+            "new-required-request-property"
+            if name in r.required
+            else "new-optional-request-property"
+        )
     else:
         rule = "response-property-added"
     return Found(rule, f"property {name!r} added", where, at)
 
 
-def _requiredness(name: str, b: Shape, r: Shape, d: str, base_at: str, revision_at: str) -> Iterator[Found]:
+def _requiredness(
+    name: str, b: Shape, r: Shape, d: str, base_at: str, revision_at: str
+) -> Iterator[Found]:
     was, now = name in b.required, name in r.required
     if was != now:
         change = "became-required" if now else "became-optional"
-        yield Found(f"{d}-property-{change}", f"property {name!r} {change.replace('-', ' ')}", base_at, revision_at)
+        yield Found(
+            f"{d}-property-{change}",
+            f"property {name!r} {change.replace('-', ' ')}",
+            base_at,
+            revision_at,
+        )
 
 
-def _match_branches(base_spec: Spec, base: list[Branch], revision_spec: Spec, revision: list[Branch]) -> tuple[
-        list[tuple[Branch, Branch]], list[Branch], list[Branch]]:
+def _match_branches(
+    base_spec: Spec, base: list[Branch], revision_spec: Spec, revision: list[Branch]
+) -> tuple[list[tuple[Branch, Branch]], list[Branch], list[Branch]]:
     """Pair branches by where they are defined, then by shape (reordering and renaming are no change),
     then by position among the rest when as many are left on both sides."""
     matched: list[tuple[Branch, Branch]] = []
@@ -306,8 +362,14 @@ def _defined_at(spec: Spec, branch: Branch) -> str | None:
     return None
 
 
-def _pair_by(identity: Callable[[Spec, Branch], str | None], base_spec: Spec, base: list[Branch], revision_spec: Spec,
-             revision: list[Branch], matched: list[tuple[Branch, Branch]]) -> tuple[list[Branch], list[Branch]]:
+def _pair_by(
+    identity: Callable[[Spec, Branch], str | None],
+    base_spec: Spec,
+    base: list[Branch],
+    revision_spec: Spec,
+    revision: list[Branch],
+    matched: list[tuple[Branch, Branch]],
+) -> tuple[list[Branch], list[Branch]]:
     """Move the branches with equal identities from `base`/`revision` into `matched`; return the rest."""
     if not base or not revision:
         return base, revision

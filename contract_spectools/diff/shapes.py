@@ -17,8 +17,21 @@ from contract_core.pointer import join
 from contract_core.spec import Spec
 
 # Keywords that document rather than constrain: never a change on their own.
-ANNOTATIONS = frozenset({"description", "summary", "title", "example", "examples", "externalDocs", "$comment",
-                         "deprecated", "xml", "discriminator", "default"})
+ANNOTATIONS = frozenset(
+    {
+        "description",
+        "summary",
+        "title",
+        "example",
+        "examples",
+        "externalDocs",
+        "$comment",
+        "deprecated",
+        "xml",
+        "discriminator",
+        "default",
+    }
+)
 _COMBINATORS = ("allOf", "oneOf", "anyOf")
 
 
@@ -28,12 +41,16 @@ class Shape:
 
     at: str
     keywords: dict[str, Any]
-    properties: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (pointer, raw schema)
+    properties: dict[str, tuple[str, Any]] = field(
+        default_factory=dict
+    )  # name -> (pointer, raw schema)
     required: set[str] = field(default_factory=set)
     nullable: bool = False
     position: str = ""  # the position it was first reached from, before `$ref`s and wrappers
     raw: Any = None  # the schema as written at `at`
-    origins: dict[str, str] = field(default_factory=dict)  # keyword -> the schema (an allOf member) it came from
+    origins: dict[str, str] = field(
+        default_factory=dict
+    )  # keyword -> the schema (an allOf member) it came from
 
     @property
     def referenced(self) -> bool:
@@ -48,7 +65,9 @@ class Shape:
 
 
 def is_null_schema(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+    return isinstance(schema, dict) and (
+        schema.get("type") == "null" or schema.get("enum") == [None]
+    )
 
 
 def _assertions(schema: dict[str, Any], ignore: str) -> set[str]:
@@ -99,7 +118,11 @@ def shape_of(spec: Spec, schema: Any, at: str) -> Shape:
 
 
 def _has_null_branch(schema: dict[str, Any]) -> bool:
-    return any(is_null_schema(branch) for keyword in ("oneOf", "anyOf") for branch in _list(schema.get(keyword)))
+    return any(
+        is_null_schema(branch)
+        for keyword in ("oneOf", "anyOf")
+        for branch in _list(schema.get(keyword))
+    )
 
 
 def _list(value: Any) -> list[Any]:
@@ -111,11 +134,18 @@ def _fold(spec: Spec, shape: Shape, schema: dict[str, Any], at: str, seen: set[s
     if at in seen:
         return
     seen.add(at)
-    for name, child in (schema.get("properties") or {}).items() if isinstance(schema.get("properties"), dict) else ():
+    for name, child in (
+        (schema.get("properties") or {}).items()
+        if isinstance(schema.get("properties"), dict)
+        else ()
+    ):
         shape.properties.setdefault(name, (join(at, "properties", name), child))
     shape.required.update(r for r in schema.get("required") or [] if isinstance(r, str))
     for keyword, value in schema.items():
-        if keyword not in ("properties", "required", "allOf", "nullable") and keyword not in shape.keywords:
+        if (
+            keyword not in ("properties", "required", "allOf", "nullable")
+            and keyword not in shape.keywords
+        ):
             shape.keywords[keyword] = value
             shape.origins[keyword] = at
     for i, member in enumerate(schema.get("allOf") or []):
@@ -138,8 +168,11 @@ def _canonical(spec: Spec, schema: Any, depth: int, names: bool = False) -> Any:
         schema, _, _ = unwrap(spec, schema, "")
         depth -= 1
     if isinstance(schema, dict):
-        return {k: _canonical(spec, v, depth, k in ("properties", "patternProperties"))
-                for k, v in schema.items() if names or k not in ANNOTATIONS}
+        return {
+            k: _canonical(spec, v, depth, k in ("properties", "patternProperties"))
+            for k, v in schema.items()
+            if names or k not in ANNOTATIONS
+        }
     if isinstance(schema, list):
         return [_canonical(spec, v, depth) for v in schema]
     return schema

@@ -41,7 +41,11 @@ class CleanUnits:
 
     def __init__(self, base: Spec, revision: Spec):
         base_units, revision_units = _units(base.document), _units(revision.document)
-        changed = {u for u in base_units.keys() | revision_units.keys() if base_units.get(u) != revision_units.get(u)}
+        changed = {
+            u
+            for u in base_units.keys() | revision_units.keys()
+            if base_units.get(u) != revision_units.get(u)
+        }
         referrers: dict[str, set[str]] = {}
         self._targets_below: dict[str, set[str]] = {}  # pointer -> units referenced at or below it
         for document in (base.document, revision.document):

@@ -15,9 +15,20 @@ from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
 from contract_core.spec import Spec, read_spec_text
 from contract_spectools.lint.document import check_security, check_servers
-from contract_spectools.lint.findings import RULES, SEVERITY_RANK, LintFinding, Rule, Severity, finding
+from contract_spectools.lint.findings import (
+    RULES,
+    SEVERITY_RANK,
+    LintFinding,
+    Rule,
+    Severity,
+    finding,
+)
 from contract_spectools.lint.operations import check_operations
-from contract_spectools.lint.references import check_required_cycles, check_unresolved_refs, check_unused_components
+from contract_spectools.lint.references import (
+    check_required_cycles,
+    check_unresolved_refs,
+    check_unused_components,
+)
 from contract_spectools.lint.schemas import check_schemas
 from contract_spectools.lint.structure import check_structure
 from contract_spectools.lint.values import check_values
@@ -25,7 +36,16 @@ from contract_spectools.lint.values import check_values
 # What walking a document of the wrong shape raises (a number where a mapping belongs, ...).
 _SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
-__all__ = ["RULES", "LintFinding", "LintResult", "Rule", "Severity", "lint_file", "lint_spec", "reaches"]
+__all__ = [
+    "RULES",
+    "LintFinding",
+    "LintResult",
+    "Rule",
+    "Severity",
+    "lint_file",
+    "lint_spec",
+    "reaches",
+]
 
 
 @dataclass(frozen=True)
@@ -82,8 +102,12 @@ def _run_rules(spec: Spec) -> Iterator[LintFinding]:
         except _SHAPE_ERRORS as exc:
             if not structural:
                 raise  # a well-formed document must never crash a rule: that is our bug
-            yield finding("lint-incomplete", "#", f"the {name} rules could not run on this structure ({exc!r}); "
-                          "fix the structure findings and lint again")
+            yield finding(
+                "lint-incomplete",
+                "#",
+                f"the {name} rules could not run on this structure ({exc!r}); "
+                "fix the structure findings and lint again",
+            )
 
 
 def _deduplicated(findings: Iterable[LintFinding]) -> list[LintFinding]:

@@ -26,8 +26,11 @@ def check_security(spec: Spec) -> Iterator[LintFinding]:
         for i, requirement in enumerate(requirements if isinstance(requirements, list) else []):
             for name in requirement if isinstance(requirement, dict) else ():
                 if name not in defined:
-                    yield finding("undefined-security-scheme", join(at, "security", i, name),
-                                  f"security scheme {name!r} is not defined in components/securitySchemes")
+                    yield finding(
+                        "undefined-security-scheme",
+                        join(at, "security", i, name),
+                        f"security scheme {name!r} is not defined in components/securitySchemes",
+                    )
 
 
 def check_servers(spec: Spec) -> Iterator[LintFinding]:
@@ -47,5 +50,8 @@ def _server_variables(at: str, server: dict[str, Any]) -> Iterator[LintFinding]:
     defined = set(variables) if isinstance(variables, dict) else set()
     for name in _SERVER_VARIABLE.findall(server["url"]):
         if name not in defined:
-            yield finding("undefined-server-variable", join(at, "url"),
-                          f"server URL {server['url']!r} uses {{{name}}}, which is not under `variables`")
+            yield finding(
+                "undefined-server-variable",
+                join(at, "url"),
+                f"server URL {server['url']!r} uses {{{name}}}, which is not under `variables`",
+            )

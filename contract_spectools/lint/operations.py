@@ -46,7 +46,9 @@ def _deref(spec: Spec, node: Any, at: str) -> Any:
 def check_operations(spec: Spec) -> Iterator[LintFinding]:
     yield from _equivalent_paths(spec)
     yield from _operation_ids(spec)
-    reported: set[str] = set()  # a shared parameter or response is reported once, where it is written
+    reported: set[str] = (
+        set()
+    )  # a shared parameter or response is reported once, where it is written
     for at, path, item in iter_path_items(spec):
         templated = at.startswith("#/paths/")
         item_parameters = list(_parameters(spec, item, at))
@@ -56,7 +58,9 @@ def check_operations(spec: Spec) -> Iterator[LintFinding]:
             parameters = list(_parameters(spec, operation, op_at))
             yield from _duplicates(parameters)
             if templated:
-                yield from _path_parameters(path, op_at, _merged(item_parameters, parameters), reported)
+                yield from _path_parameters(
+                    path, op_at, _merged(item_parameters, parameters), reported
+                )
             yield from _responses(spec, op_at, operation, reported)
             yield from _naming(op_at, operation)
         if templated and not operations:
@@ -64,6 +68,7 @@ def check_operations(spec: Spec) -> Iterator[LintFinding]:
 
 
 # operation ids and names -------------------------------------------------------------------------
+
 
 def _operation_ids(spec: Spec) -> Iterator[LintFinding]:
     first_use: dict[str, str] = {}
@@ -73,8 +78,11 @@ def _operation_ids(spec: Spec) -> Iterator[LintFinding]:
             if not isinstance(op_id, str):
                 continue
             if op_id in first_use:
-                yield finding("duplicate-operation-id", join(op_at, "operationId"),
-                              f"operationId {op_id!r} is already used at {first_use[op_id]}")
+                yield finding(
+                    "duplicate-operation-id",
+                    join(op_at, "operationId"),
+                    f"operationId {op_id!r} is already used at {first_use[op_id]}",
+                )
             else:
                 first_use[op_id] = op_at
 
@@ -88,19 +96,25 @@ def _naming(op_at: str, operation: dict[str, Any]) -> Iterator[LintFinding]:
 
 # paths and parameters ----------------------------------------------------------------------------
 
+
 def _equivalent_paths(spec: Spec) -> Iterator[LintFinding]:
     paths = spec.document.get("paths")
     seen: dict[str, str] = {}
     for path in paths if isinstance(paths, dict) else ():
         shape = _TEMPLATE_VARIABLE.sub("{}", path)
         if shape in seen:
-            yield finding("equivalent-paths", join("#/paths", path),
-                          f"{path!r} is equivalent to {seen[shape]!r}: only the variable names differ")
+            yield finding(
+                "equivalent-paths",
+                join("#/paths", path),
+                f"{path!r} is equivalent to {seen[shape]!r}: only the variable names differ",
+            )
         else:
             seen[shape] = path
 
 
-def _parameters(spec: Spec, holder: dict[str, Any], at: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _parameters(
+    spec: Spec, holder: dict[str, Any], at: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """(pointer, parameter) of a path item's or operation's `parameters`, references followed."""
     listed = holder.get("parameters")
     for i, raw in enumerate(listed if isinstance(listed, list) else []):
@@ -119,48 +133,72 @@ def _duplicates(parameters: list[tuple[str, dict[str, Any]]]) -> Iterator[LintFi
     for at, parameter in parameters:
         key = _key(parameter)
         if key in first:
-            yield finding("duplicate-parameter", at,
-                          f"parameter {key[0]!r} in {key[1]} is already declared at {first[key]}")
+            yield finding(
+                "duplicate-parameter",
+                at,
+                f"parameter {key[0]!r} in {key[1]} is already declared at {first[key]}",
+            )
         else:
             first[key] = at
 
 
-def _merged(item_level: list[tuple[str, dict[str, Any]]], op_level: list[tuple[str, dict[str, Any]]]
-            ) -> list[tuple[str, dict[str, Any]]]:
+def _merged(
+    item_level: list[tuple[str, dict[str, Any]]], op_level: list[tuple[str, dict[str, Any]]]
+) -> list[tuple[str, dict[str, Any]]]:
     """The operation's effective parameters: its own override the path item's with the same name and `in`."""
     overridden = {_key(p) for _, p in op_level}
     return [(at, p) for at, p in item_level if _key(p) not in overridden] + op_level
 
 
-def _path_parameters(path: str, at: str, parameters: list[tuple[str, dict[str, Any]]], reported: set[str]
-                     ) -> Iterator[LintFinding]:
+def _path_parameters(
+    path: str, at: str, parameters: list[tuple[str, dict[str, Any]]], reported: set[str]
+) -> Iterator[LintFinding]:
     variables = _TEMPLATE_VARIABLE.findall(path)
     declared = {p["name"] for _, p in parameters if p.get("in") == "path"}
     for name in variables:
         if name not in declared:
-            yield finding("path-param-undeclared", at,
-                          f"path variable {{{name}}} of {path!r} has no `in: path` parameter")
+            yield finding(
+                "path-param-undeclared",
+                at,
+                f"path variable {{{name}}} of {path!r} has no `in: path` parameter",
+            )
     for param_at, parameter in parameters:
-        if parameter.get("in") == "path" and parameter["name"] not in variables and param_at not in reported:
+        if (
+            parameter.get("in") == "path"
+            and parameter["name"] not in variables
+            and param_at not in reported
+        ):
             reported.add(param_at)
-            yield finding("path-param-unused", param_at,
-                          f"path parameter {parameter['name']!r} does not appear in {path!r}")
+            yield finding(
+                "path-param-unused",
+                param_at,
+                f"path parameter {parameter['name']!r} does not appear in {path!r}",
+            )
 
 
 # responses ---------------------------------------------------------------------------------------
 
-def _responses(spec: Spec, op_at: str, operation: dict[str, Any], reported: set[str]) -> Iterator[LintFinding]:
+
+def _responses(
+    spec: Spec, op_at: str, operation: dict[str, Any], reported: set[str]
+) -> Iterator[LintFinding]:
     responses = operation.get("responses")
     if not isinstance(responses, dict) or not responses:
         yield finding("no-responses", op_at, "the operation documents no responses")
         return
     codes = [str(code).upper() for code in responses]
     if not any(code[:1] in ("2", "3") for code in codes):
-        yield finding("no-success-response", join(op_at, "responses"),
-                      f"no 2xx or 3xx response (documented: {', '.join(codes)})")
+        yield finding(
+            "no-success-response",
+            join(op_at, "responses"),
+            f"no 2xx or 3xx response (documented: {', '.join(codes)})",
+        )
     if not any(code[:1] == "4" or code == "DEFAULT" for code in codes):
-        yield finding("no-client-error-response", join(op_at, "responses"),
-                      f"no 4xx or default response (documented: {', '.join(codes)})")
+        yield finding(
+            "no-client-error-response",
+            join(op_at, "responses"),
+            f"no 4xx or default response (documented: {', '.join(codes)})",
+        )
     for code, raw in responses.items():
         if str(code)[:1] in ("4", "5") or code == "default":
             yield from _problem_json(spec, join(op_at, "responses", code), raw, reported)
@@ -175,5 +213,8 @@ def _problem_json(spec: Spec, at: str, raw: Any, reported: set[str]) -> Iterator
         return  # no body documented: nothing to say about its media type
     reported.add(where)
     if not any(base_type(str(media)) in _PROBLEM_MEDIA_TYPES for media in content):
-        yield finding("error-response-not-problem-json", join(where, "content"),
-                      f"error response offers {', '.join(content)}, not application/problem+json")
+        yield finding(
+            "error-response-not-problem-json",
+            join(where, "content"),
+            f"error response offers {', '.join(content)}, not application/problem+json",
+        )

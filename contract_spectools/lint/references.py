@@ -39,13 +39,20 @@ def document_refs(node: Any, at: str = "#") -> Iterator[tuple[str, str]]:
 def check_unresolved_refs(spec: Spec) -> Iterator[LintFinding]:
     for holder, ref in document_refs(spec.document):
         if not ref.startswith("#"):
-            yield finding("unresolved-ref", join(holder, "$ref"),
-                          f"external $ref {ref!r}: the kit reads one file; bundle the spec into one document")
+            yield finding(
+                "unresolved-ref",
+                join(holder, "$ref"),
+                f"external $ref {ref!r}: the kit reads one file; bundle the spec into one document",
+            )
             continue
         try:
             spec.resolve(ref, holder)
         except UnresolvableReference:
-            yield finding("unresolved-ref", join(holder, "$ref"), f"$ref {ref!r} points at nothing in the document")
+            yield finding(
+                "unresolved-ref",
+                join(holder, "$ref"),
+                f"$ref {ref!r} points at nothing in the document",
+            )
 
 
 def check_required_cycles(spec: Spec, analysis: RecursionAnalysis) -> Iterator[LintFinding]:
@@ -66,18 +73,24 @@ def check_unused_components(spec: Spec) -> Iterator[LintFinding]:
             continue
         for name in members:
             if (kind, name) not in used and not name.startswith("x-"):
-                yield finding("unused-component", join("#/components", kind, name),
-                              f"components/{kind}/{name} is never referenced")
+                yield finding(
+                    "unused-component",
+                    join("#/components", kind, name),
+                    f"components/{kind}/{name} is never referenced",
+                )
 
 
 def _used_components(document: dict[str, Any], components: dict[str, Any]) -> set[tuple[str, str]]:
     """Components reachable from everything outside `components` (and from security requirements)."""
     used: set[tuple[str, str]] = {
         ("securitySchemes", name)
-        for requirement in document.get("security") or [] if isinstance(requirement, dict)
+        for requirement in document.get("security") or []
+        if isinstance(requirement, dict)
         for name in requirement
     }
-    pending: list[tuple[str, Any]] = [(join("#", key), value) for key, value in document.items() if key != "components"]
+    pending: list[tuple[str, Any]] = [
+        (join("#", key), value) for key, value in document.items() if key != "components"
+    ]
     while pending:
         at, node = pending.pop()
         for target in _references_from(node, at, components):

@@ -18,7 +18,10 @@ TOOL_NAME = "contract lint"
 
 def render(findings: Sequence[LintFinding], fmt: str) -> str:
     renderers: dict[str, Callable[[Sequence[LintFinding]], str]] = {
-        "text": render_text, "json": render_json, "github": render_github, "sarif": render_sarif,
+        "text": render_text,
+        "json": render_json,
+        "github": render_github,
+        "sarif": render_sarif,
     }
     return renderers[fmt](findings)
 
@@ -40,18 +43,37 @@ def render_text(findings: Sequence[LintFinding]) -> str:
 
 
 def render_json(findings: Sequence[LintFinding]) -> str:
-    return json.dumps({"findings": [asdict(f) for f in findings], "summary": summary(findings)}, indent=2) + "\n"
+    return (
+        json.dumps(
+            {"findings": [asdict(f) for f in findings], "summary": summary(findings)}, indent=2
+        )
+        + "\n"
+    )
 
 
 def render_github(findings: Sequence[LintFinding]) -> str:
     """Workflow commands: `::error file=F,line=L,title=T::message` (one per finding)."""
-    out = [github_command(f.severity, f.source, f.line, f"{f.rule} at {f.pointer}", f"{f.message}. Fix: {f.hint}")
-           for f in findings]
+    out = [
+        github_command(
+            f.severity, f.source, f.line, f"{f.rule} at {f.pointer}", f"{f.message}. Fix: {f.hint}"
+        )
+        for f in findings
+    ]
     return "\n".join(out) + ("\n" if out else "")
 
 
 def render_sarif(findings: Sequence[LintFinding]) -> str:
     rules = [sarif_rule(rule.id, rule.title, rule.severity, rule.hint) for rule in RULES.values()]
-    results = [sarif_result(f.rule, list(RULES).index(f.rule), f.severity, f"{f.message}. Fix: {f.hint}", f.source,
-                            f.line, f.pointer) for f in findings]
+    results = [
+        sarif_result(
+            f.rule,
+            list(RULES).index(f.rule),
+            f.severity,
+            f"{f.message}. Fix: {f.hint}",
+            f.source,
+            f.line,
+            f.pointer,
+        )
+        for f in findings
+    ]
     return sarif_log(TOOL_NAME, rules, results)

@@ -27,9 +27,15 @@ def check_schemas(spec: Spec) -> Iterator[LintFinding]:
 
 # required-undefined -----------------------------------------------------------------------------
 
+
 def _required_undefined(spec: Spec, at: str, schema: dict[str, Any]) -> Iterator[LintFinding]:
     required = schema.get("required")
-    if not isinstance(required, list) or not required or _open_to_other_names(schema) or at.endswith("/not"):
+    if (
+        not isinstance(required, list)
+        or not required
+        or _open_to_other_names(schema)
+        or at.endswith("/not")
+    ):
         return  # under `not`, `required` says which names must not appear together
     known = _known_properties(spec, schema, set())
     parent = _composition_parent(spec, at)
@@ -39,8 +45,11 @@ def _required_undefined(spec: Spec, at: str, schema: dict[str, Any]) -> Iterator
         known |= parent
     for i, name in enumerate(required):
         if isinstance(name, str) and name not in known:
-            yield finding("required-undefined", join(at, "required", i),
-                          f"required property {name!r} is not defined in properties")
+            yield finding(
+                "required-undefined",
+                join(at, "required", i),
+                f"required property {name!r} is not defined in properties",
+            )
 
 
 def _open_to_other_names(schema: dict[str, Any]) -> bool:
@@ -92,15 +101,23 @@ def _composition_parent(spec: Spec, at: str) -> set[str] | bool | None:
 
 # invalid-pattern ---------------------------------------------------------------------------------
 
+
 def _invalid_patterns(at: str, schema: dict[str, Any]) -> Iterator[LintFinding]:
     pattern = schema.get("pattern")
     if isinstance(pattern, str) and (problem := regex_problem(pattern)):
-        yield finding("invalid-pattern", join(at, "pattern"), f"pattern {pattern!r} does not compile: {problem}")
+        yield finding(
+            "invalid-pattern",
+            join(at, "pattern"),
+            f"pattern {pattern!r} does not compile: {problem}",
+        )
     names = schema.get("patternProperties")
     for name in names if isinstance(names, dict) else ():
         if problem := regex_problem(name):
-            yield finding("invalid-pattern", join(at, "patternProperties", name),
-                          f"patternProperties key {name!r} does not compile: {problem}")
+            yield finding(
+                "invalid-pattern",
+                join(at, "patternProperties", name),
+                f"patternProperties key {name!r} does not compile: {problem}",
+            )
 
 
 @cache
@@ -115,14 +132,24 @@ def regex_problem(pattern: str) -> str | None:
 
 # version mismatches ------------------------------------------------------------------------------
 
+
 def _version_mismatches(version: str, at: str, schema: dict[str, Any]) -> Iterator[LintFinding]:
     if version == "3.1":
         if "nullable" in schema:
-            yield finding("nullable-in-3.1", join(at, "nullable"),
-                          "`nullable` is an OpenAPI 3.0 keyword; OpenAPI 3.1 ignores it, so null is not allowed here")
+            yield finding(
+                "nullable-in-3.1",
+                join(at, "nullable"),
+                "`nullable` is an OpenAPI 3.0 keyword; OpenAPI 3.1 ignores it, so null is not allowed here",
+            )
         if "example" in schema:
-            yield finding("example-in-3.1-schema", join(at, "example"),
-                          "`example` in a 3.1 schema is deprecated in favour of `examples`")
+            yield finding(
+                "example-in-3.1-schema",
+                join(at, "example"),
+                "`example` in a 3.1 schema is deprecated in favour of `examples`",
+            )
     elif isinstance(schema.get("type"), list):
-        yield finding("type-array-in-3.0", join(at, "type"),
-                      f"type {schema['type']!r}: OpenAPI 3.0 takes a single type string")
+        yield finding(
+            "type-array-in-3.0",
+            join(at, "type"),
+            f"type {schema['type']!r}: OpenAPI 3.0 takes a single type string",
+        )

@@ -39,7 +39,11 @@ def _meta_schema(version: str) -> Any:
     if package is None or not package.submodule_search_locations:
         raise ModuleNotFoundError("openapi-spec-validator is not installed")
     folder = Path(next(iter(package.submodule_search_locations)))
-    return json.loads((folder / "resources" / "schemas" / f"v{version}" / "schema.json").read_text(encoding="utf-8"))
+    return json.loads(
+        (folder / "resources" / "schemas" / f"v{version}" / "schema.json").read_text(
+            encoding="utf-8"
+        )
+    )
 
 
 @cache
@@ -60,7 +64,11 @@ def check_structure(spec: Spec) -> Iterator[LintFinding]:
 
 def _findings(error: Any, base: str) -> Iterator[LintFinding]:
     for leaf in _leaves(error):
-        message = leaf.message if len(leaf.message) <= _MESSAGE_LIMIT else leaf.message[:_MESSAGE_LIMIT] + "..."
+        message = (
+            leaf.message
+            if len(leaf.message) <= _MESSAGE_LIMIT
+            else leaf.message[:_MESSAGE_LIMIT] + "..."
+        )
         yield finding("structure", join(base, *(str(t) for t in leaf.instance_path)), message)
 
 
@@ -74,7 +82,9 @@ def _leaves(error: Any) -> Iterator[Any]:
     if not branches:
         yield error
         return
-    meant = [branch for branch in branches if not all(_is_missing_ref(e) for e in branch)] or branches
+    meant = [
+        branch for branch in branches if not all(_is_missing_ref(e) for e in branch)
+    ] or branches
     best = max(meant, key=lambda branch: (max(len(e.instance_path) for e in branch), -len(branch)))
     for inner in best:
         yield from _leaves(inner)

@@ -45,7 +45,9 @@ class ValueChecker:
         with contextlib.suppress(*_COMPILE_ERRORS):  # a broken schema is reported by its own rule
             self._validator(None).prepare(schema_pointers)
 
-    def violations(self, value: Any, schema_pointer: str, direction: Direction | None) -> list[SchemaViolation]:
+    def violations(
+        self, value: Any, schema_pointer: str, direction: Direction | None
+    ) -> list[SchemaViolation]:
         """How `value` breaks the schema at `schema_pointer`; [] when valid or when it cannot be compiled.
 
         The view without a direction is the strictest (it keeps every `required`), so it decides alone
@@ -53,12 +55,20 @@ class ValueChecker:
         """
         try:
             found = self._validator(None).violations(value, schema_pointer)
-            if not found or not self._directional or not any(v.schema_pointer.endswith("/required") for v in found):
+            if (
+                not found
+                or not self._directional
+                or not any(v.schema_pointer.endswith("/required") for v in found)
+            ):
                 return found
             if direction is not None:
                 return self._validator(direction).violations(value, schema_pointer)
             sides = ("request", "response")
-            return [] if any(self._validator(side).is_valid(value, schema_pointer) for side in sides) else found
+            return (
+                []
+                if any(self._validator(side).is_valid(value, schema_pointer) for side in sides)
+                else found
+            )
         except _COMPILE_ERRORS:
             return []  # a broken pattern or $ref in the schema: reported by its own rule
 
@@ -71,21 +81,32 @@ class ValueChecker:
 def check_values(spec: Spec) -> Iterator[LintFinding]:
     checker = ValueChecker(spec)
     examples = list(iter_examples(spec.document, _lenient_resolver(spec)))
-    valued = [(at, schema) for at, schema in iter_all_schemas(spec.document)
-              if "default" in schema or isinstance(schema.get("enum"), list)]
+    valued = [
+        (at, schema)
+        for at, schema in iter_all_schemas(spec.document)
+        if "default" in schema or isinstance(schema.get("enum"), list)
+    ]
     checker.prepare([example.schema_pointer for example in examples] + [at for at, _ in valued])
     for example in examples:
-        problems = checker.violations(example.value, example.schema_pointer, _direction(example.pointer))
+        problems = checker.violations(
+            example.value, example.schema_pointer, _direction(example.pointer)
+        )
         if problems:
             yield finding("invalid-example", example.pointer, _describe("example", problems))
     for at, schema in valued:
         direction = _direction(at)
-        if "default" in schema and (problems := checker.violations(schema["default"], at, direction)):
+        if "default" in schema and (
+            problems := checker.violations(schema["default"], at, direction)
+        ):
             yield finding("invalid-default", join(at, "default"), _describe("default", problems))
         enum = schema.get("enum")
         for i, value in enumerate(enum if isinstance(enum, list) else []):
             if problems := checker.violations(value, at, direction):
-                yield finding("invalid-enum-value", join(at, "enum", i), _describe(f"enum value {value!r}", problems))
+                yield finding(
+                    "invalid-enum-value",
+                    join(at, "enum", i),
+                    _describe(f"enum value {value!r}", problems),
+                )
 
 
 def _lenient_resolver(spec: Spec) -> Any:
@@ -119,7 +140,11 @@ def _describe(what: str, problems: list[SchemaViolation]) -> str:
         f"{p.instance_pointer or '(root)'}: {_short(p.message)} (schema {p.schema_pointer})"
         for p in problems[:_SHOWN_VIOLATIONS]
     )
-    more = f"; and {len(problems) - _SHOWN_VIOLATIONS} more" if len(problems) > _SHOWN_VIOLATIONS else ""
+    more = (
+        f"; and {len(problems) - _SHOWN_VIOLATIONS} more"
+        if len(problems) > _SHOWN_VIOLATIONS
+        else ""
+    )
     return f"the {what} does not validate: {shown}{more}"
 
 

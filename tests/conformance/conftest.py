@@ -41,7 +41,9 @@ def conform(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Callable[...,
         code = main(["conform", *args, "--report-json", str(report), "--junit-xml", str(junit)])
         out, err = capsys.readouterr()
         return Outcome(
-            code, out, err,
+            code,
+            out,
+            err,
             json.loads(report.read_text()) if report.exists() else None,
             junit.read_text() if junit.exists() else None,
         )

@@ -70,8 +70,13 @@ def _validator() -> SchemaValidator:
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
-    body = {"type": f"https://example.org/contract-kit/problems/{title.lower().replace(' ', '-')}",
-            "title": title, "status": status, "detail": detail, **extra}
+    body = {
+        "type": f"https://example.org/contract-kit/problems/{title.lower().replace(' ', '-')}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
 
@@ -80,8 +85,11 @@ TENANT_UUID = "123e4567-e89b-12d3-a456-426614174000"
 
 
 def create_app(
-    faults: frozenset[str] = frozenset(), credential: str = DEFAULT_CREDENTIAL, echo_credentials: bool = False,
-    slow_description: float = 0.0, rejects_invalid_with: int = 400,
+    faults: frozenset[str] = frozenset(),
+    credential: str = DEFAULT_CREDENTIAL,
+    echo_credentials: bool = False,
+    slow_description: float = 0.0,
+    rejects_invalid_with: int = 400,
 ) -> Flask:
     """The Create Token service; only `Bearer <credential>` may create tokens.
 
@@ -108,7 +116,9 @@ def create_app(
     def tokens() -> Response:
         if request.method != "POST":
             allow = "GET" if "wrong_allow" in faults else "POST"
-            response = problem(405, "Method not allowed", f"{request.method} is not allowed here; use POST.")
+            response = problem(
+                405, "Method not allowed", f"{request.method} is not allowed here; use POST."
+            )
             response.headers["Allow"] = allow
             return response
         if slow_description and b"description" in request.get_data():
@@ -118,7 +128,9 @@ def create_app(
             response.set_cookie("session", credential)
             if response.mimetype == "application/json" and response.status_code == 201:
                 body = json.loads(response.get_data())
-                body["href"] = f"{PATH}/{body.get('id')}?seen={request.headers.get('Authorization', '')}"
+                body["href"] = (
+                    f"{PATH}/{body.get('id')}?seen={request.headers.get('Authorization', '')}"
+                )
                 response.set_data(json.dumps(body))
         return response
 
@@ -129,16 +141,24 @@ def create_app(
     return app
 
 
-def _create(faults: frozenset[str], stats: Stats, serial: int, credential: str, rejects_with: int) -> Response:
+def _create(
+    faults: frozenset[str], stats: Stats, serial: int, credential: str, rejects_with: int
+) -> Response:
     authorization = request.headers.get("Authorization", "")
     if "ignores_auth" not in faults and authorization != f"Bearer {credential}":
-        response = problem(401, "Unauthorized", "This operation needs a bearer token in the Authorization header.")
+        response = problem(
+            401, "Unauthorized", "This operation needs a bearer token in the Authorization header."
+        )
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
     if request.content_length is not None and request.content_length > MAX_BODY:
         return problem(413, "Payload too large", f"The limit is {MAX_BODY} bytes.")
     if request.mimetype != "application/json" and "accepts_invalid" not in faults:
-        return problem(415, "Unsupported media type", f"Content-Type {request.mimetype or 'none'} is not supported.")
+        return problem(
+            415,
+            "Unsupported media type",
+            f"Content-Type {request.mimetype or 'none'} is not supported.",
+        )
     raw = request.get_data(cache=False)
     if len(raw) > MAX_BODY:
         return problem(413, "Payload too large", f"The limit is {MAX_BODY} bytes.")
@@ -152,13 +172,25 @@ def _create(faults: frozenset[str], stats: Stats, serial: int, credential: str, 
     violations = _validator().violations(body, _REQUEST_SCHEMA)
     if violations and "accepts_invalid" not in faults:
         errors = [{"pointer": v.instance_pointer, "detail": v.message} for v in violations]
-        return problem(rejects_with, "Invalid request",
-                       f"The request body does not match the schema ({len(errors)} errors).", errors=errors)
+        return problem(
+            rejects_with,
+            "Invalid request",
+            f"The request body does not match the schema ({len(errors)} errors).",
+            errors=errors,
+        )
     if not isinstance(body, dict):
         body = {}
-    if "server_error_on_edge" in faults and isinstance(body.get("name"), str) and len(body["name"]) in (0, 200):
+    if (
+        "server_error_on_edge" in faults
+        and isinstance(body.get("name"), str)
+        and len(body["name"]) in (0, 200)
+    ):
         return Response("Internal Server Error", status=500, mimetype="text/plain")
-    token = "pat_live_fixed0000000000000000000000" if "reuses_tokens" in faults else "pat_live_" + secrets.token_hex(16)
+    token = (
+        "pat_live_fixed0000000000000000000000"
+        if "reuses_tokens" in faults
+        else "pat_live_" + secrets.token_hex(16)
+    )
     with stats.lock:
         stats.tokens.append(token)
     created = _api_token(body, faults, serial, token)
@@ -169,9 +201,13 @@ def _create(faults: frozenset[str], stats: Stats, serial: int, credential: str, 
     return Response(json.dumps(created), status=status, mimetype=mimetype)
 
 
-def _api_token(body: dict[str, Any], faults: frozenset[str], serial: int, token: str) -> dict[str, Any]:
+def _api_token(
+    body: dict[str, Any], faults: frozenset[str], serial: int, token: str
+) -> dict[str, Any]:
     account = body.get("account") if isinstance(body.get("account"), dict) else {}
-    account_id = "acc_someone_else" if "other_account" in faults else str(account.get("id", "acc_unknown"))
+    account_id = (
+        "acc_someone_else" if "other_account" in faults else str(account.get("id", "acc_unknown"))
+    )
     modules = body.get("modules") if isinstance(body.get("modules"), list) else []
     now = "2025-02-21T18:02:41.058Z"
     token_id = f"tok_{serial:08d}"
@@ -209,8 +245,18 @@ def _module(reference: dict[str, Any], faults: frozenset[str]) -> dict[str, Any]
 
 def _account(account_id: str, faults: frozenset[str]) -> dict[str, Any]:
     email = "not-an-email" if "deep_bad_format" in faults else "dana@example.com"
-    user = {"id": "usr_1", "$meta": {"omitted": ["accounts", "currentAccount"]}, "email": email, "lastLoginAt": None}
-    group = {"id": "grp_1", "$meta": {"omitted": ["account"]}, "name": "Purchasing", "users": [user]}
+    user = {
+        "id": "usr_1",
+        "$meta": {"omitted": ["accounts", "currentAccount"]},
+        "email": email,
+        "lastLoginAt": None,
+    }
+    group = {
+        "id": "grp_1",
+        "$meta": {"omitted": ["account"]},
+        "name": "Purchasing",
+        "users": [user],
+    }
     return {
         "id": account_id,
         "$meta": {"omitted": ["audit"]},

@@ -23,8 +23,11 @@ LOSSES = ("forgets", "renames")
 
 
 def problem(status: int, title: str) -> Response:
-    return Response(json.dumps({"title": title, "status": status}), status=status,
-                    mimetype="application/problem+json")
+    return Response(
+        json.dumps({"title": title, "status": status}),
+        status=status,
+        mimetype="application/problem+json",
+    )
 
 
 def create_pets_app(loss: str | None = None) -> Flask:
@@ -42,7 +45,9 @@ def create_pets_app(loss: str | None = None) -> Flask:
     @app.post("/pets")
     def create() -> Response:
         body = request.get_json(silent=True)
-        if request.mimetype != "application/json" or not validator.is_valid(body, "#/components/schemas/NewPet"):
+        if request.mimetype != "application/json" or not validator.is_valid(
+            body, "#/components/schemas/NewPet"
+        ):
             return problem(400, "Invalid pet")
         with lock:
             pet = {"id": f"pet_{next(ids)}", **body}

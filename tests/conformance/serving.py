@@ -21,7 +21,9 @@ class _QuietHandler(WSGIRequestHandler):
 def serve(app: Any) -> Iterator[str]:
     """Run `app` in a thread; yields its base URL and stops it on exit."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     base_url = f"http://127.0.0.1:{server.server_port}"
     try:

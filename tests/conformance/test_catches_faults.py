@@ -74,7 +74,6 @@ def test_deep_format_violation_is_located(conform) -> None:
     assert finding["curl"].startswith("curl -X POST")
 
 
-
 def test_kit_checks_stand_aside_for_other_schemathesis_users() -> None:
     """Our checks are registered with Schemathesis globally; they act only on schemas our runner bound."""
     import json
@@ -89,12 +88,18 @@ def test_kit_checks_stand_aside_for_other_schemathesis_users() -> None:
     from tests.conformance.implementations import DEFAULT_CREDENTIAL
 
     spec = load_spec()
-    schema = schemathesis.openapi.from_dict(json.loads(json.dumps(spec.document)), config=SchemathesisConfig())
+    schema = schemathesis.openapi.from_dict(
+        json.loads(json.dumps(spec.document)), config=SchemathesisConfig()
+    )
     case = schema["/v1/accounts/api-tokens"]["POST"].Case(
-        body={"account": {"id": "a"}, "modules": [{"id": "m"}]}, media_type="application/json",
+        body={"account": {"id": "a"}, "modules": [{"id": "m"}]},
+        media_type="application/json",
         headers={"Authorization": f"Bearer {DEFAULT_CREDENTIAL}"},
     )
-    with implementation("omitted_present") as (base_url, _):  # only meta_omitted_absent sees this fault
+    with implementation("omitted_present") as (
+        base_url,
+        _,
+    ):  # only meta_omitted_absent sees this fault
         assert case.call_and_validate(base_url=base_url).status_code == 201
         bind(schema.raw_schema, spec)
         with pytest.raises((AssertionError, FailureGroup), match=r"\$meta\.omitted"):

@@ -11,16 +11,27 @@ def test_ci_example_runs_conform_with_secrets_and_uploads_junit() -> None:
     workflow = yaml.safe_load((REPO / "examples" / "ci" / "conformance.yml").read_text())
     steps = workflow["jobs"]["conform"]["steps"]
     run = next(step for step in steps if "contract conform" in step.get("run", ""))
-    assert "secrets.STAGING_BASE_URL" in str(run["env"]) and "secrets.STAGING_API_TOKEN" in str(run["env"])
+    assert "secrets.STAGING_BASE_URL" in str(run["env"]) and "secrets.STAGING_API_TOKEN" in str(
+        run["env"]
+    )
     assert "--junit-xml conformance-junit.xml" in run["run"]
-    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
+    upload = next(
+        step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")
+    )
     assert upload["if"] == "always()" and "conformance-junit.xml" in upload["with"]["path"]
 
 
 def test_ci_example_keeps_a_baseline_and_a_summary() -> None:
     workflow = yaml.safe_load((REPO / "examples" / "ci" / "conformance.yml").read_text())
-    run = next(s["run"] for s in workflow["jobs"]["conform"]["steps"] if "contract conform" in s.get("run", ""))
-    assert "--baseline conformance-baseline.json" in run and "--summary-md conformance-summary.md" in run
+    run = next(
+        s["run"]
+        for s in workflow["jobs"]["conform"]["steps"]
+        if "contract conform" in s.get("run", "")
+    )
+    assert (
+        "--baseline conformance-baseline.json" in run
+        and "--summary-md conformance-summary.md" in run
+    )
 
 
 def test_sharded_example_covers_every_shard_and_merges_junit() -> None:
@@ -28,7 +39,9 @@ def test_sharded_example_covers_every_shard_and_merges_junit() -> None:
     conform = workflow["jobs"]["conform"]
     shards = conform["strategy"]["matrix"]["shard"]
     run = next(s["run"] for s in conform["steps"] if "contract conform" in s.get("run", ""))
-    assert f"--shard ${{{{ matrix.shard }}}}/{len(shards)}" in run and shards == list(range(1, len(shards) + 1))
+    assert f"--shard ${{{{ matrix.shard }}}}/{len(shards)}" in run and shards == list(
+        range(1, len(shards) + 1)
+    )
     assert conform["strategy"]["fail-fast"] is False
     report = workflow["jobs"]["report"]
     assert report["needs"] == "conform" and report["if"] == "always()"

@@ -23,8 +23,12 @@ def checks(root: Any, operation: Any = None) -> SecurityChecks:
     get: dict[str, Any] = {"responses": {"200": {"description": "ok"}}}
     if operation is not None:
         get["security"] = operation
-    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"get": get}},
-                "components": {"securitySchemes": SCHEMES}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"get": get}},
+        "components": {"securitySchemes": SCHEMES},
+    }
     if root is not None:
         document["security"] = root
     return SecurityChecks(parse_spec(json.dumps(document)))
@@ -36,10 +40,17 @@ def judged(security: SecurityChecks, headers: dict[str, str]) -> bool:
     return not security.request_security(exchange)
 
 
-@pytest.mark.parametrize(("root", "operation"), [
-    (None, None), ([], None), ([{"bearer": []}], []), ([{"bearer": []}], [{}, {"bearer": []}]),
-    ([{"tls": []}], None), ([{"undefined": []}], None),
-])
+@pytest.mark.parametrize(
+    ("root", "operation"),
+    [
+        (None, None),
+        ([], None),
+        ([{"bearer": []}], []),
+        ([{"bearer": []}], [{}, {"bearer": []}]),
+        ([{"tls": []}], None),
+        ([{"undefined": []}], None),
+    ],
+)
 def test_operations_without_a_judgeable_requirement_get_no_plan(root: Any, operation: Any) -> None:
     assert checks(root, operation).plans == {}
 
@@ -53,8 +64,20 @@ def test_every_scheme_of_a_requirement_is_needed() -> None:
     security = checks([{"bearer": [], "key": []}])
     assert judged(security, {"authorization": "Bearer t", "x-key": "k"})
     assert not judged(security, {"authorization": "Bearer t"})
-    [violation] = security.request_security(Exchange("GET", "/x", "GET /x", 200, None, b"",
-                                                     request_headers={"authorization": "Bearer s3cr3t"}))
+    [violation] = security.request_security(
+        Exchange(
+            "GET",
+            "/x",
+            "GET /x",
+            200,
+            None,
+            b"",
+            request_headers={"authorization": "Bearer s3cr3t"},
+        )
+    )
     assert violation.documented == "bearer (Authorization: bearer) + key (header X-Key)"
-    assert violation.received == "credentials sent: Authorization: Bearer" and "s3cr3t" not in violation.message
+    assert (
+        violation.received == "credentials sent: Authorization: Bearer"
+        and "s3cr3t" not in violation.message
+    )
     assert violation.schema_pointer == "#/security" and violation.side == "request"

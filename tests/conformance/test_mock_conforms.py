@@ -10,19 +10,33 @@ import pytest
 from contract_cli import SUBCOMMANDS
 from tests.conformance.serving import free_port, wait_until_listening
 
-pytestmark = pytest.mark.skipif("mock" not in SUBCOMMANDS, reason="`contract mock` does not exist yet (issue 4)")
+pytestmark = pytest.mark.skipif(
+    "mock" not in SUBCOMMANDS, reason="`contract mock` does not exist yet (issue 4)"
+)
 TOKEN = "conformance-check"
 
 
 def test_contract_mock_passes_contract_conform(conform) -> None:
     port = free_port()
     # --token: the mock refuses any other bearer value, as Schemathesis' ignored_auth probe expects.
-    mock = subprocess.Popen([sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--token", TOKEN],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    mock = subprocess.Popen(
+        [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), "--token", TOKEN],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_until_listening("127.0.0.1", port, timeout=60)
-        outcome = conform("--base-url", f"http://127.0.0.1:{port}", "-H", f"Authorization: Bearer {TOKEN}",
-                          "--max-examples", "10", "--seed", "1")
+        outcome = conform(
+            "--base-url",
+            f"http://127.0.0.1:{port}",
+            "-H",
+            f"Authorization: Bearer {TOKEN}",
+            "--max-examples",
+            "10",
+            "--seed",
+            "1",
+        )
     finally:
         mock.terminate()
         mock.wait(timeout=10)

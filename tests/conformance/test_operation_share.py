@@ -9,8 +9,12 @@ from conformance.engine.options import ConformOptions
 
 
 def test_an_operation_past_its_share_is_refused_others_go_on() -> None:
-    gate = RequestGate("http://127.0.0.1:80", max_requests=10, per_operation=2,
-                       operation_of=lambda method, path: f"{method} {path}")
+    gate = RequestGate(
+        "http://127.0.0.1:80",
+        max_requests=10,
+        per_operation=2,
+        operation_of=lambda method, path: f"{method} {path}",
+    )
     for _ in range(2):
         gate.admit("POST", "http://127.0.0.1/big")
     with pytest.raises(BudgetExhausted, match="share of 2"):
@@ -24,4 +28,9 @@ def test_the_default_share_is_an_equal_part_of_the_budget_at_least_25() -> None:
     assert options.operation_share(1) == 1000
     assert options.operation_share(7) == 143
     assert options.operation_share(384) == 25
-    assert ConformOptions(base_url="http://127.0.0.1:1", max_requests_per_operation=5).operation_share(3) == 5
+    assert (
+        ConformOptions(base_url="http://127.0.0.1:1", max_requests_per_operation=5).operation_share(
+            3
+        )
+        == 5
+    )

@@ -18,8 +18,22 @@ from tests.conftest import REPO
 
 
 def run_pytest(base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", "conformance/pytest_mode/", "-q", "-p", "no:cacheprovider",
-               "--base-url", base_url, "--header", AUTH, "--max-examples", "10", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "conformance/pytest_mode/",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--base-url",
+        base_url,
+        "--header",
+        AUTH,
+        "--max-examples",
+        "10",
+        *extra,
+    ]
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
 
 
@@ -49,9 +63,13 @@ def test_a_refused_credential_is_never_green_in_pytest_mode() -> None:
         result = run_pytest(base_url)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "1 passed" in result.stdout
-    assert ("contract conformance: nothing was tested: the server refused the credential on every valid request"
-            in result.stdout)
-    assert "Authorization value (-H, or --header in pytest) may be wrong or expired" in result.stdout
+    assert (
+        "contract conformance: nothing was tested: the server refused the credential on every valid request"
+        in result.stdout
+    )
+    assert (
+        "Authorization value (-H, or --header in pytest) may be wrong or expired" in result.stdout
+    )
     assert "Coverage: 0 of 1 operation(s) exercised (0%)" in result.stdout
 
 
@@ -59,7 +77,9 @@ def test_a_wrong_base_path_is_never_green_in_pytest_mode() -> None:
     with implementation() as (base_url, _):
         result = run_pytest(base_url + "/api")
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "1 failed" in result.stdout  # the undocumented 404s are artefacts of the set-up: 2, not 1
+    assert (
+        "1 failed" in result.stdout
+    )  # the undocumented 404s are artefacts of the set-up: 2, not 1
     assert "nothing was tested: no documented path answered" in result.stdout
     assert "--base-url path prefix may be wrong" in result.stdout
 
@@ -70,23 +90,36 @@ def test_min_coverage_fails_a_partly_exercised_session() -> None:
         result = run_pytest(base_url, "--spec", str(PETS), "-k", "GET", "--min-coverage", "90")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "2 passed" in result.stdout and "2 deselected" in result.stdout
-    assert "Coverage: 1 of 2 operation(s) exercised (50%)" in result.stdout  # over the selected tests only
+    assert (
+        "Coverage: 1 of 2 operation(s) exercised (50%)" in result.stdout
+    )  # over the selected tests only
     assert "contract conformance: coverage 50.0% is below --min-coverage 90%" in result.stdout
-    assert "not exercised (no documented success for a valid request): GET /pets/{petId}" in result.stdout
+    assert (
+        "not exercised (no documented success for a valid request): GET /pets/{petId}"
+        in result.stdout
+    )
 
 
 def test_a_shard_tests_and_covers_only_its_operations() -> None:
     with serve(create_pets_app()) as base_url:
-        result = run_pytest(base_url, "--spec", str(PETS), "--shard", "2/4")  # of 4 labels in order: GET /pets
+        result = run_pytest(
+            base_url, "--spec", str(PETS), "--shard", "2/4"
+        )  # of 4 labels in order: GET /pets
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout and "Coverage: 1 of 1 operation(s) exercised (100%)" in result.stdout
+    assert (
+        "1 passed" in result.stdout
+        and "Coverage: 1 of 1 operation(s) exercised (100%)" in result.stdout
+    )
     assert "+ GET /pets " in result.stdout and "POST /pets" not in result.stdout
 
 
 def test_a_session_that_cannot_run_says_why_without_a_traceback() -> None:
     unreachable = run_pytest(f"http://127.0.0.1:{free_port()}")
     assert unreachable.returncode == 2, unreachable.stdout + unreachable.stderr
-    assert "contract conformance: cannot reach http://127.0.0.1:" in unreachable.stdout + unreachable.stderr
+    assert (
+        "contract conformance: cannot reach http://127.0.0.1:"
+        in unreachable.stdout + unreachable.stderr
+    )
     bad_option = run_pytest("http://127.0.0.1:9", "--min-coverage", "150")
     assert bad_option.returncode == 4  # pytest's usage error
     assert "invalid --min-coverage '150': expected a percentage from 0 to 100" in bad_option.stderr

@@ -12,16 +12,26 @@ def test_no_secret_reaches_any_output(conform) -> None:
     faults = ("wrong_types", "reuses_tokens", "bad_format", "missing_required")
     with implementation(*faults, credential=SECRET, echo_credentials=True) as (base_url, stats):
         outcome = conform(
-            "--base-url", base_url, "-H", f"Authorization: Bearer {SECRET}", "-H", f"Cookie: session={COOKIE}",
-            "--max-examples", "5", "--seed", "3",
+            "--base-url",
+            base_url,
+            "-H",
+            f"Authorization: Bearer {SECRET}",
+            "-H",
+            f"Cookie: session={COOKIE}",
+            "--max-examples",
+            "5",
+            "--seed",
+            "3",
         )
     assert outcome.exit_code == 1
     assert SECRET in stats.authorizations[-1]  # the secret really was sent and accepted
     minted = set(stats.tokens)
     assert minted, "the server minted tokens, so there was something to leak"
     outputs = {
-        "stdout": outcome.stdout, "stderr": outcome.stderr,
-        "json": str(outcome.report), "junit": outcome.junit,
+        "stdout": outcome.stdout,
+        "stderr": outcome.stderr,
+        "json": str(outcome.report),
+        "junit": outcome.junit,
     }
     assert "[REDACTED]" in outcome.stdout and "[REDACTED]" in outcome.junit
     for name, text in outputs.items():
@@ -30,4 +40,6 @@ def test_no_secret_reaches_any_output(conform) -> None:
         leaked = [token for token in minted if token in text]
         assert not leaked, (name, leaked[:3])
     curls = [finding["curl"] for finding in outcome.report["findings"] if finding["curl"]]
-    assert curls and all("Authorization: [REDACTED]" in curl for curl in curls if "Authorization" in curl)
+    assert curls and all(
+        "Authorization: [REDACTED]" in curl for curl in curls if "Authorization" in curl
+    )

@@ -7,28 +7,55 @@ import xml.etree.ElementTree as ET
 
 from conformance.reporting.coverage import OperationCoverage
 from conformance.reporting.findings import CheckTally, Finding, RunResult
-from conformance.reporting.report import render_json, render_junit, render_markdown, render_text, shorten_values
+from conformance.reporting.report import (
+    render_json,
+    render_junit,
+    render_markdown,
+    render_text,
+    shorten_values,
+)
 
 
 def sample() -> RunResult:
     finding = Finding(
-        operation="POST /v1/accounts/api-tokens", check="response_schema", title="Response violates schema",
+        operation="POST /v1/accounts/api-tokens",
+        check="response_schema",
+        title="Response violates schema",
         received='"yesterday" is not a "date-time" at /audit/created/at',
         documented='format: "date-time" (#/components/schemas/AuditEvent/properties/at/format)',
-        severity="high", code="CK901", instance_pointer="/audit/created/at",
-        schema_pointer="#/components/schemas/AuditEvent/properties/at/format", status_code=201,
+        severity="high",
+        code="CK901",
+        instance_pointer="/audit/created/at",
+        schema_pointer="#/components/schemas/AuditEvent/properties/at/format",
+        status_code=201,
         response_excerpt='{"id": "tok_1", "token": "[REDACTED]"}',
-        curl="curl -X POST -H 'Authorization: [REDACTED]' http://127.0.0.1:4010/v1/accounts/api-tokens", count=3,
+        curl="curl -X POST -H 'Authorization: [REDACTED]' http://127.0.0.1:4010/v1/accounts/api-tokens",
+        count=3,
     )
     return RunResult(
-        base_url="http://127.0.0.1:4010", spec="openapi/api-tokens.yaml", seed=1,
-        operations=["POST /v1/accounts/api-tokens"], findings=[finding],
-        tallies=[CheckTally("POST /v1/accounts/api-tokens", "response_schema", passed=7, failed=3),
-                 CheckTally("POST /v1/accounts/api-tokens", "not_a_server_error", passed=10)],
-        test_cases=10, requests_sent=12, resources_created=7, duration=1.25, max_requests=1000, rate_limit="5/s",
-        coverage=[OperationCoverage("POST /v1/accounts/api-tokens", ["201", "400", "401", "413", "415"],
-                                    seen={"201": 7, "400": 3}, positive={"success": 7, "auth": 0, "not_found": 0,
-                                                                        "server_error": 0, "other": 0})],
+        base_url="http://127.0.0.1:4010",
+        spec="openapi/api-tokens.yaml",
+        seed=1,
+        operations=["POST /v1/accounts/api-tokens"],
+        findings=[finding],
+        tallies=[
+            CheckTally("POST /v1/accounts/api-tokens", "response_schema", passed=7, failed=3),
+            CheckTally("POST /v1/accounts/api-tokens", "not_a_server_error", passed=10),
+        ],
+        test_cases=10,
+        requests_sent=12,
+        resources_created=7,
+        duration=1.25,
+        max_requests=1000,
+        rate_limit="5/s",
+        coverage=[
+            OperationCoverage(
+                "POST /v1/accounts/api-tokens",
+                ["201", "400", "401", "413", "415"],
+                seen={"201": 7, "400": 3},
+                positive={"success": 7, "auth": 0, "not_found": 0, "server_error": 0, "other": 0},
+            )
+        ],
     )
 
 
@@ -83,14 +110,19 @@ def test_markdown_summary_has_verdict_findings_and_coverage() -> None:
     markdown = render_markdown(sample())
     assert "**NOT CONFORMANT: 1 finding(s)" in markdown
     assert "| `POST /v1/accounts/api-tokens` | `response_schema` |" in markdown
-    assert "| `POST /v1/accounts/api-tokens` | yes | 7/0/0/0/0 | 201, 400 | 401, 413, 415 |" in markdown
+    assert (
+        "| `POST /v1/accounts/api-tokens` | yes | 7/0/0/0/0 | 201, 400 | 401, 413, 415 |"
+        in markdown
+    )
 
 
 def test_junit_has_one_case_per_operation_and_check() -> None:
     root = ET.fromstring(render_junit(sample()))
     cases = {(case.get("classname"), case.get("name")): case for case in root.iter("testcase")}
-    assert set(cases) == {("POST /v1/accounts/api-tokens", "response_schema"),
-                          ("POST /v1/accounts/api-tokens", "not_a_server_error")}
+    assert set(cases) == {
+        ("POST /v1/accounts/api-tokens", "response_schema"),
+        ("POST /v1/accounts/api-tokens", "not_a_server_error"),
+    }
     failure = cases[("POST /v1/accounts/api-tokens", "response_schema")].find("failure")
     assert failure is not None and "Reproduce:  curl -X POST" in failure.text
     assert cases[("POST /v1/accounts/api-tokens", "not_a_server_error")].find("failure") is None
@@ -101,7 +133,14 @@ def test_json_report_carries_totals_and_findings() -> None:
     data = json.loads(render_json(sample()))
     assert data["version"] == 1 and data["conformant"] is False
     assert (data["requests_sent"], data["resources_created"]) == (12, 7)
-    assert data["findings"][0]["schema_pointer"] == "#/components/schemas/AuditEvent/properties/at/format"
+    assert (
+        data["findings"][0]["schema_pointer"]
+        == "#/components/schemas/AuditEvent/properties/at/format"
+    )
     coverage = data["coverage"]
-    assert (coverage["exercised_percent"], coverage["not_exercised"], coverage["untested"]) == (100.0, [], None)
+    assert (coverage["exercised_percent"], coverage["not_exercised"], coverage["untested"]) == (
+        100.0,
+        [],
+        None,
+    )
     assert coverage["operations"][0]["never_seen"] == ["401", "413", "415"]

@@ -26,7 +26,18 @@ def test_max_requests_is_exact_at_the_server(conform) -> None:
 
 def test_rate_limit_holds_at_the_server(conform) -> None:
     with implementation() as (base_url, stats):
-        conform("--base-url", base_url, "-H", AUTH, "--max-requests", "30", "--rate-limit", "20/s", "--seed", "1")
+        conform(
+            "--base-url",
+            base_url,
+            "-H",
+            AUTH,
+            "--max-requests",
+            "30",
+            "--rate-limit",
+            "20/s",
+            "--seed",
+            "1",
+        )
     times = stats.times
     assert len(times) == 30
     # Requests leave the client 50 ms apart; arrival on a busy 2-core machine can jitter by tens of
@@ -38,8 +49,20 @@ def test_rate_limit_holds_at_the_server(conform) -> None:
 
 def test_timeout_is_per_request_and_reported(conform) -> None:
     with implementation(slow_description=1.0) as (base_url, _):
-        outcome = conform("--base-url", base_url, "-H", AUTH, "--timeout", "0.2", "--max-requests", "40",
-                          "--max-examples", "5", "--seed", "1")
+        outcome = conform(
+            "--base-url",
+            base_url,
+            "-H",
+            AUTH,
+            "--timeout",
+            "0.2",
+            "--max-requests",
+            "40",
+            "--max-examples",
+            "5",
+            "--seed",
+            "1",
+        )
     assert outcome.exit_code == 1
     assert "request_error" in outcome.checks
     assert "Timeout" in outcome.stdout or "timed out" in outcome.stdout.lower()
@@ -48,7 +71,9 @@ def test_timeout_is_per_request_and_reported(conform) -> None:
 def test_tls_is_verified_unless_insecure() -> None:
     spec = load_spec()
     secure = load_schemathesis_schema(spec, ConformOptions(base_url="https://staging.example"))
-    insecure = load_schemathesis_schema(spec, ConformOptions(base_url="https://staging.example", insecure=True))
+    insecure = load_schemathesis_schema(
+        spec, ConformOptions(base_url="https://staging.example", insecure=True)
+    )
     assert secure.config.tls_verify_for() is True
     assert insecure.config.tls_verify_for() is False
 
@@ -91,7 +116,9 @@ def hang_up_server() -> Iterator[int]:
 
 def test_no_test_case_ran_exits_2(conform) -> None:
     with hang_up_server() as port:
-        outcome = conform("--base-url", f"http://127.0.0.1:{port}", "--max-requests", "30", "--max-examples", "2")
+        outcome = conform(
+            "--base-url", f"http://127.0.0.1:{port}", "--max-requests", "30", "--max-examples", "2"
+        )
     assert outcome.exit_code == 2, outcome.stdout
     assert "no test case ran" in outcome.stderr
     assert "Traceback" not in outcome.stderr
@@ -106,7 +133,10 @@ def test_bad_options_and_spec_exit_2(conform, tmp_path) -> None:
         (("--base-url", "http://127.0.0.1:9", "--max-requests", "0"), "invalid --max-requests"),
         (("--base-url", "http://127.0.0.1:9", "-H", "no colon here"), "invalid -H"),
         (("--base-url", "http://127.0.0.1:9", "--spec", str(broken)), "cannot load spec"),
-        (("--base-url", "http://127.0.0.1:9", "--update-baseline"), "--update-baseline needs --baseline FILE"),
+        (
+            ("--base-url", "http://127.0.0.1:9", "--update-baseline"),
+            "--update-baseline needs --baseline FILE",
+        ),
     ):
         outcome = conform(*args)
         assert outcome.exit_code == 2, args

@@ -22,7 +22,9 @@ def test_shards_partition_the_operations(operations: list[str], count: int) -> N
 
 
 @given(labels, st.integers(min_value=1, max_value=6), st.randoms())
-def test_a_shard_does_not_depend_on_listing_order(operations: list[str], count: int, random) -> None:
+def test_a_shard_does_not_depend_on_listing_order(
+    operations: list[str], count: int, random
+) -> None:
     shuffled = list(operations)
     random.shuffle(shuffled)
     assert shard_labels(operations, Shard(1, count)) == shard_labels(shuffled, Shard(1, count))
@@ -37,12 +39,22 @@ def test_bad_shards_are_refused(text: str) -> None:
 @given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=4))
 def test_array_positions_do_not_change_a_fingerprint(indices: list[int]) -> None:
     at = "".join(f"/items/{i}" for i in indices) + "/id"
-    assert fingerprint("GET /x", "response_schema", at) == fingerprint("GET /x", "response_schema",
-                                                                      "/items/0" * len(indices) + "/id")
+    assert fingerprint("GET /x", "response_schema", at) == fingerprint(
+        "GET /x", "response_schema", "/items/0" * len(indices) + "/id"
+    )
     assert wildcard(at) == "/items/*" * len(indices) + "/id"
 
 
 def test_operation_check_and_field_do_change_a_fingerprint() -> None:
     base = fingerprint("GET /x", "response_schema", "/a")
-    assert len({base, fingerprint("GET /y", "response_schema", "/a"), fingerprint("GET /x", "other", "/a"),
-                fingerprint("GET /x", "response_schema", "/b")}) == 4
+    assert (
+        len(
+            {
+                base,
+                fingerprint("GET /y", "response_schema", "/a"),
+                fingerprint("GET /x", "other", "/a"),
+                fingerprint("GET /x", "response_schema", "/b"),
+            }
+        )
+        == 4
+    )

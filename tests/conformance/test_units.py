@@ -11,10 +11,15 @@ from conformance.errors import InvalidOption
 from contract_core.redact import REDACTED, Redactor
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("10/s", RateLimit(10, 1.0)), ("100/m", RateLimit(100, 60.0)), ("2/0.5s", RateLimit(2, 0.5)),
-    (" 3 / h ", RateLimit(3, 3600.0)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10/s", RateLimit(10, 1.0)),
+        ("100/m", RateLimit(100, 60.0)),
+        ("2/0.5s", RateLimit(2, 0.5)),
+        (" 3 / h ", RateLimit(3, 3600.0)),
+    ],
+)
 def test_rate_limit_parsing(text: str, expected: RateLimit) -> None:
     assert parse_rate_limit(text) == expected
 
@@ -46,8 +51,14 @@ class FakeClock:
 def test_gate_spaces_requests_and_refuses_past_the_budget() -> None:
     clock = FakeClock()
     stopped = []
-    gate = RequestGate("http://h:80", max_requests=5, rate_limit=RateLimit(2, 1.0),
-                       on_exhausted=lambda: stopped.append(True), clock=clock, sleep=clock.sleep)
+    gate = RequestGate(
+        "http://h:80",
+        max_requests=5,
+        rate_limit=RateLimit(2, 1.0),
+        on_exhausted=lambda: stopped.append(True),
+        clock=clock,
+        sleep=clock.sleep,
+    )
     starts = []
     for _ in range(5):
         gate.admit()
@@ -78,9 +89,15 @@ def test_redactor_scrubs_fields_headers_and_learnt_values() -> None:
     redactor.add_headers({"Authorization": "Bearer abc-123-secret", "X-Trace": "visible"})
     redactor.learn_from_body(b'{"id": "t1", "nested": [{"token": "pat_live_zzz999"}]}')
     assert redactor.headers({"Authorization": "Bearer abc-123-secret", "X-Trace": "visible"}) == {
-        "Authorization": REDACTED, "X-Trace": "visible"}
-    assert redactor.text("curl -H 'Authorization: Bearer abc-123-secret' ?t=pat_live_zzz999") == \
-        f"curl -H 'Authorization: {REDACTED}' ?t={REDACTED}"
-    assert redactor.body(b'{"token": "other-value", "x": "abc-123-secret"}') == \
-        f'{{"token": "{REDACTED}", "x": "{REDACTED}"}}'
+        "Authorization": REDACTED,
+        "X-Trace": "visible",
+    }
+    assert (
+        redactor.text("curl -H 'Authorization: Bearer abc-123-secret' ?t=pat_live_zzz999")
+        == f"curl -H 'Authorization: {REDACTED}' ?t={REDACTED}"
+    )
+    assert (
+        redactor.body(b'{"token": "other-value", "x": "abc-123-secret"}')
+        == f'{{"token": "{REDACTED}", "x": "{REDACTED}"}}'
+    )
     assert redactor.text("abc-123-secret alone") == f"{REDACTED} alone"

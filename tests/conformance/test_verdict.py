@@ -8,39 +8,80 @@ from conformance.reporting.coverage import OUTCOMES, OperationCoverage
 from conformance.reporting.findings import Finding, RunResult
 from conformance.reporting.verdict import judge
 
-FINDING = Finding(operation="GET /a", check="status_code_conformance", title="Undocumented status code",
-                  received="200", documented="201", severity="medium", code="ST103")
+FINDING = Finding(
+    operation="GET /a",
+    check="status_code_conformance",
+    title="Undocumented status code",
+    received="200",
+    documented="201",
+    severity="medium",
+    code="ST103",
+)
 
 
 def result(*outcomes: tuple[str, str], findings: bool = False) -> RunResult:
     """One operation per (outcome of its valid cases, status seen): `("success", "201")` is exercised."""
-    coverage = [OperationCoverage(f"GET /{i}", ["201", "401"], seen={status: 3},
-                                  positive={o: (3 if o == outcome else 0) for o in OUTCOMES})
-                for i, (outcome, status) in enumerate(outcomes)]
-    return RunResult(base_url="http://x", spec="s", seed=1, operations=[c.operation for c in coverage],
-                     coverage=coverage, findings=[FINDING] if findings else [])
+    coverage = [
+        OperationCoverage(
+            f"GET /{i}",
+            ["201", "401"],
+            seen={status: 3},
+            positive={o: (3 if o == outcome else 0) for o in OUTCOMES},
+        )
+        for i, (outcome, status) in enumerate(outcomes)
+    ]
+    return RunResult(
+        base_url="http://x",
+        spec="s",
+        seed=1,
+        operations=[c.operation for c in coverage],
+        coverage=coverage,
+        findings=[FINDING] if findings else [],
+    )
 
 
-@pytest.mark.parametrize(("run", "conformant", "code"), [
-    (result(("auth", "401")), None, 2),                       # refused credential: never green
-    (result(("auth", "401"), findings=True), None, 2),        # its findings are artefacts of the set-up
-    (result(("auth", "401")), False, 2),                      # pytest mode: failed tests change nothing
-    (result(("not_found", "404")), True, 2),                  # wrong base path
-    (result(("other", "200"), findings=True), None, 1),       # untested for the server's reasons: findings stand
-    (result(("other", "200")), False, 1),                     # ... in pytest mode, its failed tests
-    (result(("other", "200")), None, 2),                      # ... and without findings, still not green
-    (result(("success", "201"), ("auth", "401")), None, 0),   # one operation exercised is a tested run
-    (result(("success", "201")), False, 1),                   # pytest mode: a failed test is a finding
-])
+@pytest.mark.parametrize(
+    ("run", "conformant", "code"),
+    [
+        (result(("auth", "401")), None, 2),  # refused credential: never green
+        (
+            result(("auth", "401"), findings=True),
+            None,
+            2,
+        ),  # its findings are artefacts of the set-up
+        (result(("auth", "401")), False, 2),  # pytest mode: failed tests change nothing
+        (result(("not_found", "404")), True, 2),  # wrong base path
+        (
+            result(("other", "200"), findings=True),
+            None,
+            1,
+        ),  # untested for the server's reasons: findings stand
+        (result(("other", "200")), False, 1),  # ... in pytest mode, its failed tests
+        (result(("other", "200")), None, 2),  # ... and without findings, still not green
+        (
+            result(("success", "201"), ("auth", "401")),
+            None,
+            0,
+        ),  # one operation exercised is a tested run
+        (result(("success", "201")), False, 1),  # pytest mode: a failed test is a finding
+    ],
+)
 def test_exit_codes(run: RunResult, conformant: bool | None, code: int) -> None:
     assert judge(run, None, conformant).exit_code == code
 
 
 def test_messages_name_the_cause_and_the_gaps() -> None:
-    assert judge(result(("auth", "401")), None).messages[0].startswith(
-        "nothing was tested: the server refused the credential on every valid request (3 of 3 answered 401/403)")
+    assert (
+        judge(result(("auth", "401")), None)
+        .messages[0]
+        .startswith(
+            "nothing was tested: the server refused the credential on every valid request (3 of 3 answered 401/403)"
+        )
+    )
     partial = judge(result(("success", "201"), ("not_found", "404")), 60)
     assert partial.exit_code == 1
-    assert partial.messages == ("not exercised (no documented success for a valid request): GET /1",
-                                "coverage 50.0% is below --min-coverage 60%")
+    assert partial.messages == (
+        "not exercised (no documented success for a valid request): GET /1",
+        "coverage 50.0% is below --min-coverage 60%",
+    )
     assert judge(result(("success", "201"), ("not_found", "404")), 50).exit_code == 0

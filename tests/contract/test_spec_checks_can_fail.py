@@ -25,7 +25,11 @@ def test_removing_a_field_is_caught(spec: Spec) -> None:
 
 
 def test_changing_a_type_is_caught(spec: Spec) -> None:
-    broken = _mutated(spec, "#/components/schemas/UserGroup/properties/isDefault", lambda s: s.update(type="string"))
+    broken = _mutated(
+        spec,
+        "#/components/schemas/UserGroup/properties/isDefault",
+        lambda s: s.update(type="string"),
+    )
     assert any("/isDefault" in p for p in page_field_problems(broken))
 
 
@@ -38,7 +42,9 @@ def test_a_string_where_the_page_is_circular_is_caught(spec: Spec) -> None:
 
 
 def test_a_null_on_a_non_nullable_field_is_caught(spec: Spec) -> None:
-    broken = _mutated(spec, "#/components/schemas/BuyerError/properties/parameters", lambda s: s.pop("nullable"))
+    broken = _mutated(
+        spec, "#/components/schemas/BuyerError/properties/parameters", lambda s: s.pop("nullable")
+    )
     assert any("null" in p for p in page_field_problems(broken))
 
 

@@ -19,10 +19,21 @@ from tests.contract.page import (
 )
 
 OPERATION = "createApiToken"
-RESPONSE_SCHEMA = "#/paths/~1v1~1accounts~1api-tokens/post/responses/201/content/application~1json/schema"
-REQUEST_SCHEMA = "#/paths/~1v1~1accounts~1api-tokens/post/requestBody/content/application~1json/schema"
+RESPONSE_SCHEMA = (
+    "#/paths/~1v1~1accounts~1api-tokens/post/responses/201/content/application~1json/schema"
+)
+REQUEST_SCHEMA = (
+    "#/paths/~1v1~1accounts~1api-tokens/post/requestBody/content/application~1json/schema"
+)
 
-JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}
+JSON_TYPES = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    dict: "object",
+    list: "array",
+}
 
 
 def test_spec_is_a_valid_openapi_document(spec: Spec) -> None:
@@ -69,7 +80,11 @@ def _is_reference(spec: Spec, schema: dict[str, Any]) -> bool:
 def _walk_page_and_schema(spec: Spec, value: Any, schema: dict[str, Any], where: str) -> list[str]:
     """Problems found walking the page's value and the spec's schema together."""
     if value == CIRCULAR:
-        return [] if _is_reference(spec, schema) else [f"{where}: page says circular, spec has no $ref"]
+        return (
+            []
+            if _is_reference(spec, schema)
+            else [f"{where}: page says circular, spec has no $ref"]
+        )
     kinds, nullable = _type_of(spec, schema)
     if value is None:
         return [] if nullable else [f"{where}: page shows null, schema is not nullable"]
@@ -126,8 +141,12 @@ def test_page_example_validates_against_the_201_schema(validator: SchemaValidato
     violations = validator.violations(instance, RESPONSE_SCHEMA)
     # The renderer's "text" placeholder only shows the type; its format cannot hold.
     real = [
-        v for v in violations
-        if not (v.schema_pointer.endswith("/format") and _value_at(instance, v.instance_pointer) == PLACEHOLDER)
+        v
+        for v in violations
+        if not (
+            v.schema_pointer.endswith("/format")
+            and _value_at(instance, v.instance_pointer) == PLACEHOLDER
+        )
     ]
     assert real == []
 
@@ -144,8 +163,12 @@ def unflagged_bad_formats(spec: Spec) -> set[str]:
     instance = without_circular_markers(response_example())
     instance["lastAccessAt"] = BAD_FORMATS["/lastAccessAt"]
     instance["account"]["technicalSupportEmail"] = BAD_FORMATS["/account/technicalSupportEmail"]
-    instance["account"]["externalIds"]["pyraTenantId"] = BAD_FORMATS["/account/externalIds/pyraTenantId"]
-    failing = {v.instance_pointer for v in SchemaValidator(spec).violations(instance, RESPONSE_SCHEMA)}
+    instance["account"]["externalIds"]["pyraTenantId"] = BAD_FORMATS[
+        "/account/externalIds/pyraTenantId"
+    ]
+    failing = {
+        v.instance_pointer for v in SchemaValidator(spec).violations(instance, RESPONSE_SCHEMA)
+    }
     return set(BAD_FORMATS) - failing
 
 
@@ -159,12 +182,16 @@ def _value_at(instance: Any, pointer: str) -> Any:
     return resolve(instance, pointer)
 
 
-def test_page_request_example_validates_against_the_request_schema(validator: SchemaValidator) -> None:
+def test_page_request_example_validates_against_the_request_schema(
+    validator: SchemaValidator,
+) -> None:
     assert validator.violations(request_example(), REQUEST_SCHEMA) == []
 
 
 def test_request_schema_rejects_what_it_should(validator: SchemaValidator) -> None:
-    failing = validator.violations({"account": {"id": 42}, "modules": [], "extra": 1}, REQUEST_SCHEMA)
+    failing = validator.violations(
+        {"account": {"id": 42}, "modules": [], "extra": 1}, REQUEST_SCHEMA
+    )
     assert {v.instance_pointer for v in failing} == {"", "/account/id", "/modules"}
 
 

@@ -11,26 +11,56 @@ from contract_core.errors import UnreadableBody
 from contract_core.forms import read_form
 from contract_core.spec import parse_spec
 
-SCHEMA = {"type": "object", "properties": {
-    "ids": {"type": "array", "items": {"type": "integer"}},
-    "names": {"type": "array", "items": {"type": "string"}},
-    "words": {"type": "array", "items": {"type": "string"}},
-    "filter": {"type": "object", "properties": {"min": {"type": "integer"}}},
-    "note": {"type": "string"},
-}}
-SPEC = parse_spec(json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
-                              "components": {"schemas": {"Form": SCHEMA}}}))
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "ids": {"type": "array", "items": {"type": "integer"}},
+        "names": {"type": "array", "items": {"type": "string"}},
+        "words": {"type": "array", "items": {"type": "string"}},
+        "filter": {"type": "object", "properties": {"min": {"type": "integer"}}},
+        "note": {"type": "string"},
+    },
+}
+SPEC = parse_spec(
+    json.dumps(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"Form": SCHEMA}},
+        }
+    )
+)
 
 
-@pytest.mark.parametrize(("raw", "encoding", "expected"), [
-    (b"ids=1,2", {"ids": {"style": "form", "explode": False}}, {"ids": [1, 2]}),
-    (b"ids=1,2", None, {"ids": ["1,2"]}),  # exploded by default: one field per item, so one odd item
-    (b"names=a%20b", {"names": {"style": "spaceDelimited"}}, {"names": ["a", "b"]}),
-    (b"words=a|b", {"words": {"style": "pipeDelimited", "explode": False}}, {"words": ["a", "b"]}),
-    (b"note=a,b", {"note": {"explode": False}}, {"note": "a,b"}),  # not an array: never split
-    (b'filter={"min":3}', {"filter": {"contentType": "application/json"}}, {"filter": {"min": 3}}),
-    (b"filter={oops", {"filter": {"contentType": "application/json"}}, {"filter": "{oops"}),  # left for validation
-])
+@pytest.mark.parametrize(
+    ("raw", "encoding", "expected"),
+    [
+        (b"ids=1,2", {"ids": {"style": "form", "explode": False}}, {"ids": [1, 2]}),
+        (
+            b"ids=1,2",
+            None,
+            {"ids": ["1,2"]},
+        ),  # exploded by default: one field per item, so one odd item
+        (b"names=a%20b", {"names": {"style": "spaceDelimited"}}, {"names": ["a", "b"]}),
+        (
+            b"words=a|b",
+            {"words": {"style": "pipeDelimited", "explode": False}},
+            {"words": ["a", "b"]},
+        ),
+        (b"note=a,b", {"note": {"explode": False}}, {"note": "a,b"}),  # not an array: never split
+        (
+            b'filter={"min":3}',
+            {"filter": {"contentType": "application/json"}},
+            {"filter": {"min": 3}},
+        ),
+        (
+            b"filter={oops",
+            {"filter": {"contentType": "application/json"}},
+            {"filter": "{oops"},
+        ),  # left for validation
+    ],
+)
 def test_encoding_is_honoured(raw: bytes, encoding: object, expected: object) -> None:
     assert read_form(SPEC, raw, {"$ref": "#/components/schemas/Form"}, encoding) == expected
 

@@ -49,7 +49,10 @@ def test_json_lines_match_the_text() -> None:
     text = json.dumps(DOCUMENT, indent=2)
     lines = text.splitlines()
     located = LineMap(text)
-    assert lines[located.line("#/paths/~1a~1{id}/get/responses/200/description") - 1].strip() == '"description": "ok"'
+    assert (
+        lines[located.line("#/paths/~1a~1{id}/get/responses/200/description") - 1].strip()
+        == '"description": "ok"'
+    )
     assert lines[located.line("#/components/schemas/Item/required/1") - 1].strip() == '"name"'
     assert located.line("#/components/nothing") == lines.index('  "components": {') + 1
 

@@ -7,16 +7,28 @@ import pytest
 from contract_core.media import base_type, documented_range
 
 
-@pytest.mark.parametrize(("documented", "sent", "expected"), [
-    ({"application/json", "application/*", "*/*"}, "application/json", "application/json"),
-    ({"application/*", "*/*"}, "application/json", "application/*"),  # the range before the catch-all
-    ({"text/*", "*/*"}, "application/json", "*/*"),
-    ({"text/plain", "text/*"}, "application/json", None),
-    (set(), "application/json", None),
-])
-def test_the_most_specific_documented_key_answers(documented: set[str], sent: str, expected: str | None) -> None:
+@pytest.mark.parametrize(
+    ("documented", "sent", "expected"),
+    [
+        ({"application/json", "application/*", "*/*"}, "application/json", "application/json"),
+        (
+            {"application/*", "*/*"},
+            "application/json",
+            "application/*",
+        ),  # the range before the catch-all
+        ({"text/*", "*/*"}, "application/json", "*/*"),
+        ({"text/plain", "text/*"}, "application/json", None),
+        (set(), "application/json", None),
+    ],
+)
+def test_the_most_specific_documented_key_answers(
+    documented: set[str], sent: str, expected: str | None
+) -> None:
     assert documented_range(documented, sent) == expected
 
 
 def test_parameters_and_case_are_not_part_of_the_base_type() -> None:
-    assert documented_range({"application/json"}, base_type("Application/JSON; charset=utf-8")) == "application/json"
+    assert (
+        documented_range({"application/json"}, base_type("Application/JSON; charset=utf-8"))
+        == "application/json"
+    )

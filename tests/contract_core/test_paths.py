@@ -12,13 +12,22 @@ from contract_core.paths import PathMatcher
 CRUD = Path(__file__).parent.parent / "mock_server" / "specs" / "crud.yaml"
 
 
-@pytest.mark.parametrize(("method", "path", "suggestion"), [
-    ("POST", "/v1/account/api-tokens", "POST /v1/accounts/api-tokens"),
-    ("POST", "/v1/accounts/api-token", "POST /v1/accounts/api-tokens"),
-    ("GET", "/v1/accounts/apitokens", "POST /v1/accounts/api-tokens"),  # the documented method when GET is not
-    ("GET", "/health", None),
-])
-def test_closest_names_the_nearest_documented_operation(method: str, path: str, suggestion: str | None) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "suggestion"),
+    [
+        ("POST", "/v1/account/api-tokens", "POST /v1/accounts/api-tokens"),
+        ("POST", "/v1/accounts/api-token", "POST /v1/accounts/api-tokens"),
+        (
+            "GET",
+            "/v1/accounts/apitokens",
+            "POST /v1/accounts/api-tokens",
+        ),  # the documented method when GET is not
+        ("GET", "/health", None),
+    ],
+)
+def test_closest_names_the_nearest_documented_operation(
+    method: str, path: str, suggestion: str | None
+) -> None:
     assert PathMatcher(load_spec()).closest(method, path) == suggestion
 
 

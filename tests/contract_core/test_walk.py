@@ -29,4 +29,8 @@ def test_linked_paths_name_the_same_objects_as_pointers(document: Any) -> None:
 
 def test_a_scalar_document_has_no_objects() -> None:
     assert list(iter_json_objects("text")) == []
-    assert [linked_pointer(p) for p, _ in iter_json_objects({"a/b": [{"~": {}}]})] == ["", "/a~1b/0", "/a~1b/0/~0"]
+    assert [linked_pointer(p) for p, _ in iter_json_objects({"a/b": [{"~": {}}]})] == [
+        "",
+        "/a~1b/0",
+        "/a~1b/0/~0",
+    ]

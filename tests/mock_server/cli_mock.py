@@ -47,9 +47,14 @@ def cli_mock(tmp_path: Path, *args: str) -> Iterator[MockProcess]:
     port = free_port()
     log_path = tmp_path / f"mock-{port}.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "contract_cli", "mock", "--port", str(port), *args],
-                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env={**os.environ, "PYTHONWARNINGS": "ignore"}, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            start_new_session=True,
+        )
     try:
         wait_until_listening("127.0.0.1", port, timeout=90)
         yield MockProcess(process, f"http://127.0.0.1:{port}", log_path)

@@ -25,8 +25,14 @@ import pytest
 from mock_server.server import running_mock
 
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     # Debian's launcher adds this only when /dev/shm looks small, and its check is fragile; containers
     # often have a 64 MB /dev/shm, where Chromium crashes.
     "--disable-dev-shm-usage",
@@ -60,7 +66,9 @@ def chromium_or_skip() -> str:
     found = os.environ.get("CHROMIUM") or shutil.which("chromium")
     if found:
         return found
-    reason = "headless Chromium not found (apt-get install chromium, or set CHROMIUM=/path/to/chromium)"
+    reason = (
+        "headless Chromium not found (apt-get install chromium, or set CHROMIUM=/path/to/chromium)"
+    )
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{reason}; CI=true, so the browser tests must run (.ci/run installs it)")
     pytest.skip(reason)
@@ -79,11 +87,20 @@ def mock_base(chromium: str) -> Iterator[str]:
 
 def dump_dom(chromium: str, url: str, profile: Path) -> str:
     """The page's DOM after its scripts ran, from a fresh profile."""
-    command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-               f"--virtual-time-budget={VIRTUAL_TIME_BUDGET_MS}", "--dump-dom", url]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT_S, check=False)
+    command = [
+        chromium,
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        f"--virtual-time-budget={VIRTUAL_TIME_BUDGET_MS}",
+        "--dump-dom",
+        url,
+    ]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT_S, check=False
+    )
     assert done.returncode == 0 and done.stdout.strip(), (
-        f"chromium exited {done.returncode} on {url}; stderr tail:\n{done.stderr[-2000:]}")
+        f"chromium exited {done.returncode} on {url}; stderr tail:\n{done.stderr[-2000:]}"
+    )
     return done.stdout
 
 
@@ -146,14 +163,23 @@ def page_result(dom: str) -> object:
     return json.loads(text)
 
 
-def test_page_on_another_origin_creates_a_token_through_cors(chromium: str, mock_base: str, tmp_path: Path) -> None:
+def test_page_on_another_origin_creates_a_token_through_cors(
+    chromium: str, mock_base: str, tmp_path: Path
+) -> None:
     page = CREATE_TOKEN_PAGE.replace("MOCK_BASE", json.dumps(mock_base))
     with mock_access_log() as access_log, page_server(page) as page_url:
-        assert page_url.rsplit(":", 1)[1] != mock_base.rsplit(":", 1)[1]  # another origin: another port
+        assert (
+            page_url.rsplit(":", 1)[1] != mock_base.rsplit(":", 1)[1]
+        )  # another origin: another port
         dom = dump_dom(chromium, page_url, tmp_path / "profile")
 
-    assert page_result(dom) == {"status": 201, "accountId": "acc_browser", "name": "From the browser",
-                                "moduleIds": ["mod_1"], "hasToken": True}
+    assert page_result(dom) == {
+        "status": 201,
+        "accountId": "acc_browser",
+        "name": "From the browser",
+        "moduleIds": ["mod_1"],
+        "hasToken": True,
+    }
     requests = [line.rsplit(" ", 1)[0] for line in access_log]  # without the milliseconds
     assert requests == ["OPTIONS /v1/accounts/api-tokens 200", "POST /v1/accounts/api-tokens 201"]
 
@@ -162,7 +188,9 @@ def test_swagger_ui_renders_the_operation(chromium: str, mock_base: str, tmp_pat
     dom = dump_dom(chromium, f"{mock_base}/ui/", tmp_path / "profile")
 
     # Swagger UI builds these from /openapi.json in the browser; the served HTML has none of them.
-    assert re.search(r'id="operations-[^"]*-createApiToken"', dom), f"operation not rendered:\n{dom[:3000]}"
+    assert re.search(r'id="operations-[^"]*-createApiToken"', dom), (
+        f"operation not rendered:\n{dom[:3000]}"
+    )
     assert 'data-path="/v1/accounts/api-tokens"' in dom
     assert "Create Token" in dom
     assert "Failed to load API definition" not in dom
@@ -204,22 +232,33 @@ const ui = SwaggerUIBundle({
 """
 
 
-def test_swagger_ui_sends_try_it_out_to_the_mock(chromium: str, mock_base: str, tmp_path: Path) -> None:
+def test_swagger_ui_sends_try_it_out_to_the_mock(
+    chromium: str, mock_base: str, tmp_path: Path
+) -> None:
     """The spec's own server (127.0.0.1:4010, or a vendor's production API) is never the target."""
-    page = SWAGGER_TRY_IT_OUT_PAGE.replace("MOCK_BASE_RAW", mock_base).replace("MOCK_BASE", json.dumps(mock_base))
+    page = SWAGGER_TRY_IT_OUT_PAGE.replace("MOCK_BASE_RAW", mock_base).replace(
+        "MOCK_BASE", json.dumps(mock_base)
+    )
     with mock_access_log() as access_log, page_server(page) as page_url:
         dom = dump_dom(chromium, page_url, tmp_path / "profile")
 
     target = f"{mock_base}/v1/accounts/api-tokens"
     result = page_result(dom)
     assert isinstance(result, dict) and result["requested"][-1] == f"POST {target}", result
-    assert all(request.split(" ", 1)[1].startswith(mock_base + "/") for request in result["requested"])
+    assert all(
+        request.split(" ", 1)[1].startswith(mock_base + "/") for request in result["requested"]
+    )
     assert {k: result[k] for k in ("answered", "status", "accountId")} == {
-        "answered": target, "status": 201, "accountId": "acc_swagger"}
+        "answered": target,
+        "status": 201,
+        "accountId": "acc_swagger",
+    }
     assert "POST /v1/accounts/api-tokens 201" in [line.rsplit(" ", 1)[0] for line in access_log]
 
 
-def test_swagger_ui_offers_only_the_mock_as_server(chromium: str, mock_base: str, tmp_path: Path) -> None:
+def test_swagger_ui_offers_only_the_mock_as_server(
+    chromium: str, mock_base: str, tmp_path: Path
+) -> None:
     dom = dump_dom(chromium, f"{mock_base}/ui/", tmp_path / "profile")
 
     servers = re.findall(r'<option value="([^"]*)"', dom)

@@ -41,7 +41,11 @@ def _objects(body: Any) -> list[dict[str, Any]]:
 
 @given(seed=SEEDS)
 def test_audits_are_updated_after_they_are_created_and_before_now(seed: int) -> None:
-    audits = [o for o in _objects(_fixture(OURS, "createApiToken", seed)) if "created" in o and "at" in o["created"]]
+    audits = [
+        o
+        for o in _objects(_fixture(OURS, "createApiToken", seed))
+        if "created" in o and "at" in o["created"]
+    ]
     assert audits  # the 201 carries audits at several depths
     for audit in audits:
         created = _at(audit["created"]["at"])
@@ -51,7 +55,11 @@ def test_audits_are_updated_after_they_are_created_and_before_now(seed: int) -> 
 
 
 def _last_used_owners(body: Any) -> list[dict[str, Any]]:
-    return [o for o in _objects(body) if "audit" in o and (o.get("lastAccessAt") or o.get("lastLoginAt"))]
+    return [
+        o
+        for o in _objects(body)
+        if "audit" in o and (o.get("lastAccessAt") or o.get("lastLoginAt"))
+    ]
 
 
 @given(seed=SEEDS)
@@ -72,7 +80,11 @@ PAGE_WORDS = {"type": "Client", "status": "Active", "serviceLevel": "Express"}
 
 
 def _accounts(body: Any) -> list[dict[str, Any]]:
-    return [o for o in _objects(body) if {"serviceLevel", "externalName", "technicalSupportEmail"} & o.keys()]
+    return [
+        o
+        for o in _objects(body)
+        if {"serviceLevel", "externalName", "technicalSupportEmail"} & o.keys()
+    ]
 
 
 @given(seed=SEEDS)
@@ -94,15 +106,22 @@ def test_the_pages_concrete_words_are_examples_in_the_contract() -> None:
     schemas = OURS.spec.document["components"]["schemas"]
     account = schemas["Account"]["properties"]
     assert {k: account[k].get("example") for k in ("type", "status", "serviceLevel")} == {
-        "type": "Client", "status": "Active", "serviceLevel": "Express"}
+        "type": "Client",
+        "status": "Active",
+        "serviceLevel": "Express",
+    }
     assert schemas["Buyer"]["properties"]["status"]["example"] == "Active"
 
 
 @given(seed=SEEDS)
 def test_buyer_error_parameters_is_null_as_on_the_page(seed: int) -> None:
-    errors = [o for o in _objects(_fixture(OURS, "createApiToken", seed)) if "message" in o and "id" in o]
+    errors = [
+        o for o in _objects(_fixture(OURS, "createApiToken", seed)) if "message" in o and "id" in o
+    ]
     assert all(error.get("parameters") is None for error in errors)
-    parameters = OURS.spec.document["components"]["schemas"]["BuyerError"]["properties"]["parameters"]
+    parameters = OURS.spec.document["components"]["schemas"]["BuyerError"]["properties"][
+        "parameters"
+    ]
     assert parameters["nullable"] is True and "type" not in parameters
 
 
@@ -117,19 +136,53 @@ def test_any_spec_gets_its_times_in_order_by_their_names(seed: int) -> None:
         assert record["created_at"] <= record["last_login_at"] <= REFERENCE_NOW.timestamp()
         changes = session["history"]["changes"]
         assert _at(changes["created"]["at"]) <= _at(changes["updated"]["at"]) <= REFERENCE_NOW
-        assert _at(changes["created"]["at"]).date() <= _at(session["history"]["lastAccessDate"]).date()
+        assert (
+            _at(changes["created"]["at"]).date() <= _at(session["history"]["lastAccessDate"]).date()
+        )
         if "pinned" in session:  # pinned by an enum: left as the schema says (and still valid)
-            assert session["pinned"] == {"createdAt": "2025-12-01T00:00:00.000Z",
-                                         "updatedAt": "2025-01-01T00:00:00.000Z"}
+            assert session["pinned"] == {
+                "createdAt": "2025-12-01T00:00:00.000Z",
+                "updatedAt": "2025-01-01T00:00:00.000Z",
+            }
 
 
 def test_time_names_are_ranked_generically() -> None:
-    ranks = {name: chronology.rank(name) for name in (
-        "created", "createdAt", "created_at", "creationTimestamp", "dateCreated", "updated", "updatedAt",
-        "modified_at", "lastModified", "lastLoginAt", "last_seen_at", "lastAccessDate", "at", "expiresAt",
-        "creator", "lastName")}
+    ranks = {
+        name: chronology.rank(name)
+        for name in (
+            "created",
+            "createdAt",
+            "created_at",
+            "creationTimestamp",
+            "dateCreated",
+            "updated",
+            "updatedAt",
+            "modified_at",
+            "lastModified",
+            "lastLoginAt",
+            "last_seen_at",
+            "lastAccessDate",
+            "at",
+            "expiresAt",
+            "creator",
+            "lastName",
+        )
+    }
     assert ranks == {
-        "created": "creation", "createdAt": "creation", "created_at": "creation", "creationTimestamp": "creation",
-        "dateCreated": "creation", "updated": "update", "updatedAt": "update", "modified_at": "update",
-        "lastModified": "update", "lastLoginAt": "last use", "last_seen_at": "last use",
-        "lastAccessDate": "last use", "at": None, "expiresAt": None, "creator": None, "lastName": None}
+        "created": "creation",
+        "createdAt": "creation",
+        "created_at": "creation",
+        "creationTimestamp": "creation",
+        "dateCreated": "creation",
+        "updated": "update",
+        "updatedAt": "update",
+        "modified_at": "update",
+        "lastModified": "update",
+        "lastLoginAt": "last use",
+        "last_seen_at": "last use",
+        "lastAccessDate": "last use",
+        "at": None,
+        "expiresAt": None,
+        "creator": None,
+        "lastName": None,
+    }

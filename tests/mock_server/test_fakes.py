@@ -14,7 +14,9 @@ def _value(name: str) -> str | None:
     return fakes.by_name(random.Random(1), name, None, fakes.REFERENCE_NOW)
 
 
-@pytest.mark.parametrize("name", [*sorted(SECRET_FIELDS), "accessToken", "api-key", "userPassword", "secretKey"])
+@pytest.mark.parametrize(
+    "name", [*sorted(SECRET_FIELDS), "accessToken", "api-key", "userPassword", "secretKey"]
+)
 def test_every_secret_name_of_the_core_gets_a_credential_shaped_value(name: str) -> None:
     assert (_value(name) or "").startswith("mock_"), name
 

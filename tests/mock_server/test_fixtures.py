@@ -40,7 +40,11 @@ def test_every_fixture_validates_under_the_oracle(name: str | None, seed: int) -
     engine = ENGINES[name]
     for op, target in _targets(engine):
         fixture = engine.fixture(op, target, seed)
-        assert oracle_errors(engine.spec, target.schema_pointer, fixture.body) == [], (op.label, target, seed)
+        assert oracle_errors(engine.spec, target.schema_pointer, fixture.body) == [], (
+            op.label,
+            target,
+            seed,
+        )
 
 
 ENGINES = {name: _engine(name) for name in [None, *SYNTHETIC]}
@@ -72,8 +76,13 @@ def test_determinism_across_processes(tmp_path: Path) -> None:
         "print(json.dumps(e.fixture(op,e.default_target(op),3).body))"
     )
     outputs = [
-        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": str(hash_seed), "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": str(hash_seed), "PATH": ""},
+        ).stdout
         for hash_seed in (1, 2)
     ]
     assert outputs[0] == outputs[1]
@@ -125,7 +134,10 @@ def test_keywords_are_honoured() -> None:
     assert body["example"] == "from-the-spec" and body["defaulted"] == 42
     assert body["shape"]["shapeType"] in ("circle", "square")
     assert "secret" not in body  # writeOnly: never in a response
-    body_schema = engine.spec.operation("createThing").pointer + "/requestBody/content/application~1json/schema"
+    body_schema = (
+        engine.spec.operation("createThing").pointer
+        + "/requestBody/content/application~1json/schema"
+    )
     request = engine.instance(body_schema, 5, "request")
     assert "serverOnly" not in request and "secret" in request  # readOnly: never in a request
 
@@ -135,7 +147,9 @@ def test_required_only_cycle_raises_and_names_the_cycle() -> None:
     op = engine.spec.operation("getAccount")
     with pytest.raises(InfiniteRecursion) as raised:
         engine.fixture(op, engine.default_target(op), 0)
-    assert str(raised.value).startswith("no finite instance: required cycle Account -> UserGroup -> Account")
+    assert str(raised.value).startswith(
+        "no finite instance: required cycle Account -> UserGroup -> Account"
+    )
     # The linter's analysis names the same cycle.
     assert RecursionAnalysis(engine.spec).required_cycles() == [("Account", "UserGroup", "Account")]
 

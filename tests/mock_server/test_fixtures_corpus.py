@@ -21,7 +21,10 @@ ORACLE_SAMPLE = 25  # targets per spec checked by the slow pure-Python oracle
 def test_every_corpus_fixture_is_valid_and_bounded(path: Path) -> None:
     engine = FixtureEngine(load_spec(path))
     targets = [
-        (op, t) for op in engine.spec.operations for t in engine.response_targets(op) if t.schema_pointer
+        (op, t)
+        for op in engine.spec.operations
+        for t in engine.response_targets(op)
+        if t.schema_pointer
     ]
     assert targets
     bodies = []
@@ -30,8 +33,14 @@ def test_every_corpus_fixture_is_valid_and_bounded(path: Path) -> None:
         assert len(json.dumps(body, separators=(",", ":"))) <= engine.budget.max_bytes
         bodies.append((target, body))
     for target, body in random.Random(path.name).sample(bodies, min(ORACLE_SAMPLE, len(bodies))):
-        if engine.spec.version == "3.0" or "nullable" not in json.dumps(engine.spec.resolve(target.schema_pointer)):
+        if engine.spec.version == "3.0" or "nullable" not in json.dumps(
+            engine.spec.resolve(target.schema_pointer)
+        ):
             # openapi-schema-validator resolves discriminator mappings to bare names ('message') as
             # references and fails on them; the mapping is not a constraint, so we drop that noise.
-            errors = [e for e in oracle_errors(engine.spec, target.schema_pointer, body) if "be resolved" not in e]
+            errors = [
+                e
+                for e in oracle_errors(engine.spec, target.schema_pointer, body)
+                if "be resolved" not in e
+            ]
             assert errors == [], target

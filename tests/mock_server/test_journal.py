@@ -23,13 +23,19 @@ NUMBER = 987654321987
 
 
 def test_journal_lists_every_exchange_newest_last_with_its_errors() -> None:
-    with running_mock(CRUD) as base, httpx.Client(base_url=base, headers={"Authorization": "Bearer t"}) as client:
+    with (
+        running_mock(CRUD) as base,
+        httpx.Client(base_url=base, headers={"Authorization": "Bearer t"}) as client,
+    ):
         client.post("/pets", json={"name": "Rex"})
         client.post("/pets?dry=1", json={"name": 7})
         client.get("/pet")
         entries = base.requests()
     assert [(e["method"], e["path"], e["query"], e["status"]) for e in entries] == [
-        ("POST", "/pets", "", 201), ("POST", "/pets", "dry=1", 400), ("GET", "/pet", "", 404)]
+        ("POST", "/pets", "", 201),
+        ("POST", "/pets", "dry=1", 400),
+        ("GET", "/pet", "", 404),
+    ]
     created, refused, unknown = entries
     assert created["operation"] == "createPet" and created["request"]["body"] == '{"name":"Rex"}'
     assert created["duration_ms"] > 0 and created["errors"] == [] and created["problem"] is None
@@ -45,7 +51,9 @@ def test_clearing_the_journal_and_the_fixture_helpers() -> None:
         base.clear_requests()
         assert base.requests() == []
         assert client.delete("/__mock/requests").status_code == 204
-        assert client.get("/__mock/state").status_code == 404  # not --stateful: said so, not a crash
+        assert (
+            client.get("/__mock/state").status_code == 404
+        )  # not --stateful: said so, not a crash
         assert "--stateful" in client.get("/__mock/state").json()["detail"]
 
 
@@ -61,7 +69,11 @@ def test_a_long_body_is_truncated_after_redaction() -> None:
     with running_mock(CRUD) as base, httpx.Client(base_url=base) as client:
         client.post("/sessions", json={"user": "u" * 40_000, "password": SECRET})
         body = base.requests()[0]["request"]
-    assert body["body_bytes"] > 40_000 and len(body["body"]) < 2200 and "more characters" in body["body"]
+    assert (
+        body["body_bytes"] > 40_000
+        and len(body["body"]) < 2200
+        and "more characters" in body["body"]
+    )
     assert SECRET not in str(body)
 
 
@@ -69,20 +81,37 @@ def test_the_journal_sees_the_whole_body_the_mock_accepts_under_max_body() -> No
     """Its capture follows --max-body: a body over 2 MB that the mock accepts is kept whole, so it is
     redacted as JSON, field by field (re-serialised: `": "`), not as the text of a body cut short."""
     size = 2_500_000
-    with running_mock(CRUD, MockOptions(max_body_bytes=3 * 1024 * 1024)) as base, httpx.Client(base_url=base) as client:
-        assert client.post("/sessions", json={"user": "u" * size, "password": SECRET}).status_code == 201
+    with (
+        running_mock(CRUD, MockOptions(max_body_bytes=3 * 1024 * 1024)) as base,
+        httpx.Client(base_url=base) as client,
+    ):
+        assert (
+            client.post("/sessions", json={"user": "u" * size, "password": SECRET}).status_code
+            == 201
+        )
         body = base.requests()[0]["request"]
-    assert body["body_bytes"] > size and body["body"].startswith('{"user": "uuu') and SECRET not in str(body)
-    left_out = int(body["body"].rsplit("[", 1)[1].split(" more characters")[0])  # cut once, not twice
+    assert (
+        body["body_bytes"] > size
+        and body["body"].startswith('{"user": "uuu')
+        and SECRET not in str(body)
+    )
+    left_out = int(
+        body["body"].rsplit("[", 1)[1].split(" more characters")[0]
+    )  # cut once, not twice
     assert left_out > size - 2048, body["body"][-80:]
 
 
 def test_admin_answers_are_json_and_never_cached() -> None:
     with running_mock(CRUD) as base, httpx.Client(base_url=base) as client:
-        listed, missing, cleared = client.get("/__mock/requests"), client.get("/__mock/nothing"), \
-            client.delete("/__mock/requests")
+        listed, missing, cleared = (
+            client.get("/__mock/requests"),
+            client.get("/__mock/nothing"),
+            client.delete("/__mock/requests"),
+        )
     assert (listed.headers["content-type"], missing.headers["content-type"]) == (
-        "application/json", "application/problem+json")
+        "application/json",
+        "application/problem+json",
+    )
     assert {r.headers["cache-control"] for r in (listed, missing, cleared)} == {"no-store"}
     assert "content-type" not in cleared.headers and cleared.content == b""
 
@@ -90,16 +119,30 @@ def test_admin_answers_are_json_and_never_cached() -> None:
 def test_no_canary_credential_reaches_any_output(tmp_path: Path) -> None:
     """Credentials in every place a client puts them; the journal, the log and the answers are grepped."""
     outputs = []
-    with cli_mock(tmp_path, "--spec", str(CRUD)) as mock, httpx.Client(base_url=mock.base_url) as client:
-        auth = {"Authorization": f"Bearer {CANARY}", "Cookie": f"session={CANARY}", "X-Api-Key": CANARY}
+    with (
+        cli_mock(tmp_path, "--spec", str(CRUD)) as mock,
+        httpx.Client(base_url=mock.base_url) as client,
+    ):
+        auth = {
+            "Authorization": f"Bearer {CANARY}",
+            "Cookie": f"session={CANARY}",
+            "X-Api-Key": CANARY,
+        }
         answers = [
             client.post("/pets", json={"name": "Rex"}, headers=auth),
-            client.post(f"/pets?access_token={CANARY}", json={"name": "Tom", "tag": "t"}, headers=auth),
+            client.post(
+                f"/pets?access_token={CANARY}", json={"name": "Tom", "tag": "t"}, headers=auth
+            ),
             client.post("/sessions", json={"user": "u", "password": SECRET, "pin": PIN}),
             client.post("/sessions", data={"user": "u", "password": SECRET}),
-            client.post("/sessions", json={"user": "u", "password": NUMBER}),  # refused: the error quotes it
-            client.post("/sessions", content=f'{{"user": "u", "password": "{SECRET}",}}',  # not JSON: a trailing comma
-                        headers={"Content-Type": "application/json"}),
+            client.post(
+                "/sessions", json={"user": "u", "password": NUMBER}
+            ),  # refused: the error quotes it
+            client.post(
+                "/sessions",
+                content=f'{{"user": "u", "password": "{SECRET}",}}',  # not JSON: a trailing comma
+                headers={"Content-Type": "application/json"},
+            ),
             client.get(f"/pets?api_key={CANARY}", headers={"Authorization": f"Basic {CANARY}"}),
         ]
         # The refusal of NUMBER quotes it back to its sender (answers[4]); every other output is grepped.
@@ -118,12 +161,18 @@ def test_no_canary_credential_reaches_any_output(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("documented", ["/__mock/requests", "/__mock"])
 def test_the_admin_prefix_moves_when_the_spec_documents_it(tmp_path: Path, documented: str) -> None:
-    text = CRUD.read_text().replace("  /sessions:\n", f"  {documented}:\n    get:\n      operationId: own\n"
-                                    "      security: []\n      responses:\n        '200': {description: ok}\n"
-                                    "  /sessions:\n")
+    text = CRUD.read_text().replace(
+        "  /sessions:\n",
+        f"  {documented}:\n    get:\n      operationId: own\n"
+        "      security: []\n      responses:\n        '200': {description: ok}\n"
+        "  /sessions:\n",
+    )
     spec = tmp_path / "admin.yaml"
     spec.write_text(text)
-    with cli_mock(tmp_path, "--spec", str(spec)) as mock, httpx.Client(base_url=mock.base_url) as client:
+    with (
+        cli_mock(tmp_path, "--spec", str(spec)) as mock,
+        httpx.Client(base_url=mock.base_url) as client,
+    ):
         assert client.get(documented).status_code == 200  # the spec's own operation
         client.get("/pets")
         entries = client.get("/__mock__/requests").json()["requests"]

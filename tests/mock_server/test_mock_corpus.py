@@ -37,7 +37,9 @@ from tests.conftest import corpus_params
 TOKEN = "corpus-check"
 MAX_REQUESTS = "1000"
 _NULL_SENT = re.compile(r"in body - (\w+): Incorrect type")
-_INVISIBLE_ON_THE_WIRE = re.compile(r"Invalid component: (in body - \w+: Incorrect type|([\w.]+ -> )?Missing required)")
+_INVISIBLE_ON_THE_WIRE = re.compile(
+    r"Invalid component: (in body - \w+: Incorrect type|([\w.]+ -> )?Missing required)"
+)
 
 
 @pytest.mark.corpus
@@ -45,16 +47,49 @@ _INVISIBLE_ON_THE_WIRE = re.compile(r"Invalid component: (in body - \w+: Incorre
 @pytest.mark.parametrize("path", corpus_params())
 def test_conform_finds_nothing_of_the_mocks_making(path: Path, tmp_path: Path) -> None:
     port = free_port()
-    log = tmp_path / "mock.log"  # a file, not a pipe: a pipe nobody reads fills up and stalls the mock
+    log = (
+        tmp_path / "mock.log"
+    )  # a file, not a pipe: a pipe nobody reads fills up and stalls the mock
     with log.open("w") as stderr:
-        mock = subprocess.Popen([sys.executable, "-m", "contract_cli", "mock", "--spec", str(path), "--port",
-                                 str(port), "--token", TOKEN, "--stateful"], stdout=subprocess.DEVNULL, stderr=stderr)
+        mock = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "contract_cli",
+                "mock",
+                "--spec",
+                str(path),
+                "--port",
+                str(port),
+                "--token",
+                TOKEN,
+                "--stateful",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
     report = tmp_path / "report.json"
     try:
         wait_until_listening("127.0.0.1", port, timeout=60)
-        code = main(["conform", "--base-url", f"http://127.0.0.1:{port}", "--spec", str(path),
-                     "-H", f"Authorization: Bearer {TOKEN}", "--max-examples", "1", "--max-requests", MAX_REQUESTS,
-                     "--seed", "1", "--report-json", str(report)])
+        code = main(
+            [
+                "conform",
+                "--base-url",
+                f"http://127.0.0.1:{port}",
+                "--spec",
+                str(path),
+                "-H",
+                f"Authorization: Bearer {TOKEN}",
+                "--max-examples",
+                "1",
+                "--max-requests",
+                MAX_REQUESTS,
+                "--seed",
+                "1",
+                "--report-json",
+                str(report),
+            ]
+        )
     finally:
         mock.terminate()
         mock.wait(timeout=15)
@@ -71,7 +106,10 @@ def _not_the_mocks(finding: dict[str, Any]) -> bool:
     if check == "negative_data_rejection" and _null_for_nullable(finding):
         return True
     if check == "negative_data_rejection":
-        form = any(media in (finding.get("curl") or "") for media in ("x-www-form-urlencoded", "multipart/form-data"))
+        form = any(
+            media in (finding.get("curl") or "")
+            for media in ("x-www-form-urlencoded", "multipart/form-data")
+        )
         return form and bool(_INVISIBLE_ON_THE_WIRE.search(finding["documented"]))
     return False
 

@@ -25,9 +25,16 @@ from tests.oracle import oracle_errors
 SPECS = Path(__file__).parent / "specs"
 CREATE = "/v1/accounts/api-tokens"
 AUTH = {"Authorization": "Bearer test-token"}
-REQUEST = {"account": {"id": "acc_42"}, "modules": [{"id": "mod_a"}, {"id": "mod_b"}], "name": "CI token",
-           "description": "Used by CI", "icon": "https://cdn.example.com/ci.png"}
-CREATED_SCHEMA = "#/paths/~1v1~1accounts~1api-tokens/post/responses/201/content/application~1json/schema"
+REQUEST = {
+    "account": {"id": "acc_42"},
+    "modules": [{"id": "mod_a"}, {"id": "mod_b"}],
+    "name": "CI token",
+    "description": "Used by CI",
+    "icon": "https://cdn.example.com/ci.png",
+}
+CREATED_SCHEMA = (
+    "#/paths/~1v1~1accounts~1api-tokens/post/responses/201/content/application~1json/schema"
+)
 PROBLEM_SCHEMA = "#/components/schemas/Problem"
 
 
@@ -54,7 +61,11 @@ def test_create_answers_a_valid_201_that_reflects_the_request(mock: httpx.Client
     assert oracle_errors(load_spec(), CREATED_SCHEMA, body) == []
     assert body["account"]["id"] == "acc_42"
     assert [m["id"] for m in body["modules"]] == ["mod_a", "mod_b"]
-    assert (body["name"], body["description"], body["icon"]) == ("CI token", "Used by CI", REQUEST["icon"])
+    assert (body["name"], body["description"], body["icon"]) == (
+        "CI token",
+        "Used by CI",
+        REQUEST["icon"],
+    )
     assert body["token"].startswith("mock_")
 
 
@@ -72,20 +83,25 @@ def test_invalid_body_lists_every_failing_field(mock: httpx.Client) -> None:
     assert "3 errors" in body["detail"]
 
 
-@pytest.mark.parametrize(("raw", "words"), [
-    (b'{"account": ', "not valid JSON"),
-    (b"\xff\xfe\xfa", "not UTF-8"),
-    (b"[" * 50_000 + b"]" * 50_000, "nested too deeply"),
-    (b"", "required"),
-    (b"null", "does not match"),
-])
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b'{"account": ', "not valid JSON"),
+        (b"\xff\xfe\xfa", "not UTF-8"),
+        (b"[" * 50_000 + b"]" * 50_000, "nested too deeply"),
+        (b"", "required"),
+        (b"null", "does not match"),
+    ],
+)
 def test_unreadable_bodies_get_a_clear_400(mock: httpx.Client, raw: bytes, words: str) -> None:
     response = mock.post(CREATE, content=raw, headers={**AUTH, "Content-Type": "application/json"})
     assert words in _problem(response, 400)["detail"]
 
 
 def test_wrong_media_type_is_415(mock: httpx.Client) -> None:
-    response = mock.post(CREATE, content=b"account=1", headers={**AUTH, "Content-Type": "text/plain"})
+    response = mock.post(
+        CREATE, content=b"account=1", headers={**AUTH, "Content-Type": "text/plain"}
+    )
     assert "text/plain" in _problem(response, 415)["detail"]
 
 
@@ -93,11 +109,17 @@ def test_missing_credentials_is_401(mock: httpx.Client) -> None:
     response = mock.post(CREATE, json=REQUEST)
     _problem(response, 401)
     assert response.headers["www-authenticate"] == "Bearer"
-    assert mock.post(CREATE, json=REQUEST, headers={"Authorization": "Basic eDp5"}).status_code == 401
+    assert (
+        mock.post(CREATE, json=REQUEST, headers={"Authorization": "Basic eDp5"}).status_code == 401
+    )
 
 
 def test_body_over_the_limit_is_413(mock: httpx.Client) -> None:
-    response = mock.post(CREATE, content=b" " * (1024 * 1024 + 1), headers={**AUTH, "Content-Type": "application/json"})
+    response = mock.post(
+        CREATE,
+        content=b" " * (1024 * 1024 + 1),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
     assert "limit" in _problem(response, 413)["detail"]
 
 
@@ -114,25 +136,39 @@ def test_prefer_picks_a_documented_status_example_or_seed(mock: httpx.Client) ->
     assert bad.headers["preference-applied"] == "code=400"
     named = mock.post(CREATE, json=REQUEST, headers={**AUTH, "Prefer": "example=created"})
     assert named.status_code == 201 and named.json()["id"] == "tok_01HQ7ZB0R6W5S8E2J4N1KX9FQA"
-    seeded = [mock.post(CREATE, json=REQUEST, headers={**AUTH, "Prefer": "seed=9"}).json() for _ in range(2)]
+    seeded = [
+        mock.post(CREATE, json=REQUEST, headers={**AUTH, "Prefer": "seed=9"}).json()
+        for _ in range(2)
+    ]
     default = mock.post(CREATE, json=REQUEST, headers=AUTH).json()
     assert seeded[0]["audit"] == seeded[1]["audit"] != default["audit"]
 
 
-@pytest.mark.parametrize(("prefer", "words"), [
-    ("code=418", "documented: 201, 400, 401, 413, 415"),
-    ("example=nope", "available: created"),
-    ("seed=abc", "not an integer"),
-])
-def test_undocumented_preferences_are_explained(mock: httpx.Client, prefer: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("prefer", "words"),
+    [
+        ("code=418", "documented: 201, 400, 401, 413, 415"),
+        ("example=nope", "available: created"),
+        ("seed=abc", "not an integer"),
+    ],
+)
+def test_undocumented_preferences_are_explained(
+    mock: httpx.Client, prefer: str, words: str
+) -> None:
     response = mock.post(CREATE, json=REQUEST, headers={**AUTH, "Prefer": prefer})
     assert words in _problem(response, 400)["detail"]
 
 
 def test_cors_preflight_and_response_headers(mock: httpx.Client) -> None:
     origin = "http://localhost:5173"
-    preflight = mock.options(CREATE, headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                                               "Access-Control-Request-Headers": "authorization,content-type,prefer"})
+    preflight = mock.options(
+        CREATE,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,prefer",
+        },
+    )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "authorization" in preflight.headers["access-control-allow-headers"]
@@ -145,7 +181,9 @@ def test_cors_defaults_depend_on_the_binding() -> None:
     assert cors_options((), local_only=True)["allow_origins"] == ["*"]
     remote = cors_options((), local_only=False)
     assert "allow_origins" not in remote and "localhost" in remote["allow_origin_regex"]
-    assert cors_options(("https://app.example.com",), local_only=False)["allow_origins"] == ["https://app.example.com"]
+    assert cors_options(("https://app.example.com",), local_only=False)["allow_origins"] == [
+        "https://app.example.com"
+    ]
 
 
 def test_raw_spec_and_swagger_ui_are_served(mock: httpx.Client) -> None:
@@ -153,7 +191,8 @@ def test_raw_spec_and_swagger_ui_are_served(mock: httpx.Client) -> None:
     served = mock.get("/openapi.json").json()
     assert spec.document["servers"] != served["servers"] == MOCK_SERVERS
     assert {k: v for k, v in served.items() if k != "servers"} == {
-        k: v for k, v in spec.document.items() if k != "servers"}
+        k: v for k, v in spec.document.items() if k != "servers"
+    }
     as_yaml = mock.get("/openapi.yaml")
     assert as_yaml.headers["content-type"] == "application/yaml"
     assert yaml.safe_load(as_yaml.text) == served
@@ -173,12 +212,20 @@ def test_served_spec_targets_the_mock_at_every_level(tmp_path: Path) -> None:
     spec_file = tmp_path / "vendor.yaml"
     spec_file.write_text(yaml.safe_dump(document))
     with running_mock(spec_file) as base_url:
-        for served in (httpx.get(base_url + "/openapi.json").json(),
-                       yaml.safe_load(httpx.get(base_url + "/openapi.yaml").text)):
+        for served in (
+            httpx.get(base_url + "/openapi.json").json(),
+            yaml.safe_load(httpx.get(base_url + "/openapi.yaml").text),
+        ):
             assert served["servers"] == MOCK_SERVERS
-            assert "servers" not in served["paths"][path] and "servers" not in served["paths"][path][method]
+            assert (
+                "servers" not in served["paths"][path]
+                and "servers" not in served["paths"][path][method]
+            )
             assert "vendor.example" not in json.dumps(served)
-            assert served["paths"][path][method]["responses"] == document["paths"][path][method]["responses"]
+            assert (
+                served["paths"][path][method]["responses"]
+                == document["paths"][path][method]["responses"]
+            )
 
 
 def test_no_auth_and_token_options() -> None:
@@ -186,7 +233,9 @@ def test_no_auth_and_token_options() -> None:
         assert httpx.post(base_url + CREATE, json=REQUEST).status_code == 201
     with running_mock(options=MockOptions(tokens=("only-this",))) as base_url:
         assert httpx.post(base_url + CREATE, json=REQUEST, headers=AUTH).status_code == 401
-        ok = httpx.post(base_url + CREATE, json=REQUEST, headers={"Authorization": "Bearer only-this"})
+        ok = httpx.post(
+            base_url + CREATE, json=REQUEST, headers={"Authorization": "Bearer only-this"}
+        )
         assert ok.status_code == 201
 
 
@@ -194,9 +243,14 @@ def test_any_spec_without_operation_ids_is_served() -> None:
     with running_mock(SPECS / "keywords-31.yaml") as base_url:
         response = httpx.get(base_url + "/items/17")
         assert response.status_code == 200
-        assert oracle_errors(load_spec(SPECS / "keywords-31.yaml"),
-                             "#/paths/~1items~1{itemId}/get/responses/200/content/application~1json/schema",
-                             response.json()) == []
+        assert (
+            oracle_errors(
+                load_spec(SPECS / "keywords-31.yaml"),
+                "#/paths/~1items~1{itemId}/get/responses/200/content/application~1json/schema",
+                response.json(),
+            )
+            == []
+        )
     with running_mock(SPECS / "keywords-30.yaml") as base_url:
         assert httpx.get(base_url + "/things").status_code == 200
         assert httpx.get(base_url + "/things", headers={"Prefer": "code=404"}).status_code == 404
@@ -204,8 +258,12 @@ def test_any_spec_without_operation_ids_is_served() -> None:
 
 def _start_mock(*args: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "contract_cli", "mock", "--port", str(port), *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "contract_cli", "mock", "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_until_listening("127.0.0.1", port, timeout=60)
     return process, f"http://127.0.0.1:{port}"
 
@@ -215,7 +273,12 @@ def test_same_seed_same_requests_same_bytes_across_processes() -> None:
     for _ in range(2):
         process, base_url = _start_mock("--seed", "3")
         try:
-            outputs.append([httpx.post(base_url + CREATE, json=REQUEST, headers=AUTH).content for _ in range(3)])
+            outputs.append(
+                [
+                    httpx.post(base_url + CREATE, json=REQUEST, headers=AUTH).content
+                    for _ in range(3)
+                ]
+            )
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -234,25 +297,46 @@ def test_ctrl_c_stops_cleanly_and_the_banner_says_where() -> None:
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    (None, "no such file"),
-    ("openapi: 3.0.3\ninfo: [unclosed", "invalid YAML"),
-    ("swagger: '2.0'\n", "Swagger 2.0 is not supported"),
-])
-def test_a_broken_spec_is_one_clear_error_and_exit_2(tmp_path: Path, content: str | None, words: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "no such file"),
+        ("openapi: 3.0.3\ninfo: [unclosed", "invalid YAML"),
+        ("swagger: '2.0'\n", "Swagger 2.0 is not supported"),
+    ],
+)
+def test_a_broken_spec_is_one_clear_error_and_exit_2(
+    tmp_path: Path, content: str | None, words: str
+) -> None:
     path = tmp_path / "spec.yaml"
     if content is not None:
         path.write_text(content)
-    result = subprocess.run([sys.executable, "-m", "contract_cli", "mock", "--spec", str(path), "--port", "0"],
-                            capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    result = subprocess.run(
+        [sys.executable, "-m", "contract_cli", "mock", "--spec", str(path), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert result.returncode == 2
     assert words in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_spec_with_no_finite_instance_is_refused_at_start(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "contract_cli", "mock", "--spec",
-                             str(SPECS / "required-cycle.yaml")], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "contract_cli",
+            "mock",
+            "--spec",
+            str(SPECS / "required-cycle.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "Account -> UserGroup -> Account" in result.stderr and "Traceback" not in result.stderr
 
@@ -293,7 +377,9 @@ def test_an_omitted_optional_body_is_fine_and_a_sent_one_is_reflected(tmp_path: 
 def test_several_workers_serve_the_same_answers() -> None:
     process, base_url = _start_mock("--workers", "2", "--seed", "4")
     try:
-        answers = {httpx.post(base_url + CREATE, json=REQUEST, headers=AUTH).status_code for _ in range(6)}
+        answers = {
+            httpx.post(base_url + CREATE, json=REQUEST, headers=AUTH).status_code for _ in range(6)
+        }
         assert answers == {201}
     finally:
         process.terminate()
@@ -305,10 +391,17 @@ def test_a_port_in_use_is_one_clear_error_and_exit_2() -> None:
     process, base_url = _start_mock()
     port = base_url.rsplit(":", 1)[1]
     try:
-        result = subprocess.run([sys.executable, "-m", "contract_cli", "mock", "--port", port],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "contract_cli", "mock", "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         process.terminate()
         process.communicate(timeout=15)
     assert result.returncode == 2
-    assert result.stderr.strip() == f"contract: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert (
+        result.stderr.strip()
+        == f"contract: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    )

@@ -25,8 +25,18 @@ class _ThreadedServer(uvicorn.Server):
 def serve_asgi(app: Any) -> Iterator[str]:
     """Run an ASGI app on 127.0.0.1 on a free port in a thread, polled until it listens. uvicorn adds no
     `server`/`date` of its own, as `contract proxy` runs it: the upstream's pass through alone."""
-    server = _ThreadedServer(uvicorn.Config(app, host="127.0.0.1", port=0, access_log=False, log_level="warning",
-                                            lifespan="on", server_header=False, date_header=False))  # as the CLI
+    server = _ThreadedServer(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            access_log=False,
+            log_level="warning",
+            lifespan="on",
+            server_header=False,
+            date_header=False,
+        )
+    )  # as the CLI
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -49,6 +59,13 @@ def running_proxy(spec: Any, upstream: str, **settings: Any) -> Iterator[tuple[s
         yield base_url, proxy
 
 
-def create(base_url: str, body: Any = None, headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
-    return httpx.post(base_url + PATH, json=SENT if body is None else body, headers={**AUTH, **(headers or {})},
-                      timeout=10, **kwargs)
+def create(
+    base_url: str, body: Any = None, headers: dict[str, str] | None = None, **kwargs: Any
+) -> httpx.Response:
+    return httpx.post(
+        base_url + PATH,
+        json=SENT if body is None else body,
+        headers={**AUTH, **(headers or {})},
+        timeout=10,
+        **kwargs,
+    )

@@ -25,7 +25,13 @@ from contract_cli import main
 from tests.conformance.implementations import DEFAULT_CREDENTIAL, PATH, create_app
 from tests.conformance.serving import serve
 from tests.conformance.traffic.conftest import running_proxy
-from tests.mock_server.test_browser import CHROMIUM_FLAGS, chromium_or_skip, dump_dom, page_result, page_server
+from tests.mock_server.test_browser import (
+    CHROMIUM_FLAGS,
+    chromium_or_skip,
+    dump_dom,
+    page_result,
+    page_server,
+)
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Create a token</title></head>
@@ -54,7 +60,9 @@ def chromium() -> str:
 
 
 def page_through(proxy_base: str) -> str:
-    return PAGE.replace("PROXY_BASE", json.dumps(proxy_base)).replace("CREDENTIAL", DEFAULT_CREDENTIAL)
+    return PAGE.replace("PROXY_BASE", json.dumps(proxy_base)).replace(
+        "CREDENTIAL", DEFAULT_CREDENTIAL
+    )
 
 
 def verify_json(capsys: Any, record: Path) -> tuple[int, dict[str, Any], str]:
@@ -63,14 +71,20 @@ def verify_json(capsys: Any, record: Path) -> tuple[int, dict[str, Any], str]:
     return code, json.loads(out), out
 
 
-def test_browser_code_reads_the_violations_header(chromium: str, spec: Any, tmp_path: Path, capsys: Any) -> None:
+def test_browser_code_reads_the_violations_header(
+    chromium: str, spec: Any, tmp_path: Path, capsys: Any
+) -> None:
     record = tmp_path / "browser.har"
-    with serve(create_app(frozenset({"bad_format"}))) as upstream, \
-            running_proxy(spec, upstream, cors_origins=("*",), record=record) as (proxy_base, _), \
-            page_server(page_through(proxy_base)) as page_url:
+    with (
+        serve(create_app(frozenset({"bad_format"}))) as upstream,
+        running_proxy(spec, upstream, cors_origins=("*",), record=record) as (proxy_base, _),
+        page_server(page_through(proxy_base)) as page_url,
+    ):
         result = page_result(dump_dom(chromium, page_url, tmp_path / "profile"))
     assert result["status"] == 201 and result["servedBy"] == "upstream", result
-    assert [(v["in"], v["check"], v["pointer"]) for v in result["violations"]] == [("response", *FINDING)]
+    assert [(v["in"], v["check"], v["pointer"]) for v in result["violations"]] == [
+        ("response", *FINDING)
+    ]
 
     code, report, _ = verify_json(capsys, record)
     assert code == 1
@@ -92,30 +106,41 @@ def playwright_or_skip() -> Any:
 
 def gzipping(app: Flask) -> Flask:
     """Compress JSON answers for clients that accept gzip, as staging servers behind a CDN do."""
+
     @app.after_request
     def compress(response: Response) -> Response:
-        if response.mimetype == "application/json" and "gzip" in request.headers.get("Accept-Encoding", ""):
+        if response.mimetype == "application/json" and "gzip" in request.headers.get(
+            "Accept-Encoding", ""
+        ):
             response.set_data(gzip.compress(response.get_data()))
             response.headers["Content-Encoding"] = "gzip"
         return response
+
     return app
 
 
 @pytest.fixture(scope="module")
-def browser_har(chromium: str, spec: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def browser_har(
+    chromium: str, spec: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Any]]:
     """Chromium's own HAR (Playwright's recordHar) of a page on one origin creating a token through the
     proxy on another, the upstream answering gzipped with a bad date-time; and what the page read."""
     sync_api = playwright_or_skip()
     har = tmp_path_factory.mktemp("playwright") / "chromium.har"
-    with serve(gzipping(create_app(frozenset({"bad_format"})))) as upstream, \
-            running_proxy(spec, upstream, cors_origins=("*",)) as (proxy_base, _), \
-            page_server(page_through(proxy_base)) as page_url, sync_api.sync_playwright() as playwright:
+    with (
+        serve(gzipping(create_app(frozenset({"bad_format"})))) as upstream,
+        running_proxy(spec, upstream, cors_origins=("*",)) as (proxy_base, _),
+        page_server(page_through(proxy_base)) as page_url,
+        sync_api.sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
         try:
             context = browser.new_context(record_har_path=str(har))
             page = context.new_page()
             page.goto(page_url)
-            page.wait_for_function("document.getElementById('result').textContent !== 'pending'", timeout=30_000)
+            page.wait_for_function(
+                "document.getElementById('result').textContent !== 'pending'", timeout=30_000
+            )
             result = json.loads(page.text_content("#result") or "null")
             context.close()  # writes the HAR
         finally:
@@ -124,22 +149,35 @@ def browser_har(chromium: str, spec: Any, tmp_path_factory: pytest.TempPathFacto
 
 
 def test_chromium_har_through_the_proxy_verifies_with_the_same_finding(
-        browser_har: tuple[Path, dict[str, Any]], capsys: Any) -> None:
+    browser_har: tuple[Path, dict[str, Any]], capsys: Any
+) -> None:
     har, result = browser_har
-    assert result["status"] == 201 and [(v["check"], v["pointer"]) for v in result["violations"]] == [FINDING]
+    assert result["status"] == 201 and [
+        (v["check"], v["pointer"]) for v in result["violations"]
+    ] == [FINDING]
     assert result["created"], result  # the page read the body
     document = json.loads(har.read_text())
     assert document["log"]["creator"]["name"] == "Playwright"
     api = next(e for e in document["log"]["entries"] if e["request"]["url"].endswith(PATH))
     names = [h["name"].lower() for h in api["response"]["headers"]]
-    assert ("content-encoding", "gzip") in {(h["name"].lower(), h["value"]) for h in api["response"]["headers"]}
-    assert names.count("date") == 1 and "x-contract-violations" in names  # the upstream's headers, and ours
-    assert DEFAULT_CREDENTIAL in har.read_text()  # the user's own file: the browser wrote the credential
+    assert ("content-encoding", "gzip") in {
+        (h["name"].lower(), h["value"]) for h in api["response"]["headers"]
+    }
+    assert (
+        names.count("date") == 1 and "x-contract-violations" in names
+    )  # the upstream's headers, and ours
+    assert (
+        DEFAULT_CREDENTIAL in har.read_text()
+    )  # the user's own file: the browser wrote the credential
 
     code, report, out = verify_json(capsys, har)
     assert code == 1
     assert [(f["check"], f["instance_pointer"]) for f in report["findings"]] == [FINDING]
-    assert (report["entries"], report["checked"], report["skipped_static"]) == (2, 1, 1)  # the page: skipped
+    assert (report["entries"], report["checked"], report["skipped_static"]) == (
+        2,
+        1,
+        1,
+    )  # the page: skipped
     assert report["coverage"] == {f"POST {PATH}": {"201": 1}}
     assert DEFAULT_CREDENTIAL not in out
     assert main(["verify", str(har)]) == 1
@@ -154,17 +192,22 @@ def devtools_variant(document: dict[str, Any]) -> dict[str, Any]:
     entries = variant["log"]["entries"]
     api = next(e for e in entries if e["request"]["url"].endswith(PATH))
     content = api["response"]["content"]
-    content.update(text=base64.b64encode(gzip.compress(content["text"].encode())).decode(), encoding="base64")
+    content.update(
+        text=base64.b64encode(gzip.compress(content["text"].encode())).decode(), encoding="base64"
+    )
     preflight = copy.deepcopy(api)
     preflight["_resourceType"] = "preflight"
     preflight["request"].update(method="OPTIONS", headers=[], postData=None)
-    preflight["response"].update(status=204, content={"size": 0, "mimeType": "x-unknown"}, headers=[])
+    preflight["response"].update(
+        status=204, content={"size": 0, "mimeType": "x-unknown"}, headers=[]
+    )
     entries.insert(entries.index(api), preflight)
     return variant
 
 
-def test_devtools_style_entries_verify_alike(browser_har: tuple[Path, dict[str, Any]], tmp_path: Path,
-                                            capsys: Any) -> None:
+def test_devtools_style_entries_verify_alike(
+    browser_har: tuple[Path, dict[str, Any]], tmp_path: Path, capsys: Any
+) -> None:
     har, _ = browser_har
     variant = tmp_path / "devtools.har"
     variant.write_text(json.dumps(devtools_variant(json.loads(har.read_text()))))
@@ -172,6 +215,10 @@ def test_devtools_style_entries_verify_alike(browser_har: tuple[Path, dict[str, 
     code, report, out = verify_json(capsys, variant)
     assert code == 1
     assert [(f["check"], f["instance_pointer"]) for f in report["findings"]] == [FINDING]
-    assert (report["entries"], report["checked"], report["skipped_static"]) == (3, 1, 2)  # page and preflight
+    assert (report["entries"], report["checked"], report["skipped_static"]) == (
+        3,
+        1,
+        2,
+    )  # page and preflight
     assert report["undocumented"] == 0
     assert DEFAULT_CREDENTIAL not in out

@@ -28,7 +28,9 @@ BANNER = re.compile(r"contract proxy: http://127\.0\.0\.1:(\d+) ")
 def proxy_process(*args: str) -> Iterator[tuple[str, list[str]]]:
     """`contract proxy ... --port 0` as a user runs it; yields its URL and, after it stops, its log lines."""
     command = [sys.executable, "-m", "contract_cli", "proxy", "--port", "0", *args]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
     assert process.stderr is not None
     lines: list[str] = []
     try:
@@ -44,17 +46,28 @@ def proxy_process(*args: str) -> Iterator[tuple[str, list[str]]]:
         lines.extend(out.splitlines())
 
 
-def test_record_redacts_everywhere_then_verify_reads_the_record(tmp_path: Path, capsys: Any) -> None:
+def test_record_redacts_everywhere_then_verify_reads_the_record(
+    tmp_path: Path, capsys: Any
+) -> None:
     record = tmp_path / "session.har"
     app = create_app(frozenset({"bad_format"}), credential=CANARY_CREDENTIAL, echo_credentials=True)
     auth = {"Authorization": f"Bearer {CANARY_CREDENTIAL}"}
-    with serve(app) as upstream, proxy_process("--upstream", upstream, "--record", str(record)) as (base_url, log):
-        answers = [httpx.post(base_url + PATH, json=SENT, headers=auth, timeout=10) for _ in range(2)]
+    with (
+        serve(app) as upstream,
+        proxy_process("--upstream", upstream, "--record", str(record)) as (base_url, log),
+    ):
+        answers = [
+            httpx.post(base_url + PATH, json=SENT, headers=auth, timeout=10) for _ in range(2)
+        ]
         journal = httpx.get(base_url + "/__proxy/violations", timeout=10).text
     tokens = app.config["stats"].tokens
     assert len(tokens) == 2 and all(a.status_code == 201 for a in answers)
-    outputs = {"log": "\n".join(log), "journal": journal, "har": record.read_text(),
-               "header": " ".join(a.headers["x-contract-violations"] for a in answers)}
+    outputs = {
+        "log": "\n".join(log),
+        "journal": journal,
+        "har": record.read_text(),
+        "header": " ".join(a.headers["x-contract-violations"] for a in answers),
+    }
     for name, text in outputs.items():
         assert CANARY_CREDENTIAL not in text, name
         assert not any(token in text for token in tokens), name
@@ -64,7 +77,8 @@ def test_record_redacts_everywhere_then_verify_reads_the_record(tmp_path: Path, 
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert [(f["check"], f["instance_pointer"], f["count"]) for f in report["findings"]] == [
-        ("response_schema", "/audit/created/at", 2)]  # the redacted tokens are not "the same token twice"
+        ("response_schema", "/audit/created/at", 2)
+    ]  # the redacted tokens are not "the same token twice"
     assert report["coverage"] == {f"POST {PATH}": {"201": 2}}
 
 
@@ -72,10 +86,14 @@ def test_a_correct_record_verifies_clean(tmp_path: Path, capsys: Any) -> None:
     record = tmp_path / "clean.har"
     from tests.conformance.traffic.conftest import AUTH
 
-    with serve(create_app()) as upstream, proxy_process("--upstream", upstream, "--record", str(record)) as (
-            base_url, log):
+    with (
+        serve(create_app()) as upstream,
+        proxy_process("--upstream", upstream, "--record", str(record)) as (base_url, log),
+    ):
         for _ in range(3):
-            assert httpx.post(base_url + PATH, json=SENT, headers=AUTH, timeout=10).status_code == 201
+            assert (
+                httpx.post(base_url + PATH, json=SENT, headers=AUTH, timeout=10).status_code == 201
+            )
         httpx.get(base_url + "/__proxy/violations", timeout=10)
     assert any(" ok" in line for line in log)
     assert main(["verify", str(record)]) == 0

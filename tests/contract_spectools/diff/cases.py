@@ -30,20 +30,35 @@ def document_for(case: dict[str, Any], side: str) -> dict[str, Any]:
     if where == "document":  # security cases need an operation to apply to
         return {**head, "paths": {"/things": {"get": {"responses": copy.deepcopy(_OK)}}}, **body}
     if where == "operation":
-        return {**head, "paths": {"/things": {"post": body}}, "components": copy.deepcopy(_SHARED_COMPONENTS)}
+        return {
+            **head,
+            "paths": {"/things": {"post": body}},
+            "components": copy.deepcopy(_SHARED_COMPONENTS),
+        }
     operation: dict[str, Any] = {"operationId": "createThing", "responses": copy.deepcopy(_OK)}
     thing = {"$ref": "#/components/schemas/Thing"}
     if where == "request":
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": thing}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": thing}},
+        }
     elif where == "response":
-        operation["responses"] = {"200": {"description": "ok", "content": {"application/json": {"schema": thing}}}}
+        operation["responses"] = {
+            "200": {"description": "ok", "content": {"application/json": {"schema": thing}}}
+        }
     elif where == "parameter":
         operation["parameters"] = [{"name": "q", "in": "query", "schema": thing}]
-    return {**head, "paths": {"/things": {"post": operation}}, "components": {"schemas": {"Thing": body}}}
+    return {
+        **head,
+        "paths": {"/things": {"post": operation}},
+        "components": {"schemas": {"Thing": body}},
+    }
 
 
 def document(data: dict[str, Any] | str, name: str = "spec.yaml") -> Document:
-    text = data if isinstance(data, str) else json.dumps(data, indent=1)  # JSON: a spec too, and fast
+    text = (
+        data if isinstance(data, str) else json.dumps(data, indent=1)
+    )  # JSON: a spec too, and fast
     spec, lines = parse_spec_with_lines(text, name)
     return Document(spec, lines, name, name)
 

@@ -24,7 +24,9 @@ def test_workflow_compares_with_the_base_branch_and_posts_markdown() -> None:
     assert checkout["with"]["fetch-depth"] == 0
     diff = next(s for s in _steps() if s.get("id") == "diff")
     assert 'base="git:origin/${{ github.base_ref }}:$SPEC"' in diff["run"]
-    assert "--format markdown > spec-diff.md" in diff["run"] and "GITHUB_STEP_SUMMARY" in diff["run"]
+    assert (
+        "--format markdown > spec-diff.md" in diff["run"] and "GITHUB_STEP_SUMMARY" in diff["run"]
+    )
     comment = next(s for s in _steps() if "gh pr comment" in s.get("run", ""))
     assert "--body-file spec-diff.md" in comment["run"]
     gate = _steps()[-1]
@@ -40,8 +42,19 @@ def test_the_workflow_command_on_a_repository(tmp_path: Path, monkeypatch, capsy
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
     subprocess.run([*git, "commit", "-qm", "base"], cwd=tmp_path, check=True)
-    spec.write_text(contract.replace("operationId: createApiToken", "operationId: createToken"), encoding="utf-8")
+    spec.write_text(
+        contract.replace("operationId: createApiToken", "operationId: createToken"),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
-    code = main(["diff", "git:main:openapi/api-tokens.yaml", "openapi/api-tokens.yaml", "--format", "markdown"])
+    code = main(
+        [
+            "diff",
+            "git:main:openapi/api-tokens.yaml",
+            "openapi/api-tokens.yaml",
+            "--format",
+            "markdown",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "| warning | `api-operation-id-changed` |" in out

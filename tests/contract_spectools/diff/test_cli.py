@@ -22,11 +22,13 @@ LATIN1_SPEC = b"openapi: 3.0.3\ninfo: {title: caf\xe9, version: '1'}\npaths: {}\
 @pytest.fixture
 def pair(tmp_path: Path):
     """Writes base.yaml and revision.yaml for a catalogue case and returns their paths."""
+
     def write(case: dict, side: str = "breaking") -> tuple[str, str]:
         base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
         base.write_text(yaml.safe_dump(document_for(case, "base")), encoding="utf-8")
         revision.write_text(yaml.safe_dump(document_for(case, side)), encoding="utf-8")
         return str(base), str(revision)
+
     return write
 
 
@@ -63,24 +65,36 @@ def test_fail_on_warning(pair, capsys) -> None:
     assert run(capsys, *pair(INFO_CASE), "--fail-on", "info")[0] == 1
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["missing.yaml", "missing.yaml"], "cannot read missing.yaml: no such file"),
-    (["git:no-such-revision:spec.yaml", "spec.yaml"], "cannot read git:no-such-revision:spec.yaml: git show failed"),
-    (["git:HEAD", "spec.yaml"], "expected git:REV:PATH"),
-])
-def test_unreadable_input_exits_2_with_one_message(argv, message, capsys, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["missing.yaml", "missing.yaml"], "cannot read missing.yaml: no such file"),
+        (
+            ["git:no-such-revision:spec.yaml", "spec.yaml"],
+            "cannot read git:no-such-revision:spec.yaml: git show failed",
+        ),
+        (["git:HEAD", "spec.yaml"], "expected git:REV:PATH"),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_message(
+    argv, message, capsys, tmp_path, monkeypatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
-def test_a_folder_or_a_file_not_in_utf8_gets_the_loaders_one_message(capsys, tmp_path, monkeypatch) -> None:
+def test_a_folder_or_a_file_not_in_utf8_gets_the_loaders_one_message(
+    capsys, tmp_path, monkeypatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "specs").mkdir()
     (tmp_path / "latin1.yaml").write_bytes(LATIN1_SPEC)
-    for argument, message in (("specs", "cannot load spec specs: is a folder, not a file"),
-                              ("latin1.yaml", "cannot load spec latin1.yaml: cannot read: 'utf-8' codec")):
+    for argument, message in (
+        ("specs", "cannot load spec specs: is a folder, not a file"),
+        ("latin1.yaml", "cannot load spec latin1.yaml: cannot read: 'utf-8' codec"),
+    ):
         code, out, err = run(capsys, argument, argument)
         assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
 
@@ -90,7 +104,10 @@ def test_a_git_input_not_in_utf8_is_one_message(capsys, tmp_path, monkeypatch) -
     (tmp_path / "latin1.yaml").write_bytes(LATIN1_SPEC)
     subprocess.run(["git", "init", "-q"], check=True)
     subprocess.run(["git", "add", "."], check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x"], check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x"],
+        check=True,
+    )
     code, _, err = run(capsys, "git:HEAD:latin1.yaml", "latin1.yaml")
     assert code == 2 and "cannot load spec git:HEAD:latin1.yaml: not UTF-8 text" in err
 
@@ -117,15 +134,21 @@ def test_json_format_is_versioned(pair, capsys) -> None:
     assert code == 1 and report["version"] == 1 and report["summary"]["error"] == 1
     change = report["changes"][0]
     assert change["id"] == "response-property-type-changed" and change["direction"] == "response"
-    assert change["revision"]["pointer"] == "#/components/schemas/Thing" and change["revision"]["line"]
-    assert change["affects"] == [{"operation": "POST /things", "operationId": "createThing", "direction": "response"}]
+    assert (
+        change["revision"]["pointer"] == "#/components/schemas/Thing" and change["revision"]["line"]
+    )
+    assert change["affects"] == [
+        {"operation": "POST /things", "operationId": "createThing", "direction": "response"}
+    ]
     assert len(change["fingerprint"]) == 16
 
 
 def test_markdown_format(pair, capsys) -> None:
     _, out, _ = run(capsys, *pair(BREAKING_CASE), "--format", "markdown")
     assert out.startswith("### `contract diff`: 1 error, 0 warnings, 0 infos")
-    assert "| error | `response-property-type-changed` | type changed from integer to string |" in out
+    assert (
+        "| error | `response-property-type-changed` | type changed from integer to string |" in out
+    )
 
 
 def test_github_format_annotates_the_revision(pair, capsys) -> None:
@@ -152,9 +175,14 @@ def test_sarif_format(pair, capsys) -> None:
 
 def test_ignore_file(pair, capsys, tmp_path) -> None:
     base, revision = pair(BREAKING_CASE)
-    fingerprint = json.loads(run(capsys, base, revision, "--format", "json")[1])["changes"][0]["fingerprint"]
+    fingerprint = json.loads(run(capsys, base, revision, "--format", "json")[1])["changes"][0][
+        "fingerprint"
+    ]
     ignore = tmp_path / "diff-ignore.txt"
-    ignore.write_text(f"# accepted changes\n{fingerprint}  clients read it as a string already\n", encoding="utf-8")
+    ignore.write_text(
+        f"# accepted changes\n{fingerprint}  clients read it as a string already\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, base, revision, "--ignore", str(ignore))
     assert code == 0 and "1 ignored" in out
     ignore.write_text(f"{fingerprint}\n", encoding="utf-8")
@@ -174,26 +202,37 @@ def test_git_inputs(pair, capsys, tmp_path, monkeypatch) -> None:
     subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
     spec.write_text(Path(revision).read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.chdir(repo)
-    code, out, _ = run(capsys, "git:HEAD:api/openapi.yaml", "api/openapi.yaml", "--format", "github")
+    code, out, _ = run(
+        capsys, "git:HEAD:api/openapi.yaml", "api/openapi.yaml", "--format", "github"
+    )
     assert code == 1 and out.startswith("::error file=api/openapi.yaml,")
     assert run(capsys, "git:HEAD:api/openapi.yaml", "git:HEAD:api/openapi.yaml")[0] == 0
 
 
 def test_broken_structure_exits_2_naming_lint(tmp_path, capsys) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
-                      "      parameters: 7\n      responses: {'200': {description: ok}}\n", encoding="utf-8")
+    broken.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
+        "      parameters: 7\n      responses: {'200': {description: ok}}\n",
+        encoding="utf-8",
+    )
     fine = tmp_path / "fine.yaml"
-    fine.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
-                    "      responses: {'200': {description: ok}}\n", encoding="utf-8")
+    fine.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
+        "      responses: {'200': {description: ok}}\n",
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, str(fine), str(broken))
     assert code == 2 and "run `contract lint` on both" in err and "Traceback" not in err
 
 
 def test_unresolvable_reference_exits_2(tmp_path, capsys) -> None:
     spec = tmp_path / "spec.yaml"
-    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n"
-                    "        '200': {$ref: '#/components/responses/Nope'}\n", encoding="utf-8")
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n"
+        "        '200': {$ref: '#/components/responses/Nope'}\n",
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, str(spec), str(spec))
     assert code == 2 and "unresolvable $ref '#/components/responses/Nope'" in err
 

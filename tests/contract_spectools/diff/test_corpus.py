@@ -24,15 +24,22 @@ def test_corpus_spec_against_itself_is_no_change(path: Path) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("path", [p for p in corpus_params() if "stripe" in str(p.values[0])] or corpus_params()[:1])
+@pytest.mark.parametrize(
+    "path", [p for p in corpus_params() if "stripe" in str(p.values[0])] or corpus_params()[:1]
+)
 def test_one_type_change_in_stripe_is_one_change(path: Path) -> None:
     base = json.loads(Path(path).read_text(encoding="utf-8"))
     revision = copy.deepcopy(base)
     revision["components"]["schemas"]["charge"]["properties"]["amount"]["type"] = "string"
-    changes = diff_documents(document(base, "base.json"), document(revision, "revision.json")).changes
+    changes = diff_documents(
+        document(base, "base.json"), document(revision, "revision.json")
+    ).changes
     assert [(c.rule, c.revision_pointer) for c in changes] == [
-        ("response-property-type-changed", "#/components/schemas/charge/properties/amount")]
-    assert len(changes[0].affects) > 100  # charges are embedded (expandable) in most of Stripe's responses
+        ("response-property-type-changed", "#/components/schemas/charge/properties/amount")
+    ]
+    assert (
+        len(changes[0].affects) > 100
+    )  # charges are embedded (expandable) in most of Stripe's responses
 
 
 def _with_schemas_renamed(spec: dict) -> dict:
@@ -40,7 +47,9 @@ def _with_schemas_renamed(spec: dict) -> dict:
     text = json.dumps(spec).replace('"#/components/schemas/', '"#/components/schemas/Renamed')
     renamed = json.loads(text)
     schemas = renamed.get("components", {}).get("schemas", {})
-    renamed["components"]["schemas"] = {f"Renamed{name}": schema for name, schema in schemas.items()}
+    renamed["components"]["schemas"] = {
+        f"Renamed{name}": schema for name, schema in schemas.items()
+    }
     return renamed
 
 
@@ -52,4 +61,6 @@ def test_renaming_every_schema_component_is_no_change(path: Path) -> None:
     if not base.spec.document.get("components", {}).get("schemas"):
         pytest.skip("no schema components")
     revision = document(_with_schemas_renamed(base.spec.document), "renamed.json")
-    assert [(c.rule, c.revision_pointer, c.message) for c in diff_documents(base, revision).changes][:5] == []
+    assert [
+        (c.rule, c.revision_pointer, c.message) for c in diff_documents(base, revision).changes
+    ][:5] == []

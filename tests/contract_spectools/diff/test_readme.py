@@ -8,5 +8,9 @@ from tests.conftest import REPO
 
 def test_readme_lists_every_rule_with_its_severity() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    missing = [r.id for r in RULES.values() if f"| `{r.id}` | {r.severity} | {r.direction} | {r.kind} |" not in readme]
+    missing = [
+        r.id
+        for r in RULES.values()
+        if f"| `{r.id}` | {r.severity} | {r.direction} | {r.kind} |" not in readme
+    ]
     assert missing == []

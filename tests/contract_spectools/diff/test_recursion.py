@@ -29,8 +29,12 @@ def test_deep_recursive_change_is_one_error_at_its_place() -> None:
     assert [(c.rule, c.severity) for c in changes] == [("response-property-type-changed", "error")]
     change = changes[0]
     assert change.revision_pointer == "#/components/schemas/User/properties/accounts/items"
-    assert change.revision_line == CONTRACT.splitlines().index("    Phone:") - 1  # `items:`, two lines above
-    assert [(a.operation, a.direction) for a in change.affects] == [("POST /v1/accounts/api-tokens", "response")]
+    assert (
+        change.revision_line == CONTRACT.splitlines().index("    Phone:") - 1
+    )  # `items:`, two lines above
+    assert [(a.operation, a.direction) for a in change.affects] == [
+        ("POST /v1/accounts/api-tokens", "response")
+    ]
 
 
 def test_the_change_undone_is_reported_at_the_same_place() -> None:
@@ -46,4 +50,8 @@ def test_a_change_inside_a_cycle_is_reported_once() -> None:
     revision["components"]["schemas"]["Account"]["properties"]["externalName"]["maxLength"] = 10
     changes = diff(base, revision).changes
     assert [(c.rule, c.revision_pointer) for c in changes] == [
-        ("response-property-max-length-decreased", "#/components/schemas/Account/properties/externalName")]
+        (
+            "response-property-max-length-decreased",
+            "#/components/schemas/Account/properties/externalName",
+        )
+    ]

@@ -62,10 +62,13 @@ def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = lint(capsys, ERRORS, "--format", "json")
     [found] = json.loads(out)["findings"]
     assert found == {
-        "rule": "required-undefined", "severity": "error", "pointer": "#/components/schemas/Item/required/1",
+        "rule": "required-undefined",
+        "severity": "error",
+        "pointer": "#/components/schemas/Item/required/1",
         "message": "required property 'nmae' is not defined in properties",
         "hint": "define the property in `properties` (or in an allOf member), or fix the name in `required`",
-        "source": ERRORS, "line": 9,
+        "source": ERRORS,
+        "line": 9,
     }
 
 
@@ -85,7 +88,8 @@ def test_sarif_format(capsys: pytest.CaptureFixture[str]) -> None:
     rules = run["tool"]["driver"]["rules"]
     results = run["results"]
     assert [(r["ruleId"], r["level"]) for r in results] == [
-        ("required-undefined", "error"), ("example-in-3.1-schema", "warning"),
+        ("required-undefined", "error"),
+        ("example-in-3.1-schema", "warning"),
     ]
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]

@@ -27,7 +27,9 @@ def test_each_broken_spec_is_flagged_with_rule_and_pointer(path: Path) -> None:
     assert expected, f"{path.name} states no expectation"
     found = {(f.rule, f.pointer) for f in lint_file(path).findings}
     for rule, pointer in expected:
-        assert (rule, pointer) in found, f"{path.name}: no {rule} at {pointer}; found {sorted(found)}"
+        assert (rule, pointer) in found, (
+            f"{path.name}: no {rule} at {pointer}; found {sorted(found)}"
+        )
 
 
 def test_every_rule_has_a_broken_spec() -> None:
@@ -36,14 +38,20 @@ def test_every_rule_has_a_broken_spec() -> None:
 
 
 def test_findings_carry_line_severity_and_hint() -> None:
-    [found] = [f for f in lint_file(SPECS / "required-undefined.yaml").findings if f.rule == "required-undefined"]
+    [found] = [
+        f
+        for f in lint_file(SPECS / "required-undefined.yaml").findings
+        if f.rule == "required-undefined"
+    ]
     assert (found.line, found.severity) == (9, "error")  # the `required:` line of the file
     assert "define the property" in found.hint
     assert found.source.endswith("required-undefined.yaml")
 
 
 def test_a_required_cycle_is_named_as_the_fixture_engine_names_it() -> None:
-    [found] = [f for f in lint_file(SPECS / "required-cycle.yaml").findings if f.rule == "required-cycle"]
+    [found] = [
+        f for f in lint_file(SPECS / "required-cycle.yaml").findings if f.rule == "required-cycle"
+    ]
     assert "Account -> Group -> Account" in found.message
 
 
@@ -54,7 +62,9 @@ def test_a_broken_file_is_one_finding_with_its_line() -> None:
     assert (found.rule, found.line) == ("spec-unreadable", 4)
 
 
-@pytest.mark.parametrize("text", ["", "[1, 2]", "swagger: '2.0'", "openapi: 3.0.3\ninfo: 7\npaths: 12\n"])
+@pytest.mark.parametrize(
+    "text", ["", "[1, 2]", "swagger: '2.0'", "openapi: 3.0.3\ninfo: 7\npaths: 12\n"]
+)
 def test_garbage_never_raises(tmp_path: Path, text: str) -> None:
     path = tmp_path / "garbage.yaml"
     path.write_text(text, encoding="utf-8")
