@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contract_core import pointer
 from contract_core.instance_paths import could_be, schemas_at
@@ -18,9 +18,6 @@ from contract_core.media import base_type, documented_range
 from contract_core.redact import is_secret_field, spec_secret_fields
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
-
-if TYPE_CHECKING:
-    from conformance.checker.exchange import ExchangeChecker
 
 
 @dataclass(frozen=True)
@@ -52,15 +49,6 @@ class DocumentedResponses:
     @cached_property
     def request_validator(self) -> SchemaValidator:
         return SchemaValidator(self.spec, "request", check_formats=True)
-
-    @cached_property
-    def checker(self) -> ExchangeChecker:
-        """The kit's checks over this spec, one per bound document (their ledgers span a run)."""
-        from conformance.checker.exchange import (
-            ExchangeChecker,
-        )  # exchange.py builds on this module
-
-        return ExchangeChecker(self)
 
     def _request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
         """The pointer of the documented request body schema for this media type, or None."""
@@ -129,28 +117,3 @@ def media_key(content: Any, content_type: str | None) -> str | None:
     keys = {base_type(key): key for key in content}
     documented = documented_range(keys, base_type(content_type))
     return keys[documented] if documented is not None else None
-
-
-_BY_DOCUMENT: dict[int, tuple[Any, DocumentedResponses]] = {}
-
-
-def bind(document: dict[str, Any], spec: Spec) -> DocumentedResponses:
-    """Attach the core's view of `spec` to the document a Schemathesis schema was loaded from.
-
-    Only bound documents get the kit's checks: the checks are registered with Schemathesis globally,
-    and anyone else running Schemathesis in the same process must not get them by surprise.
-    """
-    held = _BY_DOCUMENT.get(id(document))
-    if held is not None and held[0] is document:
-        return held[1]
-    documented = DocumentedResponses(spec)
-    _BY_DOCUMENT[id(document)] = (
-        document,
-        documented,
-    )  # keep `document` alive so its id stays unique
-    return documented
-
-
-def bound(document: dict[str, Any]) -> DocumentedResponses | None:
-    held = _BY_DOCUMENT.get(id(document))
-    return held[1] if held is not None and held[0] is document else None

@@ -21,10 +21,10 @@ from schemathesis.core.errors import LoaderError
 from schemathesis.engine import Status, events
 from schemathesis.engine.core import EventStream
 
-from conformance.checker.documented import bind
 from conformance.engine import schemathesis_checks as checks
 from conformance.engine.budget import BudgetExhausted, RequestGate, origin_of
 from conformance.engine.options import ConformOptions
+from conformance.engine.schemathesis_checks import bind
 from conformance.engine.shards import shard_labels
 from conformance.engine.tally import Excuse, Tally
 from conformance.errors import ConformanceError, InvalidOption, NothingTested, TargetUnreachable
@@ -89,7 +89,7 @@ def run_conformance(
 
 def run_redactor(spec: Spec, schema: Any, options: ConformOptions) -> Redactor:
     """The run's one Redactor: it knows the spec's secret fields and the headers given before any response."""
-    redactor = Redactor(bind(schema.raw_schema, spec).secret_fields)
+    redactor = Redactor(bind(schema.raw_schema, spec).documented.secret_fields)
     redactor.add_headers(options.headers)
     return redactor
 

@@ -13,15 +13,16 @@ here each Schemathesis case/response becomes an `Exchange` and each `CheckViolat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup, Severity
 
-from conformance.checker.documented import bound
+from conformance.checker.documented import DocumentedResponses
 from conformance.checker.exchange import CHECK_NAMES, CheckViolation, Exchange, ExchangeChecker
 from conformance.reporting.fingerprint import wildcard
+from contract_core.spec import Spec
 
 if TYPE_CHECKING:
     from schemathesis.checks import CheckContext
@@ -65,10 +66,32 @@ class ContractFailure(Failure):
         return f"{self.check}|{self.title}|{self.schema_pointer}|{wildcard(self.instance_pointer)}"
 
 
+_BY_DOCUMENT: dict[int, tuple[Any, ExchangeChecker]] = {}
+
+
+def bind(document: dict[str, Any], spec: Spec) -> ExchangeChecker:
+    """Attach the kit's checker over `spec` to the document a Schemathesis schema was loaded from.
+
+    Only bound documents get the kit's checks: the checks are registered with Schemathesis globally,
+    and anyone else running Schemathesis in the same process must not get them by surprise. One
+    checker per bound document, so its ledgers (uniqueness, created resources) span the run.
+    """
+    held = _BY_DOCUMENT.get(id(document))
+    if held is not None and held[0] is document:
+        return held[1]
+    checker = ExchangeChecker(DocumentedResponses(spec))
+    _BY_DOCUMENT[id(document)] = (document, checker)  # keep `document` alive so its id stays unique
+    return checker
+
+
+def bound(document: dict[str, Any]) -> ExchangeChecker | None:
+    held = _BY_DOCUMENT.get(id(document))
+    return held[1] if held is not None and held[0] is document else None
+
+
 def _checker(case: Case) -> ExchangeChecker | None:
-    """The run's checker (one per bound spec, so uniqueness spans the run); None when the run is not ours."""
-    documented = bound(case.operation.schema.raw_schema)
-    return None if documented is None else documented.checker
+    """The run's checker; None when the run is not ours."""
+    return bound(case.operation.schema.raw_schema)
 
 
 def _exchange(case: Case, response: Response) -> Exchange:
