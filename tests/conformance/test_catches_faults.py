@@ -83,7 +83,7 @@ def test_kit_checks_stand_aside_for_other_schemathesis_users() -> None:
     from schemathesis.core.failures import FailureGroup
 
     import conformance.engine.schemathesis_checks  # noqa: F401  # registers the kit's checks, as any import of the runner does
-    from conformance.checker.documented import bind
+    from conformance.engine.schemathesis_checks import bind
     from contract_core import load_spec
     from tests.conformance.implementations import DEFAULT_CREDENTIAL
 
