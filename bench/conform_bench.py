@@ -93,9 +93,8 @@ def st_command(base_url: str, headers: list[str], seed: int) -> list[str]:
 
 
 def timed(command: list[str]) -> float:
-    with (
-        tempfile.TemporaryDirectory() as scratch
-    ):  # `st run` writes caches into its working directory
+    # `st run` writes caches into its working directory
+    with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
         result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
         elapsed = time.perf_counter() - started

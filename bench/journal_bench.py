@@ -162,14 +162,12 @@ def main() -> int:
         "journal on": create_service(spec, features=Features(journal=True)),
         "journal off": create_service(spec, features=Features(journal=False)),
     }
-    logging.getLogger("contract.mock").setLevel(
-        logging.WARNING
-    )  # the access log is the same in both
+    # the access log is the same in both
+    logging.getLogger("contract.mock").setLevel(logging.WARNING)
     timings: dict[str, list[float]] = {name: [] for name in apps}
     for app in apps.values():
-        cpu_us_per_request(
-            app, 300
-        )  # warm-up: Connexion builds its middleware on the first request
+        # warm-up: Connexion builds its middleware on the first request
+        cpu_us_per_request(app, 300)
     for _ in range(args.rounds):
         for name, app in apps.items():
             timings[name].append(cpu_us_per_request(app, args.requests))

@@ -97,9 +97,8 @@ def problem_count(tool: str, output: str) -> str:
         if tool.startswith("contract"):
             return str(len(json.loads(output)["findings"]))
         decoder = json.JSONDecoder()
-        if tool.startswith(
-            "Redocly"
-        ):  # a banner and progress lines surround the JSON; it lists 100 at most
+        # a banner and progress lines surround the JSON; it lists 100 at most
+        if tool.startswith("Redocly"):
             totals = decoder.raw_decode(output, output.index('{\n  "totals"'))[0]["totals"]
             return str(totals["errors"] + totals["warnings"])
         return str(len(decoder.raw_decode(output, output.index("["))[0]))

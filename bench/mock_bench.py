@@ -121,9 +121,8 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
             break
         try:
             process.wait(timeout=wait)
-            with contextlib.suppress(
-                ProcessLookupError
-            ):  # the leader is gone; stragglers may not be
+            # the leader is gone; stragglers may not be
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             break
         except subprocess.TimeoutExpired:
@@ -141,9 +140,8 @@ def _on_signal(signum: int, _frame: Any) -> None:
 
 
 def start(command: list[str], log: Path, cwd: Path = REPO) -> subprocess.Popen[bytes]:
-    with log.open(
-        "wb"
-    ) as out:  # a file, not a pipe: a full pipe would stall a server that logs per request
+    # a file, not a pipe: a full pipe would stall a server that logs per request
+    with log.open("wb") as out:
         process = subprocess.Popen(
             command,
             cwd=cwd,

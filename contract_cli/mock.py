@@ -89,9 +89,8 @@ def run(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body,
         tokens=tuple(args.token),
     )
-    from mock_server.server import (
-        create_service,
-    )  # after option checks: building the app makes every fixture
+    # after option checks: building the app makes every fixture
+    from mock_server.server import create_service
 
     features = Features(journal=not args.no_journal, stateful=args.stateful, watch=args.watch)
     try:

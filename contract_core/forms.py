@@ -73,9 +73,8 @@ def encoded(spec: Spec, fields: dict[str, Any], schema: Any, encoding: Any) -> d
 def _is_packed_array(spec: Spec, schema: Any, rule: dict[str, Any]) -> bool:
     style = rule.get("style", "form")
     resolved, _ = spec.deref(schema)
-    explode = rule.get(
-        "explode", style == "form"
-    )  # OpenAPI: explode defaults to true for `form` only
+    # OpenAPI: explode defaults to true for `form` only
+    explode = rule.get("explode", style == "form")
     return (
         style in _DELIMITERS
         and explode is False
@@ -101,9 +100,8 @@ def _insert(node: dict[str, Any], tokens: list[str], value: str) -> None:
         node = child
     last = tokens[-1] or str(len(node))
     previous = node.get(last)
-    if (
-        isinstance(previous, str | list) and tokens[-1]
-    ):  # `expand=a&expand=b`: form style, exploded array
+    # `expand=a&expand=b`: form style, exploded array
+    if isinstance(previous, str | list) and tokens[-1]:
         node[last] = [*(previous if isinstance(previous, list) else [previous]), value]
     else:
         node[last] = value
@@ -168,10 +166,8 @@ def with_absent_containers(
     if not isinstance(value, dict) or not isinstance(resolved, dict) or depth > _MAX_DEPTH:
         return value
     filled = dict(value)
-    for (
-        name,
-        member,
-    ) in value.items():  # objects inside: `shipping[name]=` sent, `shipping.address` empty
+    # objects inside: `shipping[name]=` sent, `shipping.address` empty
+    for name, member in value.items():
         if isinstance(member, dict) and "object" in kinds:
             inner = next(
                 (s for s in schemas_at(spec, resolved, [name]) if "object" in _kinds(s)), None
@@ -205,12 +201,12 @@ def _scalar(text: str, kinds: list[str], schema: dict[str, Any]) -> Any:
         and ("null" in kinds or schema.get("nullable") is True)
         and not _takes_the_word(kinds, schema)
     ):
-        return None  # forms have no null; where the schema takes no string "null", the word can only mean it
+        # forms have no null; where the schema takes no string "null", the word can only mean it
+        return None
     if "string" in kinds or not kinds:
         return text
-    numeric = (
-        len(text) <= _MAX_DIGITS
-    )  # longer: Python refuses to convert it; the schema check says why
+    # longer: Python refuses to convert it; the schema check says why
+    numeric = len(text) <= _MAX_DIGITS
     if numeric and "integer" in kinds and _INTEGER.fullmatch(text):
         return int(text)
     if numeric and "number" in kinds and _NUMBER.fullmatch(text):

@@ -38,9 +38,8 @@ def schemas_at(
             branched = True
             yield from schemas_at(spec, branch, tokens, depth + 1)
     if not tokens:
-        if (
-            not branched or "type" in schema or "enum" in schema
-        ):  # a bare holder is what its branches are
+        # a bare holder is what its branches are
+        if not branched or "type" in schema or "enum" in schema:
             yield schema
         return
     head, rest = tokens[0], tokens[1:]

@@ -135,12 +135,10 @@ class _LineNode:
         self.line = line
         self.members: dict[str, tuple[int, _LineNode | int]] | None = {} if mapping else None
         self.items: list[_LineNode | int] | None = None if mapping else []
-        self.merged: list[
-            _LineNode | int
-        ] = []  # `<<:` merge-key values, looked into after own keys
-        self.pending: tuple[str | None, int] | None = (
-            None  # while reading a mapping: the key awaiting its value
-        )
+        # `<<:` merge-key values, looked into after own keys
+        self.merged: list[_LineNode | int] = []
+        # while reading a mapping: the key awaiting its value
+        self.pending: tuple[str | None, int] | None = None
 
     def child(self, token: str) -> tuple[int, _LineNode | int] | None:
         """The member named `token`: the 0-based line that names it (its key, or the item) and its node."""

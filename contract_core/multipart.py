@@ -23,9 +23,8 @@ from contract_core.forms import coerce, read_form, with_absent_containers
 from contract_core.media import is_form, is_json, is_multipart
 from contract_core.spec import Spec
 
-_IN_MEMORY = {
-    "MAX_MEMORY_FILE_SIZE": 16 * 1024 * 1024
-}  # bodies are capped at --max-body before this
+# bodies are capped at --max-body before this
+_IN_MEMORY = {"MAX_MEMORY_FILE_SIZE": 16 * 1024 * 1024}
 
 
 def read_request_data(spec: Spec, raw: bytes, content_type: str, schema_pointer: str | None) -> Any:
@@ -106,8 +105,7 @@ def _json_parts(spec: Spec, parts: dict[str, Any], schema: Any) -> dict[str, Any
             and isinstance(prop, dict)
             and (prop.get("type") == "object" or "properties" in prop)
         ):
-            with contextlib.suppress(
-                ValueError
-            ):  # left as text: validation says it is not an object
+            # left as text: validation says it is not an object
+            with contextlib.suppress(ValueError):
                 typed[name] = json.loads(value)
     return typed

@@ -45,9 +45,8 @@ class SchemaValidator:
         self.document = to_json_schema(spec.document, spec.version, direction)
         self._registry = jsonschema_rs.Registry([(_BASE_URI, self.document)])
         self._check_formats = check_formats
-        self._slots: dict[
-            str, tuple[Any, str]
-        ] = {}  # pointer -> (compiled group, key in the wrapper)
+        # pointer -> (compiled group, key in the wrapper)
+        self._slots: dict[str, tuple[Any, str]] = {}
         self._open_group: list[str] = []
 
     def prepare(self, schema_pointers: Iterable[str]) -> None:

@@ -27,10 +27,8 @@ _RANKS = (
 )
 EVENT_TIME_KEYS = ("at", "time", "timestamp", "date", "when")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
-_UNIX_RANGE = (
-    10**8,
-    10**11,
-)  # integers read as Unix seconds: 1973 to 5138, not counters or amounts
+# integers read as Unix seconds: 1973 to 5138, not counters or amounts
+_UNIX_RANGE = (10**8, 10**11)
 _CONSTRAINTS = (
     "enum",
     "const",

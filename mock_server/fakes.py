@@ -92,9 +92,8 @@ def from_pattern(rng: random.Random, pattern: str) -> str | None:
     """A string matching `pattern` (searched, as JSON Schema does), or None if we can't make one."""
     try:
         candidate = _BoundedXeger(rng).xeger(pattern)
-    except (
-        Exception
-    ):  # rstr raises assorted errors on regex features it lacks (lookbehind, \p{..}).
+    # rstr raises assorted errors on regex features it lacks (lookbehind, \p{..}).
+    except Exception:
         return None
     try:
         return candidate if re.search(pattern, candidate) else None

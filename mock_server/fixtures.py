@@ -47,9 +47,8 @@ class Budget:
     max_nodes: int = 1200  # values made before only required parts are made
     max_bytes: int = 64 * 1024  # serialised size
     max_array_items: int = 2
-    wide_depth: int = (
-        2  # arrays this close to the root get up to max_array_items items, deeper ones one
-    )
+    # arrays this close to the root get up to max_array_items items, deeper ones one
+    wide_depth: int = 2
 
 
 class FixtureError(ContractError):
@@ -508,9 +507,8 @@ class _Run:
             self._refuse_open(member_refs)
             facts = self.engine.facts(schema)
         if facts.has_example and self.examples:
-            example = self._spec_example(
-                schema, at
-            )  # an allOf holder's pointer: still the right check
+            # an allOf holder's pointer: still the right check
+            example = self._spec_example(schema, at)
             if example is not _NONE:
                 return example
         if "x-merged-from" in schema:

@@ -41,9 +41,8 @@ class JournalEntry:
     headers: list[tuple[bytes, bytes]]
     body: bytes = b""
     body_bytes: int = 0
-    body_preview: str | None = (
-        None  # set when the body was too large to keep raw (already redacted)
-    )
+    # set when the body was too large to keep raw (already redacted)
+    body_preview: str | None = None
     status: int = 0
     duration_ms: float = 0.0
     problem: str | None = None
@@ -140,9 +139,8 @@ class MemoryJournal:
         self._lock = threading.Lock()  # reads may come from a test's thread while the server writes
 
     def record(self, exchange: JournalEntry, view: JournalView) -> None:
-        self._ring.append(
-            exchange
-        )  # deque.append is atomic; the lock guards only the readers' copy
+        # deque.append is atomic; the lock guards only the readers' copy
+        self._ring.append(exchange)
 
     def entries(self, view: JournalView) -> list[dict[str, Any]]:
         with self._lock:

@@ -37,9 +37,8 @@ Path = tuple[str | int, ...]
 @dataclass(frozen=True, slots=True)
 class Edit:
     path: Path
-    value: (
-        Any  # the value to write; for a trim, the list whose length or the map whose keys to keep
-    )
+    # the value to write; for a trim, the list whose length or the map whose keys to keep
+    value: Any
     trim: bool = False
 
     def apply(self, body: Any, in_place: bool = False) -> Any:

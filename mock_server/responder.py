@@ -313,9 +313,8 @@ class Responder:
             or is_yaml(media_type)
         )
         if schema_pointer is None or not readable:
-            return (
-                None  # a media type we cannot read as data (text, binary, …): Connexion accepted it
-            )
+            # a media type we cannot read as data (text, binary, …): Connexion accepted it
+            return None
         if is_form(media_type) or is_multipart(media_type):
             sent = self._parse_form(raw, media_type, content_type or "", schema_pointer)
         elif is_yaml(media_type):

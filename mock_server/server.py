@@ -32,9 +32,8 @@ from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
 from mock_server.state import MemoryState, StateStore
 
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
-HTTP_PROTOCOL = (
-    "mock_server.http_errors:MockHttpProtocol"  # uvicorn's own 400s in the mock's error format
-)
+# uvicorn's own 400s in the mock's error format
+HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"
 
 
 @dataclass(frozen=True)

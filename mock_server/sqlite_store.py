@@ -77,9 +77,8 @@ class SharedDatabase:
                 self.path, timeout=10, check_same_thread=False, isolation_level=None
             )
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(
-                "PRAGMA synchronous=OFF"
-            )  # a mock's journal need not survive a power cut
+            # a mock's journal need not survive a power cut
+            connection.execute("PRAGMA synchronous=OFF")
             self._connection = connection
         return self._connection
 
@@ -96,9 +95,8 @@ class SqliteJournal:
 
     def __init__(self, database: SharedDatabase, size: int = JOURNAL_SIZE):
         self.database, self.size = database, size
-        self.writer = (
-            uuid.uuid4().hex
-        )  # not the pid: two mocks in one process may share a file (tests)
+        # not the pid: two mocks in one process may share a file (tests)
+        self.writer = uuid.uuid4().hex
         self._pending: list[tuple[JournalEntry, JournalView]] = []
         self._lock = threading.Lock()
         self._ticking = False
@@ -133,9 +131,8 @@ class SqliteJournal:
     def _tick(self) -> None:
         try:
             self.flush()
-        except (
-            sqlite3.Error
-        ) as exc:  # a locked or vanished file: keep serving, say so once per batch
+        # a locked or vanished file: keep serving, say so once per batch
+        except sqlite3.Error as exc:
             log.error("journal: could not write to %s: %s", self.database.path, exc)
         finally:
             asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._tick)

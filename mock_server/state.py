@@ -57,9 +57,10 @@ _ROLES = {
     ("collection", "post"): "create",
     ("collection", "get"): "list",
     ("item", "get"): "read",
+    # Stripe's style
     ("item", "put"): "replace",
     ("item", "patch"): "update",
-    ("item", "post"): "update",  # Stripe's style
+    ("item", "post"): "update",
     ("item", "delete"): "delete",
 }
 
@@ -181,10 +182,8 @@ class Stateful:
             if role and op.operation_id not in self.roles:
                 self.roles[op.operation_id] = (role, resource)
         by_role = {role: op_id for op_id, (role, owner) in self.roles.items() if owner == resource}
-        for role in (
-            "create",
-            "read",
-        ):  # what a create returns is the resource itself (a read may be anyOf)
+        # what a create returns is the resource itself (a read may be anyOf)
+        for role in ("create", "read"):
             plan = self.responder.plans.get(by_role.get(role, ""))
             if plan is not None and plan.success.schema_pointer and resource not in self.shapes:
                 self.shapes[resource] = plan.success.schema_pointer
@@ -282,9 +281,8 @@ class Stateful:
         collection, key = self._located(resource, path)
         stored = self._stored_or_404(resource, collection, key)
         self.store.delete(collection, key)
-        return self._shaped_reply(
-            plan, stored, prefer, accept
-        )  # a deletion answer naming it, if it has a body
+        # a deletion answer naming it, if it has a body
+        return self._shaped_reply(plan, stored, prefer, accept)
 
     def _list(
         self,

@@ -46,25 +46,20 @@ class Exchange:
     status: int
     response_content_type: str | None
     response_body: bytes
-    request_body: Any = (
-        None  # the parsed request body (JSON or form fields); None when there was none
-    )
+    # the parsed request body (JSON or form fields); None when there was none
+    request_body: Any = None
     request_media_type: str | None = None
-    url_path: str = (
-        ""  # the concrete path requested (`/pets/pet_7`): where a read-back names its resource
-    )
-    source: Any = field(
-        default=None, compare=False
-    )  # what the observer holds: a repeat check is not a repeat
+    # the concrete path requested (`/pets/pet_7`): where a read-back names its resource
+    url_path: str = ""
+    # what the observer holds: a repeat check is not a repeat
+    source: Any = field(default=None, compare=False)
     # What the request- and header-level checks (exchange_request.py) read; Schemathesis checks those itself.
     request_query: str = ""
-    request_headers: Mapping[str, str] = field(
-        default_factory=dict, compare=False
-    )  # names lower-case
+    # names lower-case
+    request_headers: Mapping[str, str] = field(default_factory=dict, compare=False)
     raw_request_body: bytes | None = None  # None: no body was sent (or it streamed past unread)
-    response_headers: Mapping[str, str] = field(
-        default_factory=dict, compare=False
-    )  # names lower-case
+    # names lower-case
+    response_headers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @cached_property
     def response_json(self) -> Any:
@@ -140,7 +135,8 @@ class ExchangeChecker:
             exchange.method, exchange.path, exchange.status, exchange.response_content_type
         )
         if target is None or not is_json_media_type(target.media_type):
-            return []  # undocumented status or media type: the status and media-type checks report it
+            # undocumented status or media type: the status and media-type checks report it
+            return []
         body = exchange.response_json
         if body is _NOT_JSON:
             return [
@@ -185,9 +181,8 @@ class ExchangeChecker:
         if exchange.method.upper() == "GET":
             return self._read_back(exchange)
         if exchange.method.upper() in ("PUT", "PATCH", "DELETE") and exchange.succeeded:
-            self.resources.forget_named_in(
-                exchange.url_path
-            )  # changed on purpose: nothing to hold it to
+            # changed on purpose: nothing to hold it to
+            self.resources.forget_named_in(exchange.url_path)
         body, sent = _created_object(exchange), exchange.request_body
         if body is None or not isinstance(sent, dict):
             return []
@@ -203,7 +198,8 @@ class ExchangeChecker:
             or request_schema is None
             or not documented.request_validator.is_valid(sent, request_schema)
         ):
-            return []  # an invalid request has nothing to reflect: negative_data_rejection judges it
+            # an invalid request has nothing to reflect: negative_data_rejection judges it
+            return []
         expected = [
             (tokens, value)
             for tokens, value in leaves(sent)

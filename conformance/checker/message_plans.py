@@ -53,9 +53,8 @@ class MessagePlan:
     route: Route | None
     body: Any  # the requestBody object, $ref followed
     body_at: str
-    responses: (
-        dict[str, ResponsePlan] | None
-    )  # by `responses` key; None: the operation documents none
+    # by `responses` key; None: the operation documents none
+    responses: dict[str, ResponsePlan] | None
     responses_at: str
     _keys: dict[int, str | None] = field(default_factory=dict)
 
@@ -64,9 +63,8 @@ class MessagePlan:
         if status in self._keys:
             return self._keys[status]
         key = response_key(self.responses or {}, status)
-        if (
-            100 <= status <= 599
-        ):  # bounded: no status from the wire grows the cache past 500 entries
+        # bounded: no status from the wire grows the cache past 500 entries
+        if 100 <= status <= 599:
             self._keys[status] = key
         return key
 
@@ -111,8 +109,9 @@ def _response_plan(spec: Spec, raw: Any, at: str) -> ResponsePlan:
     planned = [
         _header_plan(spec, name, raw_header, pointer.join(at, "headers", name))
         for name, raw_header in (headers.items() if isinstance(headers, dict) else ())
+        # OpenAPI: a Content-Type header definition is ignored
         if str(name).lower() != "content-type"
-    ]  # OpenAPI: a Content-Type header definition is ignored
+    ]
     return ResponsePlan(
         at,
         content if isinstance(content, dict) else None,

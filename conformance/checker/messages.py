@@ -70,9 +70,8 @@ class MessageChecks:
                 if p.schema_pointer
             ]
         )
-        documented.request_validator.prepare(
-            self._form_body_schemas()
-        )  # JSON ones: the judge's start-up
+        # JSON ones: the judge's start-up
+        documented.request_validator.prepare(self._form_body_schemas())
         documented.validator.prepare(
             [
                 h.parameter.schema_pointer
@@ -178,7 +177,8 @@ class MessageChecks:
             or not (is_json(media) or is_form(media) or is_multipart(media))
         ):
             return []
-        try:  # the observer's reading (the proxy's judge reads a body once for every check), else read here
+        # the observer's reading (the proxy's judge reads a body once for every check), else read here
+        try:
             sent = (
                 exchange.request_body
                 if exchange.request_body is not None

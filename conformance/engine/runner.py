@@ -131,9 +131,8 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     """The spec (loaded once, by the core) handed to Schemathesis as a document, configured for the run."""
     config = SchemathesisConfig(
         seed=options.seed,
-        cache=CacheConfig(
-            enabled=False
-        ),  # a run against staging must not litter the working directory
+        # a run against staging must not litter the working directory
+        cache=CacheConfig(enabled=False),
         output=OutputConfig(
             sanitization=SanitizationConfig(
                 replacement=REDACTED, keys_to_sanitize=tuple(sorted({*CREDENTIAL_HEADERS, "token"}))
@@ -196,9 +195,8 @@ def _is_ok(result: Any) -> bool:
     try:
         result.ok()
         return True
-    except (
-        Exception
-    ):  # an operation Schemathesis cannot build is reported by the engine as an error
+    # an operation Schemathesis cannot build is reported by the engine as an error
+    except Exception:
         return False
 
 

@@ -96,9 +96,8 @@ def _checker(case: Case) -> ExchangeChecker | None:
 
 def _exchange(case: Case, response: Response) -> Exchange:
     values = response.headers.get("content-type")
-    body = (
-        case.body if isinstance(case.body, (dict, list, str, int, float, bool)) else None
-    )  # NOT_SET: no body
+    # NOT_SET: no body
+    body = case.body if isinstance(case.body, (dict, list, str, int, float, bool)) else None
     return Exchange(
         method=case.method,
         path=case.operation.path,

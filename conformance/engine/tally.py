@@ -83,9 +83,8 @@ class Tally:
     def _cover(self, node: Any, interaction: Any) -> None:
         if node is None:
             return
-        probe = (
-            node.parent_id is not None and node.transition is None
-        )  # a check's own follow-up request
+        # a check's own follow-up request
+        probe = node.parent_id is not None and node.transition is None
         self.coverage.record(
             node.value.operation.label,
             interaction.request.method,
@@ -117,9 +116,8 @@ class Tally:
             self._findings[key] = _Seen(failure, check, response, curl)
             return
         seen.count += 1
-        if curl and (
-            seen.curl is None or len(curl) < len(seen.curl)
-        ):  # keep the smallest reproduction
+        # keep the smallest reproduction
+        if curl and (seen.curl is None or len(curl) < len(seen.curl)):
             seen.failure, seen.response, seen.curl = failure, response, curl
 
     def error(self, event: Any) -> None:

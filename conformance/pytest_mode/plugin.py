@@ -80,9 +80,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _add(group: Any, name: str, **kwargs: Any) -> None:
-    with contextlib.suppress(
-        ValueError
-    ):  # pytest-base-url already owns --base-url; we read its value then
+    # pytest-base-url already owns --base-url; we read its value then
+    with contextlib.suppress(ValueError):
         group.addoption(name, **kwargs)
 
 

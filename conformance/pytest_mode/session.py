@@ -32,9 +32,8 @@ class PytestRun:
     schema: Any  # Schemathesis' schema, whose `parametrize` makes the tests
     redactor: Redactor
     gate: RequestGate
-    operations: list[str] = field(
-        default_factory=list
-    )  # those whose tests were collected and selected
+    # those whose tests were collected and selected
+    operations: list[str] = field(default_factory=list)
     tally: Tally = field(init=False)
 
     def __post_init__(self) -> None:

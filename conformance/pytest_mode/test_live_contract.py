@@ -30,7 +30,8 @@ schema = RUN.schema
 @schema.parametrize()
 def test_operation_conforms(case: Any, conform_run: PytestRun) -> None:
     if conform_run.gate.exhausted:
-        return  # --max-requests spent: the remaining examples are not sent (as with `contract conform`)
+        # --max-requests spent: the remaining examples are not sent (as with `contract conform`)
+        return
     try:
         response = case.call()
         conform_run.tally.exchange(case, response)

@@ -83,14 +83,12 @@ class RunResult:
     shard: str | None = None
     workers: int = 1
     coverage: list[OperationCoverage] = field(default_factory=list)
-    warnings: list[str] = field(
-        default_factory=list
-    )  # what the tool could not test, outside any operation
+    # what the tool could not test, outside any operation
+    warnings: list[str] = field(default_factory=list)
 
     baseline_file: str | None = None
-    resolved: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # baseline entries this run no longer saw
+    # baseline entries this run no longer saw
+    resolved: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def new_findings(self) -> list[Finding]:
@@ -113,7 +111,8 @@ class RunResult:
         reason = self._untested
         return reason is not None and reason.setup
 
-    @cached_property  # read by every report and the exit code; `coverage` is final once the run is filled in
+    # read by every report and the exit code; `coverage` is final once the run is filled in
+    @cached_property
     def _untested(self) -> Untested | None:
         return untested_reason(self.coverage)
 

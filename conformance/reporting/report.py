@@ -11,9 +11,8 @@ from conformance.reporting.coverage import OUTCOMES, OperationCoverage, all_warn
 from conformance.reporting.findings import Finding, RunResult
 
 JSON_REPORT_VERSION = 1
-SHOWN_VALUE = (
-    200  # longer values in a terminal curl line are shortened (the JSON report keeps them whole)
-)
+# longer values in a terminal curl line are shortened (the JSON report keeps them whole)
+SHOWN_VALUE = 200
 _LONG_VALUE = re.compile(r"[^\s/?&=:,'\"{}\[\]]{" + str(SHOWN_VALUE + 1) + ",}")
 
 

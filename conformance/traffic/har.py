@@ -178,9 +178,8 @@ def entry_to_observed(item: Any, at: str) -> Observed:
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
     if post.get("mimeType") and header(request_headers, "content-type") is None:
         request_headers.append(("content-type", str(post["mimeType"])))
-    if header(request_headers, "cookie") is None and _pairs(
-        request.get("cookies")
-    ):  # cookies listed apart
+    # cookies listed apart
+    if header(request_headers, "cookie") is None and _pairs(request.get("cookies")):
         request_headers.append(
             ("cookie", "; ".join(f"{k}={v}" for k, v in _pairs(request.get("cookies"))))
         )

@@ -138,9 +138,8 @@ class TrafficJudge:
     def response_violations(
         self, exchange: Exchange, body_held: bool = True
     ) -> list[CheckViolation]:
-        names = (
-            AFTER_RESPONSE if body_held else RESPONSE_CHECKS
-        )  # a streamed body was not held to check
+        # a streamed body was not held to check
+        names = AFTER_RESPONSE if body_held else RESPONSE_CHECKS
         return _judgeable(self.checker.check(exchange, names), exchange)
 
     def judge(self, observed: Observed) -> Judgement:

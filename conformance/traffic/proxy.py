@@ -51,13 +51,11 @@ class ProxySettings:
     fallback_mock: bool = False
     record: Path | None = None
     timeout: float = 30.0
-    insecure: bool = (
-        False  # do not verify the upstream's TLS certificate (a staging server's own CA)
-    )
+    # do not verify the upstream's TLS certificate (a staging server's own CA)
+    insecure: bool = False
     cors_origins: tuple[str, ...] = ()
-    hold_limit: int = (
-        4 * 1024 * 1024
-    )  # bodies up to this size are held and checked; larger ones stream
+    # bodies up to this size are held and checked; larger ones stream
+    hold_limit: int = 4 * 1024 * 1024
     journal_size: int = 1000
 
 
@@ -179,9 +177,8 @@ class ContractProxy:
         try:
             async for chunk in answer.stream:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except (
-            Exception
-        ) as exc:  # the upstream broke off mid-body: the status is sent, so end the body here
+        # the upstream broke off mid-body: the status is sent, so end the body here
+        except Exception as exc:
             log.warning("upstream answer broke off mid-body: %s", type(exc).__name__)
         await send({"type": "http.response.body", "body": b""})
 

@@ -9,9 +9,8 @@ from conformance.traffic.observed import Observed
 from contract_core.paths import PathMatcher
 from contract_core.redact import Redactor
 
-HEADER_LIMIT = (
-    8 * 1024
-)  # bytes; proxies and browsers drop larger headers (Prism cuts its own at ~8 KB too)
+# bytes; proxies and browsers drop larger headers (Prism cuts its own at ~8 KB too)
+HEADER_LIMIT = 8 * 1024
 _ROOM_FOR_THE_REST = 200
 
 

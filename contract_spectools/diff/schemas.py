@@ -104,7 +104,8 @@ class SchemaComparison:
         type_changes = list(_types(b, r, d))
         yield from type_changes
         if any(found.rule.endswith("-type-changed") for found in type_changes):
-            return  # a value of another kind: its old keywords and properties no longer apply, one change says it
+            # a value of another kind: its old keywords and properties no longer apply, one change says it
+            return
         yield from _one_value(b, r, d, "format")
         yield from _enums(b, r, d)
         yield from _one_value(b, r, d, "pattern")
@@ -214,9 +215,8 @@ def _types(b: Shape, r: Shape, d: str) -> Iterator[Found]:
     if base == revision:
         return
     message = f"type changed from {_type_text(base)} to {_type_text(revision)}"
-    if (
-        b.referenced != r.referenced
-    ):  # a `$ref` replaced by an inline schema (or back): the change is there
+    # a `$ref` replaced by an inline schema (or back): the change is there
+    if b.referenced != r.referenced:
         b, r = replace(b, at=b.position), replace(r, at=r.position)
     if _covers(revision, base):
         yield Found(f"{d}-property-type-generalized", message, b.at, r.at)

@@ -41,16 +41,14 @@ class Shape:
 
     at: str
     keywords: dict[str, Any]
-    properties: dict[str, tuple[str, Any]] = field(
-        default_factory=dict
-    )  # name -> (pointer, raw schema)
+    # name -> (pointer, raw schema)
+    properties: dict[str, tuple[str, Any]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     nullable: bool = False
     position: str = ""  # the position it was first reached from, before `$ref`s and wrappers
     raw: Any = None  # the schema as written at `at`
-    origins: dict[str, str] = field(
-        default_factory=dict
-    )  # keyword -> the schema (an allOf member) it came from
+    # keyword -> the schema (an allOf member) it came from
+    origins: dict[str, str] = field(default_factory=dict)
 
     @property
     def referenced(self) -> bool:

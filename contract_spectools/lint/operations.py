@@ -46,9 +46,8 @@ def _deref(spec: Spec, node: Any, at: str) -> Any:
 def check_operations(spec: Spec) -> Iterator[LintFinding]:
     yield from _equivalent_paths(spec)
     yield from _operation_ids(spec)
-    reported: set[str] = (
-        set()
-    )  # a shared parameter or response is reported once, where it is written
+    # a shared parameter or response is reported once, where it is written
+    reported: set[str] = set()
     for at, path, item in iter_path_items(spec):
         templated = at.startswith("#/paths/")
         item_parameters = list(_parameters(spec, item, at))

@@ -96,10 +96,8 @@ def test_kit_checks_stand_aside_for_other_schemathesis_users() -> None:
         media_type="application/json",
         headers={"Authorization": f"Bearer {DEFAULT_CREDENTIAL}"},
     )
-    with implementation("omitted_present") as (
-        base_url,
-        _,
-    ):  # only meta_omitted_absent sees this fault
+    # only meta_omitted_absent sees this fault
+    with implementation("omitted_present") as (base_url, _):
         assert case.call_and_validate(base_url=base_url).status_code == 201
         bind(schema.raw_schema, spec)
         with pytest.raises((AssertionError, FailureGroup), match=r"\$meta\.omitted"):

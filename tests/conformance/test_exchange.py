@@ -96,9 +96,8 @@ def test_meta_omitted_fields_must_be_absent(
     body = {**created, "$meta": {"omitted": ["name"]}}
     [violation] = checker.meta_omitted_absent(exchange(body))
     assert violation.instance_pointer == "/name"
-    escaped = (
-        json.dumps(body).replace('"$meta"', '"\\u0024meta"').encode()
-    )  # a key hidden by an escape
+    # a key hidden by an escape
+    escaped = json.dumps(body).replace('"$meta"', '"\\u0024meta"').encode()
     assert b'"$meta"' not in escaped
     assert [v.instance_pointer for v in checker.meta_omitted_absent(exchange(escaped))] == ["/name"]
 

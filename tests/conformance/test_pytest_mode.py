@@ -77,9 +77,8 @@ def test_a_wrong_base_path_is_never_green_in_pytest_mode() -> None:
     with implementation() as (base_url, _):
         result = run_pytest(base_url + "/api")
     assert result.returncode == 2, result.stdout + result.stderr
-    assert (
-        "1 failed" in result.stdout
-    )  # the undocumented 404s are artefacts of the set-up: 2, not 1
+    # the undocumented 404s are artefacts of the set-up: 2, not 1
+    assert "1 failed" in result.stdout
     assert "nothing was tested: no documented path answered" in result.stdout
     assert "--base-url path prefix may be wrong" in result.stdout
 
@@ -90,9 +89,8 @@ def test_min_coverage_fails_a_partly_exercised_session() -> None:
         result = run_pytest(base_url, "--spec", str(PETS), "-k", "GET", "--min-coverage", "90")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "2 passed" in result.stdout and "2 deselected" in result.stdout
-    assert (
-        "Coverage: 1 of 2 operation(s) exercised (50%)" in result.stdout
-    )  # over the selected tests only
+    # over the selected tests only
+    assert "Coverage: 1 of 2 operation(s) exercised (50%)" in result.stdout
     assert "contract conformance: coverage 50.0% is below --min-coverage 90%" in result.stdout
     assert (
         "not exercised (no documented success for a valid request): GET /pets/{petId}"
@@ -102,9 +100,8 @@ def test_min_coverage_fails_a_partly_exercised_session() -> None:
 
 def test_a_shard_tests_and_covers_only_its_operations() -> None:
     with serve(create_pets_app()) as base_url:
-        result = run_pytest(
-            base_url, "--spec", str(PETS), "--shard", "2/4"
-        )  # of 4 labels in order: GET /pets
+        # of 4 labels in order: GET /pets
+        result = run_pytest(base_url, "--spec", str(PETS), "--shard", "2/4")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "1 passed" in result.stdout

@@ -37,11 +37,8 @@ SPEC = parse_spec(
     ("raw", "encoding", "expected"),
     [
         (b"ids=1,2", {"ids": {"style": "form", "explode": False}}, {"ids": [1, 2]}),
-        (
-            b"ids=1,2",
-            None,
-            {"ids": ["1,2"]},
-        ),  # exploded by default: one field per item, so one odd item
+        # exploded by default: one field per item, so one odd item
+        (b"ids=1,2", None, {"ids": ["1,2"]}),
         (b"names=a%20b", {"names": {"style": "spaceDelimited"}}, {"names": ["a", "b"]}),
         (
             b"words=a|b",
@@ -54,11 +51,8 @@ SPEC = parse_spec(
             {"filter": {"contentType": "application/json"}},
             {"filter": {"min": 3}},
         ),
-        (
-            b"filter={oops",
-            {"filter": {"contentType": "application/json"}},
-            {"filter": "{oops"},
-        ),  # left for validation
+        # left for validation
+        (b"filter={oops", {"filter": {"contentType": "application/json"}}, {"filter": "{oops"}),
     ],
 )
 def test_encoding_is_honoured(raw: bytes, encoding: object, expected: object) -> None:

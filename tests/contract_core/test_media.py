@@ -11,11 +11,8 @@ from contract_core.media import base_type, documented_range
     ("documented", "sent", "expected"),
     [
         ({"application/json", "application/*", "*/*"}, "application/json", "application/json"),
-        (
-            {"application/*", "*/*"},
-            "application/json",
-            "application/*",
-        ),  # the range before the catch-all
+        # the range before the catch-all
+        ({"application/*", "*/*"}, "application/json", "application/*"),
         ({"text/*", "*/*"}, "application/json", "*/*"),
         ({"text/plain", "text/*"}, "application/json", None),
         (set(), "application/json", None),

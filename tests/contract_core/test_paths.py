@@ -17,11 +17,8 @@ CRUD = Path(__file__).parent.parent / "mock_server" / "specs" / "crud.yaml"
     [
         ("POST", "/v1/account/api-tokens", "POST /v1/accounts/api-tokens"),
         ("POST", "/v1/accounts/api-token", "POST /v1/accounts/api-tokens"),
-        (
-            "GET",
-            "/v1/accounts/apitokens",
-            "POST /v1/accounts/api-tokens",
-        ),  # the documented method when GET is not
+        # the documented method when GET is not
+        ("GET", "/v1/accounts/apitokens", "POST /v1/accounts/api-tokens"),
         ("GET", "/health", None),
     ],
 )

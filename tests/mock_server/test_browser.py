@@ -168,9 +168,8 @@ def test_page_on_another_origin_creates_a_token_through_cors(
 ) -> None:
     page = CREATE_TOKEN_PAGE.replace("MOCK_BASE", json.dumps(mock_base))
     with mock_access_log() as access_log, page_server(page) as page_url:
-        assert (
-            page_url.rsplit(":", 1)[1] != mock_base.rsplit(":", 1)[1]
-        )  # another origin: another port
+        # another origin: another port
+        assert page_url.rsplit(":", 1)[1] != mock_base.rsplit(":", 1)[1]
         dom = dump_dom(chromium, page_url, tmp_path / "profile")
 
     assert page_result(dom) == {

@@ -51,9 +51,8 @@ def test_clearing_the_journal_and_the_fixture_helpers() -> None:
         base.clear_requests()
         assert base.requests() == []
         assert client.delete("/__mock/requests").status_code == 204
-        assert (
-            client.get("/__mock/state").status_code == 404
-        )  # not --stateful: said so, not a crash
+        # not --stateful: said so, not a crash
+        assert client.get("/__mock/state").status_code == 404
         assert "--stateful" in client.get("/__mock/state").json()["detail"]
 
 
@@ -95,9 +94,8 @@ def test_the_journal_sees_the_whole_body_the_mock_accepts_under_max_body() -> No
         and body["body"].startswith('{"user": "uuu')
         and SECRET not in str(body)
     )
-    left_out = int(
-        body["body"].rsplit("[", 1)[1].split(" more characters")[0]
-    )  # cut once, not twice
+    # cut once, not twice
+    left_out = int(body["body"].rsplit("[", 1)[1].split(" more characters")[0])
     assert left_out > size - 2048, body["body"][-80:]
 
 
@@ -135,12 +133,12 @@ def test_no_canary_credential_reaches_any_output(tmp_path: Path) -> None:
             ),
             client.post("/sessions", json={"user": "u", "password": SECRET, "pin": PIN}),
             client.post("/sessions", data={"user": "u", "password": SECRET}),
-            client.post(
-                "/sessions", json={"user": "u", "password": NUMBER}
-            ),  # refused: the error quotes it
+            # refused: the error quotes it
+            client.post("/sessions", json={"user": "u", "password": NUMBER}),
+            # not JSON: a trailing comma
             client.post(
                 "/sessions",
-                content=f'{{"user": "u", "password": "{SECRET}",}}',  # not JSON: a trailing comma
+                content=f'{{"user": "u", "password": "{SECRET}",}}',
                 headers={"Content-Type": "application/json"},
             ),
             client.get(f"/pets?api_key={CANARY}", headers={"Authorization": f"Basic {CANARY}"}),

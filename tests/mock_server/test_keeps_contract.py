@@ -46,9 +46,8 @@ def test_each_value_is_reflected_even_when_another_cannot_be(mock: httpx.Client)
         None,
         ["a", "b", "c"],
     )
-    assert (
-        body.get("name") != sent["name"] and body.get("kind") != sent["kind"]
-    )  # the response cannot hold them
+    # the response cannot hold them
+    assert body.get("name") != sent["name"] and body.get("kind") != sent["kind"]
     assert body["object"] in ("account", "card")
 
 
@@ -101,9 +100,8 @@ def test_multipart_bodies_are_validated_and_reflected(mock: httpx.Client) -> Non
     assert ok.status_code == 200 and (ok.json()["purpose"], ok.json()["bytes"]) == ("batch", 12)
     missing = mock.post("/files", data={"purpose": "batch"}, files={"other": ("x.txt", b"1")})
     assert missing.status_code == 400, missing.text
-    assert (
-        missing.headers["content-type"] == "application/problem+json"
-    )  # no error documented: ours
+    # no error documented: ours
+    assert missing.headers["content-type"] == "application/problem+json"
     assert [e["detail"] for e in missing.json()["errors"]] == ['"file" is a required property']
     json_part = mock.post(
         "/files",

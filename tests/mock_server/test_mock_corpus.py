@@ -47,9 +47,8 @@ _INVISIBLE_ON_THE_WIRE = re.compile(
 @pytest.mark.parametrize("path", corpus_params())
 def test_conform_finds_nothing_of_the_mocks_making(path: Path, tmp_path: Path) -> None:
     port = free_port()
-    log = (
-        tmp_path / "mock.log"
-    )  # a file, not a pipe: a pipe nobody reads fills up and stalls the mock
+    # a file, not a pipe: a pipe nobody reads fills up and stalls the mock
+    log = tmp_path / "mock.log"
     with log.open("w") as stderr:
         mock = subprocess.Popen(
             [

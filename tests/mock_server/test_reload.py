@@ -33,9 +33,8 @@ def test_edits_reload_in_place_and_a_broken_edit_keeps_serving(tmp_path: Path) -
     spec.write_text(good)
     with cli_mock(tmp_path, "--spec", str(spec), "--watch") as mock:
         port = int(mock.base_url.rsplit(":", 1)[1])
-        connection = http.client.HTTPConnection(
-            "127.0.0.1", port, timeout=10
-        )  # kept open across reloads
+        # kept open across reloads
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         assert _get(connection, "/owners")[0] == 404
         local = connection.sock.getsockname()  # type: ignore[union-attr]
 

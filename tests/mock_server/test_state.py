@@ -29,9 +29,10 @@ def test_resources_and_list_shapes_are_inferred_from_the_spec() -> None:
     spec = load_spec(CRUD)
     assert infer_resources(spec) == [Resource("/pets", "/pets/{petId}", "petId")]
     assert list_slot(spec, LIST) == ("data", f"{LIST}/properties/data/items")
+    # at start-up
     assert Stateful(Responder(spec), MemoryState()).list_slots == {
         "listPets": list_slot(spec, LIST)
-    }  # at start-up
+    }
     assert infer_resources(load_spec()) == []  # our contract: one create, no item path yet
 
 

@@ -32,11 +32,12 @@ def serve_asgi(app: Any) -> Iterator[str]:
             port=0,
             access_log=False,
             log_level="warning",
+            # as the CLI
             lifespan="on",
             server_header=False,
             date_header=False,
         )
-    )  # as the CLI
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -163,21 +163,16 @@ def test_chromium_har_through_the_proxy_verifies_with_the_same_finding(
     assert ("content-encoding", "gzip") in {
         (h["name"].lower(), h["value"]) for h in api["response"]["headers"]
     }
-    assert (
-        names.count("date") == 1 and "x-contract-violations" in names
-    )  # the upstream's headers, and ours
-    assert (
-        DEFAULT_CREDENTIAL in har.read_text()
-    )  # the user's own file: the browser wrote the credential
+    # the upstream's headers, and ours
+    assert names.count("date") == 1 and "x-contract-violations" in names
+    # the user's own file: the browser wrote the credential
+    assert DEFAULT_CREDENTIAL in har.read_text()
 
     code, report, out = verify_json(capsys, har)
     assert code == 1
     assert [(f["check"], f["instance_pointer"]) for f in report["findings"]] == [FINDING]
-    assert (report["entries"], report["checked"], report["skipped_static"]) == (
-        2,
-        1,
-        1,
-    )  # the page: skipped
+    # the page: skipped
+    assert (report["entries"], report["checked"], report["skipped_static"]) == (2, 1, 1)
     assert report["coverage"] == {f"POST {PATH}": {"201": 1}}
     assert DEFAULT_CREDENTIAL not in out
     assert main(["verify", str(har)]) == 1
@@ -215,10 +210,7 @@ def test_devtools_style_entries_verify_alike(
     code, report, out = verify_json(capsys, variant)
     assert code == 1
     assert [(f["check"], f["instance_pointer"]) for f in report["findings"]] == [FINDING]
-    assert (report["entries"], report["checked"], report["skipped_static"]) == (
-        3,
-        1,
-        2,
-    )  # page and preflight
+    # page and preflight
+    assert (report["entries"], report["checked"], report["skipped_static"]) == (3, 1, 2)
     assert report["undocumented"] == 0
     assert DEFAULT_CREDENTIAL not in out

@@ -33,9 +33,8 @@ def test_every_operation_is_matched_and_judged(path: Path) -> None:
     spec = load_spec(path)
     judge = TrafficJudge(spec)
     for operation in spec.operations:
-        concrete = operation.path.replace("{", "p").replace(
-            "}", ""
-        )  # a value for every path parameter
+        # a value for every path parameter
+        concrete = operation.path.replace("{", "p").replace("}", "")
         for prefix in judge.matcher.prefixes:
             for media, body in BODIES:
                 observed = Observed(

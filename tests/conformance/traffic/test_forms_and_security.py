@@ -166,9 +166,8 @@ def test_strict_forwards_a_missing_credential_so_the_documented_401_comes_back(
         bad_body = httpx.post(base + "/orders", data={**GOOD_ORDER, "quantity": "-1"}, timeout=10)
     assert signed_out.status_code == 401 and signed_out.headers["x-served-by"] == "upstream"
     assert found(signed_out) == [("request_security", None)]
-    assert (
-        bad_body.status_code == 400 and bad_body.headers["x-served-by"] == "proxy"
-    )  # still refused
+    # still refused
+    assert bad_body.status_code == 400 and bad_body.headers["x-served-by"] == "proxy"
     assert ("request_security", None) in found(bad_body) and ("request_body", "/quantity") in found(
         bad_body
     )
@@ -179,24 +178,15 @@ def test_strict_forwards_a_missing_credential_so_the_documented_401_comes_back(
     [
         ("/orders", {"X-Api-Key": CANARY}, True),  # first requirement
         ("/orders", {"Authorization": f"Bearer {CANARY}"}, True),  # second requirement
-        (
-            "/orders",
-            {"Authorization": f"Basic {CANARY}"},
-            False,
-        ),  # a credential, of no documented scheme
+        # a credential, of no documented scheme
+        ("/orders", {"Authorization": f"Basic {CANARY}"}, False),
         ("/orders", {}, False),
-        (
-            "/reports?api_key=" + CANARY,
-            {"Cookie": f"session={CANARY}"},
-            True,
-        ),  # both schemes of one requirement
+        # both schemes of one requirement
+        ("/reports?api_key=" + CANARY, {"Cookie": f"session={CANARY}"}, True),
         ("/reports?api_key=" + CANARY, {}, False),  # half of it
         ("/reports", {"Authorization": f"Basic {CANARY}"}, True),  # http basic
-        (
-            "/reports",
-            {"Authorization": f"bearer {CANARY}"},
-            True,
-        ),  # oauth2: a bearer token, scheme word any case
+        # oauth2: a bearer token, scheme word any case
+        ("/reports", {"Authorization": f"bearer {CANARY}"}, True),
         ("/status", {}, True),  # security: []
         ("/me", {}, True),  # {} among the requirements: anonymous allowed
         (
@@ -255,10 +245,11 @@ def record(
             "response": {
                 "status": 201 if method == "POST" else 200,
                 "headers": {"content-type": "application/json"},
+                # ids differ
                 "body": {"id": f"o_{len(path)}_{len(body or '')}"},
             },
         }
-    )  # ids differ
+    )
 
 
 def test_verify_finds_the_same_on_ndjson(tmp_path: Path, capsys: Any) -> None:
@@ -283,9 +274,8 @@ def test_verify_finds_the_same_on_ndjson(tmp_path: Path, capsys: Any) -> None:
                     multipart,
                     f"multipart/form-data; boundary={boundary}",
                 ),
-                record(
-                    "/reports", {"authorization": "[REDACTED]"}, None, method="GET"
-                ),  # a redacted record: present
+                # a redacted record: present
+                record("/reports", {"authorization": "[REDACTED]"}, None, method="GET"),
                 record("/reports?api_key=[REDACTED]", {"cookie": "[REDACTED]"}, None, method="GET"),
                 "",
             ]

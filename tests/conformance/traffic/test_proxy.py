@@ -63,9 +63,8 @@ def test_correct_upstream_gets_no_header_and_its_answer_unchanged(
     assert created[0].json()["account"]["id"] == "acc_requested"
     assert (proxied.status_code, proxied.content) == (direct.status_code, direct.content)
     assert proxied.headers["content-type"] == direct.headers["content-type"]
-    assert [v["check"] for v in violations(proxied)] == [
-        "operation_documented"
-    ]  # not in the contract
+    # not in the contract
+    assert [v["check"] for v in violations(proxied)] == ["operation_documented"]
     assert proxy.journal.total == 1
 
 
@@ -99,9 +98,8 @@ def test_request_violations_are_located_and_forwarded_unless_strict(spec: Any) -
         (v["check"], v["pointer"]) for v in violations(forwarded) if v["in"] == "request"
     }
     assert {("request_body", "/account/id"), ("request_body", "/modules")} <= request_side
-    assert (
-        forwarded.status_code == 400
-    )  # the upstream's own answer, documented: no response violation
+    # the upstream's own answer, documented: no response violation
+    assert forwarded.status_code == 400
     assert (
         refused.status_code == 400 and refused.headers["content-type"] == "application/problem+json"
     )
@@ -163,9 +161,8 @@ def test_one_clients_cookie_never_reaches_another(spec: Any) -> None:
         running_proxy(spec, upstream.replace("127.0.0.1", "localhost")) as (base_url, _),
     ):
         first = httpx.get(base_url + "/v1/whoami", timeout=10)
-        second = httpx.get(
-            base_url + "/v1/whoami", timeout=10
-        )  # another client: no cookie of its own
+        # another client: no cookie of its own
+        second = httpx.get(base_url + "/v1/whoami", timeout=10)
     assert "client-a-session" in first.headers["set-cookie"]  # passed back to the client it was for
     assert second.json() == {"cookie": None}
 
@@ -367,9 +364,8 @@ def test_a_body_the_proxy_could_not_read_is_never_logged_as_checked(spec: Any, c
         running_proxy(spec, upstream) as (base_url, _),
         caplog.at_level("INFO", logger="contract.proxy"),
     ):
-        connection = http.client.HTTPConnection(
-            base_url.removeprefix("http://"), timeout=10
-        )  # no decoding
+        # no decoding
+        connection = http.client.HTTPConnection(base_url.removeprefix("http://"), timeout=10)
         connection.request(
             "POST",
             PATH,
@@ -446,8 +442,7 @@ def test_insecure_reaches_a_staging_server_with_its_own_certificate(
             refused = httpx.get(base_url + "/v1/nothing", timeout=10)
         with running_proxy(spec, upstream, insecure=True) as (base_url, _):
             reached = httpx.get(base_url + "/v1/nothing", timeout=10)
-    assert (
-        refused.status_code == 502 and "Certificate" in refused.json()["detail"]
-    )  # says why, and the fix
+    # says why, and the fix
+    assert refused.status_code == 502 and "Certificate" in refused.json()["detail"]
     assert "pass --insecure" in refused.json()["detail"]
     assert reached.status_code == 404 and reached.headers["x-served-by"] == "upstream"

@@ -77,8 +77,9 @@ def test_record_redacts_everywhere_then_verify_reads_the_record(
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert [(f["check"], f["instance_pointer"], f["count"]) for f in report["findings"]] == [
+        # the redacted tokens are not "the same token twice"
         ("response_schema", "/audit/created/at", 2)
-    ]  # the redacted tokens are not "the same token twice"
+    ]
     assert report["coverage"] == {f"POST {PATH}": {"201": 2}}
 
 

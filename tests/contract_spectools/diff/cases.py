@@ -56,9 +56,8 @@ def document_for(case: dict[str, Any], side: str) -> dict[str, Any]:
 
 
 def document(data: dict[str, Any] | str, name: str = "spec.yaml") -> Document:
-    text = (
-        data if isinstance(data, str) else json.dumps(data, indent=1)
-    )  # JSON: a spec too, and fast
+    # JSON: a spec too, and fast
+    text = data if isinstance(data, str) else json.dumps(data, indent=1)
     spec, lines = parse_spec_with_lines(text, name)
     return Document(spec, lines, name, name)
 

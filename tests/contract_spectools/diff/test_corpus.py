@@ -37,9 +37,8 @@ def test_one_type_change_in_stripe_is_one_change(path: Path) -> None:
     assert [(c.rule, c.revision_pointer) for c in changes] == [
         ("response-property-type-changed", "#/components/schemas/charge/properties/amount")
     ]
-    assert (
-        len(changes[0].affects) > 100
-    )  # charges are embedded (expandable) in most of Stripe's responses
+    # charges are embedded (expandable) in most of Stripe's responses
+    assert len(changes[0].affects) > 100
 
 
 def _with_schemas_renamed(spec: dict) -> dict:

@@ -29,9 +29,8 @@ def test_deep_recursive_change_is_one_error_at_its_place() -> None:
     assert [(c.rule, c.severity) for c in changes] == [("response-property-type-changed", "error")]
     change = changes[0]
     assert change.revision_pointer == "#/components/schemas/User/properties/accounts/items"
-    assert (
-        change.revision_line == CONTRACT.splitlines().index("    Phone:") - 1
-    )  # `items:`, two lines above
+    # `items:`, two lines above
+    assert change.revision_line == CONTRACT.splitlines().index("    Phone:") - 1
     assert [(a.operation, a.direction) for a in change.affects] == [
         ("POST /v1/accounts/api-tokens", "response")
     ]
