@@ -12,9 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The default suite (CI): everything but the tests marked slow (minutes each).
+# The default suite (CI): ruff, the docs site (a broken link or anchor fails), then every test but
+# those marked slow (minutes each). The site is built inside .venv, never in the tree.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(VENV)/site
 	$(BIN)/pytest -m "not slow"
 
 # conform against the mock on every corpus spec (about 20 minutes on 2 cores).

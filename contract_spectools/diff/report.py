@@ -91,7 +91,7 @@ def _paint(text: str, code: str, colour: bool) -> str:
 
 
 def change_record(change: Change) -> dict[str, Any]:
-    """One change as JSON (format version 1; documented in the README)."""
+    """One change as JSON (format version 1; documented in docs/diff.md)."""
     rule = RULES[change.rule]
     return {
         "id": change.rule,

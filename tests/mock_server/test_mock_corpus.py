@@ -11,11 +11,11 @@ counts it against `negative_data_rejection`.) What is left out, each named by ch
   OpenAPI's `encoding` rules: a scalar sent for an array property is one field, which is how a
   one-item array is encoded (style `form`/`deepObject`, exploded), and an empty object or array it
   calls incomplete (or leaves out, where it is a required array or object) sends no field at all
-  (`negative_data_rejection`, form and multipart bodies; the README's design decision "Form bodies").
+  (`negative_data_rejection`, form and multipart bodies; docs/design.md, "Form bodies: the OpenAPI text decides").
   A required scalar left out is still rejected by the mock, so such a finding never arises from it;
 - a `null` sent for a property a 3.1 document marks `nullable: true` (OpenAI, 111 times): Schemathesis
   reads 3.1 strictly (`nullable` is not a 3.1 keyword, so null is "Incorrect type"), the kit reads it
-  as its authors mean it (README, "nullable in 3.1"), so the mock accepts it
+  as its authors mean it (docs/design.md, "`null` in forms and `nullable` in 3.1"), so the mock accepts it
   (`negative_data_rejection`).
 """
 

@@ -50,7 +50,8 @@ def test_openai_invalid_defaults_and_nullable_in_31_are_found(path: Path) -> Non
         schemas + "RealtimeSession/properties/modalities/items/default",
     } <= _at(findings, "invalid-default")
     # A `default: null` beside a 3.1 `nullable: true` is one defect, reported once at its cause: validation
-    # reads `nullable` as its authors mean it (README, "nullable in 3.1"), the linter flags the keyword.
+    # reads `nullable` as its authors mean it (docs/design.md, "`null` in forms and `nullable` in 3.1"),
+    # the linter flags the keyword.
     nullable = _at(findings, "nullable-in-3.1")
     assert {
         schemas + "CreateCompletionRequest/properties/suffix/nullable",
