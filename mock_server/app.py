@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from connexion import AsyncApp
@@ -26,6 +26,7 @@ from connexion.validators import FormDataValidator, MultiPartFormDataValidator
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from contract_core.asgi import Receive, Scope, Send, read_request_body
 from contract_core.paths import PathMatcher
 from contract_core.spec import Spec
 from mock_server.journal import note_problem
@@ -36,10 +37,6 @@ from mock_server.served_spec import ServedSpec
 from mock_server.state import Stateful, StateStore
 
 log = logging.getLogger("contract.mock")
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-
 SPEC_PATHS = ("/openapi.json", "/openapi.yaml")
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 EXPOSED_HEADERS = ["Preference-Applied", "WWW-Authenticate", "X-Mock-Problem", "Allow", "Location"]
@@ -186,19 +183,10 @@ async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> by
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise Problem(413, f"The request body is {declared} bytes; the limit is {limit} bytes.")
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise Problem(413, f"The request body is over the limit of {limit} bytes.")
-        chunks.append(chunk)
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks)
+    body = await read_request_body(receive, limit)
+    if body.over_limit:  # sent without a Content-Length (chunked): refused once it runs past
+        raise Problem(413, f"The request body is over the limit of {limit} bytes.")
+    return body.held
 
 
 async def send_reply(send: Send, reply: Reply, head: bool = False) -> None:

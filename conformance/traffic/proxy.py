@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,15 +28,13 @@ from conformance.traffic.judge import TrafficJudge
 from conformance.traffic.observed import Headers, Observed, header
 from conformance.traffic.problems import problem
 from conformance.traffic.violations import header_value, undocumented_operation
+from contract_core.asgi import Receive, Scope, Send, read_request_body
 from contract_core.media import is_json
 from contract_core.paths import Match
 from contract_core.redact import Redactor
 from contract_core.spec import Spec
 
 log = logging.getLogger("contract.proxy")
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 VIOLATIONS_HEADER = "X-Contract-Violations"
 SERVED_BY_HEADER = "X-Served-By"
@@ -98,16 +96,17 @@ class ContractProxy:
     async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
         started, clock = time.time(), time.perf_counter()
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        body, rest = await _read_body(receive, self.settings.hold_limit)
-        observed = _observed(scope, headers, None if rest else body, started)
+        # Held up to the hold limit and checked; a longer body streams on to the upstream unread.
+        body = await read_request_body(receive, self.settings.hold_limit)
+        observed = _observed(scope, headers, body.held if body.complete else None, started)
         match = self.judge.match(observed.method, observed.path)
         exchange = self.judge.exchange(observed, match) if match else None
-        found = self._request_violations(observed, exchange, streamed=rest is not None)
+        found = self._request_violations(observed, exchange, streamed=not body.complete)
         if self.settings.strict and _refused(found):
             answer = _refusal(found, self.judge.redactor_for(observed))
         else:
             answer = await self._forward(
-                observed, match, body if rest is None else _chain(body, rest)
+                observed, match, body.held if body.complete else body.chunks()
             )
             if exchange is not None and answer.served_by == "upstream":
                 answer.violations = self._response_violations(exchange, answer)
@@ -298,39 +297,6 @@ def create_proxy_app(spec: Spec, settings: ProxySettings) -> Any:
     )
     app.proxy = proxy  # type: ignore[attr-defined]  # for tests and the banner
     return app
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, AsyncIterator[bytes] | None]:
-    """The request body, held up to `limit`; past it, what was read plus the rest as a stream."""
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        if not message.get("more_body"):
-            break
-        if size > limit:
-            return b"".join(chunks), _remaining(receive)
-    return b"".join(chunks), None
-
-
-async def _remaining(receive: Receive) -> AsyncIterator[bytes]:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
-        yield message.get("body", b"")
-        if not message.get("more_body"):
-            return
-
-
-async def _chain(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    yield first
-    async for chunk in rest:
-        yield chunk
 
 
 def _observed(scope: Scope, headers: Headers, body: bytes | None, started: float) -> Observed:
