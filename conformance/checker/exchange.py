@@ -60,6 +60,10 @@ class Exchange:
     raw_request_body: bytes | None = None  # None: no body was sent (or it streamed past unread)
     # names lower-case
     response_headers: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # A body was sent that the observer did not hold (the proxy streamed it past, a record left it out):
+    # the checks that need only the headers still judge the message; those that read the body cannot.
+    request_body_unread: bool = False
+    response_body_unread: bool = False
 
     @cached_property
     def response_json(self) -> Any:

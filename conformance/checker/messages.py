@@ -138,7 +138,11 @@ class MessageChecks:
         content = plan.body_content() if plan else None
         if plan is None or content is None:
             return []
-        sent = bool(exchange.raw_request_body) or exchange.request_body is not None
+        sent = (
+            bool(exchange.raw_request_body)
+            or exchange.request_body is not None
+            or exchange.request_body_unread
+        )
         documented = ", ".join(content)
         if not sent:
             return (
@@ -248,7 +252,8 @@ class MessageChecks:
         """A response with a body names a media type its documented response lists."""
         plan = self._plan(exchange)
         response = plan.response(exchange.status) if plan else None
-        if response is None or not response.content or not exchange.response_body:
+        has_body = bool(exchange.response_body) or exchange.response_body_unread
+        if response is None or not response.content or not has_body:
             return []
         if media_key(response.content, exchange.response_content_type) is not None:
             return []

@@ -17,7 +17,13 @@ import orjson
 from conformance.checker.documented import DocumentedResponses
 from conformance.checker.exchange import CheckViolation, Exchange
 from conformance.checker.messages import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_CHECKS, full_checker
-from conformance.traffic.observed import Observed, lower_names
+from conformance.traffic.observed import (
+    Headers,
+    Observed,
+    lower_names,
+    request_has_content,
+    response_has_content,
+)
 from contract_core import pointer
 from contract_core.errors import UnreadableBody
 from contract_core.multipart import read_request_data
@@ -117,6 +123,11 @@ class TrafficJudge:
             request_headers=lower_names(observed.request_headers),
             raw_request_body=observed.request_body,
             response_headers=lower_names(observed.response_headers),
+            request_body_unread=observed.request_body is None
+            and request_has_content(observed.request_headers),
+            response_body_unread=_unread_response(
+                method, observed.status, observed.response_headers, observed.response_body
+            ),
         )
 
     def _request_data(
@@ -154,8 +165,9 @@ class TrafficJudge:
         return Judgement(match, found)
 
     def with_response(
-        self, exchange: Exchange, status: int, headers: list[tuple[str, str]], body: bytes | None
+        self, exchange: Exchange, status: int, headers: Headers, body: bytes | None
     ) -> Exchange:
+        """`exchange` with its answer; `body` is None when it was not held (streamed, or not decodable)."""
         folded = lower_names(headers)
         return dataclasses.replace(
             exchange,
@@ -163,7 +175,13 @@ class TrafficJudge:
             response_content_type=folded.get("content-type"),
             response_body=body or b"",
             response_headers=folded,
+            response_body_unread=_unread_response(exchange.method, status, headers, body),
         )
+
+
+def _unread_response(method: str, status: int, headers: Headers, body: bytes | None) -> bool:
+    """An answer's body went by unheld: its status and headers are judged all the same."""
+    return body is None and response_has_content(method, status, headers)
 
 
 def _judgeable(violations: list[CheckViolation], exchange: Exchange) -> list[CheckViolation]:

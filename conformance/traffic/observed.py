@@ -67,6 +67,37 @@ def lower_names(headers: Headers) -> dict[str, str]:
     return folded
 
 
+def bodiless_response(method: str, status: int) -> bool:
+    """An answer that has no content whatever its headers say (RFC 9110 6.4.1: to HEAD, 1xx, 204, 205,
+    304), or no answer at all (status 0)."""
+    return method.upper() == "HEAD" or status < 200 or status in (204, 205, 304)
+
+
+def request_has_content(headers: Headers) -> bool:
+    """Whether a request whose body the observer did not hold had one: only a Content-Length or a
+    Transfer-Encoding frames a request's content (RFC 9112 6.3), so without them there was none."""
+    return bool(_framed_content(headers))
+
+
+def response_has_content(method: str, status: int, headers: Headers) -> bool:
+    """Whether an answer whose body the observer did not hold (streamed past, or not in the record) had
+    one. Without framing headers (a chunked answer whose hop-by-hop Transfer-Encoding a proxy dropped, or
+    one delimited by closing the connection), its Content-Type says so: content is sent with its media
+    type (RFC 9110 8.3)."""
+    if bodiless_response(method, status):
+        return False
+    framed = _framed_content(headers)
+    return framed if framed is not None else header(headers, "content-type") is not None
+
+
+def _framed_content(headers: Headers) -> bool | None:
+    """What the framing headers say of a message's content; None when it has neither."""
+    length = header(headers, "content-length")
+    if length is not None:
+        return length.strip() not in ("", "0")
+    return True if header(headers, "transfer-encoding") is not None else None
+
+
 def decompressed(body: bytes, content_encoding: str | None) -> bytes | None:
     """A body with its gzip or deflate coding undone (which wrapper is read off the bytes), as it is under
     `identity`; None under a coding the kit has no decoder for (br, zstd: none ships with its dependencies)."""

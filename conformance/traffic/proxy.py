@@ -101,7 +101,7 @@ class ContractProxy:
         observed = _observed(scope, headers, body.held if body.complete else None, started)
         match = self.judge.match(observed.method, observed.path)
         exchange = self.judge.exchange(observed, match) if match else None
-        found = self._request_violations(observed, exchange, streamed=not body.complete)
+        found = self._request_violations(observed, exchange)
         if self.settings.strict and _refused(found):
             answer = _refusal(found, self.judge.redactor_for(observed))
         else:
@@ -126,14 +126,16 @@ class ContractProxy:
         self._report(observed, match, answer, redactor)
 
     def _request_violations(
-        self, observed: Observed, exchange: Exchange | None, streamed: bool
+        self, observed: Observed, exchange: Exchange | None
     ) -> list[CheckViolation]:
+        """Every request check, for a streamed body too: credentials, parameters and media type need only
+        the head, and `request_body` finds no held body to read (the exchange says it went by unread)."""
         if exchange is None:
             preflight = observed.method == "OPTIONS" and observed.request_header(
                 "access-control-request-method"
             )
             return [] if preflight else [undocumented_operation(observed, self.judge.matcher)]
-        return [] if streamed else _safely(self.judge.request_violations, exchange)
+        return _safely(self.judge.request_violations, exchange)
 
     def _response_violations(self, exchange: Exchange, answer: Answer) -> list[CheckViolation]:
         checked = self.judge.with_response(

@@ -20,7 +20,7 @@ from conformance.traffic.errors import TrafficFileError
 from conformance.traffic.har import read_har
 from conformance.traffic.judge import TrafficJudge
 from conformance.traffic.ndjson import read_ndjson
-from conformance.traffic.observed import Observed
+from conformance.traffic.observed import Observed, bodiless_response
 from conformance.traffic.violations import undocumented_operation
 from contract_core.media import base_type
 from contract_core.redact import Redactor
@@ -190,8 +190,7 @@ def _judge_one(
 def _body_missing(item: Observed) -> bool:
     """An answer that has a body, which the record did not keep (a HAR exported without content, a body
     the proxy streamed past): its schema, reflection and uniqueness could not be checked."""
-    has_body = item.status and item.status not in (204, 205, 304) and item.method != "HEAD"
-    return bool(has_body) and item.response_body is None
+    return not bodiless_response(item.method, item.status) and item.response_body is None
 
 
 def _is_static(item: Observed) -> bool:
