@@ -40,7 +40,6 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-SPEC_PATHS = ("/openapi.json", "/openapi.yaml")
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 EXPOSED_HEADERS = ["Preference-Applied", "WWW-Authenticate", "X-Mock-Problem", "Allow", "Location"]
 

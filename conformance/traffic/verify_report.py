@@ -9,7 +9,6 @@ from collections.abc import Callable
 from conformance.reporting.report import baseline_lines, finding_lines
 from conformance.traffic.verify import TrafficFinding, VerifyResult
 
-FORMATS = ("text", "json", "junit", "markdown")
 JSON_REPORT_VERSION = 1
 
 
