@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from typing import Any
 
 from conformance.reporting.coverage import OUTCOMES, OperationCoverage, all_warnings
 from conformance.reporting.findings import Finding, RunResult
+from conformance.reporting.junit import junit_xml
 
 JSON_REPORT_VERSION = 1
 SHOWN_VALUE = (
@@ -158,39 +158,15 @@ def render_json(result: RunResult) -> str:
 
 def render_junit(result: RunResult) -> str:
     """One test case per operation x check that ran (or failed); failures carry the reproduction."""
-    cases: dict[tuple[str, str], list[Finding]] = {
-        (t.operation, t.check): [] for t in result.tallies
-    }
-    for finding in result.findings:
-        cases.setdefault((finding.operation, finding.check), []).append(finding)
-    failures = sum(1 for found in cases.values() if any(not f.is_known for f in found))
-    suites = ET.Element(
-        "testsuites", name="contract conform", tests=str(len(cases)), failures=str(failures)
+    ran = [(tally.operation, tally.check) for tally in result.tallies]
+    return junit_xml(
+        "contract conform",
+        ran,
+        result.findings,
+        describe=finding_lines,
+        duration=result.duration,
+        properties=_properties(result),
     )
-    suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="contract conform",
-        tests=str(len(cases)),
-        failures=str(failures),
-        errors="0",
-        time=f"{result.duration:.3f}",
-    )
-    properties = ET.SubElement(suite, "properties")
-    for name, value in _properties(result).items():
-        ET.SubElement(properties, "property", name=name, value=str(value))
-    for (operation, check), found in sorted(cases.items()):
-        case = ET.SubElement(suite, "testcase", classname=operation, name=check, time="0")
-        found = [f for f in found if not f.is_known]  # known findings do not fail the CI job
-        if found:
-            failure = ET.SubElement(
-                case, "failure", message="; ".join(f.title for f in found), type=found[0].code
-            )
-            failure.text = "\n\n".join(
-                "\n".join(finding_lines(f, i)) for i, f in enumerate(found, 1)
-            )
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
 def _properties(result: RunResult) -> dict[str, Any]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from conformance.reporting.junit import junit_xml
 from conformance.reporting.report import baseline_lines, finding_lines
 from conformance.traffic.verify import TrafficFinding, VerifyResult
 
@@ -81,33 +81,9 @@ def render_json(result: VerifyResult) -> str:
 
 
 def render_junit(result: VerifyResult) -> str:
-    """One test case per operation x check that failed, plus one passing case per operation seen clean."""
-    cases: dict[tuple[str, str], list[TrafficFinding]] = {
-        (op, "exchanges"): [] for op in result.coverage
-    }
-    for finding in result.new_findings:
-        cases.setdefault((finding.operation, finding.check), []).append(finding)
-    failures = sum(1 for found in cases.values() if found)
-    suites = ET.Element(
-        "testsuites", name="contract verify", tests=str(len(cases)), failures=str(failures)
-    )
-    suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="contract verify",
-        tests=str(len(cases)),
-        failures=str(failures),
-        errors="0",
-    )
-    for (operation, check), found in sorted(cases.items()):
-        case = ET.SubElement(suite, "testcase", classname=operation, name=check, time="0")
-        if found:
-            failure = ET.SubElement(
-                case, "failure", message="; ".join(f.title for f in found), type=found[0].code
-            )
-            failure.text = "\n\n".join("\n".join(_lines(f, i)) for i, f in enumerate(found, 1))
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    """One test case per operation seen ("exchanges") and per operation x check that found something."""
+    seen = [(operation, "exchanges") for operation in result.coverage]
+    return junit_xml("contract verify", seen, result.findings, describe=_lines)
 
 
 def render_markdown(result: VerifyResult) -> str:
