@@ -51,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE
-    from conformance.traffic.verify import verify
-    from conformance.traffic.verify_report import counts, render
+    from conformance.traffic.verify import counts, verify
+    from conformance.traffic.verify_report import render
     from contract_core import ContractError
 
     try:

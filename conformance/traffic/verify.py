@@ -128,6 +128,19 @@ class VerifyResult:
         return data
 
 
+def counts(result: VerifyResult) -> str:
+    missing = (
+        f" ({result.bodies_missing} without their response body: not schema-checked)"
+        if result.bodies_missing
+        else ""
+    )
+    return (
+        f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked{missing}, "
+        f"{result.undocumented} undocumented, {result.skipped_static} static assets and "
+        f"{result.skipped_other_hosts} other-host entries skipped; spec {result.spec}"
+    )
+
+
 def read_traffic(path: Path) -> list[Observed]:
     """A HAR file (a JSON object with `log`) or NDJSON exchanges, told apart by their first character."""
     try:

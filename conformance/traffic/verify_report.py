@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from conformance.reporting.junit import junit_xml
 from conformance.reporting.report import baseline_lines, finding_lines
-from conformance.traffic.verify import TrafficFinding, VerifyResult
+from conformance.traffic.verify import TrafficFinding, VerifyResult, counts
 
 JSON_REPORT_VERSION = 1
 
@@ -32,19 +32,6 @@ def verdict(result: VerifyResult) -> str:
         return f"CONFORMANT: 0 {new}findings in {result.checked} exchange(s){besides}"
     occurrences = sum(f.count for f in result.new_findings)
     return f"NOT CONFORMANT: {len(result.new_findings)} {new}finding(s) ({occurrences} occurrence(s)){besides}"
-
-
-def counts(result: VerifyResult) -> str:
-    missing = (
-        f" ({result.bodies_missing} without their response body: not schema-checked)"
-        if result.bodies_missing
-        else ""
-    )
-    return (
-        f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked{missing}, "
-        f"{result.undocumented} undocumented, {result.skipped_static} static assets and "
-        f"{result.skipped_other_hosts} other-host entries skipped; spec {result.spec}"
-    )
 
 
 def coverage_lines(result: VerifyResult) -> list[str]:
