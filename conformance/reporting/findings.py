@@ -83,14 +83,12 @@ class RunResult:
     shard: str | None = None
     workers: int = 1
     coverage: list[OperationCoverage] = field(default_factory=list)
-    warnings: list[str] = field(
-        default_factory=list
-    )  # what the tool could not test, outside any operation
+    # What the tool could not test, outside any operation.
+    warnings: list[str] = field(default_factory=list)
 
     baseline_file: str | None = None
-    resolved: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # baseline entries this run no longer saw
+    # Baseline entries this run no longer saw.
+    resolved: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def new_findings(self) -> list[Finding]:

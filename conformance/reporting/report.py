@@ -11,9 +11,8 @@ from conformance.reporting.findings import Finding, RunResult
 from conformance.reporting.junit import junit_xml
 
 JSON_REPORT_VERSION = 1
-SHOWN_VALUE = (
-    200  # longer values in a terminal curl line are shortened (the JSON report keeps them whole)
-)
+# Longer values in a terminal curl line are shortened (the JSON report keeps them whole).
+SHOWN_VALUE = 200
 _LONG_VALUE = re.compile(r"[^\s/?&=:,'\"{}\[\]]{" + str(SHOWN_VALUE + 1) + ",}")
 
 

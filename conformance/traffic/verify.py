@@ -90,18 +90,14 @@ class VerifyResult:
     skipped_static: int = 0
     skipped_other_hosts: int = 0
     undocumented: int = 0
-    bodies_missing: int = (
-        0  # checked exchanges whose record kept no response body: bodies not schema-checked
-    )
-    findings: list[TrafficFinding] = field(
-        default_factory=list
-    )  # with `baseline` known/new under --baseline
-    coverage: dict[str, dict[int, int]] = field(
-        default_factory=dict
-    )  # operation -> status -> exchanges
-    baseline_file: str | None = (
-        None  # these two are filled by conformance.reporting.baseline.apply_baseline
-    )
+    # Checked exchanges whose record kept no response body: their bodies were not schema-checked.
+    bodies_missing: int = 0
+    # With `baseline` known/new under --baseline.
+    findings: list[TrafficFinding] = field(default_factory=list)
+    # operation -> status -> exchanges
+    coverage: dict[str, dict[int, int]] = field(default_factory=dict)
+    # These two are filled by conformance.reporting.baseline.apply_baseline.
+    baseline_file: str | None = None
     resolved: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -256,10 +252,8 @@ class _Collector:
 
     def _finding(self, operation: str, seen: _Seen) -> TrafficFinding:
         violation, text = seen.violation, self.redactor.text
-        body = (
-            seen.observed.response_body
-        )  # reports label the excerpt "Response", whichever side broke
-        excerpt = self.redactor.excerpt(body)
+        # Reports label the excerpt "Response", whichever side broke.
+        excerpt = self.redactor.excerpt(seen.observed.response_body)
         where = seen.observed.extra.get("at")
         return TrafficFinding(
             operation=operation,

@@ -43,27 +43,24 @@ def result(*outcomes: tuple[str, str], findings: bool = False) -> RunResult:
 @pytest.mark.parametrize(
     ("run", "conformant", "code"),
     [
-        (result(("auth", "401")), None, 2),  # refused credential: never green
-        (
-            result(("auth", "401"), findings=True),
-            None,
-            2,
-        ),  # its findings are artefacts of the set-up
-        (result(("auth", "401")), False, 2),  # pytest mode: failed tests change nothing
-        (result(("not_found", "404")), True, 2),  # wrong base path
-        (
-            result(("other", "200"), findings=True),
-            None,
-            1,
-        ),  # untested for the server's reasons: findings stand
-        (result(("other", "200")), False, 1),  # ... in pytest mode, its failed tests
-        (result(("other", "200")), None, 2),  # ... and without findings, still not green
-        (
-            result(("success", "201"), ("auth", "401")),
-            None,
-            0,
-        ),  # one operation exercised is a tested run
-        (result(("success", "201")), False, 1),  # pytest mode: a failed test is a finding
+        # refused credential: never green
+        (result(("auth", "401")), None, 2),
+        # its findings are artefacts of the set-up
+        (result(("auth", "401"), findings=True), None, 2),
+        # pytest mode: failed tests change nothing
+        (result(("auth", "401")), False, 2),
+        # wrong base path
+        (result(("not_found", "404")), True, 2),
+        # untested for the server's reasons: findings stand
+        (result(("other", "200"), findings=True), None, 1),
+        # ... in pytest mode, its failed tests
+        (result(("other", "200")), False, 1),
+        # ... and without findings, still not green
+        (result(("other", "200")), None, 2),
+        # one operation exercised is a tested run
+        (result(("success", "201"), ("auth", "401")), None, 0),
+        # pytest mode: a failed test is a finding
+        (result(("success", "201")), False, 1),
     ],
 )
 def test_exit_codes(run: RunResult, conformant: bool | None, code: int) -> None:
