@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
 
-from conformance.reporting.findings import Finding
+from conformance.reporting.findings import AnyFinding
 
-AnyFinding = TypeVar("AnyFinding", bound=Finding)
 Case = tuple[str, str]  # (operation, check): a test case's classname and name
 Describe = Callable[[AnyFinding, int], list[str]]  # a finding's lines, numbered within its case
 

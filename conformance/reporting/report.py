@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from conformance.reporting.coverage import OUTCOMES, OperationCoverage, all_warnings
-from conformance.reporting.findings import Finding, RunResult
+from conformance.reporting.findings import Finding, Findings, RunResult
 from conformance.reporting.junit import junit_xml
 
 JSON_REPORT_VERSION = 1
@@ -17,8 +17,7 @@ _LONG_VALUE = re.compile(r"[^\s/?&=:,'\"{}\[\]]{" + str(SHOWN_VALUE + 1) + ",}")
 
 
 def verdict_line(result: RunResult) -> str:
-    new = result.new_findings
-    known = len(result.findings) - len(new)
+    new, known = result.new_findings, result.known_count
     besides = f" ({known} known, in the baseline)" if known else ""
     shard = f" (shard {result.shard})" if result.shard else ""
     if result.untested and (result.conformant or result.set_up_wrong):
@@ -130,12 +129,12 @@ def _seen(coverage: OperationCoverage) -> str:
     )
 
 
-def baseline_lines(result: RunResult) -> list[str]:
+def baseline_lines(result: Findings[Any]) -> list[str]:
+    """The baseline's account, conform's and verify's alike: known, new, and entries to remove."""
     if not result.baseline_file:
         return []
-    known = sum(f.is_known for f in result.findings)
     lines = [
-        f"Baseline {result.baseline_file}: {known} known, {len(result.new_findings)} new, "
+        f"Baseline {result.baseline_file}: {result.known_count} known, {len(result.new_findings)} new, "
         f"{len(result.resolved)} resolved"
     ]
     lines += [
@@ -184,7 +183,7 @@ def _properties(result: RunResult) -> dict[str, Any]:
         "not_exercised": ", ".join(result.not_exercised),
         "untested": result.untested or "",
         "shard": result.shard or "",
-        "known_findings": sum(f.is_known for f in result.findings),
+        "known_findings": result.known_count,
         "new_findings": len(result.new_findings),
         "resolved_baseline_entries": len(result.resolved),
     }

@@ -23,7 +23,7 @@ def render(result: VerifyResult, fmt: str) -> str:
 
 
 def verdict(result: VerifyResult) -> str:
-    known = len(result.findings) - len(result.new_findings)
+    known = result.known_count
     besides = f"; {known} known (baseline)" if known else ""
     new = "new " if result.baseline_file else ""
     if result.conformant and result.bodies_unchecked:
@@ -51,7 +51,7 @@ def render_text(result: VerifyResult) -> str:
     lines: list[str] = []
     for index, finding in enumerate(result.findings, 1):
         lines += [*_lines(finding, index), ""]
-    baseline = baseline_lines(result)  # type: ignore[arg-type]  # conform's, on the same fields
+    baseline = baseline_lines(result)
     return (
         "\n".join([*lines, *coverage_lines(result), "", *baseline, verdict(result), counts(result)])
         + "\n"
