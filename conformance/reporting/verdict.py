@@ -20,10 +20,6 @@ class Verdict:
     exit_code: int
     messages: tuple[str, ...]  # one line each, for stderr or pytest's terminal summary
 
-    @property
-    def untested(self) -> bool:
-        return self.exit_code == NOT_TESTED
-
 
 def judge(
     result: Findings[Any],
