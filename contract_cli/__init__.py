@@ -38,8 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments[0] if arguments and arguments[0] in SUBCOMMANDS else None)
-    argv = arguments
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE

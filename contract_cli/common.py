@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract_core import ContractError, Spec, load_spec
+
+if TYPE_CHECKING:
+    from conformance.reporting.findings import Findings
 
 
 def add_spec_option(parser: object) -> None:
@@ -65,21 +68,21 @@ class BaselineOptions:
         readable = self.path is not None and (not self.updating or self.path.exists())
         self.known = load_baseline(self.path) if readable else None  # type: ignore[arg-type]  # readable: a path
 
-    def apply(self, result: Any) -> None:
+    def apply(self, result: Findings[Any]) -> None:
         """Mark the result's findings known or new (not when updating: every finding is written as it is)."""
         from conformance.reporting.baseline import apply_baseline
 
         if self.known is not None and not self.updating:
             apply_baseline(result, self.known)
 
-    def update(self, command: str, result: Any) -> bool:
-        """Under --update-baseline, write the result's findings to the file and say so; False otherwise."""
+    def update(self, command: str, result: Findings[Any]) -> None:
+        """Under --update-baseline, write the result's findings to the file and say so. Not from a run
+        that tested nothing: its findings are no account of the implementation (its verdict says why)."""
         from conformance.reporting.baseline import write_baseline
 
-        if not self.updating:
-            return False
+        if not self.updating or result.untested:
+            return
         written = write_baseline(self.path, result, self.known)  # type: ignore[arg-type]  # updating: a path
         print(
             f"contract {command}: wrote {written} known finding(s) to {self.path}", file=sys.stderr
         )
-        return True

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from contract_cli import EXIT_OK, EXIT_USAGE
+from contract_cli import EXIT_USAGE
 from contract_cli.common import BaselineOptions, add_baseline_options
 
 _TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -127,15 +127,14 @@ def run(args: argparse.Namespace) -> int:
         result = run_conformance(options, _progress_printer(sys.stderr, options.max_requests))
         baseline.apply(result)
         _write_reports(args, result)
-        if not result.untested and baseline.update("conform", result):
-            return EXIT_OK
+        baseline.update("conform", result)
     except ContractError as exc:
         print(f"contract conform: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
         print(f"contract conform: cannot write report: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return _exit_code(result, options.min_coverage)
+    return _exit_code(result, options.min_coverage, updating_baseline=baseline.updating)
 
 
 def _write_reports(args: argparse.Namespace, result: Any) -> None:
@@ -157,10 +156,10 @@ def _write_reports(args: argparse.Namespace, result: Any) -> None:
             summary.write(markdown + "\n")
 
 
-def _exit_code(result: Any, min_coverage: float | None) -> int:
+def _exit_code(result: Any, min_coverage: float | None, *, updating_baseline: bool) -> int:
     from conformance.reporting.verdict import judge
 
-    verdict = judge(result, min_coverage)
+    verdict = judge(result, min_coverage, updating_baseline=updating_baseline)
     for message in verdict.messages:
         print(f"contract conform: {message}", file=sys.stderr)
     return verdict.exit_code

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from contract_cli import EXIT_USAGE
 from contract_cli.common import (
     BaselineOptions,
     add_baseline_options,
@@ -51,31 +51,22 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE
+    from conformance.reporting.verdict import judge
     from conformance.traffic.verify import verify
-    from conformance.traffic.verify_report import counts, render
+    from conformance.traffic.verify_report import render
     from contract_core import ContractError
 
     try:
         baseline = BaselineOptions(args)
         result = verify(spec, args.traffic)
         baseline.apply(result)
-        if result.checked:
-            baseline.update("verify", result)
+        baseline.update("verify", result)
     except ContractError as exc:
         fail(str(exc))
         return EXIT_USAGE
-    if result.checked == 0:
-        fail(
-            f"no exchange matched an operation of the spec, so nothing was verified ({counts(result)}); "
-            "pass traffic of this API, or the spec it follows with --spec"
-        )
-        return EXIT_USAGE
-    sys.stdout.write(render(result, args.format))
-    if result.bodies_unchecked:  # a HAR exported without content: never a green
-        fail(
-            f"no checked exchange had its response body in the record ({result.bodies_missing} of "
-            f"{result.checked}), so no response body was checked; export the HAR with content (Chrome: "
-            '"Save all as HAR with content"), or record with contract proxy --record'
-        )
-        return EXIT_USAGE
-    return EXIT_OK if result.conformant or args.update_baseline else EXIT_FINDINGS
+    if result.checked:  # with nothing matched, the verdict's message tells what the files held
+        sys.stdout.write(render(result, args.format))
+    verdict = judge(result, updating_baseline=baseline.updating)
+    for message in verdict.messages:
+        fail(message)
+    return verdict.exit_code

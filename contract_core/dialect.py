@@ -16,9 +16,7 @@ from contract_core.walk import iter_all_schemas
 Direction = Literal["request", "response"]
 
 
-def to_json_schema(
-    document: dict[str, Any], version: str, direction: Direction | None = None
-) -> dict[str, Any]:
+def to_json_schema(document: dict[str, Any], direction: Direction | None = None) -> dict[str, Any]:
     """A converted deep copy of `document` (its schemas in JSON Schema 2020-12)."""
     converted = json.loads(json.dumps(document))  # far faster than copy.deepcopy on MB-sized specs
     nodes = [schema for _, schema in iter_all_schemas(converted)]

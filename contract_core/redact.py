@@ -20,12 +20,10 @@ from urllib.parse import parse_qsl, quote_plus
 
 import orjson
 
-from contract_core.secrets import (
-    SECRET_FIELD_MARKERS,
-    SECRET_FIELDS,
-    is_secret_field,
-    marked_secret,
-)
+# The module, not the function: `is_secret_field` is imported from contract_core.secrets only, and a
+# Redactor's method of that name adds the run's own secret fields to it.
+from contract_core import secrets
+from contract_core.secrets import SECRET_FIELD_MARKERS, SECRET_FIELDS, marked_secret
 from contract_core.spec import Spec
 from contract_core.walk import iter_all_schemas, iter_json_objects
 
@@ -92,7 +90,7 @@ def spec_secret_fields(spec: Spec) -> frozenset[str]:
     found = set()
     for _, schema in iter_all_schemas(spec.document):
         for name, prop in (schema.get("properties") or {}).items():
-            if marked_secret(prop) or is_secret_field(name):
+            if marked_secret(prop) or secrets.is_secret_field(name):
                 found.add(name)
     return frozenset(found)
 
@@ -121,7 +119,7 @@ class Redactor:
     def is_secret_field(self, name: str) -> bool:
         known = self._secret_names.get(name)
         if known is None:  # asked for every key of every body: each name is worked out once
-            known = is_secret_field(name) or name.lower() in self._extra_fields
+            known = secrets.is_secret_field(name) or name.lower() in self._extra_fields
             if len(self._secret_names) < _NAMES_KEPT:
                 self._secret_names[name] = known
         return known

@@ -42,7 +42,7 @@ class SchemaValidator:
 
     def __init__(self, spec: Spec, direction: Direction | None = None, check_formats: bool = True):
         self.spec = spec
-        self.document = to_json_schema(spec.document, spec.version, direction)
+        self.document = to_json_schema(spec.document, direction)
         self._registry = jsonschema_rs.Registry([(_BASE_URI, self.document)])
         self._check_formats = check_formats
         # pointer -> (compiled group, key in the wrapper)

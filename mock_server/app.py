@@ -37,7 +37,6 @@ from mock_server.served_spec import ServedSpec
 from mock_server.state import Stateful, StateStore
 
 log = logging.getLogger("contract.mock")
-SPEC_PATHS = ("/openapi.json", "/openapi.yaml")
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 EXPOSED_HEADERS = ["Preference-Applied", "WWW-Authenticate", "X-Mock-Problem", "Allow", "Location"]
 

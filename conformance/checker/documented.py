@@ -15,7 +15,8 @@ from typing import Any
 from contract_core import pointer
 from contract_core.instance_paths import could_be, schemas_at
 from contract_core.media import base_type, documented_range
-from contract_core.redact import is_secret_field, spec_secret_fields
+from contract_core.redact import spec_secret_fields
+from contract_core.secrets import is_secret_field
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
 

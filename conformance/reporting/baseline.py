@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import ConformanceError
-from conformance.reporting.findings import Finding, RunResult
+from conformance.reporting.findings import Finding, Findings
 from conformance.reporting.fingerprint import fingerprint, wildcard
 
 BASELINE_VERSION = 1
@@ -116,7 +116,7 @@ def _entry(path: Path, index: int, item: Any) -> BaselineEntry:
     )
 
 
-def write_baseline(path: Path, result: RunResult, previous: Baseline | None = None) -> int:
+def write_baseline(path: Path, result: Findings[Any], previous: Baseline | None = None) -> int:
     """Write this run's findings as the baseline, keeping reviewers' `reason`/`expires`; returns the entry count."""
     kept = previous.by_fingerprint() if previous else {}
     entries: dict[str, BaselineEntry] = {}
@@ -155,7 +155,7 @@ def _counted(entry: BaselineEntry, more: int) -> BaselineEntry:
     return dataclasses.replace(entry, count=entry.count + more)
 
 
-def apply_baseline(result: RunResult, baseline: Baseline, today: dt.date | None = None) -> None:
+def apply_baseline(result: Findings[Any], baseline: Baseline, today: dt.date | None = None) -> None:
     """Mark each finding known or new, and list the entries this run no longer sees (for its operations only:
     a shard does not resolve another shard's entries)."""
     today = today or dt.date.today()

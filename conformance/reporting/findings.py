@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 from conformance.reporting.coverage import (
     OperationCoverage,
@@ -63,13 +63,70 @@ class CheckTally:
     failed: int = 0
 
 
-@dataclass
-class RunResult:
-    base_url: str
+AnyFinding = TypeVar("AnyFinding", bound=Finding)
+
+
+@dataclass(kw_only=True)
+class Findings(Generic[AnyFinding]):
+    """What a run found, held to a baseline: the members its verdict reads.
+
+    Conform's RunResult and verify's VerifyResult both extend it, so "new", "known", "conformant" and
+    "tested nothing" mean one thing in both; `conformance.reporting.baseline` marks and writes their
+    findings, and `conformance.reporting.verdict.judge` turns them into the exit code.
+    """
+
     spec: str
-    seed: int | None
     operations: list[str]
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[AnyFinding] = field(default_factory=list)
+    # The baseline file the run was held to, and its entries for these operations that the run no
+    # longer saw: both set by conformance.reporting.baseline.apply_baseline.
+    baseline_file: str | None = None
+    resolved: list[dict[str, Any]] = field(default_factory=list)
+
+    # The verdict's words for a run that tested nothing: "<headline>: <untested>".
+    untested_headline: ClassVar[str] = "nothing was tested"
+
+    @property
+    def new_findings(self) -> list[AnyFinding]:
+        return [finding for finding in self.findings if not finding.is_known]
+
+    @property
+    def known_count(self) -> int:
+        return len(self.findings) - len(self.new_findings)
+
+    @property
+    def conformant(self) -> bool:
+        """No finding outside the baseline (without one, no finding at all)."""
+        return not self.new_findings
+
+    @property
+    def untested(self) -> str | None:
+        """Why this run tested nothing, or None: such a run is never green."""
+        return None
+
+    @property
+    def set_up_wrong(self) -> bool:
+        """Nothing was tested for a reason its set-up must fix: exit 2, and its findings do not count."""
+        return False
+
+    def coverage_notes(self) -> list[str]:
+        """What the verdict says about the run's coverage, failing nothing by itself."""
+        return []
+
+    def coverage_shortfall(self, min_coverage: float | None) -> str | None:
+        """Why the run covered too little to pass (`--min-coverage`), or None."""
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "conformant": self.conformant}
+
+
+@dataclass(kw_only=True)
+class RunResult(Findings[Finding]):
+    """`contract conform`'s (and pytest mode's) result: the findings, what was covered, what it cost."""
+
+    base_url: str
+    seed: int | None
     tallies: list[CheckTally] = field(default_factory=list)
     test_cases: int = 0
     requests_sent: int = 0
@@ -83,21 +140,8 @@ class RunResult:
     shard: str | None = None
     workers: int = 1
     coverage: list[OperationCoverage] = field(default_factory=list)
-    # what the tool could not test, outside any operation
+    # What the tool could not test, outside any operation.
     warnings: list[str] = field(default_factory=list)
-
-    baseline_file: str | None = None
-    # baseline entries this run no longer saw
-    resolved: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def new_findings(self) -> list[Finding]:
-        return [finding for finding in self.findings if not finding.is_known]
-
-    @property
-    def conformant(self) -> bool:
-        """No finding outside the baseline (without one, no finding at all)."""
-        return not self.new_findings
 
     @property
     def untested(self) -> str | None:
@@ -124,9 +168,21 @@ class RunResult:
     def not_exercised(self) -> list[str]:
         return [c.operation for c in self.coverage if not c.exercised]
 
+    def coverage_notes(self) -> list[str]:
+        if not self.not_exercised:
+            return []
+        return [
+            "not exercised (no documented success for a valid request): "
+            + ", ".join(self.not_exercised)
+        ]
+
+    def coverage_shortfall(self, min_coverage: float | None) -> str | None:
+        if min_coverage is None or self.coverage_percent >= min_coverage:
+            return None
+        return f"coverage {self.coverage_percent:.1f}% is below --min-coverage {min_coverage:g}%"
+
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["conformant"] = self.conformant
+        data = super().as_dict()
         data["coverage"] = {
             "exercised_percent": round(self.coverage_percent, 1),
             "untested": self.untested,

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from typing import Any
 
 from conformance.reporting.coverage import OUTCOMES, OperationCoverage, all_warnings
-from conformance.reporting.findings import Finding, RunResult
+from conformance.reporting.findings import Finding, Findings, RunResult
+from conformance.reporting.junit import junit_xml
 
 JSON_REPORT_VERSION = 1
-# longer values in a terminal curl line are shortened (the JSON report keeps them whole)
+# Longer values in a terminal curl line are shortened (the JSON report keeps them whole).
 SHOWN_VALUE = 200
 _LONG_VALUE = re.compile(r"[^\s/?&=:,'\"{}\[\]]{" + str(SHOWN_VALUE + 1) + ",}")
 
 
 def verdict_line(result: RunResult) -> str:
-    new = result.new_findings
-    known = len(result.findings) - len(new)
+    new, known = result.new_findings, result.known_count
     besides = f" ({known} known, in the baseline)" if known else ""
     shard = f" (shard {result.shard})" if result.shard else ""
     if result.untested and (result.conformant or result.set_up_wrong):
@@ -130,12 +129,12 @@ def _seen(coverage: OperationCoverage) -> str:
     )
 
 
-def baseline_lines(result: RunResult) -> list[str]:
+def baseline_lines(result: Findings[Any]) -> list[str]:
+    """The baseline's account, conform's and verify's alike: known, new, and entries to remove."""
     if not result.baseline_file:
         return []
-    known = sum(f.is_known for f in result.findings)
     lines = [
-        f"Baseline {result.baseline_file}: {known} known, {len(result.new_findings)} new, "
+        f"Baseline {result.baseline_file}: {result.known_count} known, {len(result.new_findings)} new, "
         f"{len(result.resolved)} resolved"
     ]
     lines += [
@@ -157,39 +156,15 @@ def render_json(result: RunResult) -> str:
 
 def render_junit(result: RunResult) -> str:
     """One test case per operation x check that ran (or failed); failures carry the reproduction."""
-    cases: dict[tuple[str, str], list[Finding]] = {
-        (t.operation, t.check): [] for t in result.tallies
-    }
-    for finding in result.findings:
-        cases.setdefault((finding.operation, finding.check), []).append(finding)
-    failures = sum(1 for found in cases.values() if any(not f.is_known for f in found))
-    suites = ET.Element(
-        "testsuites", name="contract conform", tests=str(len(cases)), failures=str(failures)
+    ran = [(tally.operation, tally.check) for tally in result.tallies]
+    return junit_xml(
+        "contract conform",
+        ran,
+        result.findings,
+        describe=finding_lines,
+        duration=result.duration,
+        properties=_properties(result),
     )
-    suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="contract conform",
-        tests=str(len(cases)),
-        failures=str(failures),
-        errors="0",
-        time=f"{result.duration:.3f}",
-    )
-    properties = ET.SubElement(suite, "properties")
-    for name, value in _properties(result).items():
-        ET.SubElement(properties, "property", name=name, value=str(value))
-    for (operation, check), found in sorted(cases.items()):
-        case = ET.SubElement(suite, "testcase", classname=operation, name=check, time="0")
-        found = [f for f in found if not f.is_known]  # known findings do not fail the CI job
-        if found:
-            failure = ET.SubElement(
-                case, "failure", message="; ".join(f.title for f in found), type=found[0].code
-            )
-            failure.text = "\n\n".join(
-                "\n".join(finding_lines(f, i)) for i, f in enumerate(found, 1)
-            )
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
 def _properties(result: RunResult) -> dict[str, Any]:
@@ -208,7 +183,7 @@ def _properties(result: RunResult) -> dict[str, Any]:
         "not_exercised": ", ".join(result.not_exercised),
         "untested": result.untested or "",
         "shard": result.shard or "",
-        "known_findings": sum(f.is_known for f in result.findings),
+        "known_findings": result.known_count,
         "new_findings": len(result.new_findings),
         "resolved_baseline_entries": len(result.resolved),
     }

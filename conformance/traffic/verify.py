@@ -9,12 +9,12 @@ checks as the proxy and conform, in the order they were recorded (uniqueness spa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from conformance.checker.exchange import CheckViolation
-from conformance.reporting.findings import Finding
+from conformance.reporting.findings import Finding, Findings
 from conformance.reporting.fingerprint import fingerprint, wildcard
 from conformance.traffic.errors import TrafficFileError
 from conformance.traffic.har import read_har
@@ -80,48 +80,70 @@ class TrafficFinding(Finding):
     recorded_at: str | None = None  # the first exchange that showed it: `file.har#/log/entries/3`
 
 
-@dataclass
-class VerifyResult:
-    spec: str
+@dataclass(kw_only=True)
+class VerifyResult(Findings[TrafficFinding]):
+    """`contract verify`'s result: what the files held, what was checked, and the findings."""
+
+    untested_headline: ClassVar[str] = "not verified"
+
     sources: list[str]
-    operations: list[str]
     entries: int = 0
     checked: int = 0
     skipped_static: int = 0
     skipped_other_hosts: int = 0
     undocumented: int = 0
-    # checked exchanges whose record kept no response body: bodies not schema-checked
+    # Checked exchanges whose record kept no response body: their bodies were not schema-checked.
     bodies_missing: int = 0
-    # with `baseline` known/new under --baseline
-    findings: list[TrafficFinding] = field(default_factory=list)
     # operation -> status -> exchanges
     coverage: dict[str, dict[int, int]] = field(default_factory=dict)
-    # these two are filled by conformance.reporting.baseline.apply_baseline
-    baseline_file: str | None = None
-    resolved: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def new_findings(self) -> list[TrafficFinding]:
-        return [f for f in self.findings if not f.is_known]
-
-    @property
-    def conformant(self) -> bool:
-        return not self.new_findings
 
     @property
     def bodies_unchecked(self) -> bool:
         """No checked exchange had its response body: the record cannot show what the API answered."""
         return self.checked > 0 and self.bodies_missing == self.checked
 
+    @property
+    def untested(self) -> str | None:
+        """Why these files cannot verify the API: nothing matched the spec, or no body was recorded."""
+        if not self.checked:
+            return (
+                f"no exchange matched an operation of the spec ({counts(self)}); pass traffic of "
+                "this API, or the spec it follows with --spec"
+            )
+        if self.bodies_unchecked:
+            return (
+                f"no checked exchange had its response body in the record ({self.bodies_missing} of "
+                f"{self.checked}), so no response body was checked; export the HAR with content "
+                '(Chrome: "Save all as HAR with content"), or record with contract proxy --record'
+            )
+        return None
+
+    @property
+    def set_up_wrong(self) -> bool:
+        """Files that cannot verify the API must be fixed first, whatever they showed: exit 2."""
+        return self.untested is not None
+
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = super().as_dict()
         data["coverage"] = {
             op: {str(s): n for s, n in sorted(seen.items())} for op, seen in self.coverage.items()
         }
         data["not_seen"] = [op for op in self.operations if op not in self.coverage]
-        data["conformant"] = self.conformant
         data["bodies_unchecked"] = self.bodies_unchecked
         return data
+
+
+def counts(result: VerifyResult) -> str:
+    missing = (
+        f" ({result.bodies_missing} without their response body: not schema-checked)"
+        if result.bodies_missing
+        else ""
+    )
+    return (
+        f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked{missing}, "
+        f"{result.undocumented} undocumented, {result.skipped_static} static assets and "
+        f"{result.skipped_other_hosts} other-host entries skipped; spec {result.spec}"
+    )
 
 
 def read_traffic(path: Path) -> list[Observed]:
@@ -147,9 +169,9 @@ def verify(spec: Spec, paths: Iterable[Path]) -> VerifyResult:
     observed = [item for path in paths for item in read_traffic(path)]
     judge = TrafficJudge(spec)
     result = VerifyResult(
-        spec.source,
-        [str(p) for p in paths],
-        [op.label for op in spec.operations],
+        spec=spec.source,
+        sources=[str(p) for p in paths],
+        operations=[op.label for op in spec.operations],
         entries=len(observed),
     )
     collector = _Collector(judge.redactor())  # run-wide: learns from every entry
@@ -238,9 +260,8 @@ class _Collector:
 
     def _finding(self, operation: str, seen: _Seen) -> TrafficFinding:
         violation, text = seen.violation, self.redactor.text
-        # reports label the excerpt "Response", whichever side broke
-        body = seen.observed.response_body
-        excerpt = self.redactor.excerpt(body)
+        # Reports label the excerpt "Response", whichever side broke.
+        excerpt = self.redactor.excerpt(seen.observed.response_body)
         where = seen.observed.extra.get("at")
         return TrafficFinding(
             operation=operation,

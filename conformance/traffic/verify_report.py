@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from conformance.reporting.junit import junit_xml
 from conformance.reporting.report import baseline_lines, finding_lines
-from conformance.traffic.verify import TrafficFinding, VerifyResult
+from conformance.traffic.verify import TrafficFinding, VerifyResult, counts
 
-FORMATS = ("text", "json", "junit", "markdown")
 JSON_REPORT_VERSION = 1
 
 
@@ -24,7 +23,7 @@ def render(result: VerifyResult, fmt: str) -> str:
 
 
 def verdict(result: VerifyResult) -> str:
-    known = len(result.findings) - len(result.new_findings)
+    known = result.known_count
     besides = f"; {known} known (baseline)" if known else ""
     new = "new " if result.baseline_file else ""
     if result.conformant and result.bodies_unchecked:
@@ -33,19 +32,6 @@ def verdict(result: VerifyResult) -> str:
         return f"CONFORMANT: 0 {new}findings in {result.checked} exchange(s){besides}"
     occurrences = sum(f.count for f in result.new_findings)
     return f"NOT CONFORMANT: {len(result.new_findings)} {new}finding(s) ({occurrences} occurrence(s)){besides}"
-
-
-def counts(result: VerifyResult) -> str:
-    missing = (
-        f" ({result.bodies_missing} without their response body: not schema-checked)"
-        if result.bodies_missing
-        else ""
-    )
-    return (
-        f"{result.entries} entries in {len(result.sources)} file(s): {result.checked} checked{missing}, "
-        f"{result.undocumented} undocumented, {result.skipped_static} static assets and "
-        f"{result.skipped_other_hosts} other-host entries skipped; spec {result.spec}"
-    )
 
 
 def coverage_lines(result: VerifyResult) -> list[str]:
@@ -65,7 +51,7 @@ def render_text(result: VerifyResult) -> str:
     lines: list[str] = []
     for index, finding in enumerate(result.findings, 1):
         lines += [*_lines(finding, index), ""]
-    baseline = baseline_lines(result)  # type: ignore[arg-type]  # conform's, on the same fields
+    baseline = baseline_lines(result)
     return (
         "\n".join([*lines, *coverage_lines(result), "", *baseline, verdict(result), counts(result)])
         + "\n"
@@ -82,33 +68,9 @@ def render_json(result: VerifyResult) -> str:
 
 
 def render_junit(result: VerifyResult) -> str:
-    """One test case per operation x check that failed, plus one passing case per operation seen clean."""
-    cases: dict[tuple[str, str], list[TrafficFinding]] = {
-        (op, "exchanges"): [] for op in result.coverage
-    }
-    for finding in result.new_findings:
-        cases.setdefault((finding.operation, finding.check), []).append(finding)
-    failures = sum(1 for found in cases.values() if found)
-    suites = ET.Element(
-        "testsuites", name="contract verify", tests=str(len(cases)), failures=str(failures)
-    )
-    suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="contract verify",
-        tests=str(len(cases)),
-        failures=str(failures),
-        errors="0",
-    )
-    for (operation, check), found in sorted(cases.items()):
-        case = ET.SubElement(suite, "testcase", classname=operation, name=check, time="0")
-        if found:
-            failure = ET.SubElement(
-                case, "failure", message="; ".join(f.title for f in found), type=found[0].code
-            )
-            failure.text = "\n\n".join("\n".join(_lines(f, i)) for i, f in enumerate(found, 1))
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    """One test case per operation seen ("exchanges") and per operation x check that found something."""
+    seen = [(operation, "exchanges") for operation in result.coverage]
+    return junit_xml("contract verify", seen, result.findings, describe=_lines)
 
 
 def render_markdown(result: VerifyResult) -> str:

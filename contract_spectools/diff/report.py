@@ -14,7 +14,6 @@ from contract_spectools.diff import DiffResult
 from contract_spectools.diff.changes import Affected, Change
 from contract_spectools.diff.rules import RULES
 
-FORMATS = ("text", "json", "markdown", "github", "junit", "sarif")
 JSON_FORMAT_VERSION = 1
 TOOL_NAME = "contract diff"
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}

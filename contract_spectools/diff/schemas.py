@@ -143,8 +143,8 @@ class SchemaComparison:
 
     def _branches(self, key: PairKey, b: Shape, r: Shape, d: str) -> Iterator[Found]:
         for keyword, stem in (("oneOf", "one-of"), ("anyOf", "any-of")):
-            base_branches = _real_branches(self.base, b, keyword)
-            revision_branches = _real_branches(self.revision, r, keyword)
+            base_branches = _real_branches(b, keyword)
+            revision_branches = _real_branches(r, keyword)
             if not base_branches and not revision_branches:
                 continue
             matched, removed, added = _match_branches(
@@ -171,7 +171,7 @@ class SchemaComparison:
 Branch = tuple[Any, str]  # (raw schema, pointer)
 
 
-def _real_branches(spec: Spec, shape: Shape, keyword: str) -> list[Branch]:
+def _real_branches(shape: Shape, keyword: str) -> list[Branch]:
     """Each branch that is not the `null` branch (that one is nullability)."""
     branches = shape.get(keyword)
     if not isinstance(branches, list):

@@ -12,7 +12,6 @@ from dataclasses import asdict
 from contract_spectools.annotations import github_command, sarif_log, sarif_result, sarif_rule
 from contract_spectools.lint.findings import RULES, LintFinding
 
-FORMATS = ("text", "json", "github", "sarif")
 TOOL_NAME = "contract lint"
 
 

@@ -5,14 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
-from contract_cli import SUBCOMMANDS
 from tests.conformance.serving import free_port, wait_until_listening
 
-pytestmark = pytest.mark.skipif(
-    "mock" not in SUBCOMMANDS, reason="`contract mock` does not exist yet (issue 4)"
-)
 TOKEN = "conformance-check"
 
 

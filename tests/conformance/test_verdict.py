@@ -1,4 +1,4 @@
-"""One verdict for both drivers (`contract conform` and pytest mode): exit code and messages by case."""
+"""One verdict for every driver (`contract conform`, pytest mode, `contract verify`): exit code and messages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from conformance.reporting.coverage import OUTCOMES, OperationCoverage
 from conformance.reporting.findings import Finding, RunResult
 from conformance.reporting.verdict import judge
+from conformance.traffic.verify import TrafficFinding, VerifyResult
 
 FINDING = Finding(
     operation="GET /a",
@@ -43,15 +44,18 @@ def result(*outcomes: tuple[str, str], findings: bool = False) -> RunResult:
 @pytest.mark.parametrize(
     ("run", "conformant", "code"),
     [
-        (result(("auth", "401")), None, 2),  # refused credential: never green
+        # refused credential: never green
+        (result(("auth", "401")), None, 2),
         # its findings are artefacts of the set-up
         (result(("auth", "401"), findings=True), None, 2),
         # pytest mode: failed tests change nothing
         (result(("auth", "401")), False, 2),
-        (result(("not_found", "404")), True, 2),  # wrong base path
+        # wrong base path
+        (result(("not_found", "404")), True, 2),
         # untested for the server's reasons: findings stand
         (result(("other", "200"), findings=True), None, 1),
-        (result(("other", "200")), False, 1),  # ... in pytest mode, its failed tests
+        # ... in pytest mode, its failed tests
+        (result(("other", "200")), False, 1),
         # ... and without findings, still not green
         (result(("other", "200")), None, 2),
         # one operation exercised is a tested run
@@ -79,3 +83,51 @@ def test_messages_name_the_cause_and_the_gaps() -> None:
         "coverage 50.0% is below --min-coverage 60%",
     )
     assert judge(result(("success", "201"), ("not_found", "404")), 50).exit_code == 0
+
+
+def verified(checked: int, *, bodies_missing: int = 0, known: bool | None = None) -> VerifyResult:
+    """A verify run over `checked` exchanges; `known` adds a finding, known or new (False)."""
+    findings = [] if known is None else [TrafficFinding(**vars(FINDING))]
+    for finding in findings:
+        finding.baseline = "known" if known else "new"
+    return VerifyResult(
+        spec="s",
+        sources=["t.har"],
+        operations=["GET /a"],
+        entries=max(checked, 1),
+        checked=checked,
+        bodies_missing=bodies_missing,
+        findings=findings,
+    )
+
+
+@pytest.mark.parametrize(
+    ("run", "updating", "code"),
+    [
+        (verified(2), False, 0),
+        (verified(2, known=True), False, 0),
+        (verified(2, known=False), False, 1),
+        # --update-baseline: these findings become the known ones
+        (verified(2, known=False), True, 0),
+        # nothing matched the spec, or no body was recorded: never green, whatever was found
+        (verified(0), False, 2),
+        (verified(2, bodies_missing=2), False, 2),
+        (verified(2, bodies_missing=2, known=False), False, 2),
+        (verified(2, bodies_missing=2, known=False), True, 2),
+        # some bodies recorded: a tested run
+        (verified(2, bodies_missing=1, known=False), False, 1),
+    ],
+)
+def test_verify_is_judged_by_the_same_rules(run: VerifyResult, updating: bool, code: int) -> None:
+    assert judge(run, updating_baseline=updating).exit_code == code
+
+
+def test_verify_says_why_it_verified_nothing() -> None:
+    [message] = judge(verified(0)).messages
+    assert message.startswith(
+        "not verified: no exchange matched an operation of the spec (1 entries"
+    )
+    [message] = judge(verified(1, bodies_missing=1)).messages
+    assert message.startswith(
+        "not verified: no checked exchange had its response body in the record (1 of 1)"
+    )

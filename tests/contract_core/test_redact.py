@@ -121,3 +121,11 @@ def test_learning_never_compiles_the_known_values() -> None:
         )
     assert redactor._scrubber is None  # nothing compiled while learning
     assert redactor.text("tok-00007-secret and tok-00199-secret") == f"{REDACTED} and {REDACTED}"
+
+
+def test_the_secret_field_rule_has_one_home() -> None:
+    """`is_secret_field` is imported from contract_core.secrets; the redactor does not hand it on."""
+    import contract_core.redact
+
+    assert not hasattr(contract_core.redact, "is_secret_field")
+    assert Redactor(secret_fields=["pin"]).is_secret_field("pin")

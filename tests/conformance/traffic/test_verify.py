@@ -223,6 +223,10 @@ def test_a_har_without_response_bodies_is_never_green(
         "no checked exchange had its response body in the record (1 of 1)" in err
         and "with content" in err
     )
+    baseline = tmp_path / "baseline.json"
+    code, _, _ = run(capsys, str(path), "--baseline", str(baseline), "--update-baseline")
+    # No response body was checked: the findings are not written as the baseline.
+    assert code == 2 and not baseline.exists()
 
     path.write_text(json.dumps(har(api_call, bodiless)))
     code, out, _ = run(capsys, str(path), "--format", "json")
