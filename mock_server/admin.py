@@ -15,12 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from contract_core.asgi import Receive, Scope, Send
 from contract_core.spec import Spec
 from mock_server.app import send_reply
 from mock_server.journal import (
@@ -35,9 +35,6 @@ from mock_server.responder import MockOptions, Reply
 from mock_server.state import StateStore
 
 log = logging.getLogger("contract.mock")
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 DEFAULT_PREFIX = "/__mock"
 
 
