@@ -20,7 +20,7 @@ from conformance.pytest_mode.session import PytestRun
 
 RUN = active_run()
 if RUN is None:
-    pytest.skip("conformance suites need --base-url", allow_module_level=True)
+    pytest.skip("the contract suite needs --contract-base-url", allow_module_level=True)
 
 load_all_checks()
 REPLACED = [CHECKS.get_one(name) for name in kit_checks.REPLACED_CHECKS]
