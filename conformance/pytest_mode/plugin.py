@@ -1,6 +1,6 @@
 """The kit's pytest plugin: the conformance suite as plain pytest tests, in your own test run.
 
-    pytest --pyargs conformance.pytest_mode.test_live_contract --contract-base-url https://staging.example.com \\
+    pytest --pyargs conformance.pytest_mode.suite --contract-base-url https://staging.example.com \\
         --contract-header "Authorization: Bearer $TOKEN" [--contract-max-examples N] \\
         [--contract-max-requests N] [--contract-rate-limit N/s] [--contract-request-timeout S] \\
         [--contract-spec PATH] [--contract-seed N] [--contract-insecure] [--contract-min-coverage PERCENT] \\
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from conformance.reporting.findings import RunResult
     from conformance.reporting.verdict import Verdict
 
-SUITE = "conformance.pytest_mode.test_live_contract"  # the suite module, as --pyargs names it
+SUITE = "conformance.pytest_mode.suite"  # the suite module, as --pyargs names it
 
 # conform's name for each option (the one its errors carry) -> this plugin's: prefixed, because the
 # plugin is loaded in every pytest session and must not take a name another plugin uses.

@@ -18,7 +18,7 @@ from tests.conformance.pets import SPEC as PETS
 from tests.conformance.pets import create_pets_app
 from tests.conformance.serving import free_port, serve
 
-SUITE = "conformance.pytest_mode.test_live_contract"
+SUITE = "conformance.pytest_mode.suite"
 
 # pytest-base-url's option as that plugin declares it (dest `base_url`), without installing it.
 FAKE_PYTEST_BASE_URL = """
