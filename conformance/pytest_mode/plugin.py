@@ -1,19 +1,27 @@
-"""The conformance suites as plain pytest tests, for teams that want them in their own test run.
+"""The kit's pytest plugin: the conformance suite as plain pytest tests, in your own test run.
 
-    pytest conformance/ --base-url https://staging.example.com --header 'Authorization: Bearer ...'
+    pytest --pyargs conformance.pytest_mode.suite --contract-base-url https://staging.example.com \\
+        --contract-header "Authorization: Bearer $TOKEN" [--contract-max-examples N] \\
+        [--contract-max-requests N] [--contract-rate-limit N/s] [--contract-request-timeout S] \\
+        [--contract-spec PATH] [--contract-seed N] [--contract-insecure] [--contract-min-coverage PERCENT] \\
+        [--contract-shard I/N]
 
-or, with the kit installed, `pytest --pyargs conformance --base-url ...`. The same Schemathesis
-checks and the kit's own checks run, under the same request gate (`--max-requests`, `--rate-limit`),
-and every exchange is counted as `contract conform` counts it: the session ends with conform's
-coverage table, and a run that tested nothing (a refused credential, a wrong base path) fails with
-exit status 2 however many tests passed; `--min-coverage` fails it with 1.
-Without `--base-url` the suite is skipped, so a plain `pytest` never reaches for a live server.
+The same Schemathesis checks and the kit's own checks run, under the same request gate, and every
+exchange is counted as `contract conform` counts it: the session ends with conform's coverage table,
+and a run that tested nothing (a refused credential, a wrong base path, a suite that was not collected)
+fails with exit status 2 however many tests passed; `--contract-min-coverage` fails it with 1.
+
+Installing the kit registers this module through the `pytest11` entry point `contract`, so pytest
+loads it in every session, and it stays inert there: it acts only when given `--contract-base-url`,
+or pytest-base-url's `--base-url` with the suite named on the command line (that option may come from
+an unrelated browser suite's ini file, which must never start a contract run). `-p no:contract`
+leaves it out altogether.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +36,7 @@ from conformance.engine.options import (
     parse_rate_limit,
 )
 from conformance.engine.shards import parse_shard
+from conformance.errors import InvalidOption
 from contract_core.errors import ContractError
 
 if TYPE_CHECKING:
@@ -35,54 +44,76 @@ if TYPE_CHECKING:
     from conformance.reporting.findings import RunResult
     from conformance.reporting.verdict import Verdict
 
+SUITE = "conformance.pytest_mode.suite"  # the suite module, as --pyargs names it
+
+# conform's name for each option (the one its errors carry) -> this plugin's: prefixed, because the
+# plugin is loaded in every pytest session and must not take a name another plugin uses.
+PYTEST_OPTIONS = {
+    "--base-url": "--contract-base-url",
+    "--spec": "--contract-spec",
+    "-H": "--contract-header",
+    "--max-examples": "--contract-max-examples",
+    "--max-requests": "--contract-max-requests",
+    "--rate-limit": "--contract-rate-limit",
+    "--timeout": "--contract-request-timeout",
+    "--seed": "--contract-seed",
+    "--insecure": "--contract-insecure",
+    "--min-coverage": "--contract-min-coverage",
+    "--shard": "--contract-shard",
+}
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup(
-        "contract-conform", "contract conformance against a live implementation"
+        "contract", f"contract conformance against a live implementation (pytest --pyargs {SUITE})"
     )
-    _add(group, "--base-url", dest="conform_base_url", help="the implementation under test")
-    group.addoption(
-        "--spec", dest="conform_spec", help="OpenAPI file (default: the bundled contract)"
-    )
-    group.addoption(
-        "--header",
-        dest="conform_headers",
+    option = group.addoption
+    option("--contract-base-url", metavar="URL", help="the implementation under test")
+    option("--contract-spec", metavar="PATH", help="OpenAPI file (default: the bundled contract)")
+    option(
+        "--contract-header",
         action="append",
         default=[],
         metavar="'Name: value'",
         help="header sent with every request; repeatable",
     )
-    group.addoption(
-        "--max-examples", dest="conform_max_examples", type=int, default=DEFAULT_MAX_EXAMPLES
+    option(
+        "--contract-max-examples",
+        type=int,
+        default=DEFAULT_MAX_EXAMPLES,
+        metavar="N",
+        help="examples per operation and phase (default: %(default)s)",
     )
-    group.addoption(
-        "--max-requests", dest="conform_max_requests", type=int, default=DEFAULT_MAX_REQUESTS
+    option(
+        "--contract-max-requests",
+        type=int,
+        default=DEFAULT_MAX_REQUESTS,
+        metavar="N",
+        help="hard cap on requests sent; the run stops there (default: %(default)s)",
     )
-    group.addoption("--rate-limit", dest="conform_rate_limit", metavar="N/s")
-    group.addoption(
-        "--request-timeout", dest="conform_timeout", type=float, default=DEFAULT_TIMEOUT
+    option(
+        "--contract-rate-limit", metavar="N/s", help="at most N requests per second (or N/m, N/h)"
     )
-    group.addoption("--conform-seed", dest="conform_seed", type=int)
-    group.addoption("--insecure", dest="conform_insecure", action="store_true")
-    group.addoption(
-        "--min-coverage",
-        dest="conform_min_coverage",
+    option(
+        "--contract-request-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help="per-request timeout in seconds (default: %(default)s)",
+    )
+    option("--contract-seed", type=int, metavar="N", help="seed for reproducible generation")
+    option("--contract-insecure", action="store_true", help="do not verify TLS certificates")
+    option(
+        "--contract-min-coverage",
         type=float,
         metavar="PERCENT",
         help="fail (exit 1) when fewer operations than this share got a documented success",
     )
-    group.addoption(
-        "--shard",
-        dest="conform_shard",
+    option(
+        "--contract-shard",
         metavar="I/N",
         help="run only shard I of N of the operations (as `contract conform --shard`)",
     )
-
-
-def _add(group: Any, name: str, **kwargs: Any) -> None:
-    # pytest-base-url already owns --base-url; we read its value then
-    with contextlib.suppress(ValueError):
-        group.addoption(name, **kwargs)
 
 
 # This process's session: its options, then its run, then its verdict. Module state because the test
@@ -90,45 +121,79 @@ def _add(group: Any, name: str, **kwargs: Any) -> None:
 _ACTIVE: dict[str, Any] = {}
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-base-url has put its ini value into its option
 def pytest_configure(config: pytest.Config) -> None:
     _ACTIVE.clear()
     try:
-        _ACTIVE["options"] = options_from(config)
+        options = options_from(config)
     except ContractError as exc:
-        raise pytest.UsageError(str(exc)) from None
-    if _ACTIVE["options"] is not None and config.getoption("dist", "no") != "no":
+        raise pytest.UsageError(in_pytest_terms(exc)) from None
+    if options is None:
+        return
+    if config.getoption("dist", "no") != "no":
         raise pytest.UsageError(
             "the conformance suite cannot run under pytest-xdist (-n/--dist): each worker would keep its own "
             "request budget and coverage and the controller would see neither, so a run that tested nothing "
-            "could pass; run it in one process (split CI jobs with --shard I/N instead)"
+            "could pass; run it in one process (split CI jobs with --contract-shard I/N instead)"
         )
+    _ACTIVE["options"] = options
 
 
 def active_options() -> ConformOptions | None:
-    """The options of this pytest session (None without --base-url); read at collection time."""
+    """The options of this pytest session (None when the suite is not asked for); read at collection time."""
     return _ACTIVE.get("options")
 
 
 def options_from(config: pytest.Config) -> ConformOptions | None:
-    base_url = config.getoption("conform_base_url", None) or config.getoption("base_url", None)
+    """The run's options, or None when the session does not ask for the contract suite."""
+    base_url = config.getoption("contract_base_url") or _pytest_base_url(config)
     if not base_url:
         return None
-    rate, shard = config.getoption("conform_rate_limit"), config.getoption("conform_shard")
+    spec, rate, shard = (
+        config.getoption(name)
+        for name in ("contract_spec", "contract_rate_limit", "contract_shard")
+    )
     return ConformOptions(
         base_url=base_url,
-        spec_path=Path(config.getoption("conform_spec"))
-        if config.getoption("conform_spec")
-        else None,
-        headers=dict(parse_header(text) for text in config.getoption("conform_headers")),
-        max_examples=config.getoption("conform_max_examples"),
-        max_requests=config.getoption("conform_max_requests"),
+        spec_path=Path(spec) if spec else None,
+        headers=dict(parse_header(text) for text in config.getoption("contract_header")),
+        max_examples=config.getoption("contract_max_examples"),
+        max_requests=config.getoption("contract_max_requests"),
         rate_limit=parse_rate_limit(rate) if rate else None,
-        timeout=config.getoption("conform_timeout"),
-        seed=config.getoption("conform_seed"),
-        insecure=config.getoption("conform_insecure"),
+        timeout=config.getoption("contract_request_timeout"),
+        seed=config.getoption("contract_seed"),
+        insecure=config.getoption("contract_insecure"),
         shard=parse_shard(shard) if shard else None,
-        min_coverage=config.getoption("conform_min_coverage"),
+        min_coverage=config.getoption("contract_min_coverage"),
     )
+
+
+def _pytest_base_url(config: pytest.Config) -> str | None:
+    """pytest-base-url's `--base-url` (or its ini value, or $PYTEST_BASE_URL), when the suite is named."""
+    base_url = config.getoption("base_url", None)
+    return (
+        base_url
+        if base_url and names_the_suite(config.args, config.invocation_params.dir)
+        else None
+    )
+
+
+def names_the_suite(args: Sequence[str], invocation_dir: Path) -> bool:
+    """Whether the command line names the suite, as a module (`--pyargs`) or as a file. Only then is the
+    suite module collected: its name does not match pytest's `test_*.py`, so no directory run picks it up
+    (a user's file that imports its test runs with --contract-base-url)."""
+    suite_file = Path(__file__).with_name(SUITE.rpartition(".")[2] + ".py").resolve()
+    targets = [arg.split("::")[0] for arg in args]
+    return any(
+        target == SUITE or (invocation_dir / target).resolve() == suite_file for target in targets
+    )
+
+
+def in_pytest_terms(exc: ContractError) -> str:
+    """The error's message, naming this plugin's option where conform's engine named its own."""
+    if isinstance(exc, InvalidOption) and exc.option in PYTEST_OPTIONS:
+        exc = dataclasses.replace(exc, option=PYTEST_OPTIONS[exc.option])
+    return str(exc)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -143,57 +208,62 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     try:
         _ACTIVE["run"] = PytestRun.start(options)
     except ContractError as exc:
-        pytest.exit(f"contract conformance: {exc}", returncode=2)
+        pytest.exit(f"contract conformance: {in_pytest_terms(exc)}", returncode=2)
 
 
 def active_run() -> PytestRun | None:
-    """This session's run (None without --base-url); the test module builds its tests from its schema."""
+    """This session's run (None when the suite is not asked for); the suite builds its tests from its schema."""
     return _ACTIVE.get("run")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     run: PytestRun | None = _ACTIVE.get("run")
     if run is not None:
-        run.select([item.operation_label for item in session.items if _is_run_by(item, run)])
+        run.select([item.operation_label for item in session.items if _is_run_by(item)])
 
 
-def _is_run_by(item: pytest.Item, run: PytestRun) -> bool:
-    """One of the run's tests (Schemathesis labels each with its operation), not another test of the session."""
-    module = getattr(item, "module", None)
-    return (
-        getattr(item, "operation_label", None) is not None and getattr(module, "RUN", None) is run
+def _is_run_by(item: pytest.Item) -> bool:
+    """One of the run's tests (Schemathesis labels each with its operation, and it takes the run's fixture),
+    wherever it was collected from: the suite module or a user's file that imports its test."""
+    return getattr(item, "operation_label", None) is not None and "conform_run" in getattr(
+        item, "fixturenames", ()
     )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Conform's verdict over what the tests exchanged: exit 2 when nothing was tested, 1 under --min-coverage.
-    Only over a session that ran its tests to the end (not --collect-only, not interrupted)."""
+    """Conform's verdict over what the tests exchanged: exit 2 when nothing was tested (a suite that did not
+    run included), 1 under --contract-min-coverage. Only over a session that ran its tests to the end (not
+    --collect-only, not interrupted)."""
     run: PytestRun | None = _ACTIVE.get("run")
-    if (
-        run is None
-        or not run.operations
-        or session.config.option.collectonly
-        or exitstatus not in (0, 1)
-    ):
+    if run is None or session.config.option.collectonly or exitstatus not in (0, 1):
         return
-    from conformance.reporting.verdict import judge
+    _ACTIVE["verdict"] = judged = _judged(run, conformant=session.testsfailed == 0)
+    session.exitstatus = max(int(exitstatus), judged[1].exit_code)
 
+
+def _judged(run: PytestRun, *, conformant: bool) -> tuple[RunResult | None, Verdict]:
+    from conformance.reporting.verdict import NOT_TESTED, Verdict, judge
+
+    if not run.operations:
+        return None, Verdict(NOT_TESTED, (f"nothing was tested: no test of {SUITE} ran",))
     result = run.result()
-    verdict = judge(result, run.options.min_coverage, conformant=session.testsfailed == 0)
-    _ACTIVE["verdict"] = (result, verdict)
-    session.exitstatus = max(int(exitstatus), verdict.exit_code)
+    option = PYTEST_OPTIONS["--min-coverage"]
+    return result, judge(
+        result, run.options.min_coverage, conformant=conformant, min_coverage_option=option
+    )
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    judged: tuple[RunResult, Verdict] | None = _ACTIVE.get("verdict")
+    judged: tuple[RunResult | None, Verdict] | None = _ACTIVE.get("verdict")
     if judged is None:
         return
     from conformance.reporting.report import cost_line, coverage_lines
 
     result, verdict = judged
     terminalreporter.write_sep("=", "contract conformance")
-    for line in [*coverage_lines(result), cost_line(result)]:
-        terminalreporter.write_line(line)
+    if result is not None:
+        for line in [*coverage_lines(result), cost_line(result)]:
+            terminalreporter.write_line(line)
     for message in verdict.messages:
         terminalreporter.write_line(
             f"contract conformance: {message}", red=verdict.exit_code != 0, bold=True
@@ -201,10 +271,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def conform_options(pytestconfig: pytest.Config) -> ConformOptions:
-    options = options_from(pytestconfig)
+def conform_options() -> ConformOptions:
+    options = active_options()
     if options is None:
-        pytest.skip("conformance suites need --base-url")
+        pytest.skip("the contract suite needs --contract-base-url")
     return options
 
 
@@ -213,6 +283,6 @@ def conform_run(conform_options: ConformOptions) -> Iterator[PytestRun]:
     """The session's run, with its request gate installed for every request the tests send."""
     run: PytestRun | None = _ACTIVE.get("run")
     if run is None:
-        pytest.skip("the conformance run was not collected (conformance/test_live_contract.py)")
+        pytest.skip(f"the contract run was not started (pytest --pyargs {SUITE})")
     with run.gate.installed():
         yield run

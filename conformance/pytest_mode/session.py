@@ -1,4 +1,4 @@
-"""One plain-pytest conformance run (`pytest conformance/ --base-url URL`), as `contract conform` sees one.
+"""One plain-pytest conformance run (`pytest --pyargs conformance.pytest_mode.suite ...`), as conform sees one.
 
 The tests send their cases through the same request gate and record every exchange in the same
 Tally (and so the same CoverageTally) as conform's engine-driven run; at the end the same RunResult

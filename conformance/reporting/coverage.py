@@ -121,13 +121,14 @@ def untested_reason(coverage: list[OperationCoverage]) -> Untested | None:
     if valid and totals["auth"] == valid:
         return Untested(
             f"the server refused the credential on every valid request ({valid} of {valid} answered "
-            "401/403): the Authorization value (-H, or --header in pytest) may be wrong or expired",
+            "401/403): the Authorization value (-H, or --contract-header in pytest) may be wrong or "
+            "expired",
             setup=True,
         )
     if {status for c in coverage for status in c.seen} == {"404"}:
         return Untested(
-            "no documented path answered: every request got 404; the --base-url path prefix may be "
-            "wrong (the spec's paths are appended to it)",
+            "no documented path answered: every request got 404; the --base-url (or "
+            "--contract-base-url in pytest) path prefix may be wrong (the spec's paths are appended to it)",
             setup=True,
         )
     if not valid:

@@ -113,8 +113,8 @@ class Findings(Generic[AnyFinding]):
         """What the verdict says about the run's coverage, failing nothing by itself."""
         return []
 
-    def coverage_shortfall(self, min_coverage: float | None) -> str | None:
-        """Why the run covered too little to pass (`--min-coverage`), or None."""
+    def coverage_shortfall(self, min_coverage: float | None, option: str) -> str | None:
+        """Why the run covered too little to pass (`option`, the driver's --min-coverage), or None."""
         return None
 
     def as_dict(self) -> dict[str, Any]:
@@ -176,10 +176,10 @@ class RunResult(Findings[Finding]):
             + ", ".join(self.not_exercised)
         ]
 
-    def coverage_shortfall(self, min_coverage: float | None) -> str | None:
+    def coverage_shortfall(self, min_coverage: float | None, option: str) -> str | None:
         if min_coverage is None or self.coverage_percent >= min_coverage:
             return None
-        return f"coverage {self.coverage_percent:.1f}% is below --min-coverage {min_coverage:g}%"
+        return f"coverage {self.coverage_percent:.1f}% is below {option} {min_coverage:g}%"
 
     def as_dict(self) -> dict[str, Any]:
         data = super().as_dict()

@@ -1,8 +1,8 @@
 """A run's verdict: its exit code and the lines that explain it, the same for every driver.
 
-`contract conform`, the plain pytest mode (`pytest conformance/ --base-url URL`) and `contract verify`
-all end here, so a run that tested nothing is never green in any of them, a known finding never
-fails one, and `--update-baseline` passes each the same way.
+`contract conform`, the plain pytest mode (`pytest --pyargs conformance.pytest_mode.suite`) and
+`contract verify` all end here, so a run that tested nothing is never green in any of them, a known
+finding never fails one, and `--update-baseline` passes each the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ def judge(
     conformant: bool | None = None,
     *,
     updating_baseline: bool = False,
+    min_coverage_option: str = "--min-coverage",
 ) -> Verdict:
     """2 when nothing was tested (never green); 1 for new findings or too little coverage; else 0.
 
@@ -35,7 +36,8 @@ def judge(
     request with an undocumented 200 exercised nothing, and its findings are what its developers need
     to see. A run that tested something and wrote its findings as the baseline (`updating_baseline`)
     passes. `conformant` is the result's own (no new finding) unless the driver keeps findings
-    elsewhere: pytest mode's are its failed tests."""
+    elsewhere: pytest mode's are its failed tests. `min_coverage_option` is the driver's name for
+    the option (pytest mode's is --contract-min-coverage)."""
     conformant = result.conformant if conformant is None else conformant
     if result.untested:
         code = FINDINGS if not conformant and not result.set_up_wrong else NOT_TESTED
@@ -43,7 +45,7 @@ def judge(
     if updating_baseline:
         return Verdict(CONFORMANT, ())
     notes = tuple(result.coverage_notes())
-    shortfall = result.coverage_shortfall(min_coverage)
+    shortfall = result.coverage_shortfall(min_coverage, min_coverage_option)
     if shortfall:
         return Verdict(FINDINGS, (*notes, shortfall))
     return Verdict(CONFORMANT if conformant else FINDINGS, notes)

@@ -27,7 +27,8 @@ def test_a_refused_credential_is_never_green(conform) -> None:
         in outcome.stderr
     )
     assert (
-        "Authorization value (-H, or --header in pytest) may be wrong or expired" in outcome.stderr
+        "Authorization value (-H, or --contract-header in pytest) may be wrong or expired"
+        in outcome.stderr
     )
     assert "CONFORMANT" not in outcome.stdout.replace("NOT CONFORMANT", "")
     coverage = outcome.report["coverage"]
@@ -45,7 +46,7 @@ def test_a_wrong_base_path_says_no_documented_path_answered(conform) -> None:
     assert outcome.exit_code == 2, outcome.stdout
     assert (
         "no documented path answered" in outcome.stderr
-        and "--base-url path prefix" in outcome.stderr
+        and "--base-url (or --contract-base-url in pytest) path prefix" in outcome.stderr
     )
     assert "NOT TESTED: no documented path answered" in outcome.stdout
 

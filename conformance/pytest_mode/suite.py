@@ -1,4 +1,18 @@
-"""The live conformance suite (`pytest conformance/ --base-url URL`): one test per operation.
+"""The contract suite for pytest: one test per operation of the spec, against a live implementation.
+
+    pytest --pyargs conformance.pytest_mode.suite --contract-base-url https://staging.example.com \\
+        --contract-header "Authorization: Bearer $TOKEN"
+
+The module is collected because it is named, although its name is not `test_*.py` (so a directory
+run never picks it up); `pytest --help` lists the other --contract-* options (the plugin,
+conformance.pytest_mode.plugin, comes with the kit). To run it within your own test tree instead,
+give it a test file of its own that imports its test:
+
+    # tests/test_contract.py
+    from conformance.pytest_mode.suite import test_operation_conforms  # noqa: F401
+
+and run `pytest tests/ --contract-base-url URL ...`. Without --contract-base-url the suite (and so
+that file) is skipped, so a plain `pytest` never reaches for a live server.
 
 The schema is built at collection time from the session's options: Schemathesis' fixture-based
 lazy loader (`from_fixture`) does not work with pytest 9 (it sets `node._nodeid`). Every exchange
@@ -20,7 +34,7 @@ from conformance.pytest_mode.session import PytestRun
 
 RUN = active_run()
 if RUN is None:
-    pytest.skip("conformance suites need --base-url", allow_module_level=True)
+    pytest.skip("the contract suite needs --contract-base-url", allow_module_level=True)
 
 load_all_checks()
 REPLACED = [CHECKS.get_one(name) for name in kit_checks.REPLACED_CHECKS]
