@@ -78,7 +78,9 @@ INTEGER_FORMAT_RANGES = {
 
 
 def _bound_sized_integer(schema: dict[str, Any]) -> None:
-    bounds = INTEGER_FORMAT_RANGES.get(schema.get("format"))  # type: ignore[arg-type]
+    declared = schema.get("format")
+    # A malformed `format` (a list, a map: the linter reports it) bounds nothing, and is no dict key.
+    bounds = INTEGER_FORMAT_RANGES.get(declared) if isinstance(declared, str) else None
     if bounds is None:
         return
     low, high = bounds
