@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from conformance.reporting.findings import Findings
 
 
-def add_spec_option(parser: object) -> None:
-    parser.add_argument(  # type: ignore[attr-defined]
+def add_spec_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--spec",
         type=Path,
         default=None,
@@ -66,7 +66,7 @@ class BaselineOptions:
         self.path: Path | None = args.baseline
         self.updating: bool = args.update_baseline
         readable = self.path is not None and (not self.updating or self.path.exists())
-        self.known = load_baseline(self.path) if readable else None  # type: ignore[arg-type]  # readable: a path
+        self.known = load_baseline(self.path) if readable else None
 
     def apply(self, result: Findings[Any]) -> None:
         """Mark the result's findings known or new (not when updating: every finding is written as it is)."""
@@ -80,9 +80,10 @@ class BaselineOptions:
         that tested nothing: its findings are no account of the implementation (its verdict says why)."""
         from conformance.reporting.baseline import write_baseline
 
-        if not self.updating or result.untested:
+        # updating names a path (checked in __init__)
+        if not self.updating or self.path is None or result.untested:
             return
-        written = write_baseline(self.path, result, self.known)  # type: ignore[arg-type]  # updating: a path
+        written = write_baseline(self.path, result, self.known)
         print(
             f"contract {command}: wrote {written} known finding(s) to {self.path}", file=sys.stderr
         )

@@ -7,12 +7,13 @@ same, so it lives here once; what passing the limit means stays with each caller
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
+# Starlette's own shapes (starlette.types), so that its middleware (CORS) takes our apps.
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 

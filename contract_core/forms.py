@@ -56,7 +56,7 @@ def encoded(spec: Spec, fields: dict[str, Any], schema: Any, encoding: Any) -> d
     (`ids=a,b`, or `a b`/`a|b` for spaceDelimited/pipeDelimited) split."""
     if not isinstance(encoding, dict) or not isinstance(schema, dict):
         return fields
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    properties = declared if isinstance(declared := schema.get("properties"), dict) else {}
     decoded = dict(fields)
     for name, rule in encoding.items():
         value = fields.get(name)

@@ -31,6 +31,7 @@ def bundled_spec_path() -> Path:
     return Path(str(resources.files("contract_core") / "specs" / BUNDLED_SPEC_NAME))
 
 
+# libyaml's loader where PyYAML was built with it; a base chosen at run time is one mypy cannot follow.
 class _SpecLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
     """YAML as OpenAPI tools read it: keys are strings (`200:` is "200") and dates stay strings."""
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from contract_core.asgi import Receive, Scope, Send
+from contract_core.asgi import Message, Receive, Scope, Send
 from contract_core.spec import Spec
 from mock_server.app import send_reply
 from mock_server.journal import (
@@ -123,7 +123,7 @@ class MockService:
                     exc,
                 )
 
-        async def receive_and_keep() -> dict[str, Any]:
+        async def receive_and_keep() -> Message:
             message = await receive()
             chunk = message.get("body", b"")
             exchange.body_bytes += len(chunk)
@@ -131,7 +131,7 @@ class MockService:
                 chunks.append(chunk)
             return message
 
-        async def send_and_note(message: dict[str, Any]) -> None:
+        async def send_and_note(message: Message) -> None:
             if message["type"] == "http.response.start":
                 exchange.status = message["status"]
             elif message["type"] == "http.response.body" and not message.get("more_body"):

@@ -26,7 +26,7 @@ from connexion.validators import FormDataValidator, MultiPartFormDataValidator
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from contract_core.asgi import Receive, Scope, Send, read_request_body
+from contract_core.asgi import Message, Receive, Scope, Send, read_request_body
 from contract_core.paths import PathMatcher
 from contract_core.spec import Spec
 from mock_server.journal import note_problem
@@ -212,7 +212,7 @@ class AccessLog:
         started = time.perf_counter()
         status = [0]
 
-        async def send_and_note(message: dict[str, Any]) -> None:
+        async def send_and_note(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
             await send(message)
@@ -235,7 +235,7 @@ def _problem_handler(
     """Connexion's own errors (parameter validation, 415, its router's 405) rendered like ours."""
 
     def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        status = getattr(exc, "status", None) or getattr(exc, "status_code", 500)
+        status = getattr(exc, "status", None) or getattr(exc, "status_code", None) or 500
         detail = getattr(exc, "detail", None) or str(exc)
         headers = dict(getattr(exc, "headers", None) or {})
         if status == 405:  # Connexion's router lists one method only: list every documented one

@@ -57,7 +57,7 @@ def pick(rng: random.Random, kind: str) -> str:
     return rng.choice(pools()[kind])
 
 
-class _BoundedXeger(rstr.Rstr):  # type: ignore[misc]
+class _BoundedXeger(rstr.Rstr):
     """rstr's regex-driven strings, made deterministic across processes and short.
 
     rstr builds negated classes from a `set` (ordered by the per-process string hash) and allows

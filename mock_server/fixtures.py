@@ -206,7 +206,7 @@ class FixtureEngine:
 
     # -- making fixtures -------------------------------------------------------------------
 
-    def fixture(self, operation: Operation, target: ResponseTarget, seed: int = 0) -> Fixture:
+    def fixture(self, operation: Operation, target: ResponseTarget, seed: int | str = 0) -> Fixture:
         label = f"{operation.operation_id} {target.status} {target.media_type}"
         body = None
         code = status_code(target.status)
@@ -324,7 +324,7 @@ class FixtureEngine:
     def _work_out(self, schema: dict[str, Any]) -> _Facts:
         ref = schema.get("$ref")
         kind = _kind(schema)
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        properties = declared if isinstance(declared := schema.get("properties"), dict) else {}
         holder = properties.get(OMISSION_HOLDER)
         return _Facts(
             schema=schema,
@@ -568,7 +568,8 @@ class _Run:
         depth: int,
     ) -> Any:
         options = schema[keyword]
-        check_exclusive = keyword == "oneOf" and at is not None and len(options) > 1
+        # Where the value is checked against the whole `oneOf`, so that one branch only matches it.
+        exclusive_at = at if keyword == "oneOf" and len(options) > 1 else None
         last_error: _Pruned | None = None
         for index in self._branch_order(options, depth):
             candidate, ref = self.engine.branch(schema, keyword, index)
@@ -586,7 +587,9 @@ class _Run:
                 last_error = pruned
                 continue
             value = self._apply_discriminator(schema, options[index], value)
-            if check_exclusive and not self.engine.validator(self.direction).is_valid(value, at):
+            if exclusive_at is not None and not self.engine.validator(self.direction).is_valid(
+                value, exclusive_at
+            ):
                 continue
             return value
         if last_error is not None:
@@ -755,7 +758,7 @@ class _Run:
     ) -> list[Any]:
         min_items = int(schema.get("minItems") or 0)
         max_items = schema.get("maxItems")
-        prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
+        prefix = declared if isinstance(declared := schema.get("prefixItems"), list) else []
         items = schema.get("items", {})
         if items is False:
             items = None

@@ -63,8 +63,8 @@ def unreadable_reply(responder: Responder, method: str | None, target: bytes) ->
 def _responder(app: Any) -> Responder | None:
     """The responder of the mock app uvicorn serves (under uvicorn's own middleware wrappers)."""
     for _ in range(8):
-        if isinstance(getattr(app, "responder", None), Responder):
-            return app.responder  # type: ignore[no-any-return]
+        if isinstance(responder := getattr(app, "responder", None), Responder):
+            return responder
         app = getattr(app, "app", None)
     return None
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from contract_core.asgi import Scope
 from contract_core.media import is_form
 from contract_core.paths import PathMatcher
 from contract_core.redact import Redactor, spec_query_credentials, spec_secret_fields
@@ -153,7 +154,7 @@ class MemoryJournal:
             self._ring.clear()
 
 
-def start_exchange(scope: dict[str, Any]) -> JournalEntry:
+def start_exchange(scope: Scope) -> JournalEntry:
     # The scope's own header list, not a copy: nothing changes it once the request has arrived.
     return JournalEntry(
         time.time(),

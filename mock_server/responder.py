@@ -506,10 +506,10 @@ class Responder:
                     encode(body, target.media_type),
                     problem.headers,
                 )
-        if documented and documented[0].schema_pointer is not None:
+        if plan is not None and documented and documented[0].schema_pointer is not None:
             # The contract's own error shape: a fixture of it, our explanation in a header.
             target = next((t for t in documented if is_json(t.media_type)), documented[0])
-            fixture = self._fixture_bytes(plan, target, self.options.seed)  # type: ignore[arg-type]
+            fixture = self._fixture_bytes(plan, target, self.options.seed)
             return Reply(
                 problem.status,
                 target.media_type,

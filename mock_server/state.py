@@ -294,10 +294,10 @@ class Stateful:
         accept: str | None,
     ) -> Reply:
         reply = self.responder.respond(plan, None, prefer, accept)
-        target = plan.success
+        list_schema = plan.success.schema_pointer  # never None where there is a slot
         base = _json_body(reply)
         slot = self.list_slots.get(plan.operation.operation_id)
-        if base is None or slot is None or not 200 <= reply.status < 300:
+        if base is None or slot is None or list_schema is None or not 200 <= reply.status < 300:
             return reply
         name, items_pointer = slot
         template = _first_item(base, name)
@@ -308,7 +308,7 @@ class Stateful:
             template = self.responder.engine.draft(items_pointer, rng)
         items = [self._fitted(stored, template, items_pointer) for stored in self.store.items(path)]
         listed = _with_items(base, name, [item for item in items if item is not None])
-        if not self.responder.response_validator.is_valid(listed, target.schema_pointer):
+        if not self.responder.response_validator.is_valid(listed, list_schema):
             log.warning(
                 "%s: the stored items do not fit the list schema; sent the fixture",
                 plan.operation.label,

@@ -35,8 +35,8 @@ class DocumentedResponses:
         self._operations = {op.label.upper(): op for op in spec.operations}
         # The proxy asks these on every exchange, with the same few arguments: each answer is worked
         # out once. Per instance, so a reloaded spec's answers go with its old `DocumentedResponses`.
-        self.request_schema = lru_cache(maxsize=4096)(self._request_schema)  # type: ignore[method-assign]
-        self.response_schema = lru_cache(maxsize=4096)(self._response_schema)  # type: ignore[method-assign]
+        self.request_schema = lru_cache(maxsize=4096)(self._request_schema)
+        self.response_schema = lru_cache(maxsize=4096)(self._response_schema)
         self._schemas_at = lru_cache(maxsize=8192)(self._find_schemas_at)
 
     def operation(self, method: str, path: str) -> Operation | None:
@@ -60,7 +60,12 @@ class DocumentedResponses:
         body, ref = self.spec.deref(operation.node.get("requestBody"), at)
         content = body.get("content") if isinstance(body, dict) else None
         media = media_key(content, content_type)
-        if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
+        if (
+            not isinstance(content, dict)
+            or media is None
+            or not isinstance(content[media], dict)
+            or "schema" not in content[media]
+        ):
             return None
         return pointer.join(ref or at, "content", media, "schema")
 
@@ -89,7 +94,12 @@ class DocumentedResponses:
             at = ref
         content = response.get("content") if isinstance(response, dict) else None
         media = media_key(content, content_type)
-        if media is None or not isinstance(content[media], dict) or "schema" not in content[media]:
+        if (
+            not isinstance(content, dict)
+            or media is None
+            or not isinstance(content[media], dict)
+            or "schema" not in content[media]
+        ):
             return None
         return ResponseSchema(pointer.join(at, "content", media, "schema"), media)
 

@@ -343,10 +343,14 @@ def _scalar(text: str, kind: str | None) -> Any:
     if convert is None:
         return text
     try:
-        number = float(text) if convert is float else int(text)
+        number = convert(text)
     except ValueError:
         return text
-    return int(number) if convert is float and number.is_integer() and "." not in text else number
+    return (
+        int(number)
+        if isinstance(number, float) and number.is_integer() and "." not in text
+        else number
+    )
 
 
 def _missing_parameter(parameter: Parameter) -> CheckViolation:

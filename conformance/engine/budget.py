@@ -109,13 +109,14 @@ class RequestGate:
         original = HTTPAdapter.send
         gate = self
 
+        # Named `self` like the method it stands in for, so that it takes the same keyword arguments.
         def send(
-            adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-        ) -> Any:
+            self: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+        ) -> requests.Response:
             if not gate.covers(request.url or ""):
-                return original(adapter, request, *args, **kwargs)
+                return original(self, request, *args, **kwargs)
             gate.admit(request.method or "", request.url or "")
-            response = original(adapter, request, *args, **kwargs)
+            response = original(self, request, *args, **kwargs)
             gate.record(request.method, response.status_code)
             return response
 

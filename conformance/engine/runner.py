@@ -25,7 +25,7 @@ from conformance.engine import schemathesis_checks as checks
 from conformance.engine.budget import BudgetExhausted, RequestGate, origin_of
 from conformance.engine.options import ConformOptions
 from conformance.engine.schemathesis_checks import bind
-from conformance.engine.shards import shard_labels
+from conformance.engine.shards import Shard, shard_labels
 from conformance.engine.tally import Excuse, Tally
 from conformance.errors import ConformanceError, InvalidOption, NothingTested, TargetUnreachable
 from conformance.reporting.coverage import CoverageTally
@@ -154,25 +154,26 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     rejection.expected_statuses = [*rejection.expected_statuses, *_REFUSALS_TOO]
     document = json.loads(json.dumps(spec.document))  # Schemathesis normalises keys in place
     try:
-        schema = schemathesis.openapi.from_dict(document, config=config)
+        # The general type: `include` (below) returns a BaseSchema.
+        schema: schemathesis.BaseSchema = schemathesis.openapi.from_dict(document, config=config)
     except LoaderError as exc:
         raise ConformanceError(f"Schemathesis cannot use {spec.source}: {exc}") from exc
     bind(schema.raw_schema, spec)
     if options.include:
         schema = schema.include(name=[_label(spec, name) for name in options.include])
     if options.shard:
-        schema = _only_shard(schema, options)
+        schema = _only_shard(schema, options.shard)
     return schema
 
 
-def _only_shard(schema: Any, options: ConformOptions) -> Any:
+def _only_shard(schema: Any, shard: Shard) -> Any:
     """This shard's operations, from the ones the run would test (after --include)."""
     selected = [operation.label for operation in _selected(schema)]
-    labels = shard_labels(selected, options.shard)
+    labels = shard_labels(selected, shard)
     if not labels:
         raise InvalidOption(
             "--shard",
-            str(options.shard),
+            str(shard),
             f"at most {len(selected)} shards: this one has no operation to test",
         )
     return schema.include(name=labels)

@@ -219,15 +219,16 @@ def active_run() -> PytestRun | None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     run: PytestRun | None = _ACTIVE.get("run")
     if run is not None:
-        run.select([item.operation_label for item in session.items if _is_run_by(item)])
+        labels = (_operation_label(item) for item in session.items)
+        run.select([label for label in labels if label is not None])
 
 
-def _is_run_by(item: pytest.Item) -> bool:
-    """One of the run's tests (Schemathesis labels each with its operation, and it takes the run's fixture),
-    wherever it was collected from: the suite module or a user's file that imports its test."""
-    return getattr(item, "operation_label", None) is not None and "conform_run" in getattr(
-        item, "fixturenames", ()
-    )
+def _operation_label(item: pytest.Item) -> str | None:
+    """The operation of one of the run's tests (Schemathesis labels each with it, and it takes the run's
+    fixture), wherever it was collected from: the suite module or a user's file that imports its test.
+    None for another test of the session."""
+    label = getattr(item, "operation_label", None)
+    return label if "conform_run" in getattr(item, "fixturenames", ()) else None
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

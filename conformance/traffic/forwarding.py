@@ -122,7 +122,11 @@ class Forwarder:
         return self.base_path + path
 
     async def send(
-        self, method: str, target: str, headers: Headers, body: bytes | AsyncIterator[bytes]
+        self,
+        method: str,
+        target: str,
+        headers: Headers,
+        body: bytes | AsyncIterator[bytes] | None,  # None: no body
     ) -> UpstreamAnswer:
         forwarded = end_to_end(headers)
         try:

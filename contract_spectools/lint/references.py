@@ -109,7 +109,7 @@ def _references_from(node: Any, at: str, components: dict[str, Any]) -> Iterator
     for requirement in _security_requirements(node):
         for scheme in requirement:
             yield "securitySchemes", scheme
-    schemas = components.get("schemas") if isinstance(components.get("schemas"), dict) else {}
+    schemas = declared if isinstance(declared := components.get("schemas"), dict) else {}
     for mapping in _discriminator_mappings(node):
         for target in mapping.values():
             if isinstance(target, str) and target in schemas:

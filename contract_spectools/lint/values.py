@@ -63,7 +63,7 @@ class ValueChecker:
                 return found
             if direction is not None:
                 return self._validator(direction).violations(value, schema_pointer)
-            sides = ("request", "response")
+            sides: tuple[Direction, ...] = ("request", "response")
             return (
                 []
                 if any(self._validator(side).is_valid(value, schema_pointer) for side in sides)
