@@ -12,10 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The default suite (CI): ruff, the docs site (a broken link or anchor fails), then every test but
-# those marked slow (minutes each). The site is built inside .venv, never in the tree.
+# The default suite (CI): ruff (lint and format), mypy, the docs site (a broken link or anchor fails),
+# then every test but those marked slow (minutes each). The site is built inside .venv, never in the tree.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(VENV)/site
 	$(BIN)/pytest -m "not slow"
 
@@ -28,4 +30,4 @@ mock: $(STAMP)
 	$(BIN)/contract mock $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
