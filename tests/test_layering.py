@@ -169,3 +169,16 @@ def test_the_layer_check_can_fail(tmp_path: Path) -> None:
     table = layer_table()
     allowed = table[owner("contract_core.spec", table)]
     assert allowed is not None and owner("mock_server.app", table) not in allowed
+
+
+def test_pre_commit_runs_the_checks_make_test_runs() -> None:
+    """The repository's pre-commit hooks and `make test` run the same checks."""
+    import yaml
+
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entries = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    for check in ("ruff format --check", "ruff check", "mypy", "tests/test_layering.py"):
+        assert any(check in entry for entry in entries), f"no pre-commit hook runs {check}"
+    for check in ("ruff format --check", "ruff check", "mypy"):
+        assert check in makefile, f"make test does not run {check}"
