@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from contract_core.contract import Contract, Response, raise_unresolved
 from contract_core.cycles import RecursionAnalysis, is_nullable
 from contract_core.dialect import Direction
 from contract_core.errors import ContractError, InfiniteRecursion
@@ -113,6 +114,15 @@ class ResponseTarget:
     schema_pointer: str | None  # None: the response has no body
 
 
+def _targets(response: Response) -> list[ResponseTarget]:
+    raise_unresolved(response)
+    if not response.content:
+        return [ResponseTarget(response.key, None, None)]
+    return [
+        ResponseTarget(response.key, m.name, m.schema_pointer) for m in response.content.values()
+    ]
+
+
 @dataclass(frozen=True)
 class Fixture:
     status: int
@@ -155,19 +165,9 @@ class FixtureEngine:
     # -- which responses exist -------------------------------------------------------------
 
     def response_targets(self, operation: Operation) -> list[ResponseTarget]:
-        found: list[ResponseTarget] = []
-        for status, raw in (operation.node.get("responses") or {}).items():
-            response, ref = self.spec.deref(raw, join(operation.pointer, "responses", status))
-            base = ref or join(operation.pointer, "responses", status)
-            content = response.get("content") if isinstance(response, dict) else None
-            if not content:
-                found.append(ResponseTarget(str(status), None, None))
-                continue
-            for media_type, media in content.items():
-                has_schema = isinstance(media, dict) and "schema" in media
-                pointer = join(base, "content", media_type, "schema") if has_schema else None
-                found.append(ResponseTarget(str(status), media_type, pointer))
-        return found
+        """Every documented response body (one per media type), read from the spec's compiled view."""
+        responses = Contract.of(self.spec).compiled(operation).responses or {}
+        return [target for response in responses.values() for target in _targets(response)]
 
     def default_target(
         self, operation: Operation, status: str | None = None, media_type: str | None = None

@@ -15,19 +15,17 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
 import yaml
 
+from contract_core.contract import CompiledOperation, Contract, RequestBody, raise_unresolved
 from contract_core.errors import UnreadableBody
 from contract_core.media import base_type, documented_range, is_form, is_json, is_multipart, is_yaml
 from contract_core.multipart import read_form_body
 from contract_core.paths import PathMatcher
-from contract_core.pointer import join
-from contract_core.security import effective_security, security_schemes
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
 from mock_server.fresh_values import FreshFields
@@ -101,22 +99,26 @@ class Responder:
         self.reflector = Reflector(spec, self.response_validator)
         self._bodies: OrderedDict[tuple[str, str, str | None, int | str], Any] = OrderedDict()
         self._bytes: dict[tuple[str, str, str | None, int], bytes] = {}
-        self._schemes = security_schemes(self.spec)  # every secured request reads them
-        self.plans = {op.operation_id: self._plan(op) for op in spec.operations}
+        self.contract = Contract.of(spec)
+        self._schemes = self.contract.schemes  # every secured request reads them
+        self.plans = {
+            compiled.operation.operation_id: self._plan(compiled)
+            for compiled in self.contract.operations
+        }
         self._precompute()
 
     # -- start-up ----------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def routes(self) -> PathMatcher:
-        """The spec's path matcher: one per spec version, shared by the app and its HTTP-level errors."""
-        return PathMatcher(self.spec)
+        """The spec's one path matcher, shared by the app and its HTTP-level errors."""
+        return self.contract.matcher
 
-    def _plan(self, op: Operation) -> ReplyPlan:
+    def _plan(self, compiled: CompiledOperation) -> ReplyPlan:
+        op = compiled.operation
         targets = self.engine.response_targets(op)
         success = self.engine.default_target(op) if targets else ResponseTarget("200", None, None)
-        body_schemas, media_types, required = self._request_body(op)
-        security, _ = effective_security(self.spec, op)
+        body_schemas, media_types, required = _request_body(compiled.body)
         return ReplyPlan(
             op,
             success,
@@ -124,35 +126,22 @@ class Responder:
             body_schemas,
             media_types,
             required,
-            security,
-            self._examples(op),
-            has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
+            compiled.security,
+            self._examples(compiled),
+            has_parameters=bool(compiled.parameters),
             owner=base_owner(success.schema_pointer, self.spec),
         )
 
-    def _request_body(self, op: Operation) -> tuple[dict[str, str], list[str], bool]:
-        raw = op.node.get("requestBody")
-        if raw is None:
-            return {}, [], False
-        body, ref = self.spec.deref(raw)
-        base = ref or join(op.pointer, "requestBody")
-        content = (body or {}).get("content") or {}
-        schemas = {
-            media.lower(): join(base, "content", media, "schema")
-            for media, item in content.items()
-            if isinstance(item, dict) and "schema" in item
-        }
-        return schemas, [m.lower() for m in content], bool((body or {}).get("required"))
-
-    def _examples(self, op: Operation) -> dict[str, dict[str, Any]]:
+    def _examples(self, compiled: CompiledOperation) -> dict[str, dict[str, Any]]:
+        """Per status, the named examples of its media types (`example` as `default`), first name wins."""
         found: dict[str, dict[str, Any]] = {}
-        for status, raw in (op.node.get("responses") or {}).items():
-            response, _ = self.spec.deref(raw)
-            for media in ((response or {}).get("content") or {}).values():
-                named = found.setdefault(str(status), {})
-                if isinstance(media, dict) and "example" in media:
-                    named.setdefault("default", media["example"])
-                for name, example in ((media or {}).get("examples") or {}).items():
+        for response in (compiled.responses or {}).values():
+            raise_unresolved(response)
+            for media in (response.content or {}).values():
+                named = found.setdefault(response.key, {})
+                if "example" in media.node:
+                    named.setdefault("default", media.node["example"])
+                for name, example in (media.node.get("examples") or {}).items():
                     example, _ = self.spec.deref(example)
                     if isinstance(example, dict) and "value" in example:
                         named.setdefault(name, example["value"])
@@ -518,6 +507,20 @@ class Responder:
                 {**problem.headers, "X-Mock-Problem": problem.detail[:500]},
             )
         return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
+
+
+def _request_body(body: RequestBody | None) -> tuple[dict[str, str], list[str], bool]:
+    """Schemas by documented media type (lower case), every documented media type, whether required."""
+    if body is None:
+        return {}, [], False
+    raise_unresolved(body)
+    content = body.content or {}
+    schemas = {
+        media.lower(): found.schema_pointer
+        for media, found in content.items()
+        if found.schema_pointer is not None
+    }
+    return schemas, [m.lower() for m in content], body.required
 
 
 def _api_key(

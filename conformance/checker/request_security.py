@@ -5,7 +5,7 @@ requirement `{}` lets anonymous requests through. A requirement is met when ever
 present: an apiKey by name in its header, query or cookie; `http` by the `Authorization` scheme word
 (`Bearer`, `Basic`, ...); oauth2 and openIdConnect by a Bearer `Authorization`. Only presence is
 judged (whether a credential is valid is the server's call), and reports name requirements and
-schemes, never a value. Plans are made per operation at start-up.
+schemes, never a value. Plans are made per operation at start-up, from the core's compiled view.
 
 A record redacts credentials (`Authorization: [REDACTED]`, the whole `Cookie` header), so a redacted
 value counts as present: it was sent, its scheme word is what the record cannot tell. Schemes the
@@ -23,9 +23,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from conformance.checker.exchange import CheckViolation, Exchange
+from contract_core.contract import CompiledOperation, Contract
 from contract_core.redact import REDACTED, is_credential_header
-from contract_core.security import effective_security, security_schemes
-from contract_core.spec import Operation, Spec
+from contract_core.spec import Spec
 
 
 class Credentials:
@@ -88,11 +88,11 @@ class SecurityChecks:
     """`request_security` over one spec; a plan per operation that needs credentials, made at start-up."""
 
     def __init__(self, spec: Spec) -> None:
-        schemes = security_schemes(spec)
+        contract = Contract.of(spec)
         self.plans = {
-            op.label.upper(): plan
-            for op in spec.operations
-            if (plan := security_plan(spec, op, schemes)) is not None
+            compiled.operation.label.upper(): plan
+            for compiled in contract.operations
+            if (plan := security_plan(compiled, contract.schemes)) is not None
         }
         self.by_name = {"request_security": self.request_security}
 
@@ -116,10 +116,10 @@ class SecurityChecks:
 
 
 def security_plan(
-    spec: Spec, operation: Operation, schemes: dict[str, dict[str, Any]]
+    operation: CompiledOperation, schemes: dict[str, dict[str, Any]]
 ) -> SecurityPlan | None:
     """None when anonymous requests are allowed, or when the traffic cannot show a requirement."""
-    requirements, at = effective_security(spec, operation)
+    requirements, at = operation.security, operation.security_at
     if not requirements:
         return None
     planned = []
