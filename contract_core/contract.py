@@ -18,11 +18,13 @@ from functools import cached_property
 from typing import Any
 
 from contract_core import pointer
+from contract_core.dialect import Direction
 from contract_core.errors import UnresolvableReference
 from contract_core.paths import PathMatcher, Route
 from contract_core.redact import spec_query_credentials, spec_secret_fields
 from contract_core.security import Requirement, effective_security, security_schemes
 from contract_core.spec import Operation, Spec, response_key
+from contract_core.validation import SchemaValidator
 
 _LOCATIONS = ("path", "query", "header", "cookie")
 _STATUSES_KEPT = range(100, 600)  # a status from the wire outside these never grows a cache
@@ -99,7 +101,8 @@ class CompiledOperation:
 
 
 class Contract:
-    """One spec compiled: its operations, the one path matcher, the resolved security schemes."""
+    """One spec compiled: its operations, the one path matcher, the resolved security schemes, the
+    validators."""
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -116,6 +119,7 @@ class Contract:
         )
         self._by_place = {(c.operation.method, c.operation.path): c for c in self.operations}
         self._by_label = {c.operation.label.upper(): c for c in self.operations}
+        self._validators: dict[Direction, SchemaValidator] = {}
 
     @staticmethod
     def of(spec: Spec) -> Contract:
@@ -128,6 +132,14 @@ class Contract:
     def by_label(self, label: str) -> CompiledOperation | None:
         """The operation a `METHOD /template` label names, in any case (a dict lookup per exchange)."""
         return self._by_label.get(label.upper())
+
+    def validator(self, direction: Direction) -> SchemaValidator:
+        """The spec's validator for one direction, formats enforced, made on first use: the mock's
+        fixtures and the checker's verdicts share its converted document and compiled schemas."""
+        found = self._validators.get(direction)
+        if found is None:
+            found = self._validators.setdefault(direction, SchemaValidator(self.spec, direction))
+        return found
 
     @cached_property
     def secret_fields(self) -> frozenset[str]:

@@ -147,7 +147,6 @@ class FixtureEngine:
         self.spec = spec
         self.budget = budget or Budget()
         self.now = now or fakes.REFERENCE_NOW
-        self._validators: dict[str, SchemaValidator] = {}
         self._analysis = RecursionAnalysis(spec)
         self._example_ok: dict[str, bool] = {}
         self._facts: dict[int, _Facts] = {}
@@ -158,9 +157,7 @@ class FixtureEngine:
         self._pointers: dict[tuple[str, str, str | int | None], str] = {}
 
     def validator(self, direction: Direction) -> SchemaValidator:
-        if direction not in self._validators:
-            self._validators[direction] = SchemaValidator(self.spec, direction)
-        return self._validators[direction]
+        return Contract.of(self.spec).validator(direction)
 
     # -- which responses exist -------------------------------------------------------------
 

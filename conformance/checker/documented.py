@@ -9,7 +9,7 @@ nothing is inlined.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from contract_core.contract import CompiledOperation, Contract, MediaType, raise_unresolved
@@ -42,13 +42,13 @@ class DocumentedResponses:
         """The operation at a documented path template (a dict lookup: the proxy asks on every exchange)."""
         return self.contract.by_label(f"{method} {path}")
 
-    @cached_property
+    @property
     def validator(self) -> SchemaValidator:
-        return SchemaValidator(self.spec, "response", check_formats=True)
+        return self.contract.validator("response")
 
-    @cached_property
+    @property
     def request_validator(self) -> SchemaValidator:
-        return SchemaValidator(self.spec, "request", check_formats=True)
+        return self.contract.validator("request")
 
     def _request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
         """The pointer of the documented request body schema for this media type, or None."""
