@@ -22,7 +22,13 @@ from contract_core.dialect import Direction
 from contract_core.errors import UnresolvableReference
 from contract_core.paths import PathMatcher, Route
 from contract_core.redact import spec_query_credentials, spec_secret_fields
-from contract_core.security import Requirement, effective_security, security_schemes
+from contract_core.security import (
+    Security,
+    SecurityScheme,
+    compiled_security,
+    effective_security,
+    security_schemes,
+)
 from contract_core.spec import Operation, Spec, response_key
 from contract_core.validation import SchemaValidator
 
@@ -82,8 +88,7 @@ class CompiledOperation:
     body: RequestBody | None  # None: no request body documented
     responses: dict[str, Response] | None  # by `responses` key; None: the operation documents none
     responses_at: str
-    security: list[Requirement]  # the effective requirements, any one of them; [] when open
-    security_at: str
+    security: Security  # the effective requirements, their schemes resolved
     _keys: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def response_key(self, status: int) -> str | None:
@@ -114,7 +119,7 @@ class Contract:
             for method in route.operations
         }
         self.operations = tuple(
-            compiled_operation(spec, op, routes.get((op.method.upper(), op.path)))
+            compiled_operation(spec, op, routes.get((op.method.upper(), op.path)), self.schemes)
             for op in spec.operations
         )
         self._by_place = {(c.operation.method, c.operation.path): c for c in self.operations}
@@ -157,10 +162,11 @@ def raise_unresolved(found: RequestBody | Response) -> None:
         raise dataclasses.replace(found.unresolved)
 
 
-def compiled_operation(spec: Spec, operation: Operation, route: Route | None) -> CompiledOperation:
+def compiled_operation(
+    spec: Spec, operation: Operation, route: Route | None, schemes: dict[str, SecurityScheme]
+) -> CompiledOperation:
     responses = operation.node.get("responses")
     responses_at = pointer.join(operation.pointer, "responses")
-    security, security_at = effective_security(spec, operation)
     return CompiledOperation(
         operation,
         route,
@@ -168,8 +174,7 @@ def compiled_operation(spec: Spec, operation: Operation, route: Route | None) ->
         _request_body(spec, operation),
         _responses(spec, responses, responses_at) if isinstance(responses, dict) else None,
         responses_at,
-        security,
-        security_at,
+        compiled_security(*effective_security(spec, operation), schemes),
     )
 
 

@@ -16,7 +16,6 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_plus
 
 import orjson
 import yaml
@@ -26,6 +25,7 @@ from contract_core.errors import UnreadableBody
 from contract_core.media import base_type, documented_range, is_form, is_json, is_multipart, is_yaml
 from contract_core.multipart import read_form_body
 from contract_core.paths import PathMatcher
+from contract_core.security import Security, SecurityScheme, SentCredentials, missing_credentials
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
 from mock_server.fresh_values import FreshFields
@@ -66,7 +66,7 @@ class ReplyPlan:
     body_schemas: dict[str, str]  # documented request media type (or range) -> schema pointer
     body_media_types: list[str]  # every documented request media type
     body_required: bool
-    security: list[dict[str, Any]]  # alternatives; [] means open
+    security: Security
     examples: dict[str, dict[str, Any]]  # status -> example name -> value
     has_parameters: bool = False
     owner: str | None = None  # the success schema's component name, for realistic fresh ids
@@ -100,7 +100,6 @@ class Responder:
         self._bodies: OrderedDict[tuple[str, str, str | None, int | str], Any] = OrderedDict()
         self._bytes: dict[tuple[str, str, str | None, int], bytes] = {}
         self.contract = Contract.of(spec)
-        self._schemes = self.contract.schemes  # every secured request reads them
         self.plans = {
             compiled.operation.operation_id: self._plan(compiled)
             for compiled in self.contract.operations
@@ -184,79 +183,38 @@ class Responder:
 
     # -- requests ---------------------------------------------------------------------------
 
-    def check_auth(
-        self, plan: ReplyPlan, headers: dict[str, str], query: str, cookies: str
-    ) -> None:
-        if not self.options.auth or not plan.security:
+    def check_auth(self, plan: ReplyPlan, headers: dict[str, str], query: str) -> None:
+        """401 when the request meets none of the operation's security requirements (`--auth`)."""
+        if not self.options.auth:
             return
-        if any(
-            self._satisfied(alternative, headers, query, cookies) for alternative in plan.security
-        ):
+        if not missing_credentials(plan.security, SentCredentials(headers, query), self._accepts):
             return
-        schemes = [self._scheme(name) for alt in plan.security for name in alt]
-        challenge = (
-            "Bearer"
-            if any(
-                s.get("scheme", "").lower() == "bearer"
-                or s.get("type") in ("oauth2", "openIdConnect")
-                for s in schemes
-            )
-            else "Basic"
-            if schemes
-            else "Bearer"
-        )
+        schemes = [scheme for requirement in plan.security.requirements for scheme in requirement]
         raise Problem(
             401,
-            f"This operation needs credentials ({', '.join(self._describe(s) for s in schemes)}).",
-            headers={"WWW-Authenticate": challenge},
+            f"This operation needs credentials ({', '.join(_describe(s) for s in schemes)}).",
+            headers={"WWW-Authenticate": _challenge(schemes)},
         )
 
-    def _scheme(self, name: str) -> dict[str, Any]:
-        return self._schemes.get(name, {})
+    def _accepts(self, scheme: SecurityScheme, value: str) -> bool:
+        """The mock is the server, so it judges values too: any non-empty one, or with `--token` only
+        those it names (Basic: as its user or its password)."""
+        if scheme.carrier == "authorization" and scheme.key == "basic":
+            return self._basic_accepted(value)
+        return self._credential_accepted(value)
 
-    @staticmethod
-    def _describe(scheme: dict[str, Any]) -> str:
-        if scheme.get("type") == "apiKey":
-            return f"API key in {scheme.get('in')} '{scheme.get('name')}'"
-        if scheme.get("type") == "http":
-            return f"Authorization: {str(scheme.get('scheme', '')).capitalize()} …"
-        return "Authorization: Bearer …"
-
-    def _satisfied(
-        self, alternative: dict[str, Any], headers: dict[str, str], query: str, cookies: str
-    ) -> bool:
-        for name in alternative:
-            scheme = self._scheme(name)
-            kind = scheme.get("type")
-            if kind == "apiKey":
-                ok = self._credential_accepted(_api_key(scheme, headers, query, cookies))
-            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-                ok = self._basic_accepted(headers.get("authorization", ""))
-            else:  # http bearer, oauth2, openIdConnect: any bearer value, or one of --token
-                ok = self._bearer_accepted(headers.get("authorization", ""))
-            if not ok:
-                return False
-        return True
-
-    def _bearer_accepted(self, authorization: str) -> bool:
-        scheme, _, value = authorization.strip().partition(" ")
-        return scheme.lower() == "bearer" and self._credential_accepted(value.strip())
-
-    def _basic_accepted(self, authorization: str) -> bool:
-        """Any user:password, or with `--token`, one whose user or password is a token."""
-        scheme, _, encoded = authorization.strip().partition(" ")
-        if scheme.lower() != "basic" or not encoded.strip():
+    def _basic_accepted(self, encoded: str) -> bool:
+        if not encoded:
             return False
         try:
             user, _, password = (
-                base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+                base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
             )
         except (ValueError, UnicodeDecodeError):
             return False
         return not self.options.tokens or bool({user, password} & set(self.options.tokens))
 
-    def _credential_accepted(self, value: str | None) -> bool:
-        """Any non-empty credential, or only those given with `--token`."""
+    def _credential_accepted(self, value: str) -> bool:
         if not value:
             return False
         return (
@@ -523,21 +481,16 @@ def _request_body(body: RequestBody | None) -> tuple[dict[str, str], list[str], 
     return schemas, [m.lower() for m in content], body.required
 
 
-def _api_key(
-    scheme: dict[str, Any], headers: dict[str, str], query: str, cookies: str
-) -> str | None:
-    """The value of an `apiKey` credential where the scheme says it travels, if present."""
-    name, where = str(scheme.get("name", "")), scheme.get("in")
-    if where == "header":
-        return headers.get(name.lower())
-    source = (
-        query.split("&") if where == "query" else cookies.split(";") if where == "cookie" else []
-    )
-    for pair in source:
-        key, _, value = pair.strip().partition("=")
-        if unquote_plus(key) == name:
-            return unquote_plus(value)
-    return None
+def _describe(scheme: SecurityScheme) -> str:
+    if scheme.carrier == "authorization":
+        return f"Authorization: {scheme.key.capitalize()} …"
+    return f"API key in {scheme.carrier} '{scheme.key}'"
+
+
+def _challenge(schemes: list[SecurityScheme]) -> str:
+    """`WWW-Authenticate`: Bearer when a bearer token would do, else Basic."""
+    bearer = any(s.carrier == "authorization" and s.key == "bearer" for s in schemes)
+    return "Bearer" if bearer or not schemes else "Basic"
 
 
 def _documented_schema(schemas: dict[str, str], media_type: str) -> str | None:

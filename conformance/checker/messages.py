@@ -12,7 +12,7 @@ NOTES-stack) and builds its own view of the spec; the proxy has a budget of abou
 Request bodies are read as data in JSON, `application/x-www-form-urlencoded` and `multipart/form-data`
 (the core's `forms`/`multipart`, the same reading as the mock's: fields typed by the schema, the
 media type's `encoding` honoured) and validated with the same compiled validators. `request_security`
-lives in `exchange_security.py` and is registered here too.
+lives in `request_security.py` and is registered here too.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ import orjson
 
 from conformance.checker.documented import DocumentedResponses, media_key
 from conformance.checker.exchange import CHECK_NAMES, CheckViolation, Exchange, ExchangeChecker
-from conformance.checker.request_security import SecurityChecks, request_cookies
+from conformance.checker.request_security import SecurityChecks
 from contract_core import pointer
 from contract_core.contract import CompiledOperation, Parameter
 from contract_core.errors import UnreadableBody
 from contract_core.media import base_type, is_form, is_json, is_multipart
 from contract_core.multipart import read_request_data
 from contract_core.paths import Route
+from contract_core.security import request_cookies
 
 REQUEST_CHECKS = ("request_security", "request_parameters", "request_media_type", "request_body")
 RESPONSE_CHECKS = ("status_code_documented", "content_type_documented", "response_headers")
@@ -303,7 +304,10 @@ def _raw_values(exchange: Exchange, route: Route | None) -> dict[str, dict[str, 
         "path": path,
         "query": parse_qs(exchange.request_query, keep_blank_values=True),
         "header": headers,
-        "cookie": request_cookies(exchange.request_headers.get("cookie", "")),
+        "cookie": {
+            name: [value]
+            for name, value in request_cookies(exchange.request_headers.get("cookie", "")).items()
+        },
     }
 
 

@@ -120,14 +120,12 @@ def test_a_ref_to_nowhere_compiles_as_nothing_documented_and_keeps_its_error(
 
 def test_request_body_and_effective_security(contract: Contract) -> None:
     get, put = contract.operations
-    assert get.body is None and get.security == [{"bearer": []}] and get.security_at == "#/security"
-    assert put.security == [] and put.security_at == "#/paths/~1pets~1{petId}/put/security"
-    assert (
-        put.body is not None
-        and put.body.required
-        and put.body.at == "#/components/requestBodies/Pet"
-    )
-    assert put.body.content is not None
+    assert get.body is None and get.security.at == "#/security"
+    [[bearer]] = get.security.requirements
+    assert (bearer.name, bearer.carrier, bearer.key) == ("bearer", "authorization", "bearer")
+    assert put.security.anonymous and put.security.at == "#/paths/~1pets~1{petId}/put/security"
+    assert put.body is not None and put.body.required
+    assert put.body.at == "#/components/requestBodies/Pet" and put.body.content is not None
     assert [(m.name, m.schema_pointer is not None) for m in put.body.content.values()] == [
         ("application/json", True),
         ("text/plain", False),
@@ -139,7 +137,7 @@ def test_lookups_by_label_and_by_operation(contract: Contract) -> None:
     assert contract.by_label("put /PETS/{PETID}") is put
     assert contract.compiled(put.operation) is put
     assert contract.matcher.match("PUT", "/v2/pets/p1") is not None
-    assert contract.schemes == {"bearer": {"type": "http", "scheme": "bearer"}}
+    assert contract.schemes["bearer"].node == {"type": "http", "scheme": "bearer"}
 
 
 def test_the_bundled_contract_compiles() -> None:
