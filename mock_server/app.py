@@ -122,7 +122,7 @@ class MockMiddleware:
         query = scope.get("query_string", b"").decode("latin-1")
         if self.early:
             self.responder.check_media_type(plan, headers.get("content-type"))
-        self.responder.check_auth(plan, headers, query, headers.get("cookie", ""))
+        self.responder.check_auth(plan, headers, query)
         raw = (
             await read_body(receive, headers, self.responder.options.max_body_bytes)
             if plan.body_media_types

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from contract_core.contract import Contract, Response, raise_unresolved
 from contract_core.cycles import RecursionAnalysis, is_nullable
 from contract_core.dialect import Direction
 from contract_core.errors import ContractError, InfiniteRecursion
@@ -112,6 +113,15 @@ class ResponseTarget:
     schema_pointer: str | None  # None: the response has no body
 
 
+def _targets(response: Response) -> list[ResponseTarget]:
+    raise_unresolved(response)
+    if not response.content:
+        return [ResponseTarget(response.key, None, None)]
+    return [
+        ResponseTarget(response.key, m.name, m.schema_pointer) for m in response.content.values()
+    ]
+
+
 @dataclass(frozen=True)
 class Fixture:
     status: int
@@ -136,7 +146,6 @@ class FixtureEngine:
         self.spec = spec
         self.budget = budget or Budget()
         self.now = now or fakes.REFERENCE_NOW
-        self._validators: dict[str, SchemaValidator] = {}
         self._analysis = RecursionAnalysis(spec)
         self._example_ok: dict[str, bool] = {}
         self._facts: dict[int, _Facts] = {}
@@ -147,26 +156,14 @@ class FixtureEngine:
         self._pointers: dict[tuple[str, str, str | int | None], str] = {}
 
     def validator(self, direction: Direction) -> SchemaValidator:
-        if direction not in self._validators:
-            self._validators[direction] = SchemaValidator(self.spec, direction)
-        return self._validators[direction]
+        return Contract.of(self.spec).validator(direction)
 
     # -- which responses exist -------------------------------------------------------------
 
     def response_targets(self, operation: Operation) -> list[ResponseTarget]:
-        found: list[ResponseTarget] = []
-        for status, raw in (operation.node.get("responses") or {}).items():
-            response, ref = self.spec.deref(raw, join(operation.pointer, "responses", status))
-            base = ref or join(operation.pointer, "responses", status)
-            content = response.get("content") if isinstance(response, dict) else None
-            if not content:
-                found.append(ResponseTarget(str(status), None, None))
-                continue
-            for media_type, media in content.items():
-                has_schema = isinstance(media, dict) and "schema" in media
-                pointer = join(base, "content", media_type, "schema") if has_schema else None
-                found.append(ResponseTarget(str(status), media_type, pointer))
-        return found
+        """Every documented response body (one per media type), read from the spec's compiled view."""
+        responses = Contract.of(self.spec).compiled(operation).responses or {}
+        return [target for response in responses.values() for target in _targets(response)]
 
     def default_target(
         self, operation: Operation, status: str | None = None, media_type: str | None = None

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from contract_core.asgi import Scope
+from contract_core.contract import Contract
 from contract_core.media import is_form
-from contract_core.paths import PathMatcher
-from contract_core.redact import Redactor, spec_query_credentials, spec_secret_fields
+from contract_core.redact import Redactor
 from contract_core.spec import Spec
 
 JOURNAL_SIZE = 1000
@@ -81,9 +81,10 @@ class JournalView:
 
     def __init__(self, spec: Spec):
         self.spec = spec
-        self.routes = PathMatcher(spec)
-        self.secret_fields = spec_secret_fields(spec)
-        self.query_credentials = spec_query_credentials(spec)
+        contract = Contract.of(spec)
+        self.routes = contract.matcher
+        self.secret_fields = contract.secret_fields
+        self.query_credentials = contract.query_credentials
 
     def redactor(self, exchanges: list[JournalEntry]) -> Redactor:
         """A redactor that knows every credential these exchanges carried, to scrub them anywhere."""

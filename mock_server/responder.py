@@ -15,19 +15,17 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
-from urllib.parse import unquote_plus
 
 import orjson
 import yaml
 
+from contract_core.contract import CompiledOperation, Contract, RequestBody, raise_unresolved
 from contract_core.errors import UnreadableBody
 from contract_core.media import base_type, documented_range, is_form, is_json, is_multipart, is_yaml
 from contract_core.multipart import read_form_body
 from contract_core.paths import PathMatcher
-from contract_core.pointer import join
-from contract_core.security import effective_security, security_schemes
+from contract_core.security import Security, SecurityScheme, SentCredentials, missing_credentials
 from contract_core.spec import Operation, Spec, response_key
 from mock_server.fixtures import FixtureEngine, ResponseTarget, status_code
 from mock_server.fresh_values import FreshFields
@@ -68,7 +66,7 @@ class ReplyPlan:
     body_schemas: dict[str, str]  # documented request media type (or range) -> schema pointer
     body_media_types: list[str]  # every documented request media type
     body_required: bool
-    security: list[dict[str, Any]]  # alternatives; [] means open
+    security: Security
     examples: dict[str, dict[str, Any]]  # status -> example name -> value
     has_parameters: bool = False
     owner: str | None = None  # the success schema's component name, for realistic fresh ids
@@ -101,22 +99,25 @@ class Responder:
         self.reflector = Reflector(spec, self.response_validator)
         self._bodies: OrderedDict[tuple[str, str, str | None, int | str], Any] = OrderedDict()
         self._bytes: dict[tuple[str, str, str | None, int], bytes] = {}
-        self._schemes = security_schemes(self.spec)  # every secured request reads them
-        self.plans = {op.operation_id: self._plan(op) for op in spec.operations}
+        self.contract = Contract.of(spec)
+        self.plans = {
+            compiled.operation.operation_id: self._plan(compiled)
+            for compiled in self.contract.operations
+        }
         self._precompute()
 
     # -- start-up ----------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def routes(self) -> PathMatcher:
-        """The spec's path matcher: one per spec version, shared by the app and its HTTP-level errors."""
-        return PathMatcher(self.spec)
+        """The spec's one path matcher, shared by the app and its HTTP-level errors."""
+        return self.contract.matcher
 
-    def _plan(self, op: Operation) -> ReplyPlan:
+    def _plan(self, compiled: CompiledOperation) -> ReplyPlan:
+        op = compiled.operation
         targets = self.engine.response_targets(op)
         success = self.engine.default_target(op) if targets else ResponseTarget("200", None, None)
-        body_schemas, media_types, required = self._request_body(op)
-        security, _ = effective_security(self.spec, op)
+        body_schemas, media_types, required = _request_body(compiled.body)
         return ReplyPlan(
             op,
             success,
@@ -124,35 +125,22 @@ class Responder:
             body_schemas,
             media_types,
             required,
-            security,
-            self._examples(op),
-            has_parameters=bool(op.node.get("parameters") or op.path_item.get("parameters")),
+            compiled.security,
+            self._examples(compiled),
+            has_parameters=bool(compiled.parameters),
             owner=base_owner(success.schema_pointer, self.spec),
         )
 
-    def _request_body(self, op: Operation) -> tuple[dict[str, str], list[str], bool]:
-        raw = op.node.get("requestBody")
-        if raw is None:
-            return {}, [], False
-        body, ref = self.spec.deref(raw)
-        base = ref or join(op.pointer, "requestBody")
-        content = (body or {}).get("content") or {}
-        schemas = {
-            media.lower(): join(base, "content", media, "schema")
-            for media, item in content.items()
-            if isinstance(item, dict) and "schema" in item
-        }
-        return schemas, [m.lower() for m in content], bool((body or {}).get("required"))
-
-    def _examples(self, op: Operation) -> dict[str, dict[str, Any]]:
+    def _examples(self, compiled: CompiledOperation) -> dict[str, dict[str, Any]]:
+        """Per status, the named examples of its media types (`example` as `default`), first name wins."""
         found: dict[str, dict[str, Any]] = {}
-        for status, raw in (op.node.get("responses") or {}).items():
-            response, _ = self.spec.deref(raw)
-            for media in ((response or {}).get("content") or {}).values():
-                named = found.setdefault(str(status), {})
-                if isinstance(media, dict) and "example" in media:
-                    named.setdefault("default", media["example"])
-                for name, example in ((media or {}).get("examples") or {}).items():
+        for response in (compiled.responses or {}).values():
+            raise_unresolved(response)
+            for media in (response.content or {}).values():
+                named = found.setdefault(response.key, {})
+                if "example" in media.node:
+                    named.setdefault("default", media.node["example"])
+                for name, example in (media.node.get("examples") or {}).items():
                     example, _ = self.spec.deref(example)
                     if isinstance(example, dict) and "value" in example:
                         named.setdefault(name, example["value"])
@@ -195,79 +183,38 @@ class Responder:
 
     # -- requests ---------------------------------------------------------------------------
 
-    def check_auth(
-        self, plan: ReplyPlan, headers: dict[str, str], query: str, cookies: str
-    ) -> None:
-        if not self.options.auth or not plan.security:
+    def check_auth(self, plan: ReplyPlan, headers: dict[str, str], query: str) -> None:
+        """401 when the request meets none of the operation's security requirements (`--auth`)."""
+        if not self.options.auth:
             return
-        if any(
-            self._satisfied(alternative, headers, query, cookies) for alternative in plan.security
-        ):
+        if not missing_credentials(plan.security, SentCredentials(headers, query), self._accepts):
             return
-        schemes = [self._scheme(name) for alt in plan.security for name in alt]
-        challenge = (
-            "Bearer"
-            if any(
-                s.get("scheme", "").lower() == "bearer"
-                or s.get("type") in ("oauth2", "openIdConnect")
-                for s in schemes
-            )
-            else "Basic"
-            if schemes
-            else "Bearer"
-        )
+        schemes = [scheme for requirement in plan.security.requirements for scheme in requirement]
         raise Problem(
             401,
-            f"This operation needs credentials ({', '.join(self._describe(s) for s in schemes)}).",
-            headers={"WWW-Authenticate": challenge},
+            f"This operation needs credentials ({', '.join(_describe(s) for s in schemes)}).",
+            headers={"WWW-Authenticate": _challenge(schemes)},
         )
 
-    def _scheme(self, name: str) -> dict[str, Any]:
-        return self._schemes.get(name, {})
+    def _accepts(self, scheme: SecurityScheme, value: str) -> bool:
+        """The mock is the server, so it judges values too: any non-empty one, or with `--token` only
+        those it names (Basic: as its user or its password)."""
+        if scheme.carrier == "authorization" and scheme.key == "basic":
+            return self._basic_accepted(value)
+        return self._credential_accepted(value)
 
-    @staticmethod
-    def _describe(scheme: dict[str, Any]) -> str:
-        if scheme.get("type") == "apiKey":
-            return f"API key in {scheme.get('in')} '{scheme.get('name')}'"
-        if scheme.get("type") == "http":
-            return f"Authorization: {str(scheme.get('scheme', '')).capitalize()} …"
-        return "Authorization: Bearer …"
-
-    def _satisfied(
-        self, alternative: dict[str, Any], headers: dict[str, str], query: str, cookies: str
-    ) -> bool:
-        for name in alternative:
-            scheme = self._scheme(name)
-            kind = scheme.get("type")
-            if kind == "apiKey":
-                ok = self._credential_accepted(_api_key(scheme, headers, query, cookies))
-            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-                ok = self._basic_accepted(headers.get("authorization", ""))
-            else:  # http bearer, oauth2, openIdConnect: any bearer value, or one of --token
-                ok = self._bearer_accepted(headers.get("authorization", ""))
-            if not ok:
-                return False
-        return True
-
-    def _bearer_accepted(self, authorization: str) -> bool:
-        scheme, _, value = authorization.strip().partition(" ")
-        return scheme.lower() == "bearer" and self._credential_accepted(value.strip())
-
-    def _basic_accepted(self, authorization: str) -> bool:
-        """Any user:password, or with `--token`, one whose user or password is a token."""
-        scheme, _, encoded = authorization.strip().partition(" ")
-        if scheme.lower() != "basic" or not encoded.strip():
+    def _basic_accepted(self, encoded: str) -> bool:
+        if not encoded:
             return False
         try:
             user, _, password = (
-                base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+                base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
             )
         except (ValueError, UnicodeDecodeError):
             return False
         return not self.options.tokens or bool({user, password} & set(self.options.tokens))
 
-    def _credential_accepted(self, value: str | None) -> bool:
-        """Any non-empty credential, or only those given with `--token`."""
+    def _credential_accepted(self, value: str) -> bool:
         if not value:
             return False
         return (
@@ -519,21 +466,30 @@ class Responder:
         return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
 
 
-def _api_key(
-    scheme: dict[str, Any], headers: dict[str, str], query: str, cookies: str
-) -> str | None:
-    """The value of an `apiKey` credential where the scheme says it travels, if present."""
-    name, where = str(scheme.get("name", "")), scheme.get("in")
-    if where == "header":
-        return headers.get(name.lower())
-    source = (
-        query.split("&") if where == "query" else cookies.split(";") if where == "cookie" else []
-    )
-    for pair in source:
-        key, _, value = pair.strip().partition("=")
-        if unquote_plus(key) == name:
-            return unquote_plus(value)
-    return None
+def _request_body(body: RequestBody | None) -> tuple[dict[str, str], list[str], bool]:
+    """Schemas by documented media type (lower case), every documented media type, whether required."""
+    if body is None:
+        return {}, [], False
+    raise_unresolved(body)
+    content = body.content or {}
+    schemas = {
+        media.lower(): found.schema_pointer
+        for media, found in content.items()
+        if found.schema_pointer is not None
+    }
+    return schemas, [m.lower() for m in content], body.required
+
+
+def _describe(scheme: SecurityScheme) -> str:
+    if scheme.carrier == "authorization":
+        return f"Authorization: {scheme.key.capitalize()} …"
+    return f"API key in {scheme.carrier} '{scheme.key}'"
+
+
+def _challenge(schemes: list[SecurityScheme]) -> str:
+    """`WWW-Authenticate`: Bearer when a bearer token would do, else Basic."""
+    bearer = any(s.carrier == "authorization" and s.key == "bearer" for s in schemes)
+    return "Bearer" if bearer or not schemes else "Basic"
 
 
 def _documented_schema(schemas: dict[str, str], media_type: str) -> str | None:

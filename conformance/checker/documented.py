@@ -1,23 +1,22 @@
-"""What the spec documents for a response, asked through the core (`contract_core.Spec`).
+"""What the spec documents for a response, asked through the core's compiled view (`contract_core.contract`).
 
 The checks need three answers: which schema a response must match (status code, then `2XX`, then
 `default`; exact media type, then a `type/*` range, then `*/*`), whether a JSON path exists in a
-response schema, and which fields the spec marks as secret. All `$ref`s are followed with
-`Spec.deref`; nothing is inlined.
+response schema, and which fields the spec marks as secret. The view has followed every `$ref`;
+nothing is inlined.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
-from contract_core import pointer
+from contract_core.contract import CompiledOperation, Contract, MediaType, raise_unresolved
 from contract_core.instance_paths import could_be, schemas_at
 from contract_core.media import base_type, documented_range
-from contract_core.redact import spec_secret_fields
 from contract_core.secrets import is_secret_field
-from contract_core.spec import Operation, Spec, response_key
+from contract_core.spec import Spec
 from contract_core.validation import SchemaValidator
 
 
@@ -32,47 +31,39 @@ class DocumentedResponses:
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self._operations = {op.label.upper(): op for op in spec.operations}
+        self.contract = Contract.of(spec)
         # The proxy asks these on every exchange, with the same few arguments: each answer is worked
         # out once. Per instance, so a reloaded spec's answers go with its old `DocumentedResponses`.
         self.request_schema = lru_cache(maxsize=4096)(self._request_schema)
         self.response_schema = lru_cache(maxsize=4096)(self._response_schema)
         self._schemas_at = lru_cache(maxsize=8192)(self._find_schemas_at)
 
-    def operation(self, method: str, path: str) -> Operation | None:
+    def operation(self, method: str, path: str) -> CompiledOperation | None:
         """The operation at a documented path template (a dict lookup: the proxy asks on every exchange)."""
-        return self._operations.get(f"{method.upper()} {path.upper()}")
+        return self.contract.by_label(f"{method} {path}")
 
-    @cached_property
+    @property
     def validator(self) -> SchemaValidator:
-        return SchemaValidator(self.spec, "response", check_formats=True)
+        return self.contract.validator("response")
 
-    @cached_property
+    @property
     def request_validator(self) -> SchemaValidator:
-        return SchemaValidator(self.spec, "request", check_formats=True)
+        return self.contract.validator("request")
 
     def _request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
         """The pointer of the documented request body schema for this media type, or None."""
         operation = self.operation(method, path)
-        if operation is None:
+        body = operation.body if operation is not None else None
+        if body is None:
             return None
-        at = pointer.join(operation.pointer, "requestBody")
-        body, ref = self.spec.deref(operation.node.get("requestBody"), at)
-        content = body.get("content") if isinstance(body, dict) else None
-        media = media_key(content, content_type)
-        if (
-            not isinstance(content, dict)
-            or media is None
-            or not isinstance(content[media], dict)
-            or "schema" not in content[media]
-        ):
-            return None
-        return pointer.join(ref or at, "content", media, "schema")
+        raise_unresolved(body)
+        found = documented_media(body.content, content_type)
+        return found.schema_pointer if found is not None else None
 
-    @cached_property
+    @property
     def secret_fields(self) -> frozenset[str]:
         """Property names the spec marks secret (`format: password`, `x-secret: true`) plus the usual names."""
-        return spec_secret_fields(self.spec)
+        return self.contract.secret_fields
 
     def is_secret(self, name: str) -> bool:
         return name in self.secret_fields or is_secret_field(name)
@@ -82,26 +73,14 @@ class DocumentedResponses:
     ) -> ResponseSchema | None:
         """The schema documented for this answer, or None when the spec documents none (other checks report that)."""
         operation = self.operation(method, path)
-        if operation is None:
+        response = operation.response(status) if operation is not None else None
+        if response is None:
             return None
-        responses = operation.node.get("responses") or {}
-        key = response_key(responses, status)
-        if key is None:
+        raise_unresolved(response)
+        found = documented_media(response.content, content_type)
+        if found is None or found.schema_pointer is None:
             return None
-        at = pointer.join(operation.pointer, "responses", key)
-        response, ref = self.spec.deref(responses[key], at)
-        if ref is not None:
-            at = ref
-        content = response.get("content") if isinstance(response, dict) else None
-        media = media_key(content, content_type)
-        if (
-            not isinstance(content, dict)
-            or media is None
-            or not isinstance(content[media], dict)
-            or "schema" not in content[media]
-        ):
-            return None
-        return ResponseSchema(pointer.join(at, "content", media, "schema"), media)
+        return ResponseSchema(found.schema_pointer, found.name)
 
     def accepts_at(self, schema_pointer: str, tokens: list[str | int], value: Any) -> bool:
         """Whether a schema documents a value at `tokens` that `value` could be (type and enum): the same
@@ -120,6 +99,14 @@ class DocumentedResponses:
     ) -> tuple[dict[str, Any], ...]:
         """The schemas at a path (array positions as 0: every item has the same schema) of `documents`."""
         return tuple(schemas_at(self.spec, self.spec.resolve(schema_pointer), tokens))
+
+
+def documented_media(
+    content: dict[str, MediaType] | None, content_type: str | None
+) -> MediaType | None:
+    """The documented media type a sent `Content-Type` falls under (its own, its range, `*/*`), or None."""
+    media = media_key(content, content_type)
+    return None if media is None or content is None else content[media]
 
 
 def media_key(content: Any, content_type: str | None) -> str | None:

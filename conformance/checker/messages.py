@@ -12,7 +12,7 @@ NOTES-stack) and builds its own view of the spec; the proxy has a budget of abou
 Request bodies are read as data in JSON, `application/x-www-form-urlencoded` and `multipart/form-data`
 (the core's `forms`/`multipart`, the same reading as the mock's: fields typed by the schema, the
 media type's `encoding` honoured) and validated with the same compiled validators. `request_security`
-lives in `exchange_security.py` and is registered here too.
+lives in `request_security.py` and is registered here too.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ import orjson
 
 from conformance.checker.documented import DocumentedResponses, media_key
 from conformance.checker.exchange import CHECK_NAMES, CheckViolation, Exchange, ExchangeChecker
-from conformance.checker.message_plans import MessagePlan, Parameter, operation_plan
-from conformance.checker.request_security import SecurityChecks, request_cookies
+from conformance.checker.request_security import SecurityChecks
 from contract_core import pointer
+from contract_core.contract import CompiledOperation, Parameter
 from contract_core.errors import UnreadableBody
 from contract_core.media import base_type, is_form, is_json, is_multipart
 from contract_core.multipart import read_request_data
-from contract_core.paths import PathMatcher, Route
+from contract_core.paths import Route
+from contract_core.security import request_cookies
 
 REQUEST_CHECKS = ("request_security", "request_parameters", "request_media_type", "request_body")
 RESPONSE_CHECKS = ("status_code_documented", "content_type_documented", "response_headers")
@@ -47,36 +48,24 @@ def full_checker(documented: DocumentedResponses, remember: int = 100_000) -> Ex
 
 
 class MessageChecks:
-    """Request and response-envelope checks over one spec; plans are made once, at start-up
-    (`message_plans.py`), so an exchange costs lookups and validation only."""
+    """Request and response-envelope checks over one spec; they read the core's compiled view
+    (`contract_core.contract`), so an exchange costs lookups and validation only."""
 
     def __init__(self, documented: DocumentedResponses) -> None:
         self.documented = documented
         self.spec = documented.spec
-        routes = {
-            f"{method} {route.template}".upper(): route
-            for route in PathMatcher(self.spec).routes
-            for method in route.operations
-        }  # the core's path matcher reads path parameters
-        self.plans = {
-            op.label.upper(): operation_plan(self.spec, op, routes.get(op.label.upper()))
-            for op in self.spec.operations
-        }
+        self.contract = documented.contract
+        operations = self.contract.operations
         documented.request_validator.prepare(
-            [
-                p.schema_pointer
-                for plan in self.plans.values()
-                for p in plan.parameters
-                if p.schema_pointer
-            ]
+            [p.schema_pointer for op in operations for p in op.parameters if p.schema_pointer]
         )
         # JSON ones: the judge's start-up
         documented.request_validator.prepare(self._form_body_schemas())
         documented.validator.prepare(
             [
                 h.parameter.schema_pointer
-                for plan in self.plans.values()
-                for response in (plan.responses or {}).values()
+                for op in operations
+                for response in (op.responses or {}).values()
                 for h in response.headers
                 if h.parameter and h.parameter.schema_pointer
             ]
@@ -90,19 +79,19 @@ class MessageChecks:
             "response_headers": self.response_headers,
         }
 
-    def _plan(self, exchange: Exchange) -> MessagePlan | None:
-        return self.plans.get(exchange.operation.upper())
+    def _operation(self, exchange: Exchange) -> CompiledOperation | None:
+        return self.contract.by_label(exchange.operation)
 
     # -- request --------------------------------------------------------------------------------
 
     def request_parameters(self, exchange: Exchange) -> list[CheckViolation]:
         """Required parameters are present; present ones match their schema (every error, located)."""
-        plan = self._plan(exchange)
-        if plan is None or not plan.parameters:
+        op = self._operation(exchange)
+        if op is None or not op.parameters:
             return []
-        values = _raw_values(exchange, plan.route)
+        values = _raw_values(exchange, op.route)
         found: list[CheckViolation] = []
-        for parameter in plan.parameters:
+        for parameter in op.parameters:
             if parameter.location == "path" and not exchange.url_path:
                 continue  # the observer gave no concrete path: path parameters cannot be judged
             raw = values[parameter.location].get(_key(parameter))
@@ -134,16 +123,16 @@ class MessageChecks:
 
     def request_media_type(self, exchange: Exchange) -> list[CheckViolation]:
         """A body is sent in a documented media type; a required body is sent."""
-        plan = self._plan(exchange)
-        content = plan.body_content() if plan else None
-        if plan is None or content is None:
+        op = self._operation(exchange)
+        body = op.body if op else None
+        if body is None or body.content is None:
             return []
         sent = (
             bool(exchange.raw_request_body)
             or exchange.request_body is not None
             or exchange.request_body_unread
         )
-        documented = ", ".join(content)
+        documented = ", ".join(body.content)
         if not sent:
             return (
                 [
@@ -152,20 +141,20 @@ class MessageChecks:
                         "Required request body is missing",
                         "no body",
                         documented,
-                        plan.body_at,
+                        body.at,
                     )
                 ]
-                if plan.body.get("required") is True
+                if body.required
                 else []
             )
-        if media_key(content, exchange.request_media_type) is None:
+        if media_key(body.content, exchange.request_media_type) is None:
             return [
                 _request_violation(
                     "request_media_type",
                     "Undocumented request media type",
                     exchange.request_media_type or "no Content-Type",
                     documented,
-                    plan.body_at,
+                    body.at,
                 )
             ]
         return []
@@ -224,34 +213,33 @@ class MessageChecks:
         ]
 
     def _form_body_schemas(self) -> list[str]:
-        found = [
-            self.documented.request_schema(plan.operation.method, plan.operation.path, media)
-            for plan in self.plans.values()
-            for media in plan.body_content() or ()
-            if is_form(media) or is_multipart(media)
+        return [
+            media.schema_pointer
+            for op in self.contract.operations
+            for media in ((op.body.content or {}) if op.body else {}).values()
+            if (is_form(media.name) or is_multipart(media.name)) and media.schema_pointer
         ]
-        return [schema for schema in found if schema is not None]
 
     # -- response envelope ----------------------------------------------------------------------
 
     def status_code_documented(self, exchange: Exchange) -> list[CheckViolation]:
-        plan = self._plan(exchange)
-        if plan is None or plan.responses is None or plan.response_key(exchange.status) is not None:
+        op = self._operation(exchange)
+        if op is None or op.responses is None or op.response_key(exchange.status) is not None:
             return []
         return [
             CheckViolation(
                 check="status_code_documented",
                 title="Undocumented status code",
                 received=str(exchange.status),
-                documented=", ".join(map(str, plan.responses)) or "none",
-                schema_pointer=plan.responses_at,
+                documented=", ".join(map(str, op.responses)) or "none",
+                schema_pointer=op.responses_at,
             )
         ]
 
     def content_type_documented(self, exchange: Exchange) -> list[CheckViolation]:
         """A response with a body names a media type its documented response lists."""
-        plan = self._plan(exchange)
-        response = plan.response(exchange.status) if plan else None
+        op = self._operation(exchange)
+        response = op.response(exchange.status) if op else None
         has_body = bool(exchange.response_body) or exchange.response_body_unread
         if response is None or not response.content or not has_body:
             return []
@@ -269,8 +257,8 @@ class MessageChecks:
 
     def response_headers(self, exchange: Exchange) -> list[CheckViolation]:
         """Documented required headers are present, and present documented headers match their schema."""
-        plan = self._plan(exchange)
-        response = plan.response(exchange.status) if plan else None
+        op = self._operation(exchange)
+        response = op.response(exchange.status) if op else None
         found: list[CheckViolation] = []
         for header in response.headers if response else ():
             value = exchange.response_headers.get(header.name.lower())
@@ -321,7 +309,10 @@ def _raw_values(exchange: Exchange, route: Route | None) -> dict[str, dict[str, 
         "path": path,
         "query": parse_qs(exchange.request_query, keep_blank_values=True),
         "header": headers,
-        "cookie": request_cookies(exchange.request_headers.get("cookie", "")),
+        "cookie": {
+            name: [value]
+            for name, value in request_cookies(exchange.request_headers.get("cookie", "")).items()
+        },
     }
 
 

@@ -31,7 +31,7 @@ from conformance.errors import ConformanceError, InvalidOption, NothingTested, T
 from conformance.reporting.coverage import CoverageTally
 from conformance.reporting.findings import RunResult
 from contract_core import Spec, load_spec
-from contract_core.paths import PathMatcher
+from contract_core.contract import Contract
 from contract_core.redact import CREDENTIAL_HEADERS, REDACTED, Redactor
 
 
@@ -214,7 +214,7 @@ def ensure_reachable(base_url: str, timeout: float) -> None:
 
 def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | None]:
     """(method, URL path) -> the operation's label, for per-operation budgets."""
-    matcher = PathMatcher(spec)
+    matcher = Contract.of(spec).matcher
 
     def find(method: str, path: str) -> str | None:
         path = _strip_prefix(path, base_url)
@@ -229,7 +229,7 @@ def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
     method and concrete URL are another documented operation's (Qdrant's `GET /collections/x/points/batch`
     is `GET /collections/{name}/points/{id}`). Schemathesis' config cannot say this; it can for
     `negative_data_rejection` (`_REFUSALS_TOO`)."""
-    matcher = PathMatcher(spec)
+    matcher = Contract.of(spec).matcher
 
     def excused(check: str, interaction: Any) -> bool:
         if interaction is None or check != "unsupported_method":

@@ -27,8 +27,8 @@ from conformance.traffic.observed import (
 from contract_core import pointer
 from contract_core.errors import UnreadableBody
 from contract_core.multipart import read_request_data
-from contract_core.paths import Match, PathMatcher
-from contract_core.redact import REDACTED, Redactor, spec_query_credentials
+from contract_core.paths import Match
+from contract_core.redact import REDACTED, Redactor
 from contract_core.spec import Spec
 
 AFTER_RESPONSE = (*RESPONSE_CHECKS, *CHECK_NAMES)
@@ -50,10 +50,14 @@ class TrafficJudge:
     def __init__(self, spec: Spec, remember: int = 100_000) -> None:
         self.spec = spec
         self.documented = DocumentedResponses(spec)
-        self.query_credentials = spec_query_credentials(spec)
+        self.contract = self.documented.contract
+        self.query_credentials = self.contract.query_credentials
         self.checker = full_checker(self.documented, remember)
-        self.matcher = PathMatcher(spec)
-        self._labels = {op.operation_id: (op.method.upper(), op.path) for op in spec.operations}
+        self.matcher = self.contract.matcher
+        self._labels = {
+            c.operation.operation_id: (c.operation.method.upper(), c.operation.path)
+            for c in self.contract.operations
+        }
         self._prepare()
 
     def _prepare(self) -> None:
@@ -61,8 +65,8 @@ class TrafficJudge:
         responses, requests = [], []
         for method, path in self._labels.values():
             operation = self.documented.operation(method, path)
-            for status in (operation.node.get("responses") or {}) if operation else ():
-                code = int(status) if str(status).isdigit() else 200
+            for status in (operation.responses or {}) if operation else ():
+                code = int(status) if status.isdigit() else 200
                 target = self.documented.response_schema(method, path, code, "application/json")
                 if target is not None:
                     responses.append(target.pointer)

@@ -1,4 +1,4 @@
-"""`request_security` plans on their own: which operations are judged, and how requirements combine."""
+"""`request_security` on its own: which operations are judged, and how requirements combine."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ SCHEMES = {
     "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
     "tls": {"type": "mutualTLS"},
     "linked": {"$ref": "#/components/securitySchemes/key"},
+    "digest": {"type": "http", "scheme": "Digest"},
+    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
 }
 
 
@@ -51,8 +53,10 @@ def judged(security: SecurityChecks, headers: dict[str, str]) -> bool:
         ([{"undefined": []}], None),
     ],
 )
-def test_operations_without_a_judgeable_requirement_get_no_plan(root: Any, operation: Any) -> None:
-    assert checks(root, operation).plans == {}
+def test_operations_without_a_judgeable_requirement_are_not_judged(
+    root: Any, operation: Any
+) -> None:
+    assert judged(checks(root, operation), {})
 
 
 def test_the_operation_overrides_the_document_and_refs_are_followed() -> None:
@@ -81,3 +85,16 @@ def test_every_scheme_of_a_requirement_is_needed() -> None:
         and "s3cr3t" not in violation.message
     )
     assert violation.schema_pointer == "#/security" and violation.side == "request"
+
+
+def test_the_checker_and_the_mock_read_credentials_alike() -> None:
+    """The cases where they once disagreed: the check now asks the core's judgement, as the mock does."""
+    digest = checks([{"digest": []}])
+    assert not judged(digest, {"authorization": "Bearer t"})
+    assert judged(digest, {"authorization": "DIGEST username=u"})
+    session = checks([{"session": []}])
+    assert judged(
+        session, {"cookie": "flag; session=s"}
+    )  # the whole-header parse lost every cookie
+    assert judged(session, {"cookie": 'theme=dark ;  session = "s"'})
+    assert not judged(session, {"cookie": "sessions=s"})
