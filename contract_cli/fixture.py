@@ -10,6 +10,7 @@ from typing import Any
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
+from contract_core.errors import InvalidSchema
 from mock_server.fixtures import FixtureEngine, UndocumentedResponse
 
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         target = engine.default_target(operation, args.status, args.media_type)
         fixture = engine.fixture(operation, target, args.seed)
-    except UndocumentedResponse as exc:
+    except (UndocumentedResponse, InvalidSchema) as exc:  # the request or the spec is wrong
         fail(str(exc))
         return EXIT_USAGE
     except ContractError as exc:  # no finite instance, or no instance that validates

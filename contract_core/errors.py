@@ -50,6 +50,21 @@ class InfiniteRecursion(ContractError):
 
 
 @dataclass
+class InvalidSchema(ContractError, ValueError):
+    """A schema the validator cannot compile (`type: strin`, a `format` that is a list).
+
+    Also a ValueError: the validator keeps a schema that does not compile out of its group by
+    catching ValueError, which jsonschema-rs raises.
+    """
+
+    pointer: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"invalid schema at {self.pointer}: {self.detail}; fix it in the spec"
+
+
+@dataclass
 class UnreadableBody(ContractError):
     """A request body that cannot be read in the media type it names (not UTF-8, a broken multipart)."""
 

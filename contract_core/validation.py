@@ -12,6 +12,7 @@ is compiled once per group (15 MB and 30 ms for all of them).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import quote, unquote
 import jsonschema_rs
 
 from contract_core.dialect import Direction, to_json_schema
+from contract_core.errors import InvalidSchema
 from contract_core.pointer import from_path, resolve
 from contract_core.spec import Spec
 
@@ -101,9 +103,13 @@ class SchemaValidator:
                 str(i): {"$ref": _BASE_URI + _as_fragment(p)} for i, p in enumerate(pointers)
             }
         }
-        compiled = jsonschema_rs.Draft202012Validator(
-            wrapper, registry=self._registry, validate_formats=self._check_formats
-        )
+        try:
+            compiled = jsonschema_rs.Draft202012Validator(
+                wrapper, registry=self._registry, validate_formats=self._check_formats
+            )
+        except ValueError as exc:
+            where = _rejected_at(str(exc)) or ", ".join(pointers)
+            raise InvalidSchema(where, _first_line(str(exc))) from exc
         for i, pointer in enumerate(pointers):
             self._slots[pointer] = (compiled, str(i))
 
@@ -133,6 +139,23 @@ class SchemaValidator:
             for error in compiled.iter_errors({key: instance})
         ]
         return sorted(found, key=lambda v: (v.instance_pointer, v.schema_pointer))
+
+
+def _first_line(message: str) -> str:
+    """jsonschema-rs' message opens with the reason; the lines after it repeat the whole schema."""
+    return message.strip().splitlines()[0] if message.strip() else "rejected by jsonschema-rs"
+
+
+_REJECTED_AT = re.compile(r'^On instance((?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])*):', re.M)
+
+
+def _rejected_at(message: str) -> str | None:
+    """The place jsonschema-rs names (`On instance["paths"]["~1x"]...`) as `#/paths/~1x/...`."""
+    found = _REJECTED_AT.search(message)
+    if found is None or not found.group(1):
+        return None
+    keys = re.findall(r'\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]', found.group(1))
+    return "#/" + "/".join(name or index for name, index in keys)
 
 
 def _as_fragment(schema_pointer: str) -> str:

@@ -14,7 +14,7 @@ def _converted(schema: dict[str, Any]) -> dict[str, Any]:
         "paths": {},
         "components": {"schemas": {"Count": schema}},
     }
-    return to_json_schema(document, "3.1.0")["components"]["schemas"]["Count"]
+    return to_json_schema(document)["components"]["schemas"]["Count"]
 
 
 def test_a_sized_integer_format_becomes_bounds() -> None:
