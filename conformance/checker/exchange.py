@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 import orjson
 
-from conformance.checker.documented import DocumentedResponses
+from conformance.checker.documented_responses import DocumentedResponses
 from contract_core import pointer
 from contract_core.media import is_json as is_json_media_type
 from contract_core.walk import iter_json_objects, linked_pointer

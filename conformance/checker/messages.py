@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote
 
 import orjson
 
-from conformance.checker.documented import DocumentedResponses, media_key
+from conformance.checker.documented_responses import DocumentedResponses, media_key
 from conformance.checker.exchange import CHECK_NAMES, CheckViolation, Exchange, ExchangeChecker
 from conformance.checker.request_security import SecurityChecks
 from contract_core import pointer

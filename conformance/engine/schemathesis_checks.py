@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup, Severity
 
-from conformance.checker.documented import DocumentedResponses
+from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.exchange import CHECK_NAMES, CheckViolation, Exchange, ExchangeChecker
 from conformance.reporting.fingerprint import wildcard
 from contract_core.spec import Spec

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import orjson
 
-from conformance.checker.documented import DocumentedResponses
+from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.exchange import CheckViolation, Exchange
 from conformance.checker.messages import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_CHECKS, full_checker
 from conformance.traffic.observed import (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.checker.documented import DocumentedResponses
+from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.exchange import Exchange, ExchangeChecker
 from contract_core import load_spec, pointer
 from contract_core.walk import iter_objects

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conformance.checker.documented import DocumentedResponses
+from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.exchange import Exchange
 from conformance.checker.messages import ALL_CHECKS, full_checker
 from contract_core.spec import parse_spec
