@@ -245,7 +245,7 @@ class Stateful:
         prefer: dict[str, str],
         accept: str | None,
     ) -> Reply:
-        collection, key = self._located(resource, path)
+        collection, key = self._located(path)
         stored = self._stored_or_404(resource, collection, key)
         return self._shaped_reply(plan, stored, prefer, accept)
 
@@ -258,7 +258,7 @@ class Stateful:
         prefer: dict[str, str],
         accept: str | None,
     ) -> Reply:
-        collection, key = self._located(resource, path)
+        collection, key = self._located(path)
         stored = self._stored_or_404(resource, collection, key)
         shape = self.shapes.get(resource)
         updated = stored
@@ -278,7 +278,7 @@ class Stateful:
         prefer: dict[str, str],
         accept: str | None,
     ) -> Reply:
-        collection, key = self._located(resource, path)
+        collection, key = self._located(path)
         stored = self._stored_or_404(resource, collection, key)
         self.store.delete(collection, key)
         # a deletion answer naming it, if it has a body
@@ -321,7 +321,7 @@ class Stateful:
     # -- helpers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _located(resource: Resource, path: str) -> tuple[str, str]:
+    def _located(path: str) -> tuple[str, str]:
         """(the concrete collection path, the item's id) of a request to the item."""
         collection, _, raw_key = path.rpartition("/")
         return collection, unquote(raw_key)
