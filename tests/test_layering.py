@@ -182,3 +182,38 @@ def test_pre_commit_runs_the_checks_make_test_runs() -> None:
         assert any(check in entry for entry in entries), f"no pre-commit hook runs {check}"
     for check in ("ruff format --check", "ruff check", "mypy"):
         assert check in makefile, f"make test does not run {check}"
+
+
+def documented_modules() -> set[str]:
+    """The files and folders ARCHITECTURE.md's package tree names, as paths from the repository root."""
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8").split("## The packages", 1)[1]
+    tree = text.split("```", 2)[1]
+    named: set[str] = set()
+    stack: list[str] = []
+    for line in tree.splitlines():
+        if not line.strip():
+            continue
+        depth = (len(line) - len(line.lstrip())) // 2
+        names = re.split(r"\s{2,}", line.strip())[0].split()
+        del stack[depth:]
+        for name in names:
+            named.add("/".join([*stack, name]).rstrip("/"))
+        if len(names) == 1 and names[0].endswith("/"):
+            stack.append(names[0].rstrip("/"))
+    # A folder whose files are listed covers only those: it is not named as a whole.
+    return {name for name in named if not any(other.startswith(name + "/") for other in named)}
+
+
+def test_architecture_names_every_module() -> None:
+    named = documented_modules()
+    missing = []
+    for path in kit_modules().values():
+        relative = path.relative_to(REPO)
+        if relative.name == "__init__.py":
+            continue
+        covering = {"/".join(relative.parts[:i]) for i in range(1, len(relative.parts) + 1)}
+        if not covering & named:
+            missing.append(str(relative))
+    assert missing == [], "modules ARCHITECTURE.md's package tree does not name: " + ", ".join(
+        missing
+    )
