@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from conformance.engine.auth import AuthSettings
+from conformance.engine.known_data import KnownData
 from conformance.engine.shards import Shard
 from conformance.errors import InvalidOption
 
@@ -45,6 +47,14 @@ class ConformOptions:
     workers: int = 1
     shard: Shard | None = None
     min_coverage: float | None = None  # percent of operations exercised, else the run fails
+    # values that exist on the server ([conform.data])
+    known_data: KnownData = field(default_factory=KnownData)
+    # credentials that renew themselves ([conform.auth]); None: only the static headers
+    auth: AuthSettings | None = None
+    # send state-changing requests to records the run did not create (a sandbox that may be wiped)
+    allow_destructive: bool = False
+    # leave what the run created on the server (no clean-up at the end)
+    keep_created: bool = False
 
     def __post_init__(self) -> None:
         parsed = urlparse(self.base_url)
