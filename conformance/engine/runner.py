@@ -24,8 +24,10 @@ from schemathesis.engine.core import EventStream
 from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.sent_request import SentRequests
 from conformance.engine import schemathesis_checks as checks
-from conformance.engine.budget import BudgetExhausted, RequestGate, origin_of
+from conformance.engine.budget import BudgetExhausted, RequestGate, Withheld, origin_of
+from conformance.engine.cleanup import clean_up
 from conformance.engine.options import ConformOptions
+from conformance.engine.ownership import Ownership, path_under
 from conformance.engine.schemathesis_checks import bind
 from conformance.engine.shards import Shard, shard_labels
 from conformance.engine.tally import Excuse, Tally
@@ -66,6 +68,9 @@ def run_conformance(
             stream.stop()
 
     selected = [operation.label for operation in _selected(schema)]
+    ownership = Ownership(
+        spec, options.base_url, options.known_data, allow_destructive=options.allow_destructive
+    )
     gate = RequestGate(
         origin_of(options.base_url),
         options.max_requests,
@@ -73,16 +78,24 @@ def run_conformance(
         on_exhausted=stop,
         per_operation=options.operation_share(len(selected)),
         operation_of=_operation_finder(spec, options.base_url),
+        guard=ownership,
     )
     tally = Tally(redactor, CoverageTally(spec, selected), run_excuse(spec, schema, options))
     started = time.monotonic()
     with gate.installed():
-        stream = schemathesis.engine.from_schema(schema).execute()
-        stop_reason = _consume(stream, tally, gate, on_progress)
+        try:
+            stream = schemathesis.engine.from_schema(schema).execute()
+            stop_reason = _consume(stream, tally, gate, on_progress)
+        finally:
+            # Ctrl-C and a spent budget included: what the run created does not stay behind
+            cleaned = clean_up(ownership, gate, options)
     result = result_of(options, spec, schema, selected, tally, gate)
     result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
+    result.created = [created.as_dict() for created in cleaned]
+    result.cleanup_requests = gate.cleanup_sent
     result.duration = time.monotonic() - started
-    if result.test_cases == 0:
+    # a run that created records (say, one stopped by Ctrl-C) still reports what became of them
+    if result.test_cases == 0 and not result.created:
         raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
     return result
 
@@ -118,6 +131,8 @@ def result_of(
         gate.created,
     )
     result.budget_exhausted = gate.exhausted
+    result.requests_withheld = gate.withheld
+    result.destructive = options.allow_destructive
     result.max_requests = options.max_requests
     result.rate_limit = str(options.rate_limit) if options.rate_limit else None
     return result
@@ -217,7 +232,7 @@ def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | N
     matcher = Contract.of(spec).matcher
 
     def find(method: str, path: str) -> str | None:
-        path = _strip_prefix(path, base_url)
+        path = path_under(base_url, path)
         found = matcher.operation_id(method, path)
         return f"{method.upper()} {path}" if found is None else found
 
@@ -257,18 +272,26 @@ def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
     def excused(check: str, interaction: Any) -> bool:
         if interaction is None or check != "unsupported_method":
             return False
-        path = _strip_prefix(urlsplit(interaction.request.uri).path, base_url)
+        path = path_under(base_url, urlsplit(interaction.request.uri).path)
         return matcher.operation_id_anywhere(interaction.request.method, path) is not None
 
     return excused
 
 
-def _strip_prefix(path: str, base_url: str) -> str:
-    prefix = urlsplit(base_url).path.rstrip("/")
-    return (path[len(prefix) :] or "/") if prefix and path.startswith(prefix) else path
-
-
 def _consume(
+    stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None
+) -> str:
+    try:
+        return _events(stream, tally, gate, on_progress)
+    except KeyboardInterrupt:
+        # Ctrl-C between the engine's events: stop it and let its workers finish before the clean-up
+        stream.stop()
+        for _ in stream:
+            pass
+        return "interrupted"
+
+
+def _events(
     stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None
 ) -> str:
     stop_reason = "completed"
@@ -287,7 +310,8 @@ def _consume(
         elif isinstance(event, events.FuzzScenarioFinished):
             tally.scenario(event.recorder, event.status)
         elif isinstance(event, events.NonFatalError):
-            if not _caused_by(event.value, BudgetExhausted):
+            # neither is the server's: a spent budget, a request withheld to keep others' records safe
+            if not _caused_by(event.value, (BudgetExhausted, Withheld)):
                 tally.error(event)
         elif isinstance(event, events.FatalError):
             if isinstance(event.exception, ConformanceError):
@@ -301,7 +325,9 @@ def _consume(
     return stop_reason
 
 
-def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+def _caused_by(
+    error: BaseException | None, kind: type[BaseException] | tuple[type[BaseException], ...]
+) -> bool:
     seen = 0
     while error is not None and seen < 10:
         if isinstance(error, kind):
