@@ -48,7 +48,9 @@ def parse_form(raw: bytes) -> dict[str, Any]:
         tokens = _key_tokens(key)
         if tokens:
             _insert(result, tokens, value)
-    return _lists_from_numbered(result)
+    # The body itself is always an object: field names that are all digits (`0=a&1=b`, or nameless
+    # fields `=a&=b`) are properties, not a list.
+    return {name: _lists_from_numbered(value) for name, value in result.items()}
 
 
 def encoded(spec: Spec, fields: dict[str, Any], schema: Any, encoding: Any) -> dict[str, Any]:

@@ -3,9 +3,12 @@ the proxy and verify share); the bracket-key and typing rules are tested in test
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_core.errors import UnreadableBody
 from contract_core.forms import read_form
@@ -62,3 +65,25 @@ def test_encoding_is_honoured(raw: bytes, encoding: object, expected: object) ->
 def test_bytes_that_are_not_utf8_are_unreadable() -> None:
     with pytest.raises(UnreadableBody, match="not UTF-8"):
         read_form(SPEC, b"note=\xff\xfe", SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # nameless or all-digit field names are properties: the body is an object, never a list
+        (b"=%7B&=", {"0": "{", "1": ""}),
+        (b"0=a&1=b", {"0": "a", "1": "b"}),
+    ],
+)
+def test_the_body_is_always_an_object(raw: bytes, expected: object) -> None:
+    encoding = {"ids": {"style": "form", "explode": False}}
+    assert read_form(SPEC, raw, {"$ref": "#/components/schemas/Form"}, encoding) == expected
+
+
+@given(
+    st.binary(max_size=200), st.sampled_from([None, {"ids": {"style": "form", "explode": False}}])
+)
+def test_any_bytes_read_or_are_refused_as_unreadable(raw: bytes, encoding: object) -> None:
+    """The mock answered 500 to `=%7B&=` (a ValueError); any body either reads or is UnreadableBody."""
+    with contextlib.suppress(UnreadableBody):
+        read_form(SPEC, raw, {"$ref": "#/components/schemas/Form"}, encoding)
