@@ -23,7 +23,9 @@ from schemathesis.engine.core import EventStream
 
 from conformance.engine import schemathesis_checks as checks
 from conformance.engine.budget import BudgetExhausted, RequestGate, origin_of
+from conformance.engine.credentials import run_headers, start_credential
 from conformance.engine.options import ConformOptions
+from conformance.engine.rate_limits import Patience
 from conformance.engine.schemathesis_checks import bind
 from conformance.engine.shards import Shard, shard_labels
 from conformance.engine.tally import Excuse, Tally
@@ -57,6 +59,9 @@ def run_conformance(
     schema = load_schemathesis_schema(spec, options)
     ensure_reachable(options.base_url, options.timeout)
     redactor = run_redactor(spec, schema, options)
+    credential = start_credential(
+        options.auth, redactor, timeout=options.timeout, verify=not options.insecure
+    )
     stream: EventStream | None = None
 
     def stop() -> None:
@@ -71,6 +76,8 @@ def run_conformance(
         on_exhausted=stop,
         per_operation=options.operation_share(len(selected)),
         operation_of=_operation_finder(spec, options.base_url),
+        credential=credential,
+        patience=Patience(options.timeout, options.max_wait),
     )
     tally = Tally(
         redactor, CoverageTally(spec, selected), _documented_elsewhere(spec, options.base_url)
@@ -79,6 +86,8 @@ def run_conformance(
     with gate.installed():
         stream = schemathesis.engine.from_schema(schema).execute()
         stop_reason = _consume(stream, tally, gate, on_progress)
+    if gate.failure is not None:
+        raise gate.failure
     result = result_of(options, spec, schema, selected, tally, gate)
     result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
     result.duration = time.monotonic() - started
@@ -120,6 +129,13 @@ def result_of(
     result.budget_exhausted = gate.exhausted
     result.max_requests = options.max_requests
     result.rate_limit = str(options.rate_limit) if options.rate_limit else None
+    if gate.credential is not None and gate.credential.renewable:
+        result.credential_renewals = gate.credential.renewals
+    if gate.patience is not None:
+        result.rate_limit_waits, result.rate_limit_wait_seconds = (
+            gate.patience.waits,
+            round(gate.patience.waited, 3),
+        )
     return result
 
 
@@ -142,7 +158,7 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     project = config.projects.override  # applies to whichever project the document maps to
     project.update(
         base_url=options.base_url.rstrip("/"),
-        headers=dict(options.headers) or None,
+        headers=run_headers(options.headers, options.auth) or None,
         request_timeout=options.timeout,
         tls_verify=not options.insecure,
         continue_on_failure=True,
