@@ -27,9 +27,11 @@ CLIENT_SECRET = "cl1ent-s3cret-7a6b5c4d3e2f"
 
 @dataclass
 class IdentityProvider:
-    """Issues tokens that expire `lifetime` seconds after issue; remembers every one it issued."""
+    """Issues tokens that expire `lifetime` seconds after issue (at most `max_tokens`, then it refuses
+    the client); remembers every one it issued."""
 
     lifetime: float = 2.0
+    max_tokens: int | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     expiries: dict[str, float] = field(default_factory=dict)
 
@@ -56,7 +58,12 @@ def identity_provider_app(idp: IdentityProvider) -> Flask:
 
     @app.post("/oauth/token")
     def token() -> Response:
-        if not _client_authenticated() or request.form.get("grant_type") != "client_credentials":
+        spent = idp.max_tokens is not None and len(idp.issued) >= idp.max_tokens
+        if (
+            spent
+            or not _client_authenticated()
+            or request.form.get("grant_type") != "client_credentials"
+        ):
             body = {"error": "invalid_client"}
             return Response(json.dumps(body), status=401, mimetype="application/json")
         body = {"access_token": idp.issue(), "token_type": "Bearer", "expires_in": idp.lifetime}
@@ -133,10 +140,14 @@ def staging_app(
 
 @contextmanager
 def staging(
-    *, lifetime: float = 2.0, per_second: int = 10, static_tokens: Iterable[str] = ()
+    *,
+    lifetime: float = 2.0,
+    per_second: int = 10,
+    static_tokens: Iterable[str] = (),
+    max_tokens: int | None = None,
 ) -> Iterator[tuple[str, str, IdentityProvider, Gatekeeper]]:
     """Yields the API's base URL, the identity provider's, and both servers' records."""
-    idp, gatekeeper = IdentityProvider(lifetime), Gatekeeper(per_second)
+    idp, gatekeeper = IdentityProvider(lifetime, max_tokens), Gatekeeper(per_second)
     with (
         serve(identity_provider_app(idp)) as idp_url,
         serve(staging_app(idp, gatekeeper, static_tokens)) as base_url,

@@ -10,7 +10,7 @@ import pytest
 
 from conformance.engine.auth import AuthSettings
 from conformance.engine.credentials import CredentialError
-from conformance.engine.options import ConformOptions
+from conformance.engine.options import ConformOptions, parse_rate_limit
 from conformance.engine.runner import run_conformance
 from conformance.reporting.findings import RunResult
 from conformance.reporting.report import render_json, render_junit, render_markdown, render_text
@@ -105,6 +105,16 @@ def test_a_refused_or_unreachable_token_endpoint_is_named_without_the_secret() -
     assert "cannot be reached" in str(unreached.value)
     for message in (str(refused.value), str(unreached.value)):
         assert "s3cret" not in message and "\n" not in message
+
+
+def test_a_renewal_refused_halfway_stops_the_run() -> None:
+    with staging(lifetime=1.0, per_second=1000, max_tokens=1) as (base_url, idp_url, _, gate):
+        paced = {"rate_limit": parse_rate_limit("40/s"), "max_requests": 100}  # 2.5 s: outlives it
+        options = ConformOptions(base_url, auth=oauth2(idp_url), **paced, **SMALL)
+        with pytest.raises(CredentialError) as failure:
+            run_conformance(options)
+    assert gate.requests >= 1  # it failed halfway, not at the start
+    assert "refused the client credentials" in str(failure.value)
 
 
 def test_a_header_credential_replaces_the_static_header_of_the_same_name() -> None:
