@@ -121,6 +121,17 @@ def register(subparsers: Any) -> None:
         metavar="PERCENT",
         help="fail (exit 1) when fewer operations than this share got a documented success",
     )
+    parser.add_argument(
+        "--allow-destructive",
+        action="store_true",
+        help="also change and delete records the run did not create (a sandbox that may be wiped); "
+        "by default only what the run created, or [conform.data] lists, is changed",
+    )
+    parser.add_argument(
+        "--keep-created",
+        action="store_true",
+        help="leave what the run created on the server (no clean-up at the end)",
+    )
     add_baseline_options(parser)
     parser.set_defaults(run=run)
 
@@ -194,6 +205,8 @@ def _options(args: argparse.Namespace) -> Any:
         workers=args.workers,
         shard=parse_shard(args.shard) if args.shard else None,
         min_coverage=args.min_coverage,
+        allow_destructive=args.allow_destructive,
+        keep_created=args.keep_created,
     )
 
 

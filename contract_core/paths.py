@@ -70,6 +70,12 @@ class PathMatcher:
             self._most_specific(path[len(p) :] or "/") for p in self.prefixes if path.startswith(p)
         )
 
+    def route(self, path: str) -> Route | None:
+        """The most specific route of a concrete path (its template and parameters), whatever the method:
+        conform's guard reads the parameters of requests no operation documents too."""
+        routes = self._most_specific(path)
+        return routes[0] if routes else None
+
     def _most_specific(self, path: str) -> list[Route]:
         matches = [route for route in self.routes if route.pattern.fullmatch(path)]
         if not matches:

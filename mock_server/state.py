@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote
 
@@ -32,6 +30,7 @@ import orjson
 
 from contract_core.media import is_json
 from contract_core.pointer import join
+from contract_core.resources import Resource, infer_resources, resource_id
 from contract_core.spec import Spec
 from mock_server.problems import Problem
 from mock_server.responder import Reply, ReplyPlan, Responder, encode
@@ -40,7 +39,6 @@ log = logging.getLogger("contract.mock")
 
 MAX_RESOURCES = 10_000
 MAX_BYTES = 64 * 1024 * 1024  # of stored JSON, per process: vendor resources run to 100 KB each
-_ITEM_PATH = re.compile(r"(?P<collection>/.*)/\{(?P<param>[^}/]+)\}")
 _LIST_NAMES = (
     "data",
     "items",
@@ -133,26 +131,6 @@ class MemoryState:
             self._counts.clear()
 
 
-@dataclass(frozen=True)
-class Resource:
-    collection: str  # path template of the collection, e.g. /users/{id}/pets
-    item: str  # its item's template, e.g. /users/{id}/pets/{petId}
-    id_param: str
-
-
-def infer_resources(spec: Spec) -> list[Resource]:
-    """Every documented `C/{param}` whose `C` is documented with a POST: a resource no client can
-    create (OpenAI's `/models`) keeps its fixtures, rather than a 404 for every id."""
-    paths = {op.path for op in spec.operations}
-    creatable = {op.path for op in spec.operations if op.method == "post"}
-    found = []
-    for path in sorted(paths):
-        match = _ITEM_PATH.fullmatch(path)
-        if match and match["collection"] in creatable:
-            found.append(Resource(match["collection"], path, match["param"]))
-    return found
-
-
 class Stateful:
     """The responder's answers, with the resources of `store` created, read, listed and changed."""
 
@@ -225,7 +203,7 @@ class Stateful:
         plan.counter = self.store.next_count(plan.operation.operation_id) - 1
         reply = self.responder.respond(plan, sent, prefer, accept)
         body = _json_body(reply)
-        key = _resource_id(body, resource)
+        key = resource_id(body, resource)
         if 200 <= reply.status < 300 and key is not None:
             self.store.put(path, key, body)
         elif 200 <= reply.status < 300:
@@ -424,17 +402,3 @@ def _json_body(reply: Reply) -> Any:
         return orjson.loads(reply.body)
     except orjson.JSONDecodeError:
         return None
-
-
-def _resource_id(body: Any, resource: Resource) -> str | None:
-    """The created resource's id: the field named like the item's parameter, else `id`."""
-    if not isinstance(body, dict):
-        return None
-    names = [resource.id_param, "id", "uid", "uuid", "key"] + (
-        ["name"] if "name" in resource.id_param.lower() else []
-    )
-    for name in names:
-        value = body.get(name)
-        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-            return str(value)
-    return None

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from contract_core.contract import CompiledOperation, Contract, MediaType, raise_unresolved
+from contract_core.errors import UnreadableBody
 from contract_core.instance_paths import could_be, schemas_at
 from contract_core.media import base_type, documented_range
+from contract_core.multipart import read_request_data
 from contract_core.secrets import is_secret_field
 from contract_core.spec import Spec
 from contract_core.validation import SchemaValidator
@@ -49,6 +53,19 @@ class DocumentedResponses:
     @property
     def request_validator(self) -> SchemaValidator:
         return self.contract.validator("request")
+
+    def request_data(
+        self, method: str, path: str, body: bytes | None, content_type: str | None
+    ) -> Any:
+        """The request body as data, read once for every check (JSON, or a form read with its
+        schema's types); None when there is none or it does not read (`request_body` says why)."""
+        if not body or not content_type:
+            return None
+        try:
+            schema = self.request_schema(method, path, content_type)
+            return read_request_data(self.spec, body, content_type, schema)
+        except (orjson.JSONDecodeError, UnreadableBody):
+            return None
 
     def _request_schema(self, method: str, path: str, content_type: str | None) -> str | None:
         """The pointer of the documented request body schema for this media type, or None."""

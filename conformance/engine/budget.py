@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
+from hypothesis.errors import UnsatisfiedAssumption
 from requests.adapters import HTTPAdapter
 
 from conformance.engine.credentials import Credential, CredentialError
@@ -35,6 +36,26 @@ class CredentialLost(requests.exceptions.RequestException):
     """Raised instead of sending once the credential could not be renewed; the run stops."""
 
 
+class Withheld(requests.exceptions.RequestException, UnsatisfiedAssumption):
+    """Raised instead of sending a request that could change a record the run did not create.
+
+    Neither a finding nor a crash: as an UnsatisfiedAssumption it makes Hypothesis drop the case (and
+    Schemathesis' stateful phase the step) and go on; the runner does not report it as an error.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Guard(Protocol):
+    """What may be sent (`conformance.engine.ownership.Ownership`): asked before, told after each request."""
+
+    def refusal(self, method: str, url: str) -> str | None: ...
+
+    def learn(self, method: str, url: str, status: int, headers: Any, body: bytes) -> None: ...
+
+
 @dataclass
 class RequestGate:
     """Counts requests to one origin, spaces them for the rate limit and refuses past the budget."""
@@ -50,9 +71,14 @@ class RequestGate:
     credential: Credential | None = None  # [conform.auth]: set on every request, renewed
     patience: Patience | None = None  # rate limits waited out (429, 503 with Retry-After)
     failure: CredentialError | None = None  # why the run had to stop; the runner raises it
+    guard: Guard | None = None
     sent: int = 0
     refused: int = 0
     created: int = 0
+    withheld: int = 0
+    # the clean-up's requests: past the budget (a spent budget must not leave records behind), counted apart
+    cleaning: bool = False
+    cleanup_sent: int = 0
     by_operation: dict[str, int] = field(default_factory=dict)
     _next_slot: float = field(default=0.0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -70,6 +96,9 @@ class RequestGate:
         Requests are spaced evenly (`period / N` apart) rather than sent in bursts: that bounds any
         window of one period to N requests and is kinder to the target than N at once.
         """
+        if self.cleaning:
+            self._admit_cleanup()
+            return
         with self._lock:
             if self.sent >= self.max_requests:
                 self.refused += 1
@@ -82,21 +111,46 @@ class RequestGate:
                 raise BudgetExhausted(
                     f"{operation}: its share of {self.per_operation} requests is spent"
                 )
-            if self.rate_limit is not None:
-                now = self.clock()
-                if self._next_slot > now:
-                    self.sleep(self._next_slot - now)
-                    now = self.clock()
-                self._next_slot = (
-                    max(now, self._next_slot)
-                    + self.rate_limit.per_seconds / self.rate_limit.requests
-                )
+            self._wait_for_slot()
             self.sent += 1
             if operation is not None:
                 self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
             spent = self.sent >= self.max_requests
         if spent and self.on_exhausted is not None:
             self.on_exhausted()
+
+    def _wait_for_slot(self) -> None:
+        if self.rate_limit is not None:
+            now = self.clock()
+            if self._next_slot > now:
+                self.sleep(self._next_slot - now)
+                now = self.clock()
+            self._next_slot = (
+                max(now, self._next_slot) + self.rate_limit.per_seconds / self.rate_limit.requests
+            )
+
+    def _admit_cleanup(self) -> None:
+        with self._lock:
+            self._wait_for_slot()
+            self.cleanup_sent += 1
+
+    def screen(self, request: requests.PreparedRequest) -> None:
+        """Raise Withheld for a request the guard refuses; it is neither sent nor counted as sent."""
+        reason = self.guard.refusal(request.method or "", request.url or "") if self.guard else None
+        if reason is not None:
+            with self._lock:
+                self.withheld += 1
+            raise Withheld(reason)
+
+    def observe(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        if self.guard is not None:
+            self.guard.learn(
+                request.method or "",
+                request.url or "",
+                response.status_code,
+                response.headers,
+                response.content,
+            )
 
     def _operation(self, method: str, url: str) -> str | None:
         if self.per_operation is None or self.operation_of is None or not url:
@@ -142,9 +196,11 @@ class RequestGate:
         ) -> requests.Response:
             if not gate.covers(request.url or ""):
                 return original(self, request, *args, **kwargs)
+            gate.screen(request)
             gate.admit(request.method or "", request.url or "")
             response = gate.deliver(lambda sent: original(self, sent, *args, **kwargs), request)
             gate.record(request.method, response.status_code)
+            gate.observe(request, response)
             return response
 
         HTTPAdapter.send = send  # type: ignore[method-assign]  # scoped patch, restored below

@@ -21,10 +21,14 @@ from schemathesis.core.errors import LoaderError
 from schemathesis.engine import Status, events
 from schemathesis.engine.core import EventStream
 
+from conformance.checker.documented_responses import DocumentedResponses
+from conformance.checker.sent_request import SentRequests
 from conformance.engine import schemathesis_checks as checks
-from conformance.engine.budget import BudgetExhausted, RequestGate, origin_of
-from conformance.engine.credentials import run_headers, start_credential
+from conformance.engine.budget import BudgetExhausted, RequestGate, Withheld, origin_of
+from conformance.engine.cleanup import clean_up
+from conformance.engine.credentials import CredentialError, run_headers, start_credential
 from conformance.engine.options import ConformOptions
+from conformance.engine.ownership import Created, Ownership, path_under
 from conformance.engine.rate_limits import Patience
 from conformance.engine.schemathesis_checks import bind
 from conformance.engine.shards import Shard, shard_labels
@@ -69,6 +73,9 @@ def run_conformance(
             stream.stop()
 
     selected = [operation.label for operation in _selected(schema)]
+    ownership = Ownership(
+        spec, options.base_url, options.known_data, allow_destructive=options.allow_destructive
+    )
     gate = RequestGate(
         origin_of(options.base_url),
         options.max_requests,
@@ -76,24 +83,42 @@ def run_conformance(
         on_exhausted=stop,
         per_operation=options.operation_share(len(selected)),
         operation_of=_operation_finder(spec, options.base_url),
+        guard=ownership,
         credential=credential,
         patience=Patience(options.timeout, options.max_wait),
     )
-    tally = Tally(
-        redactor, CoverageTally(spec, selected), _documented_elsewhere(spec, options.base_url)
-    )
+    tally = Tally(redactor, CoverageTally(spec, selected), run_excuse(spec, schema, options))
     started = time.monotonic()
     with gate.installed():
-        stream = schemathesis.engine.from_schema(schema).execute()
-        stop_reason = _consume(stream, tally, gate, on_progress)
+        try:
+            stream = schemathesis.engine.from_schema(schema).execute()
+            stop_reason = _consume(stream, tally, gate, on_progress)
+        finally:
+            # Ctrl-C and a spent budget included: what the run created does not stay behind
+            cleaned = clean_up(ownership, gate, options)
     if gate.failure is not None:
-        raise gate.failure
+        raise _stopped(gate.failure, cleaned)
     result = result_of(options, spec, schema, selected, tally, gate)
     result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
+    result.created = [created.as_dict() for created in cleaned]
+    result.cleanup_requests = gate.cleanup_sent
     result.duration = time.monotonic() - started
-    if result.test_cases == 0:
+    # a run that created records (say, one stopped by Ctrl-C) still reports what became of them
+    if result.test_cases == 0 and not result.created:
         raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
     return result
+
+
+def _stopped(failure: CredentialError, cleaned: list[Created]) -> CredentialError:
+    """The credential that stopped the run, and what the run created that is still on the server
+    (without a credential the clean-up could not delete it): the one message exit 2 prints."""
+    left = [created.path for created in cleaned if not created.outcome.startswith("deleted")]
+    if not left:
+        return failure
+    return CredentialError(
+        failure.source,
+        f"{failure.problem}; {len(left)} record(s) the run created are still there: {', '.join(left)}",
+    )
 
 
 def run_redactor(spec: Spec, schema: Any, options: ConformOptions) -> Redactor:
@@ -127,6 +152,8 @@ def result_of(
         gate.created,
     )
     result.budget_exhausted = gate.exhausted
+    result.requests_withheld = gate.withheld
+    result.destructive = options.allow_destructive
     result.max_requests = options.max_requests
     result.rate_limit = str(options.rate_limit) if options.rate_limit else None
     if gate.credential is not None and gate.credential.renewable:
@@ -233,11 +260,34 @@ def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | N
     matcher = Contract.of(spec).matcher
 
     def find(method: str, path: str) -> str | None:
-        path = _strip_prefix(path, base_url)
+        path = path_under(base_url, path)
         found = matcher.operation_id(method, path)
         return f"{method.upper()} {path}" if found is None else found
 
     return find
+
+
+def run_excuse(spec: Spec, schema: Any, options: ConformOptions) -> Excuse:
+    """Failures that are the tool's, not the server's (conform and pytest mode)."""
+    misread = _documented_elsewhere(spec, options.base_url)
+    valid = _valid_as_sent(bind(schema.raw_schema, spec).documented, options.base_url)
+    return lambda check, interaction: misread(check, interaction) or valid(check, interaction)
+
+
+def _valid_as_sent(documented: DocumentedResponses, base_url: str) -> Excuse:
+    """`negative_data_rejection` on a case that is valid as sent: generated as invalid, but its bytes
+    read as valid by the kit's own readers (a form's `encoding` rules, 3.1 `nullable`), so a server
+    that accepts it is right (`conformance.checker.sent_request`)."""
+    sent = SentRequests(documented, urlsplit(base_url).path)
+
+    def excused(check: str, interaction: Any) -> bool:
+        if interaction is None or check != "negative_data_rejection":
+            return False
+        request = interaction.request
+        headers = {name: ", ".join(values) for name, values in request.headers.items()}
+        return sent.violations(request.method, request.uri, headers, request.body) == []
+
+    return excused
 
 
 def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
@@ -250,18 +300,26 @@ def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
     def excused(check: str, interaction: Any) -> bool:
         if interaction is None or check != "unsupported_method":
             return False
-        path = _strip_prefix(urlsplit(interaction.request.uri).path, base_url)
+        path = path_under(base_url, urlsplit(interaction.request.uri).path)
         return matcher.operation_id_anywhere(interaction.request.method, path) is not None
 
     return excused
 
 
-def _strip_prefix(path: str, base_url: str) -> str:
-    prefix = urlsplit(base_url).path.rstrip("/")
-    return (path[len(prefix) :] or "/") if prefix and path.startswith(prefix) else path
-
-
 def _consume(
+    stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None
+) -> str:
+    try:
+        return _events(stream, tally, gate, on_progress)
+    except KeyboardInterrupt:
+        # Ctrl-C between the engine's events: stop it and let its workers finish before the clean-up
+        stream.stop()
+        for _ in stream:
+            pass
+        return "interrupted"
+
+
+def _events(
     stream: EventStream, tally: Tally, gate: RequestGate, on_progress: ProgressCallback | None
 ) -> str:
     stop_reason = "completed"
@@ -280,7 +338,8 @@ def _consume(
         elif isinstance(event, events.FuzzScenarioFinished):
             tally.scenario(event.recorder, event.status)
         elif isinstance(event, events.NonFatalError):
-            if not _caused_by(event.value, BudgetExhausted):
+            # neither is the server's: a spent budget, a request withheld to keep others' records safe
+            if not _caused_by(event.value, (BudgetExhausted, Withheld)):
                 tally.error(event)
         elif isinstance(event, events.FatalError):
             if isinstance(event.exception, ConformanceError):
@@ -294,7 +353,9 @@ def _consume(
     return stop_reason
 
 
-def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+def _caused_by(
+    error: BaseException | None, kind: type[BaseException] | tuple[type[BaseException], ...]
+) -> bool:
     seen = 0
     while error is not None and seen < 10:
         if isinstance(error, kind):

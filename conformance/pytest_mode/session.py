@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from conformance.checker.sent_request import SentRequests
 from conformance.engine.budget import RequestGate, origin_of
 from conformance.engine.options import ConformOptions
 from conformance.engine.runner import (
@@ -18,6 +20,7 @@ from conformance.engine.runner import (
     result_of,
     run_redactor,
 )
+from conformance.engine.schemathesis_checks import bind
 from conformance.engine.tally import Tally
 from conformance.reporting.coverage import CoverageTally
 from conformance.reporting.findings import RunResult
@@ -35,6 +38,7 @@ class PytestRun:
     # those whose tests were collected and selected
     operations: list[str] = field(default_factory=list)
     tally: Tally = field(init=False)
+    _sent: SentRequests | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.tally = Tally(self.redactor, CoverageTally(self.spec, self.operations))
@@ -47,6 +51,14 @@ class PytestRun:
         ensure_reachable(options.base_url, options.timeout)
         gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit)
         return cls(options, spec, schema, run_redactor(spec, schema, options), gate)
+
+    def valid_as_sent(self, request: Any) -> bool:
+        """Whether the request Schemathesis sent (a `requests.PreparedRequest`) reads as valid."""
+        if self._sent is None:
+            checker = bind(self.schema.raw_schema, self.spec)
+            self._sent = SentRequests(checker.documented, urlsplit(self.options.base_url).path)
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        return self._sent.violations(request.method, request.url, dict(request.headers), body) == []
 
     def select(self, operations: list[str]) -> None:
         """Count coverage over the operations whose tests run (after `-k`, `--deselect`, `--shard`)."""

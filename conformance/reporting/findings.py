@@ -132,6 +132,13 @@ class RunResult(Findings[Finding]):
     requests_sent: int = 0
     requests_refused: int = 0
     resources_created: int = 0
+    # --allow-destructive: requests were sent to records the run did not create
+    destructive: bool = False
+    # state-changing requests not sent: they could have changed a record the run did not create
+    requests_withheld: int = 0
+    # what the run created (path, id, created_by, outcome) and the clean-up's requests (outside the budget)
+    created: list[dict[str, Any]] = field(default_factory=list)
+    cleanup_requests: int = 0
     budget_exhausted: bool = False
     stop_reason: str = "completed"
     duration: float = 0.0
@@ -188,6 +195,7 @@ class RunResult(Findings[Finding]):
 
     def as_dict(self) -> dict[str, Any]:
         data = super().as_dict()
+        data["mode"] = "destructive" if self.destructive else "safe"
         data["coverage"] = {
             "exercised_percent": round(self.coverage_percent, 1),
             "untested": self.untested,

@@ -42,6 +42,7 @@ def summary_lines(result: RunResult) -> list[str]:
         verdict_line(result),
         cost_line(result),
         *staging_lines(result),
+        mode_line(result),
         f"{result.duration:.1f} s against {result.base_url}; spec {result.spec}; seed {result.seed}",
     ]
 
@@ -69,6 +70,43 @@ def staging_lines(result: RunResult) -> list[str]:
         )
     text = "; ".join(parts)
     return [text[:1].upper() + text[1:]] if text else []
+
+
+def mode_line(result: RunResult) -> str:
+    """Which mode ran: whether records the run did not create were safe from it."""
+    if result.destructive:
+        return "Mode: destructive (--allow-destructive): sent requests to records it did not create"
+    return (
+        f"Mode: safe: changed only what it created; {result.requests_withheld} request(s) to "
+        "records it did not create withheld"
+    )
+
+
+def created_lines(result: RunResult) -> list[str]:
+    """What the run created and what became of each record, with ids: deleted, kept, left behind."""
+    if not result.created:
+        return []
+    by_outcome: dict[str, list[str]] = {}
+    for created in result.created:
+        by_outcome.setdefault(created["outcome"], []).append(created["path"])
+    lines = [
+        f"Created {len(result.created)} record(s); clean-up: {result.cleanup_requests} request(s) "
+        "(outside the budget)"
+    ]
+    lines += [
+        f"  {outcome} ({len(paths)}): {', '.join(paths)}" for outcome, paths in by_outcome.items()
+    ]
+    return [*lines, ""]
+
+
+def _outcome_order(item: tuple[str, list[str]]) -> tuple[bool, bool, str]:
+    """Deleted by the run, deleted in the clean-up, kept; what was left behind last, where it is seen."""
+    outcome = item[0]
+    return outcome.startswith("left behind"), outcome != "deleted by the run", outcome
+
+
+def left_behind(result: RunResult) -> list[dict[str, Any]]:
+    return [c for c in result.created if c["outcome"].startswith("left behind")]
 
 
 def finding_lines(finding: Finding, index: int, shorten: bool = False) -> list[str]:
@@ -102,7 +140,7 @@ def render_text(result: RunResult) -> str:
     lines: list[str] = []
     for index, finding in enumerate(result.findings, 1):
         lines += [*finding_lines(finding, index, shorten=True), ""]
-    lines += coverage_lines(result) + baseline_lines(result)
+    lines += coverage_lines(result) + created_lines(result) + baseline_lines(result)
     return "\n".join(lines + summary_lines(result)) + "\n"
 
 
@@ -195,6 +233,9 @@ def _properties(result: RunResult) -> dict[str, Any]:
         else result.credential_renewals,
         "rate_limit_waits": result.rate_limit_waits,
         "rate_limit_wait_seconds": f"{result.rate_limit_wait_seconds:.1f}",
+        "mode": "destructive" if result.destructive else "safe",
+        "requests_withheld": result.requests_withheld,
+        "left_behind": len(left_behind(result)),
         "max_requests": result.max_requests,
         "budget_exhausted": result.budget_exhausted,
         "coverage_percent": f"{result.coverage_percent:.1f}",
@@ -222,6 +263,8 @@ def render_markdown(result: RunResult) -> str:
         "",
         *(f"{line}." for line in staging_lines(result)),
         *([""] if staging_lines(result) else []),
+        f"{mode_line(result)}. {_created_summary(result)}",
+        "",
     ]
     if result.findings:
         lines += [
@@ -251,6 +294,12 @@ def render_markdown(result: RunResult) -> str:
         ),
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _created_summary(result: RunResult) -> str:
+    left = left_behind(result)
+    shown = ", ".join(f"`{c['path']}` ({c['outcome']})" for c in left)
+    return f"Created {len(result.created)} record(s); left behind {len(left)}{': ' + shown if shown else ''}."
 
 
 def _cell(text: str) -> str:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import unquote
-
-import orjson
 
 from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.exchange import CheckViolation, Exchange
@@ -25,8 +22,6 @@ from conformance.traffic.observed import (
     response_has_content,
 )
 from contract_core import pointer
-from contract_core.errors import UnreadableBody
-from contract_core.multipart import read_request_data
 from contract_core.paths import Match
 from contract_core.redact import REDACTED, Redactor
 from contract_core.spec import Spec
@@ -120,7 +115,9 @@ class TrafficJudge:
             status=observed.status,
             response_content_type=observed.response_header("content-type"),
             response_body=observed.response_body or b"",
-            request_body=self._request_data(method, template, observed.request_body, request_type),
+            request_body=self.documented.request_data(
+                method, template, observed.request_body, request_type
+            ),
             request_media_type=request_type,
             url_path=observed.path[len(match.prefix) :] or "/",
             request_query=observed.query,
@@ -133,19 +130,6 @@ class TrafficJudge:
                 method, observed.status, observed.response_headers, observed.response_body
             ),
         )
-
-    def _request_data(
-        self, method: str, template: str, body: bytes | None, content_type: str | None
-    ) -> Any:
-        """The request body as data, read once for every check (JSON, or a form read with its schema's
-        types); None when there is none or it does not read (`request_body` reports why)."""
-        if not body or not content_type:
-            return None
-        try:
-            schema = self.documented.request_schema(method, template, content_type)
-            return read_request_data(self.spec, body, content_type, schema)
-        except (orjson.JSONDecodeError, UnreadableBody):
-            return None
 
     def request_violations(self, exchange: Exchange) -> list[CheckViolation]:
         return _judgeable(self.checker.check(exchange, REQUEST_CHECKS), exchange)

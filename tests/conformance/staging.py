@@ -138,6 +138,18 @@ def staging_app(
     return app
 
 
+def requiring_tokens(inner: Any, idp: IdentityProvider) -> Callable[..., Iterable[bytes]]:
+    """`inner` answering only requests with a currently valid token of `idp` (401 otherwise)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        token = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
+        if not idp.valid(token):
+            return problem(401, "Unauthorized", "A valid token is needed.")(environ, start_response)
+        return inner(environ, start_response)
+
+    return app
+
+
 @contextmanager
 def staging(
     *,

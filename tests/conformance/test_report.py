@@ -45,6 +45,30 @@ def sample() -> RunResult:
         test_cases=10,
         requests_sent=12,
         resources_created=7,
+        requests_withheld=4,
+        created=[
+            {
+                "path": "/v1/accounts/api-tokens/tok_1",
+                "id": "tok_1",
+                "outcome": "deleted by the run",
+            },
+            {
+                "path": "/v1/accounts/api-tokens/tok_2",
+                "id": "tok_2",
+                "outcome": "deleted in the clean-up",
+            },
+            {
+                "path": "/v1/accounts/api-tokens/tok_3",
+                "id": "tok_3",
+                "outcome": "deleted in the clean-up",
+            },
+            {
+                "path": "/v1/accounts/api-tokens/tok_4",
+                "id": "tok_4",
+                "outcome": "left behind: DELETE answered 500",
+            },
+        ],
+        cleanup_requests=3,
         duration=1.25,
         max_requests=1000,
         rate_limit="5/s",
@@ -72,8 +96,14 @@ Coverage: 1 of 1 operation(s) exercised (100%): valid cases by outcome ok/auth/4
   + POST /v1/accounts/api-tokens  7/0/0/0/0  201 x7, 400 x3
                                   never seen: 401, 413, 415 (documented: 201, 400, 401, 413, 415)
 
+Created 4 record(s); clean-up: 3 request(s) (outside the budget)
+  deleted by the run (1): /v1/accounts/api-tokens/tok_1
+  deleted in the clean-up (2): /v1/accounts/api-tokens/tok_2, /v1/accounts/api-tokens/tok_3
+  left behind: DELETE answered 500 (1): /v1/accounts/api-tokens/tok_4
+
 NOT CONFORMANT: 1 finding(s) (3 occurrence(s)) on 1 operation(s)
 10 test case(s); 12 request(s) sent of a budget of 1000, rate limit 5/s; 7 resource(s) created
+Mode: safe: changed only what it created; 4 request(s) to records it did not create withheld
 1.2 s against http://127.0.0.1:4010; spec openapi/api-tokens.yaml; seed 1
 """
 

@@ -15,8 +15,16 @@ from conformance.engine.runner import run_conformance
 from conformance.reporting.findings import RunResult
 from conformance.reporting.report import render_json, render_junit, render_markdown, render_text
 from tests.conformance.conftest import implementation
-from tests.conformance.serving import free_port
-from tests.conformance.staging import CLIENT_ID, CLIENT_SECRET, staging
+from tests.conformance.registry import OTHERS, SPEC, create_registry_app
+from tests.conformance.serving import free_port, serve
+from tests.conformance.staging import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    IdentityProvider,
+    identity_provider_app,
+    requiring_tokens,
+    staging,
+)
 
 SMALL = {"max_examples": 8, "seed": 1}
 # Enough for the fuzzing phase: without waiting, 80 of these 126 requests get a 429 at 40/s, and
@@ -144,6 +152,20 @@ def test_a_server_that_ignores_auth_is_still_caught_with_a_renewing_credential()
         auth = AuthSettings("command", command="echo conformance-test-credential")
         result = run_conformance(ConformOptions(base_url, auth=auth, max_requests=40, **SMALL))
     assert "ignored_auth" in {finding.check for finding in result.findings}
+
+
+def test_the_clean_up_deletes_with_the_current_credential() -> None:
+    """A registry that needs a token living 1 s: the run's own records are still deleted at the end."""
+    idp, registry = IdentityProvider(lifetime=1.0), create_registry_app()
+    with (
+        serve(identity_provider_app(idp)) as idp_url,
+        serve(requiring_tokens(registry, idp)) as base_url,
+    ):
+        options = ConformOptions(base_url, spec_path=SPEC, auth=oauth2(idp_url), seed=1)
+        result = run_conformance(options)
+    assert result.created and all(c["outcome"].startswith("deleted") for c in result.created)
+    assert sorted(registry.config["pets"]) == list(OTHERS)
+    assert not [f for f in result.findings if f.status_code == 401]
 
 
 def test_rate_limits_are_waited_out_from_the_command_line(conform) -> None:

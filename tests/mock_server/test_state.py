@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract_core import load_spec
+from contract_core.resources import Resource, infer_resources
 from mock_server.responder import Responder
 from mock_server.server import Features, running_mock, shared_database
-from mock_server.state import MemoryState, Resource, Stateful, infer_resources, list_slot
+from mock_server.state import MemoryState, Stateful, list_slot
 from tests.mock_server.cli_mock import cli_mock
 from tests.oracle import oracle_errors
 
