@@ -25,6 +25,7 @@ def register(subparsers: Any) -> None:
         DEFAULT_MAX_REQUESTS,
         DEFAULT_TIMEOUT,
     )
+    from conformance.engine.rate_limits import DEFAULT_MAX_WAIT
 
     parser = subparsers.add_parser(
         "conform",
@@ -82,6 +83,14 @@ def register(subparsers: Any) -> None:
         default=DEFAULT_TIMEOUT,
         metavar="S",
         help=f"per-request timeout in seconds (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        default=DEFAULT_MAX_WAIT,
+        metavar="SECONDS",
+        help="waiting out the server's rate limit (429, or 503 with Retry-After) may take this long "
+        f"in all; past it a 429 is the answer (default: {DEFAULT_MAX_WAIT:g})",
     )
     parser.add_argument("--seed", type=int, help="seed for reproducible generation")
     parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="write a JUnit XML report")
@@ -190,6 +199,7 @@ def _options(args: argparse.Namespace) -> Any:
         max_requests_per_operation=args.max_requests_per_operation,
         rate_limit=parse_rate_limit(args.rate_limit) if args.rate_limit else None,
         timeout=args.timeout,
+        max_wait=args.max_wait,
         seed=args.seed,
         insecure=args.insecure,
         workers=args.workers,

@@ -20,13 +20,20 @@ import requests
 from hypothesis.errors import UnsatisfiedAssumption
 from requests.adapters import HTTPAdapter
 
+from conformance.engine.credentials import Credential, CredentialError
+from conformance.engine.delivery import deliver
 from conformance.engine.options import RateLimit
+from conformance.engine.rate_limits import Patience
 
 _INSTALL_LOCK = threading.Lock()
 
 
 class BudgetExhausted(requests.exceptions.RequestException):
     """Raised instead of sending a request once `--max-requests` requests have been sent."""
+
+
+class CredentialLost(requests.exceptions.RequestException):
+    """Raised instead of sending once the credential could not be renewed; the run stops."""
 
 
 class Withheld(requests.exceptions.RequestException, UnsatisfiedAssumption):
@@ -61,6 +68,9 @@ class RequestGate:
     operation_of: Callable[[str, str], str | None] | None = None  # (method, URL path) -> operation
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    credential: Credential | None = None  # [conform.auth]: set on every request, renewed
+    patience: Patience | None = None  # rate limits waited out (429, 503 with Retry-After)
+    failure: CredentialError | None = None  # why the run had to stop; the runner raises it
     guard: Guard | None = None
     sent: int = 0
     refused: int = 0
@@ -153,6 +163,23 @@ class RequestGate:
             with self._lock:
                 self.created += 1
 
+    def deliver(
+        self,
+        send: Callable[[requests.PreparedRequest], requests.Response],
+        request: requests.PreparedRequest,
+    ) -> requests.Response:
+        """Send one admitted request (its resends are not counted again); a credential that cannot be
+        renewed stops the run."""
+        if self.failure is not None:
+            raise CredentialLost(str(self.failure))
+        try:
+            return deliver(send, request, self.credential, self.patience)
+        except CredentialError as exc:
+            self.failure = exc
+            if self.on_exhausted is not None:
+                self.on_exhausted()  # stops the run as a spent budget does
+            raise CredentialLost(str(exc)) from exc
+
     @contextmanager
     def installed(self) -> Iterator[RequestGate]:
         """Route every `requests` call to this gate's origin through it while the block runs."""
@@ -171,7 +198,7 @@ class RequestGate:
                 return original(self, request, *args, **kwargs)
             gate.screen(request)
             gate.admit(request.method or "", request.url or "")
-            response = original(self, request, *args, **kwargs)
+            response = gate.deliver(lambda sent: original(self, sent, *args, **kwargs), request)
             gate.record(request.method, response.status_code)
             gate.observe(request, response)
             return response

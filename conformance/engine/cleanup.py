@@ -10,6 +10,7 @@ from __future__ import annotations
 import requests
 
 from conformance.engine.budget import RequestGate
+from conformance.engine.credentials import run_headers
 from conformance.engine.options import ConformOptions
 from conformance.engine.ownership import Created, Ownership
 
@@ -27,7 +28,8 @@ def clean_up(ownership: Ownership, gate: RequestGate, options: ConformOptions) -
     gate.cleaning = True
     try:
         with requests.Session() as session:
-            session.headers.update(options.headers)
+            # the credential's placeholder too: the request gate sets the current credential there
+            session.headers.update(run_headers(options.headers, options.auth))
             session.verify = not options.insecure
             for created in remaining:
                 created.outcome = _delete(session, created, options)

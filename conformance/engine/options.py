@@ -8,7 +8,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from conformance.engine.auth import AuthSettings
+from conformance.engine.headers import parse_header as parse_header  # its home before headers.py
 from conformance.engine.known_data import KnownData
+from conformance.engine.rate_limits import DEFAULT_MAX_WAIT
 from conformance.engine.shards import Shard
 from conformance.errors import InvalidOption
 
@@ -55,6 +57,8 @@ class ConformOptions:
     allow_destructive: bool = False
     # leave what the run created on the server (no clean-up at the end)
     keep_created: bool = False
+    # seconds the run may wait in all for the server's rate limits (429, 503 with Retry-After)
+    max_wait: float = DEFAULT_MAX_WAIT
 
     def __post_init__(self) -> None:
         parsed = urlparse(self.base_url)
@@ -71,6 +75,8 @@ class ConformOptions:
             raise InvalidOption(
                 "--timeout", str(self.timeout), "a number of seconds greater than 0"
             )
+        if not self.max_wait >= 0:
+            raise InvalidOption("--max-wait", f"{self.max_wait:g}", "a number of seconds >= 0")
         if self.min_coverage is not None and not 0 <= self.min_coverage <= 100:
             raise InvalidOption(
                 "--min-coverage", f"{self.min_coverage:g}", "a percentage from 0 to 100"
@@ -97,22 +103,6 @@ def parse_rate_limit(text: str) -> RateLimit:
     if multiple <= 0:
         raise InvalidOption("--rate-limit", text, "a positive period")
     return RateLimit(int(match[1]), multiple * _UNITS[match[3]])
-
-
-def parse_header(text: str) -> tuple[str, str]:
-    """`Name: value` (curl's -H syntax) into a pair."""
-    name, sep, value = text.partition(":")
-    if not sep or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name.strip()):
-        raise InvalidOption("-H", _mask_header(text), "'Name: value'")
-    return name.strip(), value.strip()
-
-
-def _mask_header(text: str) -> str:
-    """Never echo a header value back: it may be a credential (and without a colon it is all value)."""
-    name, sep, _ = text.partition(":")
-    if not sep or not name.strip() or " " in name.strip():
-        return "<not shown: may hold a credential>"
-    return name.strip()[:40]
 
 
 def _positive(option: str, value: int) -> None:

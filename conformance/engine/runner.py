@@ -26,8 +26,10 @@ from conformance.checker.sent_request import SentRequests
 from conformance.engine import schemathesis_checks as checks
 from conformance.engine.budget import BudgetExhausted, RequestGate, Withheld, origin_of
 from conformance.engine.cleanup import clean_up
+from conformance.engine.credentials import CredentialError, run_headers, start_credential
 from conformance.engine.options import ConformOptions
-from conformance.engine.ownership import Ownership, path_under
+from conformance.engine.ownership import Created, Ownership, path_under
+from conformance.engine.rate_limits import Patience
 from conformance.engine.schemathesis_checks import bind
 from conformance.engine.shards import Shard, shard_labels
 from conformance.engine.tally import Excuse, Tally
@@ -61,6 +63,9 @@ def run_conformance(
     schema = load_schemathesis_schema(spec, options)
     ensure_reachable(options.base_url, options.timeout)
     redactor = run_redactor(spec, schema, options)
+    credential = start_credential(
+        options.auth, redactor, timeout=options.timeout, verify=not options.insecure
+    )
     stream: EventStream | None = None
 
     def stop() -> None:
@@ -79,6 +84,8 @@ def run_conformance(
         per_operation=options.operation_share(len(selected)),
         operation_of=_operation_finder(spec, options.base_url),
         guard=ownership,
+        credential=credential,
+        patience=Patience(options.timeout, options.max_wait),
     )
     tally = Tally(redactor, CoverageTally(spec, selected), run_excuse(spec, schema, options))
     started = time.monotonic()
@@ -89,6 +96,8 @@ def run_conformance(
         finally:
             # Ctrl-C and a spent budget included: what the run created does not stay behind
             cleaned = clean_up(ownership, gate, options)
+    if gate.failure is not None:
+        raise _stopped(gate.failure, cleaned)
     result = result_of(options, spec, schema, selected, tally, gate)
     result.stop_reason = "request budget spent" if gate.exhausted else stop_reason
     result.created = [created.as_dict() for created in cleaned]
@@ -98,6 +107,18 @@ def run_conformance(
     if result.test_cases == 0 and not result.created:
         raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
     return result
+
+
+def _stopped(failure: CredentialError, cleaned: list[Created]) -> CredentialError:
+    """The credential that stopped the run, and what the run created that is still on the server
+    (without a credential the clean-up could not delete it): the one message exit 2 prints."""
+    left = [created.path for created in cleaned if not created.outcome.startswith("deleted")]
+    if not left:
+        return failure
+    return CredentialError(
+        failure.source,
+        f"{failure.problem}; {len(left)} record(s) the run created are still there: {', '.join(left)}",
+    )
 
 
 def run_redactor(spec: Spec, schema: Any, options: ConformOptions) -> Redactor:
@@ -135,6 +156,13 @@ def result_of(
     result.destructive = options.allow_destructive
     result.max_requests = options.max_requests
     result.rate_limit = str(options.rate_limit) if options.rate_limit else None
+    if gate.credential is not None and gate.credential.renewable:
+        result.credential_renewals = gate.credential.renewals
+    if gate.patience is not None:
+        result.rate_limit_waits, result.rate_limit_wait_seconds = (
+            gate.patience.waits,
+            round(gate.patience.waited, 3),
+        )
     return result
 
 
@@ -157,7 +185,7 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     project = config.projects.override  # applies to whichever project the document maps to
     project.update(
         base_url=options.base_url.rstrip("/"),
-        headers=dict(options.headers) or None,
+        headers=run_headers(options.headers, options.auth) or None,
         request_timeout=options.timeout,
         tls_verify=not options.insecure,
         continue_on_failure=True,

@@ -144,6 +144,11 @@ class RunResult(Findings[Finding]):
     duration: float = 0.0
     max_requests: int = 0
     rate_limit: str | None = None
+    # [conform.auth]: times the credential was renewed (None: no renewing credential)
+    credential_renewals: int | None = None
+    # the server's rate limits waited out (429, 503 with Retry-After): how often, how long in all
+    rate_limit_waits: int = 0
+    rate_limit_wait_seconds: float = 0.0
     shard: str | None = None
     workers: int = 1
     coverage: list[OperationCoverage] = field(default_factory=list)

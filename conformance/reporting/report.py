@@ -41,6 +41,7 @@ def summary_lines(result: RunResult) -> list[str]:
     return [
         verdict_line(result),
         cost_line(result),
+        *staging_lines(result),
         mode_line(result),
         f"{result.duration:.1f} s against {result.base_url}; spec {result.spec}; seed {result.seed}",
     ]
@@ -55,6 +56,20 @@ def cost_line(result: RunResult) -> str:
         f"{result.test_cases} test case(s){workers}; {result.requests_sent} request(s) sent of a budget of "
         f"{result.max_requests}{rate}{budget}; {result.resources_created} resource(s) created"
     )
+
+
+def staging_lines(result: RunResult) -> list[str]:
+    """How often the credential was renewed and the server's rate limit waited out (when it was)."""
+    parts = []
+    if result.credential_renewals is not None:
+        parts.append(f"credential renewed {result.credential_renewals} time(s)")
+    if result.rate_limit_waits:
+        parts.append(
+            f"waited {result.rate_limit_waits} time(s) for the server's rate limit "
+            f"({result.rate_limit_wait_seconds:.1f} s in all; not findings, not counted twice)"
+        )
+    text = "; ".join(parts)
+    return [text[:1].upper() + text[1:]] if text else []
 
 
 def mode_line(result: RunResult) -> str:
@@ -213,6 +228,11 @@ def _properties(result: RunResult) -> dict[str, Any]:
         "test_cases": result.test_cases,
         "requests_sent": result.requests_sent,
         "resources_created": result.resources_created,
+        "credential_renewals": ""
+        if result.credential_renewals is None
+        else result.credential_renewals,
+        "rate_limit_waits": result.rate_limit_waits,
+        "rate_limit_wait_seconds": f"{result.rate_limit_wait_seconds:.1f}",
         "mode": "destructive" if result.destructive else "safe",
         "requests_withheld": result.requests_withheld,
         "left_behind": len(left_behind(result)),
@@ -241,6 +261,8 @@ def render_markdown(result: RunResult) -> str:
         f"{result.test_cases} test cases, {result.requests_sent} requests to `{result.base_url}`, "
         f"spec `{result.spec}`, seed {result.seed}.",
         "",
+        *(f"{line}." for line in staging_lines(result)),
+        *([""] if staging_lines(result) else []),
         f"{mode_line(result)}. {_created_summary(result)}",
         "",
     ]
