@@ -63,9 +63,6 @@ def run_conformance(
     schema = load_schemathesis_schema(spec, options)
     ensure_reachable(options.base_url, options.timeout)
     redactor = run_redactor(spec, schema, options)
-    credential = start_credential(
-        options.auth, redactor, timeout=options.timeout, verify=not options.insecure
-    )
     stream: EventStream | None = None
 
     def stop() -> None:
@@ -73,19 +70,13 @@ def run_conformance(
             stream.stop()
 
     selected = [operation.label for operation in _selected(schema)]
-    ownership = Ownership(
-        spec, options.base_url, options.known_data, allow_destructive=options.allow_destructive
-    )
-    gate = RequestGate(
-        origin_of(options.base_url),
-        options.max_requests,
-        options.rate_limit,
+    gate, ownership = run_gate(
+        spec,
+        options,
+        redactor,
         on_exhausted=stop,
         per_operation=options.operation_share(len(selected)),
         operation_of=_operation_finder(spec, options.base_url),
-        guard=ownership,
-        credential=credential,
-        patience=Patience(options.timeout, options.max_wait),
     )
     tally = Tally(redactor, CoverageTally(spec, selected), run_excuse(spec, schema, options))
     started = time.monotonic()
@@ -107,6 +98,37 @@ def run_conformance(
     if result.test_cases == 0 and not result.created:
         raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
     return result
+
+
+def run_gate(
+    spec: Spec,
+    options: ConformOptions,
+    redactor: Redactor,
+    *,
+    on_exhausted: Callable[[], None] | None = None,
+    per_operation: int | None = None,
+    operation_of: Callable[[str, str], str | None] | None = None,
+) -> tuple[RequestGate, Ownership]:
+    """The run's one request gate (conform and pytest mode): budget and pace, the guard that keeps
+    the run off records it did not create, the credential that renews itself, rate limits waited out."""
+    credential = start_credential(
+        options.auth, redactor, timeout=options.timeout, verify=not options.insecure
+    )
+    ownership = Ownership(
+        spec, options.base_url, options.known_data, allow_destructive=options.allow_destructive
+    )
+    gate = RequestGate(
+        origin_of(options.base_url),
+        options.max_requests,
+        options.rate_limit,
+        on_exhausted=on_exhausted,
+        per_operation=per_operation,
+        operation_of=operation_of,
+        guard=ownership,
+        credential=credential,
+        patience=Patience(options.timeout, options.max_wait),
+    )
+    return gate, ownership
 
 
 def _stopped(failure: CredentialError, cleaned: list[Created]) -> CredentialError:

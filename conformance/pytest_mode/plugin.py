@@ -60,6 +60,8 @@ PYTEST_OPTIONS = {
     "--insecure": "--contract-insecure",
     "--min-coverage": "--contract-min-coverage",
     "--shard": "--contract-shard",
+    "--allow-destructive": "--contract-allow-destructive",
+    "--keep-created": "--contract-keep-created",
 }
 
 
@@ -103,6 +105,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     option("--contract-seed", type=int, metavar="N", help="seed for reproducible generation")
     option("--contract-insecure", action="store_true", help="do not verify TLS certificates")
+    option(
+        "--contract-allow-destructive",
+        action="store_true",
+        help="change and delete records the session did not create (a sandbox that may be wiped)",
+    )
+    option(
+        "--contract-keep-created",
+        action="store_true",
+        help="leave what the session created on the server (no clean-up at the end)",
+    )
     option(
         "--contract-min-coverage",
         type=float,
@@ -165,6 +177,8 @@ def options_from(config: pytest.Config) -> ConformOptions | None:
         insecure=config.getoption("contract_insecure"),
         shard=parse_shard(shard) if shard else None,
         min_coverage=config.getoption("contract_min_coverage"),
+        allow_destructive=config.getoption("contract_allow_destructive"),
+        keep_created=config.getoption("contract_keep_created"),
     )
 
 
@@ -286,4 +300,8 @@ def conform_run(conform_options: ConformOptions) -> Iterator[PytestRun]:
     if run is None:
         pytest.skip(f"the contract run was not started (pytest --pyargs {SUITE})")
     with run.gate.installed():
-        yield run
+        try:
+            yield run
+        finally:
+            # what the session created does not stay behind (an interrupted session included)
+            run.clean_up()

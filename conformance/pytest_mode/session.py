@@ -12,12 +12,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conformance.checker.sent_request import SentRequests
-from conformance.engine.budget import RequestGate, origin_of
+from conformance.engine.budget import RequestGate
+from conformance.engine.cleanup import clean_up
 from conformance.engine.options import ConformOptions
+from conformance.engine.ownership import Ownership
 from conformance.engine.runner import (
     ensure_reachable,
     load_schemathesis_schema,
     result_of,
+    run_gate,
     run_redactor,
 )
 from conformance.engine.schemathesis_checks import bind
@@ -35,9 +38,12 @@ class PytestRun:
     schema: Any  # Schemathesis' schema, whose `parametrize` makes the tests
     redactor: Redactor
     gate: RequestGate
+    ownership: Ownership
     # those whose tests were collected and selected
     operations: list[str] = field(default_factory=list)
     tally: Tally = field(init=False)
+    # what the session created and what became of it (filled by `clean_up`)
+    created: list[dict[str, Any]] = field(default_factory=list)
     _sent: SentRequests | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -49,8 +55,15 @@ class PytestRun:
         spec = load_spec(options.spec_path)
         schema = load_schemathesis_schema(spec, options)
         ensure_reachable(options.base_url, options.timeout)
-        gate = RequestGate(origin_of(options.base_url), options.max_requests, options.rate_limit)
-        return cls(options, spec, schema, run_redactor(spec, schema, options), gate)
+        redactor = run_redactor(spec, schema, options)
+        gate, ownership = run_gate(spec, options, redactor)
+        return cls(options, spec, schema, redactor, gate, ownership)
+
+    def clean_up(self) -> None:
+        """Delete what the session created (unless --contract-keep-created), as conform does."""
+        self.created = [
+            created.as_dict() for created in clean_up(self.ownership, self.gate, self.options)
+        ]
 
     def valid_as_sent(self, request: Any) -> bool:
         """Whether the request Schemathesis sent (a `requests.PreparedRequest`) reads as valid."""
@@ -66,6 +79,8 @@ class PytestRun:
         self.tally.coverage = CoverageTally(self.spec, self.operations)
 
     def result(self) -> RunResult:
-        return result_of(
+        result = result_of(
             self.options, self.spec, self.schema, self.operations, self.tally, self.gate
         )
+        result.created, result.cleanup_requests = self.created, self.gate.cleanup_sent
+        return result

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -140,3 +141,21 @@ def test_a_change_is_sent_only_to_what_was_created_or_listed(
     assert (refusal is None) == (pet in created or pet in listed)
     assert ownership.refusal("GET", f"{BASE}/pets/{pet}") is None
     assert ownership.refusal("POST", f"{BASE}/pets") is None  # a create touches no one's record
+
+
+def test_pytest_mode_changes_only_what_it_created_and_leaves_nothing(tmp_path: Path) -> None:
+    """pytest mode sends through the same guarded gate and cleans up at the session's end."""
+    app = create_registry_app()
+    with serve(app) as base_url:
+        command = [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            "--pyargs", "conformance.pytest_mode.suite",
+            "--contract-base-url", base_url, "--contract-spec", str(SPEC),
+            "--contract-seed", "1", "--contract-max-examples", "10",
+        ]  # fmt: skip
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert snapshot(app.config["pets"]) == snapshot(others_pets())
+    assert changes(app, OTHERS) == []
+    assert sorted(app.config["pets"]) == list(OTHERS), result.stdout[-2000:]
+    assert any(m == "DELETE" and s == 204 for m, _, s in changes(app)), result.stdout[-2000:]
