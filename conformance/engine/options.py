@@ -55,6 +55,8 @@ class ConformOptions:
     allow_destructive: bool = False
     # leave what the run created on the server (no clean-up at the end)
     keep_created: bool = False
+    # values never to print (contract.toml's `${NAME}` values): the run's Redactor scrubs them
+    secrets: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         parsed = urlparse(self.base_url)
