@@ -3,6 +3,10 @@
 A subcommand module has `register(subparsers)`, which adds its parser and sets `run`, a function
 taking the parsed arguments and returning the exit code. Library code never prints or exits;
 only these modules do.
+
+Every subcommand reads its table of the project config (contract.toml, `--config FILE`, or
+`[tool.contract]` in pyproject.toml) the same way: `contract_cli.config`. A module may name the
+sub-tables that are not options (`CONFIG_SECTIONS`, e.g. conform's `data` and `auth`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,17 @@ import importlib
 import sys
 import warnings
 from collections.abc import Sequence
+
+from contract_cli.common import fail
+from contract_cli.config import (
+    add_config_option,
+    apply_table,
+    command_in,
+    load_table,
+    scrubbed_output,
+    subcommand_parser,
+)
+from contract_core import ContractError
 
 # Subcommand modules, in the order `contract --help` lists them.
 SUBCOMMANDS: tuple[str, ...] = ("mock", "fixture", "lint", "diff", "conform", "proxy", "verify")
@@ -26,27 +41,50 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="contract",
         description="OpenAPI contract kit: fixtures, mock server, conformance and linting from one spec.",
     )
+    add_config_option(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         if only is None or name == only:
             importlib.import_module(f"contract_cli.{name}").register(subparsers)
+            add_config_option(subparsers.choices[name])
     return parser
+
+
+def _configure(parser: argparse.ArgumentParser, command: str, arguments: list[str]) -> None:
+    """The command's table of the project config as its parser's defaults (raises ConfigError)."""
+    table = load_table(arguments, command, SUBCOMMANDS)
+    subparser = subcommand_parser(parser, command)
+    if table is None:
+        subparser.set_defaults(project_config=None)
+        return
+    sections = getattr(sys.modules[f"contract_cli.{command}"], "CONFIG_SECTIONS", ())
+    apply_table(subparser, table, sections)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     # Connexion imports starlette's test client at start-up, which warns about httpx; not ours to fix.
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(arguments[0] if arguments and arguments[0] in SUBCOMMANDS else None)
+    command = command_in(arguments, SUBCOMMANDS)
+    parser = build_parser(command)
+    if command is not None:
+        try:
+            _configure(parser, command, arguments)
+        except ContractError as exc:
+            if not {"-h", "--help"} & set(arguments):  # help needs no config, even a broken one
+                fail(str(exc))
+                return EXIT_USAGE
     args = parser.parse_args(arguments)
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE
-    try:
-        return int(args.run(args))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    table = getattr(args, "project_config", None)
+    with scrubbed_output(table.secrets if table is not None else ()):
+        try:
+            return int(args.run(args))
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

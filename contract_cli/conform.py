@@ -17,6 +17,8 @@ from contract_cli import EXIT_USAGE
 from contract_cli.common import BaselineOptions, add_baseline_options
 
 _TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+# [conform]'s tables that are not options: values that exist on the server, how to authenticate
+CONFIG_SECTIONS = ("data", "auth")
 
 
 def register(subparsers: Any) -> None:
@@ -139,12 +141,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `contract --help` stays fast.
     from conformance.engine.runner import run_conformance
-    from contract_core import ContractError
+    from contract_core import ContractError, load_spec
 
     try:
-        options = _options(args)
+        spec = load_spec(args.spec)
+        options = _options(args, spec)
         baseline = BaselineOptions(args)
-        result = run_conformance(options, _progress_printer(sys.stderr, options.max_requests))
+        result = run_conformance(
+            options, _progress_printer(sys.stderr, options.max_requests), spec=spec
+        )
         baseline.apply(result)
         _write_reports(args, result)
         baseline.update("conform", result)
@@ -185,10 +190,24 @@ def _exit_code(result: Any, min_coverage: float | None, *, updating_baseline: bo
     return verdict.exit_code
 
 
-def _options(args: argparse.Namespace) -> Any:
+def _options(args: argparse.Namespace, spec: Any) -> Any:
+    from conformance.engine.auth import auth_from_table
+    from conformance.engine.known_data import known_data_from_table
     from conformance.engine.options import ConformOptions, parse_header, parse_rate_limit
     from conformance.engine.shards import parse_shard
 
+    table = getattr(args, "project_config", None)  # contract.toml's [conform], or None
+    auth_table = table.sub("auth") if table is not None else None
+    auth = (
+        auth_from_table(auth_table.values, auth_table.where(None))
+        if auth_table is not None
+        else None
+    )
+    secrets = set(table.secrets) if table is not None else set()
+    # a credential written in the file rather than taken from the environment: secret all the same
+    if auth is not None:
+        header_value = (auth.header or "").partition(":")[2].strip()
+        secrets.update(v for v in (auth.client_secret, auth.header, header_value) if v)
     return ConformOptions(
         base_url=args.base_url,
         spec_path=args.spec,
@@ -207,6 +226,9 @@ def _options(args: argparse.Namespace) -> Any:
         min_coverage=args.min_coverage,
         allow_destructive=args.allow_destructive,
         keep_created=args.keep_created,
+        known_data=known_data_from_table(table.sub("data") if table is not None else None, spec),
+        auth=auth,
+        secrets=frozenset(secrets),
     )
 
 

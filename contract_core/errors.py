@@ -73,3 +73,14 @@ class UnreadableBody(ContractError):
 
     def __str__(self) -> str:
         return f"the {self.media_type} body cannot be read: {self.detail}"
+
+
+@dataclass
+class ConfigError(ContractError):
+    """contract.toml (or `[tool.contract]` in pyproject.toml) cannot be used; `where` is `file:line`."""
+
+    where: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.detail}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from contract_core import pointer
 from contract_core.spec import Spec
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
@@ -29,27 +30,53 @@ def schemas_at(
     spec: Spec, schema: Any, tokens: Sequence[str | int], depth: int = 0
 ) -> Iterator[dict[str, Any]]:
     """Every schema object that documents the value at `tokens` below `schema` (combinator holders too)."""
-    schema, _ = spec.deref(schema)
+    for found, _ in located_schemas_at(spec, schema, tokens, "", depth):
+        yield found
+
+
+def located_schemas_at(
+    spec: Spec, schema: Any, tokens: Sequence[str | int], at: str, depth: int = 0
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """`schemas_at` with each schema's pointer in the spec, `schema` standing at `at` (`#/...`), for a
+    validator to check a value against (conform's known data)."""
+    schema, ref = spec.deref(schema)
+    at = ref or at
     if not isinstance(schema, dict) or depth > _MAX_DEPTH:
         return
     branched = False
     for keyword in _COMBINATORS:
-        for branch in schema.get(keyword) or []:
+        for index, branch in enumerate(schema.get(keyword) or []):
             branched = True
-            yield from schemas_at(spec, branch, tokens, depth + 1)
+            yield from located_schemas_at(
+                spec, branch, tokens, pointer.join(at, keyword, index), depth + 1
+            )
     if not tokens:
         # a bare holder is what its branches are
         if not branched or "type" in schema or "enum" in schema:
-            yield schema
+            yield schema, at
         return
     head, rest = tokens[0], tokens[1:]
     if isinstance(head, int):
         if isinstance(schema.get("items"), dict):
-            yield from schemas_at(spec, schema["items"], rest, depth + 1)
+            yield from located_schemas_at(
+                spec, schema["items"], rest, pointer.join(at, "items"), depth + 1
+            )
     elif head in (schema.get("properties") or {}):
-        yield from schemas_at(spec, schema["properties"][head], rest, depth + 1)
+        yield from located_schemas_at(
+            spec,
+            schema["properties"][head],
+            rest,
+            pointer.join(at, "properties", head),
+            depth + 1,
+        )
     elif isinstance(schema.get("additionalProperties"), dict):  # a map: every key documented alike
-        yield from schemas_at(spec, schema["additionalProperties"], rest, depth + 1)
+        yield from located_schemas_at(
+            spec,
+            schema["additionalProperties"],
+            rest,
+            pointer.join(at, "additionalProperties"),
+            depth + 1,
+        )
 
 
 def could_be(value: Any, schema: dict[str, Any]) -> bool:

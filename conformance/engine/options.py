@@ -59,6 +59,8 @@ class ConformOptions:
     keep_created: bool = False
     # seconds the run may wait in all for the server's rate limits (429, 503 with Retry-After)
     max_wait: float = DEFAULT_MAX_WAIT
+    # values never to print (contract.toml's `${NAME}` values): the run's Redactor scrubs them
+    secrets: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         parsed = urlparse(self.base_url)

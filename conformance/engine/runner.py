@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 import schemathesis
 from schemathesis.config import CacheConfig, OutputConfig, SanitizationConfig, SchemathesisConfig
 from schemathesis.core.errors import LoaderError
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.engine import Status, events
 from schemathesis.engine.core import EventStream
+from schemathesis.generation.meta import TestPhase
 
 from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.sent_request import SentRequests
@@ -27,6 +29,7 @@ from conformance.engine import schemathesis_checks as checks
 from conformance.engine.budget import BudgetExhausted, RequestGate, Withheld, origin_of
 from conformance.engine.cleanup import clean_up
 from conformance.engine.credentials import CredentialError, run_headers, start_credential
+from conformance.engine.known_data import KnownData, basis_of, fill_parameters, filled_body
 from conformance.engine.options import ConformOptions
 from conformance.engine.ownership import Created, Ownership, path_under
 from conformance.engine.rate_limits import Patience
@@ -56,10 +59,11 @@ ProgressCallback = Callable[[Progress], None]
 
 
 def run_conformance(
-    options: ConformOptions, on_progress: ProgressCallback | None = None
+    options: ConformOptions, on_progress: ProgressCallback | None = None, spec: Spec | None = None
 ) -> RunResult:
-    """Run every applicable check against `options.base_url`; raise ConformanceError if it cannot run."""
-    spec = load_spec(options.spec_path)
+    """Run every applicable check against `options.base_url`; raise ConformanceError if it cannot run.
+    `spec`: `options.spec_path` already loaded (the CLI checks the known data against it first)."""
+    spec = spec or load_spec(options.spec_path)
     schema = load_schemathesis_schema(spec, options)
     ensure_reachable(options.base_url, options.timeout)
     redactor = run_redactor(spec, schema, options)
@@ -147,6 +151,8 @@ def run_redactor(spec: Spec, schema: Any, options: ConformOptions) -> Redactor:
     """The run's one Redactor: it knows the spec's secret fields and the headers given before any response."""
     redactor = Redactor(bind(schema.raw_schema, spec).documented.secret_fields)
     redactor.add_headers(options.headers)
+    for value in options.secrets:
+        redactor.add_literal(value)
     return redactor
 
 
@@ -159,9 +165,10 @@ def result_of(
     gate: RequestGate,
 ) -> RunResult:
     """What a run found, covered and cost, from its tally and its request gate (conform and pytest mode)."""
+    text = tally.redactor.text  # a base URL or spec path from the environment is never printed
     result = RunResult(
-        base_url=options.base_url,
-        spec=spec.source,
+        base_url=text(options.base_url),
+        spec=text(spec.source),
         seed=schema.config.seed,
         operations=operations,
         shard=str(options.shard) if options.shard else None,
@@ -228,7 +235,81 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
         schema = schema.include(name=[_label(spec, name) for name in options.include])
     if options.shard:
         schema = _only_shard(schema, options.shard)
+    draw_known_data(schema, options.known_data)
     return schema
+
+
+def draw_known_data(schema: Any, known: KnownData) -> None:
+    """Positive cases take the listed values ([conform.data]) where they have those fields.
+
+    Why hooks, and these two: Schemathesis 4's documented way to put real data into generated cases
+    is its `map_*` hooks (guides/extending: "Replace random generated data with realistic values").
+    `map_case` is the one that runs in every phase that generates (coverage, fuzzing, stateful), and
+    sees the whole case, so one function covers parameters and body; the examples phase applies no
+    `map_*` hook, but hands its cases to `before_add_examples`, which may edit them. Both are
+    registered on this schema's own dispatcher, not globally, so that nothing outlives the run (pytest
+    mode and the tests run many in one process). After a hook edits a case, Schemathesis revalidates
+    the edited parts, so a case stays positive (our values were checked against their schemas when
+    the file was read) and its curl reproduction shows what was sent. Editing the request in the
+    transport instead would send values that the case, its checks and its reproduction do not know.
+
+    Only positive parts change: a negative case keeps the invalid value it was made to send. In the
+    stateful phase, parameters come from the previous response's links (the resource just created):
+    there only body fields are filled.
+    """
+    if not known:
+        return
+
+    def map_case(context: Any, case: Any) -> Any:
+        fill_case(case, known)
+        return case
+
+    def before_add_examples(context: Any, examples: list[Any]) -> None:
+        for case in examples:
+            fill_case(case, known)
+
+    schema.hooks.register_hook_with_name(map_case, "map_case")
+    schema.hooks.register_hook_with_name(before_add_examples, "before_add_examples")
+
+
+# (location, the name of the case's container and of the operation's parameters there)
+_PARAMETER_CONTAINERS = (
+    (ParameterLocation.PATH, "path_parameters"),
+    (ParameterLocation.QUERY, "query"),
+    (ParameterLocation.HEADER, "headers"),
+    (ParameterLocation.COOKIE, "cookies"),
+)
+
+
+def fill_case(case: Any, known: KnownData) -> None:
+    """The known values of the case's operation, in the parts of the case generated as valid."""
+    label = case.operation.label
+    parameters, pointers = known.parameters(label), known.body_pointers(label)
+    if not parameters and not pointers:
+        return
+    meta = case.meta
+    basis = basis_of([case.path_parameters, case.query, case.body])
+    if parameters and not (meta is not None and meta.phase.name == TestPhase.STATEFUL):
+        for location, name in _PARAMETER_CONTAINERS:
+            # only the operation's own parameters: a `-H` header of the same name is not one
+            documented = {p.name for p in getattr(case.operation, name)}
+            listed = {k: v for k, v in parameters.items() if k in documented}
+            container = getattr(case, name)
+            if listed and _valid_part(meta, location) and fill_parameters(container, listed, basis):
+                setattr(case, name, container)  # marks the part for revalidation
+    if pointers and _valid_part(meta, ParameterLocation.BODY):
+        body, changed = filled_body(case.body, pointers, basis)
+        if changed:
+            case.body = body
+
+
+def _valid_part(meta: Any, location: ParameterLocation) -> bool:
+    """Whether this part of the case was generated valid (explicit examples carry no metadata)."""
+    if meta is None:
+        return True
+    component = meta.components.get(location)
+    mode = component.mode if component is not None else meta.generation.mode
+    return bool(mode.is_positive)
 
 
 def _only_shard(schema: Any, shard: Shard) -> Any:

@@ -6,7 +6,12 @@ import json
 import re
 from typing import Any
 
-from conformance.reporting.coverage import OUTCOMES, OperationCoverage, all_warnings
+from conformance.reporting.coverage import (
+    OUTCOME_COLUMNS,
+    OUTCOMES,
+    OperationCoverage,
+    all_warnings,
+)
 from conformance.reporting.findings import Finding, Findings, RunResult
 from conformance.reporting.junit import junit_xml
 
@@ -150,7 +155,7 @@ def coverage_lines(result: RunResult) -> list[str]:
     exercised = sum(c.exercised for c in coverage)
     lines = [
         f"Coverage: {exercised} of {len(coverage)} operation(s) exercised ({result.coverage_percent:.0f}%): "
-        "valid cases by outcome ok/auth/404/5xx/other; statuses seen"
+        f"valid cases by outcome {OUTCOME_COLUMNS}; statuses seen"
     ]
     width = max((len(c.operation) for c in coverage), default=0)
     for c in coverage:
@@ -172,7 +177,7 @@ def coverage_lines(result: RunResult) -> list[str]:
 
 
 def _outcomes(coverage: OperationCoverage) -> str:
-    return "/".join(str(coverage.positive[o]) for o in OUTCOMES)
+    return "/".join(str(coverage.positive.get(o, 0)) for o in OUTCOMES)
 
 
 def _seen(coverage: OperationCoverage) -> str:
@@ -253,11 +258,14 @@ def _properties(result: RunResult) -> dict[str, Any]:
 def render_markdown(result: RunResult) -> str:
     """The verdict, findings and coverage for a pull request or the GitHub step summary."""
     icon = ":warning:" if result.untested else ":white_check_mark:" if result.conformant else ":x:"
+    # a verdict may end with a contract.toml table to paste ([conform.data]): a code block, not prose
+    headline, _, example = verdict_line(result).partition("\n")
     lines = [
         f"## Contract conformance {icon}",
         "",
-        f"**{verdict_line(result)}**",
+        f"**{headline}**",
         "",
+        *(["```toml", example, "```", ""] if example else []),
         f"{result.test_cases} test cases, {result.requests_sent} requests to `{result.base_url}`, "
         f"spec `{result.spec}`, seed {result.seed}.",
         "",
@@ -278,7 +286,7 @@ def render_markdown(result: RunResult) -> str:
         ]
         lines.append("")
     lines += [
-        "| operation | exercised | valid cases ok/auth/404/5xx/other | statuses seen | never seen |",
+        f"| operation | exercised | valid cases {OUTCOME_COLUMNS} | statuses seen | never seen |",
         "| --- | --- | --- | --- | --- |",
     ]
     lines += [

@@ -12,6 +12,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,9 @@ class Stats:
     times: list[float] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
+    bodies: list[tuple[int, Any]] = field(
+        default_factory=list
+    )  # (status, JSON request body) per POST
 
     @property
     def requests(self) -> int:
@@ -90,8 +94,14 @@ def create_app(
     echo_credentials: bool = False,
     slow_description: float = 0.0,
     rejects_invalid_with: int = 400,
+    accounts: Collection[str] | None = None,
+    modules: Collection[str] | None = None,
 ) -> Flask:
     """The Create Token service; only `Bearer <credential>` may create tokens.
+
+    `accounts` and `modules` make it staging-like: it holds only those ids, and answers a valid
+    request naming any other with 400 "Account not found" / "Module not found" (problem+json, a
+    documented status), as a real server with its own data does.
 
     `echo_credentials` makes it careless rather than wrong: it quotes the caller's credential in a
     response field and a cookie, so redaction tests see secrets where nothing marks them secret.
@@ -112,6 +122,17 @@ def create_app(
             stats.times.append(time.monotonic())
             stats.authorizations.append(request.headers.get("Authorization", ""))
 
+    @app.after_request
+    def keep_body(response: Response) -> Response:
+        if request.method == "POST":
+            try:
+                body = json.loads(request.get_data())
+            except ValueError:
+                return response
+            with stats.lock:
+                stats.bodies.append((response.status_code, body))
+        return response
+
     @app.route(PATH, methods=["GET", "PUT", "PATCH", "DELETE", "POST", "OPTIONS", "TRACE"])
     def tokens() -> Response:
         if request.method != "POST":
@@ -123,7 +144,9 @@ def create_app(
             return response
         if slow_description and b"description" in request.get_data():
             time.sleep(slow_description)  # a slow implementation, for the --timeout test
-        response = _create(faults, stats, next(counter), credential, rejects_invalid_with)
+        response = _unknown_ids(accounts, modules, credential) or _create(
+            faults, stats, next(counter), credential, rejects_invalid_with
+        )
         if echo_credentials:
             response.set_cookie("session", credential)
             if response.mimetype == "application/json" and response.status_code == 201:
@@ -139,6 +162,31 @@ def create_app(
         return problem(404, "Not found", f"No resource at {request.path}.")
 
     return app
+
+
+def _unknown_ids(
+    accounts: Collection[str] | None, modules: Collection[str] | None, credential: str
+) -> Response | None:
+    """400 for a valid, authorised request naming an account or module the server does not hold."""
+    if accounts is None and modules is None:
+        return None
+    try:
+        body = json.loads(request.get_data())
+    except ValueError:
+        return None
+    if (
+        request.headers.get("Authorization") != f"Bearer {credential}"
+        or not isinstance(body, dict)
+        or _validator().violations(body, _REQUEST_SCHEMA)
+    ):
+        return None  # refused as the contract says, by `_create`
+    account = body["account"]["id"]
+    if accounts is not None and account not in accounts:
+        return problem(400, "Account not found", f"No account {account!r}.")
+    unknown = [m["id"] for m in body["modules"] if modules is not None and m["id"] not in modules]
+    if unknown:
+        return problem(400, "Module not found", f"No module {unknown[0]!r}.")
+    return None
 
 
 def _create(

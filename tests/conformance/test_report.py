@@ -77,7 +77,14 @@ def sample() -> RunResult:
                 "POST /v1/accounts/api-tokens",
                 ["201", "400", "401", "413", "415"],
                 seen={"201": 7, "400": 3},
-                positive={"success": 7, "auth": 0, "not_found": 0, "server_error": 0, "other": 0},
+                positive={
+                    "success": 7,
+                    "auth": 0,
+                    "not_found": 0,
+                    "refused": 0,
+                    "server_error": 0,
+                    "other": 0,
+                },
             )
         ],
     )
@@ -92,8 +99,8 @@ EXPECTED_TEXT = """\
    Response:   201 {"id": "tok_1", "token": "[REDACTED]"}
    Reproduce:  curl -X POST -H 'Authorization: [REDACTED]' http://127.0.0.1:4010/v1/accounts/api-tokens
 
-Coverage: 1 of 1 operation(s) exercised (100%): valid cases by outcome ok/auth/404/5xx/other; statuses seen
-  + POST /v1/accounts/api-tokens  7/0/0/0/0  201 x7, 400 x3
+Coverage: 1 of 1 operation(s) exercised (100%): valid cases by outcome ok/auth/404/400/5xx/other; statuses seen
+  + POST /v1/accounts/api-tokens  7/0/0/0/0/0  201 x7, 400 x3
                                   never seen: 401, 413, 415 (documented: 201, 400, 401, 413, 415)
 
 Created 4 record(s); clean-up: 3 request(s) (outside the budget)
@@ -141,7 +148,7 @@ def test_markdown_summary_has_verdict_findings_and_coverage() -> None:
     assert "**NOT CONFORMANT: 1 finding(s)" in markdown
     assert "| `POST /v1/accounts/api-tokens` | `response_schema` |" in markdown
     assert (
-        "| `POST /v1/accounts/api-tokens` | yes | 7/0/0/0/0 | 201, 400 | 401, 413, 415 |"
+        "| `POST /v1/accounts/api-tokens` | yes | 7/0/0/0/0/0 | 201, 400 | 401, 413, 415 |"
         in markdown
     )
 

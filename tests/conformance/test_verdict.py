@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.reporting.coverage import OUTCOMES, OperationCoverage
+from conformance.reporting.coverage import OUTCOMES, OperationCoverage, known_data_example
 from conformance.reporting.findings import Finding, RunResult
 from conformance.reporting.verdict import judge
 from conformance.traffic.verify import TrafficFinding, VerifyResult
@@ -52,6 +52,11 @@ def result(*outcomes: tuple[str, str], findings: bool = False) -> RunResult:
         (result(("auth", "401")), False, 2),
         # wrong base path
         (result(("not_found", "404")), True, 2),
+        # valid requests refused for their values (unknown ids): the set-up lacks known data
+        (result(("refused", "400"), findings=True), None, 2),
+        (result(("refused", "400"), ("auth", "401")), None, 2),
+        # ... but a server error on a valid request is a finding that stands
+        (result(("refused", "400"), ("server_error", "500"), findings=True), None, 1),
         # untested for the server's reasons: findings stand
         (result(("other", "200"), findings=True), None, 1),
         # ... in pytest mode, its failed tests
@@ -131,3 +136,41 @@ def test_verify_says_why_it_verified_nothing() -> None:
     assert message.startswith(
         "not verified: no checked exchange had its response body in the record (1 of 1)"
     )
+
+
+def test_refused_valid_requests_ask_for_known_data() -> None:
+    run = result(("refused", "400"), ("not_found", "404"))
+    run.coverage[1].data_example = ['[conform.data."GET /1"]', 'id = ["<an id that exists>"]']
+    (message,) = judge(run, None).messages
+    assert message == (
+        "nothing was tested: the server refused the valid requests (6 of 6 answered 400/404/422) of "
+        "GET /0, GET /1: it may not hold the ids the run generated; list values that exist on it in "
+        "[conform.data] of contract.toml (docs/staging.md, Known data), for example:\n"
+        '[conform.data."GET /1"]\nid = ["<an id that exists>"]'
+    )
+
+
+def test_the_known_data_example_names_path_parameters_and_id_fields() -> None:
+    from contract_core import load_spec
+    from tests.conformance.pets import SPEC
+
+    assert known_data_example(load_spec(SPEC), "GET /pets/{petId}") == [
+        '[conform.data."GET /pets/{petId}"]  # values that exist on the server',
+        'petId = ["<an id that exists>"]',
+    ]
+    assert known_data_example(load_spec(SPEC), "GET /pets") == []  # nothing to name
+    assert known_data_example(load_spec(), "POST /v1/accounts/api-tokens")[1:] == [
+        '"/account/id" = ["<an id that exists>"]',
+        '"/modules/*/id" = ["<an id that exists>"]',
+    ]
+
+
+def test_the_example_is_a_code_block_in_markdown() -> None:
+    from conformance.reporting.report import render_markdown
+
+    run = result(("refused", "400"))
+    run.coverage[0].data_example = ['[conform.data."GET /0"]', 'id = ["<an id that exists>"]']
+    markdown = render_markdown(run)
+    assert "**NOT TESTED: the server refused the valid requests (3 of 3 answered" in markdown
+    assert "for example:**\n" in markdown
+    assert '\n```toml\n[conform.data."GET /0"]\nid = ["<an id that exists>"]\n```\n' in markdown
