@@ -198,11 +198,7 @@ def _options(args: argparse.Namespace, spec: Any) -> Any:
 
     table = getattr(args, "project_config", None)  # contract.toml's [conform], or None
     auth_table = table.sub("auth") if table is not None else None
-    auth = (
-        auth_from_table(auth_table.values, auth_table.where(None))
-        if auth_table is not None
-        else None
-    )
+    auth = auth_from_table(auth_table.values, auth_table.where) if auth_table is not None else None
     secrets = set(table.secrets) if table is not None else set()
     # a credential written in the file rather than taken from the environment: secret all the same
     if auth is not None:

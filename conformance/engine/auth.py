@@ -7,7 +7,7 @@ long run into 401s halfway through. The providers that fetch and renew them are 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 from urllib.parse import urlsplit
@@ -67,7 +67,16 @@ _OPTIONAL: dict[str, tuple[str, ...]] = {
 }
 
 
-def auth_from_table(table: Mapping[str, Any], where: str) -> AuthSettings:
+# Where a table's key stands: a fixed place, or the config reader's `where(key)` ("contract.toml:14";
+# `where(None)` is the table's own line).
+Where = str | Callable[[str | None], str]
+
+
+def _place(where: Where, key: str | None) -> str:
+    return where if isinstance(where, str) else where(key)
+
+
+def auth_from_table(table: Mapping[str, Any], where: Where) -> AuthSettings:
     """A `[conform.auth]` table as AuthSettings; raise InvalidAuthTable naming the key and `where`.
 
     Values are never quoted back: after `${NAME}` expansion any of them may be a secret."""
@@ -80,51 +89,58 @@ def auth_from_table(table: Mapping[str, Any], where: str) -> AuthSettings:
     return AuthSettings(**{_FIELDS[key]: value for key, value in table.items()})
 
 
-def _known_keys(table: Mapping[str, Any], where: str) -> None:
+def _known_keys(table: Mapping[str, Any], where: Where) -> None:
     for key in table:
         if key not in _FIELDS:
             close = difflib.get_close_matches(str(key), _FIELDS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise InvalidAuthTable(
-                where, f"unknown key '{key}': {hint}the keys are {', '.join(_FIELDS)}"
+                _place(where, key), f"unknown key '{key}': {hint}the keys are {', '.join(_FIELDS)}"
             )
 
 
-def _kind(table: Mapping[str, Any], where: str) -> AuthKind:
+def _kind(table: Mapping[str, Any], where: Where) -> AuthKind:
     kind = table.get("type")
     if kind not in _REQUIRED:
         given = "no type" if kind is None else f"type {kind!r}"
         raise InvalidAuthTable(
-            where, f"{given}: set type to one of {', '.join(repr(k) for k in _REQUIRED)}"
+            _place(where, "type"),
+            f"{given}: set type to one of {', '.join(repr(k) for k in _REQUIRED)}",
         )
     return cast(AuthKind, kind)
 
 
-def _keys_of(kind: str, table: Mapping[str, Any], where: str) -> None:
+def _keys_of(kind: str, table: Mapping[str, Any], where: Where) -> None:
     allowed = {"type", *_REQUIRED[kind], *_OPTIONAL[kind]}
     for key in table:
         if key not in allowed:
             raise InvalidAuthTable(
-                where, f"'{key}' does not apply to type '{kind}': remove it or change the type"
+                _place(where, key),
+                f"'{key}' does not apply to type '{kind}': remove it or change the type",
             )
     missing = [key for key in _REQUIRED[kind] if key not in table]
     if missing:
         raise InvalidAuthTable(
-            where, f"type '{kind}' needs {', '.join(repr(k) for k in missing)}: add it"
+            _place(where, None),
+            f"type '{kind}' needs {', '.join(repr(k) for k in missing)}: add it",
         )
 
 
-def _check_value(key: str, value: Any, where: str) -> None:
+def _check_value(key: str, value: Any, where: Where) -> None:
     if key == "refresh-seconds":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise InvalidAuthTable(where, "'refresh-seconds' must be a number of seconds above 0")
+            raise InvalidAuthTable(
+                _place(where, key), "'refresh-seconds' must be a number of seconds above 0"
+            )
         return
     if not isinstance(value, str) or not value.strip():
-        raise InvalidAuthTable(where, f"'{key}' must be a non-empty string")
+        raise InvalidAuthTable(_place(where, key), f"'{key}' must be a non-empty string")
     if key == "token-url" and not _is_http_url(value):
-        raise InvalidAuthTable(where, "'token-url' must be an http:// or https:// URL with a host")
+        raise InvalidAuthTable(
+            _place(where, key), "'token-url' must be an http:// or https:// URL with a host"
+        )
     if key == "header" and not _is_header(value):
-        raise InvalidAuthTable(where, "'header' must read 'Name: value'")
+        raise InvalidAuthTable(_place(where, key), "'header' must read 'Name: value'")
 
 
 def _is_http_url(text: str) -> bool:

@@ -46,3 +46,18 @@ def test_sharded_example_covers_every_shard_and_merges_junit() -> None:
     report = workflow["jobs"]["report"]
     assert report["needs"] == "conform" and report["if"] == "always()"
     assert any("junitparser merge" in s.get("run", "") for s in report["steps"])
+
+
+def test_staging_example_reads_the_client_secret_from_a_repository_secret() -> None:
+    """examples/ci/conformance-staging.yml: contract.toml holds the rest; only the secret is passed."""
+    workflow = yaml.safe_load((REPO / "examples" / "ci" / "conformance-staging.yml").read_text())
+    steps = workflow["jobs"]["conform"]["steps"]
+    run = next(step for step in steps if "contract conform" in step.get("run", ""))
+    assert run["env"] == {"STAGING_CLIENT_SECRET": "${{ secrets.STAGING_CLIENT_SECRET }}"}
+    example = (REPO / "examples" / "staging" / "contract.toml").read_text()
+    assert 'client-secret = "${STAGING_CLIENT_SECRET}"' in example
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert all(
+        name in upload["with"]["path"] for name in ("conformance-junit.xml", "conformance.json")
+    )
+    assert all(f'"{name}"' in example for name in ("conformance-junit.xml", "conformance.json"))

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from conformance.engine.auth import AuthSettings, auth_from_table
 from conformance.engine.known_data import (
     KnownData,
     basis_of,
@@ -248,7 +247,7 @@ def run_cli(
         ),
         (
             '[conform]\nbase-url = "http://127.0.0.1:9"\n[conform.auth]\ntype = "command"\ncomand = "x"\n',
-            'contract.toml:5: unknown key "comand" in [conform.auth]',
+            "contract.toml:5: unknown key 'comand': did you mean 'command'?",
         ),
     ],
 )
@@ -404,58 +403,29 @@ def test_known_values_replace_what_was_generated_and_nothing_else() -> None:
 # --- [conform.auth] --------------------------------------------------------------------------------
 
 
-def where(key: str | None) -> str:
-    return f"contract.toml:{key}"
-
-
-def test_auth_table() -> None:
-    settings = auth_from_table(
-        {
-            "type": "oauth2-client-credentials",
-            "token-url": "https://idp.example/token",
-            "client-id": "kit",
-            "client-secret": "s",
-            "scope": "tokens:write",
-        },
-        where,
-    )
-    assert settings == AuthSettings(
-        kind="oauth2-client-credentials",
-        token_url="https://idp.example/token",
-        client_id="kit",
-        client_secret="s",
-        scope="tokens:write",
-    )
-    assert auth_from_table(
-        {"type": "command", "command": "get-token", "refresh-seconds": 300}, where
-    ) == (AuthSettings(kind="command", command="get-token", refresh_seconds=300.0))
-    for table, message in [
-        ({"type": "kerberos"}, "contract.toml:type: [conform.auth]: type 'kerberos'"),
-        ({}, "contract.toml:None: [conform.auth]: no type"),
-        ({"type": "command"}, "contract.toml:None: [conform.auth] of type command needs command"),
-        (
-            {"type": "command", "command": "x", "refresh": 1},
-            'contract.toml:refresh: unknown key "refresh"',
-        ),
-        (
-            {"type": "command", "command": "x", "refresh-seconds": 0},
-            "contract.toml:refresh-seconds: refresh-seconds in [conform.auth]: expected a number > 0",
-        ),
-    ]:
-        with pytest.raises(ConfigError) as caught:
-            auth_from_table(table, where)
-        assert str(caught.value).startswith(message)
-
-
 def test_the_documented_examples_are_accepted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every ```toml block of docs/staging.md loads: its tables, its keys, its known data."""
-    page = (REPO / "docs" / "staging.md").read_text(encoding="utf-8")
-    blocks = [block.split("```", 1)[0] for block in page.split("```toml\n")[1:]]
-    assert len(blocks) >= 3
+    """Every ```toml block of docs/staging.md and the README, and examples/staging/contract.toml,
+    loads: its tables, its keys, its known data."""
+    blocks = [
+        block.split("```", 1)[0]
+        for page in ("docs/staging.md", "README.md")
+        for block in (REPO / page).read_text(encoding="utf-8").split("```toml\n")[1:]
+    ]
+    example = (REPO / "examples" / "staging" / "contract.toml").read_text(encoding="utf-8")
+    assert len(blocks) >= 4 and example in blocks  # the README shows the example file as it is
+    blocks.append(example)
     monkeypatch.chdir(tmp_path)
-    for variable in ("STAGING_API_TOKEN", "STAGING_TENANT"):
+    for variable in (
+        "STAGING_API_TOKEN",
+        "STAGING_TENANT",
+        "STAGING_CLIENT_SECRET",
+        "CONFORM_CLIENT_SECRET",
+        "TOKEN",
+        "STAGING_API_KEY",
+        "STAGING_ACCOUNT",
+    ):
         monkeypatch.setenv(variable, "from-the-environment")
     bundled = 0
     for block in blocks:
@@ -473,7 +443,8 @@ def test_the_documented_examples_are_accepted(
                 bundled += 1
                 known = known_data_from_table(data, load_spec())
                 assert known.body_pointers(CREATE)
-    assert bundled == 1  # the complete example for the bundled contract
+    # the complete example for the bundled contract: docs/staging.md's, the README's, the file
+    assert bundled == 3
 
 
 def test_nothing_printed_shows_a_value_from_the_environment(
