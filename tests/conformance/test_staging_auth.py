@@ -219,3 +219,25 @@ def test_a_negative_max_wait_is_one_line_and_exit_2(conform) -> None:
         outcome.stderr
         == "contract conform: invalid --max-wait '-1': expected a number of seconds >= 0\n"
     )
+
+
+def test_contract_toml_auth_from_the_command_line(
+    conform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole staging set-up as a team commits it: `[conform.auth]` in contract.toml, the client
+    secret read from the environment; `contract conform` with no flag renews and prints no secret."""
+    monkeypatch.setenv("STAGING_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.chdir(tmp_path)
+    with staging(lifetime=2.0, per_second=40) as (base_url, idp_url, idp, gate):
+        (tmp_path / "contract.toml").write_text(
+            f'[conform]\nbase-url = "{base_url}"\nmax-requests = 130\nseed = 1\n\n'
+            f'[conform.auth]\ntype = "oauth2-client-credentials"\n'
+            f'token-url = "{idp_url}/oauth/token"\nclient-id = "{CLIENT_ID}"\n'
+            'client-secret = "${STAGING_CLIENT_SECRET}"\n'
+        )
+        outcome = conform()
+    assert outcome.exit_code == 0, outcome.stdout
+    assert outcome.report["credential_renewals"] >= 1
+    assert gate.throttled == outcome.report["rate_limit_waits"]
+    secrets = {CLIENT_SECRET, *idp.issued}
+    assert not [s for s in secrets if s in outcome.stdout + outcome.stderr + str(outcome.report)]
