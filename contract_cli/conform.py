@@ -191,19 +191,11 @@ def _exit_code(result: Any, min_coverage: float | None, *, updating_baseline: bo
 
 
 def _options(args: argparse.Namespace, spec: Any) -> Any:
-    from conformance.engine.auth import auth_from_table
-    from conformance.engine.known_data import known_data_from_table
     from conformance.engine.options import ConformOptions, parse_header, parse_rate_limit
+    from conformance.engine.project import project_settings
     from conformance.engine.shards import parse_shard
 
     table = getattr(args, "project_config", None)  # contract.toml's [conform], or None
-    auth_table = table.sub("auth") if table is not None else None
-    auth = auth_from_table(auth_table.values, auth_table.where) if auth_table is not None else None
-    secrets = set(table.secrets) if table is not None else set()
-    # a credential written in the file rather than taken from the environment: secret all the same
-    if auth is not None:
-        header_value = (auth.header or "").partition(":")[2].strip()
-        secrets.update(v for v in (auth.client_secret, auth.header, header_value) if v)
     return ConformOptions(
         base_url=args.base_url,
         spec_path=args.spec,
@@ -222,9 +214,7 @@ def _options(args: argparse.Namespace, spec: Any) -> Any:
         min_coverage=args.min_coverage,
         allow_destructive=args.allow_destructive,
         keep_created=args.keep_created,
-        known_data=known_data_from_table(table.sub("data") if table is not None else None, spec),
-        auth=auth,
-        secrets=frozenset(secrets),
+        **project_settings(table, spec),
     )
 
 

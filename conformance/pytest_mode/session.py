@@ -7,7 +7,8 @@ is built, so the session can show conform's coverage table and reach conform's v
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from conformance.engine.budget import RequestGate
 from conformance.engine.cleanup import clean_up
 from conformance.engine.options import ConformOptions
 from conformance.engine.ownership import Ownership
+from conformance.engine.project import project_settings
 from conformance.engine.runner import (
     ensure_reachable,
     load_schemathesis_schema,
@@ -28,7 +30,17 @@ from conformance.engine.tally import Tally
 from conformance.reporting.coverage import CoverageTally
 from conformance.reporting.findings import RunResult
 from contract_core import Spec, load_spec
+from contract_core.config import find_config
 from contract_core.redact import Redactor
+
+
+def with_project_config(options: ConformOptions, spec: Spec) -> ConformOptions:
+    """The options with what contract.toml (or `[tool.contract]`) in the working directory adds, as
+    `contract conform` reads it: `[conform.data]`, `[conform.auth]` and the values never to print.
+    The table's other keys are conform's options; pytest mode takes its own from the command line."""
+    config = find_config()
+    table = config.table("conform", os.environ) if config is not None else None
+    return options if table is None else replace(options, **project_settings(table, spec))
 
 
 @dataclass
@@ -53,6 +65,7 @@ class PytestRun:
     def start(cls, options: ConformOptions) -> PytestRun:
         """Load the spec and schema and check the target answers; raises ConformanceError when it cannot run."""
         spec = load_spec(options.spec_path)
+        options = with_project_config(options, spec)
         schema = load_schemathesis_schema(spec, options)
         ensure_reachable(options.base_url, options.timeout)
         redactor = run_redactor(spec, schema, options)

@@ -5,6 +5,8 @@ says how to fix it; with `[conform.data]` in contract.toml the create is exercis
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -198,3 +200,27 @@ def test_known_path_parameters(conform: Callable[..., Outcome], in_a_project: Pa
     assert known.report is not None
     (coverage,) = known.report["coverage"]["operations"]
     assert coverage["operation"] == "GET /pets/{petId}" and coverage["exercised"] is True
+
+
+def test_pytest_mode_reads_known_data_from_contract_toml(in_a_project: Path) -> None:
+    """pytest mode takes `[conform.data]` (and `[conform.auth]`) from the project's contract.toml, as
+    `contract conform` does; without the file the same session tests nothing (exit 2)."""
+
+    def session(base_url: str) -> subprocess.CompletedProcess[str]:
+        command = [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            "--pyargs", "conformance.pytest_mode.suite", "--contract-base-url", base_url,
+            "--contract-header", f"Authorization: Bearer {SECRET}",
+            "--contract-max-examples", "10", "--contract-seed", "1",
+        ]  # fmt: skip
+        return subprocess.run(
+            command, cwd=in_a_project, capture_output=True, text=True, timeout=300
+        )
+
+    with staging() as (base_url, _):
+        refused = session(base_url)
+        write_config(in_a_project, base_url, *KNOWN)
+        known = session(base_url)
+    assert refused.returncode == 2, refused.stdout[-2000:]
+    assert known.returncode == 0, known.stdout[-3000:]
+    assert "+ POST /v1/accounts/api-tokens" in known.stdout
