@@ -16,7 +16,8 @@ import pytest
 from tests.conformance.conftest import AUTH, implementation
 from tests.conformance.pets import SPEC as PETS
 from tests.conformance.pets import create_pets_app
-from tests.conformance.serving import free_port, serve, wait_until_listening
+from tests.conformance.serving import free_port, serve
+from tests.mock_server.cli_mock import cli_mock
 
 SUITE = "conformance.pytest_mode.suite"
 
@@ -238,42 +239,14 @@ def test_the_suite_runs_from_a_users_own_test_file(run_pytest: Runner, tmp_path:
     assert "1 passed, 1 skipped" in plain.stdout
 
 
-def test_a_case_valid_on_the_wire_fails_no_test(run_pytest: Runner) -> None:
+def test_a_case_valid_on_the_wire_fails_no_test(run_pytest: Runner, tmp_path: Path) -> None:
     """As in conform: a negative case whose bytes are valid as sent (a form's exploded one-item array)
     is no negative case, so the mock accepting it fails no test (it failed one with this seed)."""
     spec = str(Path(__file__).parent / "specs" / "encodings.yaml")
-    port = free_port()
-    mock = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "contract_cli",
-            "mock",
-            "--spec",
-            spec,
-            "--port",
-            str(port),
-            "--no-auth",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_listening("127.0.0.1", port, timeout=60)
+    with cli_mock(tmp_path, "--spec", spec, "--no-auth") as mock:
         result = run_pytest(
-            "--pyargs",
-            SUITE,
-            "--contract-base-url",
-            f"http://127.0.0.1:{port}",
-            "--contract-spec",
-            spec,
-            "--contract-max-examples",
-            "20",
-            "--contract-seed",
-            "3",
-        )
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
+            "--pyargs", SUITE, "--contract-base-url", mock.base_url, "--contract-spec", spec,
+            "--contract-max-examples", "20", "--contract-seed", "3",
+        )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
     assert "2 passed" in result.stdout
