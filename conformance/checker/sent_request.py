@@ -11,6 +11,7 @@ checks the proxy and verify use, tells a negative case from one that only looked
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from conformance.checker.documented_responses import DocumentedResponses
@@ -53,25 +54,48 @@ class SentRequests:
             return None
         operation = self._operations[match.operation_id]
         folded = {name.lower(): value for name, value in headers.items()}
-        content_type = folded.get("content-type")
-        return Exchange(
-            method=operation.method.upper(),
-            path=operation.path,
-            operation=operation.label,
-            status=0,
-            response_content_type=None,
-            response_body=b"",
-            request_body=self.documented.request_data(
-                operation.method, operation.path, body, content_type
-            ),
-            request_media_type=content_type,
+        return request_exchange(
+            self.documented,
+            operation.method.upper(),
+            operation.path,
             url_path=path[len(match.prefix) :] or "/",
-            request_query=parts.query,
-            request_headers=folded,
-            raw_request_body=body or None,
+            query=parts.query,
+            headers=folded,
+            content_type=folded.get("content-type"),
+            body=body or None,
         )
 
     def _without_base(self, path: str) -> str:
         if self.base_path and path.startswith(self.base_path):
             return path[len(self.base_path) :] or "/"
         return path
+
+
+def request_exchange(
+    documented: DocumentedResponses,
+    method: str,
+    template: str,
+    *,
+    url_path: str,
+    query: str,
+    headers: Mapping[str, str],
+    content_type: str | None,
+    body: bytes | None,
+    **response: Any,
+) -> Exchange:
+    """The checker's view of a request to `method template`, its body read once for every check
+    (and for reflection); the answer's fields, where there is one, as `response` (the proxy and
+    verify: `status`, `response_body`, ...). `headers` are folded to lower case."""
+    answer: dict[str, Any] = {"status": 0, "response_content_type": None, "response_body": b""}
+    return Exchange(
+        method=method,
+        path=template,
+        operation=f"{method} {template}",
+        request_body=documented.request_data(method, template, body, content_type),
+        request_media_type=content_type,
+        url_path=url_path,
+        request_query=query,
+        request_headers=headers,
+        raw_request_body=body,
+        **{**answer, **response},
+    )

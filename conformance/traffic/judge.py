@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.exchange import CheckViolation, Exchange
 from conformance.checker.messages import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_CHECKS, full_checker
+from conformance.checker.sent_request import request_exchange
 from conformance.traffic.observed import (
     Headers,
     Observed,
@@ -107,25 +108,21 @@ class TrafficJudge:
     def exchange(self, observed: Observed, match: Match) -> Exchange:
         """The checker's view of an observed exchange (request body parsed once, for reflection)."""
         method, template = self._labels[match.operation_id]
-        request_type = observed.request_header("content-type")
-        return Exchange(
-            method=method,
-            path=template,
-            operation=f"{method} {template}",
+        return request_exchange(
+            self.documented,
+            method,
+            template,
+            url_path=observed.path[len(match.prefix) :] or "/",
+            query=observed.query,
+            headers=lower_names(observed.request_headers),
+            content_type=observed.request_header("content-type"),
+            body=observed.request_body,
+            request_body_unread=observed.request_body is None
+            and request_has_content(observed.request_headers),
             status=observed.status,
             response_content_type=observed.response_header("content-type"),
             response_body=observed.response_body or b"",
-            request_body=self.documented.request_data(
-                method, template, observed.request_body, request_type
-            ),
-            request_media_type=request_type,
-            url_path=observed.path[len(match.prefix) :] or "/",
-            request_query=observed.query,
-            request_headers=lower_names(observed.request_headers),
-            raw_request_body=observed.request_body,
             response_headers=lower_names(observed.response_headers),
-            request_body_unread=observed.request_body is None
-            and request_has_content(observed.request_headers),
             response_body_unread=_unread_response(
                 method, observed.status, observed.response_headers, observed.response_body
             ),
