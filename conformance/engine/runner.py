@@ -18,24 +18,21 @@ from urllib.parse import urlsplit
 import schemathesis
 from schemathesis.config import CacheConfig, OutputConfig, SanitizationConfig, SchemathesisConfig
 from schemathesis.core.errors import LoaderError
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.engine import Status, events
 from schemathesis.engine.core import EventStream
-from schemathesis.generation.meta import TestPhase
 
-from conformance.checker.documented_responses import DocumentedResponses
-from conformance.checker.sent_request import SentRequests
 from conformance.engine import schemathesis_checks as checks
 from conformance.engine.budget import BudgetExhausted, RequestGate, Withheld, origin_of
 from conformance.engine.cleanup import clean_up
 from conformance.engine.credentials import CredentialError, run_headers, start_credential
-from conformance.engine.known_data import KnownData, basis_of, fill_parameters, filled_body
+from conformance.engine.excuses import run_excuse
+from conformance.engine.known_data_hooks import draw_known_data
 from conformance.engine.options import ConformOptions
 from conformance.engine.ownership import Created, Ownership, path_under
 from conformance.engine.rate_limits import Patience
 from conformance.engine.schemathesis_checks import bind
 from conformance.engine.shards import Shard, shard_labels
-from conformance.engine.tally import Excuse, Tally
+from conformance.engine.tally import Tally
 from conformance.errors import ConformanceError, InvalidOption, NothingTested, TargetUnreachable
 from conformance.reporting.coverage import CoverageTally
 from conformance.reporting.findings import RunResult
@@ -239,79 +236,6 @@ def load_schemathesis_schema(spec: Spec, options: ConformOptions) -> Any:
     return schema
 
 
-def draw_known_data(schema: Any, known: KnownData) -> None:
-    """Positive cases take the listed values ([conform.data]) where they have those fields.
-
-    Why hooks, and these two: Schemathesis 4's documented way to put real data into generated cases
-    is its `map_*` hooks (guides/extending: "Replace random generated data with realistic values").
-    `map_case` is the one that runs in every phase that generates (coverage, fuzzing, stateful), and
-    sees the whole case, so one function covers parameters and body; the examples phase applies no
-    `map_*` hook, but hands its cases to `before_add_examples`, which may edit them. Both are
-    registered on this schema's own dispatcher, not globally, so that nothing outlives the run (pytest
-    mode and the tests run many in one process). After a hook edits a case, Schemathesis revalidates
-    the edited parts, so a case stays positive (our values were checked against their schemas when
-    the file was read) and its curl reproduction shows what was sent. Editing the request in the
-    transport instead would send values that the case, its checks and its reproduction do not know.
-
-    Only positive parts change: a negative case keeps the invalid value it was made to send. In the
-    stateful phase, parameters come from the previous response's links (the resource just created):
-    there only body fields are filled.
-    """
-    if not known:
-        return
-
-    def map_case(context: Any, case: Any) -> Any:
-        fill_case(case, known)
-        return case
-
-    def before_add_examples(context: Any, examples: list[Any]) -> None:
-        for case in examples:
-            fill_case(case, known)
-
-    schema.hooks.register_hook_with_name(map_case, "map_case")
-    schema.hooks.register_hook_with_name(before_add_examples, "before_add_examples")
-
-
-# (location, the name of the case's container and of the operation's parameters there)
-_PARAMETER_CONTAINERS = (
-    (ParameterLocation.PATH, "path_parameters"),
-    (ParameterLocation.QUERY, "query"),
-    (ParameterLocation.HEADER, "headers"),
-    (ParameterLocation.COOKIE, "cookies"),
-)
-
-
-def fill_case(case: Any, known: KnownData) -> None:
-    """The known values of the case's operation, in the parts of the case generated as valid."""
-    label = case.operation.label
-    parameters, pointers = known.parameters(label), known.body_pointers(label)
-    if not parameters and not pointers:
-        return
-    meta = case.meta
-    basis = basis_of([case.path_parameters, case.query, case.body])
-    if parameters and not (meta is not None and meta.phase.name == TestPhase.STATEFUL):
-        for location, name in _PARAMETER_CONTAINERS:
-            # only the operation's own parameters: a `-H` header of the same name is not one
-            documented = {p.name for p in getattr(case.operation, name)}
-            listed = {k: v for k, v in parameters.items() if k in documented}
-            container = getattr(case, name)
-            if listed and _valid_part(meta, location) and fill_parameters(container, listed, basis):
-                setattr(case, name, container)  # marks the part for revalidation
-    if pointers and _valid_part(meta, ParameterLocation.BODY):
-        body, changed = filled_body(case.body, pointers, basis)
-        if changed:
-            case.body = body
-
-
-def _valid_part(meta: Any, location: ParameterLocation) -> bool:
-    """Whether this part of the case was generated valid (explicit examples carry no metadata)."""
-    if meta is None:
-        return True
-    component = meta.components.get(location)
-    mode = component.mode if component is not None else meta.generation.mode
-    return bool(mode.is_positive)
-
-
 def _only_shard(schema: Any, shard: Shard) -> Any:
     """This shard's operations, from the ones the run would test (after --include)."""
     selected = [operation.label for operation in _selected(schema)]
@@ -368,45 +292,6 @@ def _operation_finder(spec: Spec, base_url: str) -> Callable[[str, str], str | N
         return f"{method.upper()} {path}" if found is None else found
 
     return find
-
-
-def run_excuse(spec: Spec, schema: Any, options: ConformOptions) -> Excuse:
-    """Failures that are the tool's, not the server's (conform and pytest mode)."""
-    misread = _documented_elsewhere(spec, options.base_url)
-    valid = _valid_as_sent(bind(schema.raw_schema, spec).documented, options.base_url)
-    return lambda check, interaction: misread(check, interaction) or valid(check, interaction)
-
-
-def _valid_as_sent(documented: DocumentedResponses, base_url: str) -> Excuse:
-    """`negative_data_rejection` on a case that is valid as sent: generated as invalid, but its bytes
-    read as valid by the kit's own readers (a form's `encoding` rules, 3.1 `nullable`), so a server
-    that accepts it is right (`conformance.checker.sent_request`)."""
-    sent = SentRequests(documented, urlsplit(base_url).path)
-
-    def excused(check: str, interaction: Any) -> bool:
-        if interaction is None or check != "negative_data_rejection":
-            return False
-        request = interaction.request
-        headers = {name: ", ".join(values) for name, values in request.headers.items()}
-        return sent.violations(request.method, request.uri, headers, request.body) == []
-
-    return excused
-
-
-def _documented_elsewhere(spec: Spec, base_url: str) -> Excuse:
-    """`unsupported_method` failures that are Schemathesis' misreading, not the server's defect: the
-    method and concrete URL are another documented operation's (Qdrant's `GET /collections/x/points/batch`
-    is `GET /collections/{name}/points/{id}`). Schemathesis' config cannot say this; it can for
-    `negative_data_rejection` (`_REFUSALS_TOO`)."""
-    matcher = Contract.of(spec).matcher
-
-    def excused(check: str, interaction: Any) -> bool:
-        if interaction is None or check != "unsupported_method":
-            return False
-        path = path_under(base_url, urlsplit(interaction.request.uri).path)
-        return matcher.operation_id_anywhere(interaction.request.method, path) is not None
-
-    return excused
 
 
 def _consume(
