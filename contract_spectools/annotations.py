@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
+GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice", "hint": "notice"}
 
 
 def github_command(severity: str, file: str, line: int | None, title: str, message: str) -> str:

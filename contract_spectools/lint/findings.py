@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-Severity = Literal["error", "warning"]
-SEVERITY_RANK: dict[str, int] = {"warning": 1, "error": 2}
+# Spectral's four levels (its `warn` is our `warning`); `info` and `hint` never fail a run on their own.
+Severity = Literal["error", "warning", "info", "hint"]
+SEVERITY_RANK: dict[str, int] = {"hint": 0, "info": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ def render(findings: Sequence[LintFinding], fmt: str) -> str:
 
 def summary(findings: Sequence[LintFinding]) -> str:
     errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    warnings = sum(f.severity == "warning" for f in findings)
+    notes = len(findings) - errors - warnings
+    counted = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return counted + (f", {notes} info" if notes else "")
 
 
 def render_text(findings: Sequence[LintFinding]) -> str:
