@@ -110,14 +110,16 @@ def test_ctrl_c_still_cleans_up() -> None:
         run = subprocess.Popen(
             [sys.executable, "-m", "contract_cli", *command],
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             text=True,
         )
         deadline = time.monotonic() + 30
         while not any(s == 201 for _, _, s in app.config["log"]) and time.monotonic() < deadline:
             time.sleep(0.05)  # polling for the run's first create, not a guess at timing
         os.kill(run.pid, signal.SIGINT)
-        stdout, _ = run.communicate(timeout=30)
+        stdout, stderr = run.communicate(timeout=30)
+    assert run.returncode != 0, stdout  # a run cut short is never green
+    assert "interrupted" in stdout and "interrupted (Ctrl-C)" in stderr, stderr
     assert any(s == 201 for _, _, s in app.config["log"])
     assert sorted(app.config["pets"]) == list(OTHERS), stdout
     assert snapshot(app.config["pets"]) == snapshot(others_pets())
