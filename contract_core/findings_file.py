@@ -96,8 +96,11 @@ class FindingsFile:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def read_findings_file(path: Path, fields: Fields) -> FindingsFile:
-    """The file at `path`; raises FindingsFileError naming the file, the line and the fix."""
+def read_findings_file(
+    path: Path, fields: Fields, *, reason_required: bool = False
+) -> FindingsFile:
+    """The file at `path`; raises FindingsFileError naming the file, the line and the fix. A tool
+    whose entries hide what reviewers must see (diff's accepted breaking changes) requires reasons."""
     text = _text(path)
     lines = LineMap(text)
     try:
@@ -114,6 +117,8 @@ def read_findings_file(path: Path, fields: Fields) -> FindingsFile:
             str(path), 1, f'expected {{"version": {FORMAT_VERSION}, "entries": [...]}}'
         )
     entries = [_entry(path, lines, fields, i, item) for i, item in enumerate(data["entries"])]
+    if reason_required:
+        _check_reasons(path, lines, entries)
     header = {k: v for k, v in data.items() if k not in ("version", "entries")}
     return FindingsFile(path, fields, entries, header)
 
@@ -145,6 +150,17 @@ def _entry(path: Path, lines: LineMap, fields: Fields, index: int, item: Any) ->
         raise error("reason", "`reason` is a string: why this finding is accepted")
     info = {k: v for k, v in item.items() if k not in (*fields.names, *_OWN_FIELDS)}
     return Entry(fields.key(item), item.get("reason") or "", _expires(item, error), info)
+
+
+def _check_reasons(path: Path, lines: LineMap, entries: list[Entry]) -> None:
+    for index, entry in enumerate(entries):
+        if not entry.reason.strip():
+            pointer = f"/entries/{index}"
+            raise FindingsFileError(
+                str(path),
+                lines.line("#" + pointer),
+                f"{pointer}: no `reason`; write why this finding is accepted",
+            )
 
 
 def _expires(
