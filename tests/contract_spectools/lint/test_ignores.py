@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema_rs
@@ -13,17 +12,8 @@ import pytest
 
 from contract_cli import main
 
-SPECS = Path(__file__).parent / "specs"
 SCHEMA = Path(__file__).parents[3] / "docs" / "findings-file.schema.json"
 MISSING_ID = "#/paths/~1items/get"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory with one spec (three warnings: no operationId, summary or 4xx response)."""
-    shutil.copy(SPECS / "operation-id-missing.yaml", tmp_path / "openapi.yaml")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from contract_cli import main
 from contract_spectools.lint.findings import RULES
-
-SPECS = Path(__file__).parent / "specs"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A spec with three warnings (no operationId, summary or 4xx response), in the working directory."""
-    shutil.copy(SPECS / "operation-id-missing.yaml", tmp_path / "openapi.yaml")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
