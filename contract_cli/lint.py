@@ -90,13 +90,10 @@ def _rules(args: argparse.Namespace) -> tuple[RuleSettings, Catalogue]:
 
 
 def _previous_ignores(args: argparse.Namespace) -> FindingsFile | None:
-    from contract_core.findings_file import FindingsFileError
     from contract_spectools.lint.ignores import read_ignores
 
     if args.update_ignore and args.ignore is None:
-        raise FindingsFileError(
-            "--update-ignore", None, "needs --ignore FILE naming the file to write"
-        )
+        raise ContractError("--update-ignore needs --ignore FILE naming the file to write")
     if args.ignore is None or (args.update_ignore and not args.ignore.exists()):
         return None
     return read_ignores(args.ignore)

@@ -167,7 +167,7 @@ def _expires(
     item: dict[str, Any], error: Callable[[str, str], FindingsFileError]
 ) -> dt.date | None:
     value = item.get("expires")
-    if value is None:
+    if value is None or value == "":  # conform's first baselines wrote "" for "never"
         return None
     try:
         return dt.date.fromisoformat(value)

@@ -133,4 +133,4 @@ def test_missing_file_and_update_without_file(project: Path, capsys) -> None:
     code, _, err = lint(capsys, "--ignore", "nope.json")
     assert code == 2 and "nope.json: cannot read it" in err
     code, _, err = lint(capsys, "--update-ignore")
-    assert code == 2 and "--update-ignore: needs --ignore FILE" in err
+    assert code == 2 and "--update-ignore needs --ignore FILE" in err
