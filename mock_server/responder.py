@@ -44,6 +44,7 @@ class MockOptions:
     auth: bool = True
     cors_origins: tuple[str, ...] = ()
     delay_ms: int = 0
+    delay_max_ms: int = 0  # with --delay MIN-MAX: each answer waits a uniform draw in the range
     max_body_bytes: int = 1024 * 1024
     tokens: tuple[str, ...] = ()  # when set, the only bearer values accepted
 
@@ -54,6 +55,8 @@ class Reply:
     media_type: str | None
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    delay_ms: float | None = None  # an expectation's own delay, in place of --delay
+    fault: str | None = None  # an expectation's fault (faults.py): no answer on the wire
 
 
 @dataclass
@@ -301,14 +304,28 @@ class Responder:
             else {}
         )
         headers = {k: v for k, v in headers.items() if v}
-        status = status_code(target.status)
         if "example" in prefer:
             return Reply(
-                status,
+                status_code(target.status),
                 target.media_type,
                 encode(self._named_example(plan, target, prefer["example"]), target.media_type),
                 headers,
             )
+        return self.reply_for(plan, target, sent, seed, headers, examples="seed" not in prefer)
+
+    def reply_for(
+        self,
+        plan: ReplyPlan,
+        target: ResponseTarget,
+        sent: Any,
+        seed: int | None = None,
+        headers: dict[str, str] | None = None,
+        examples: bool = True,
+    ) -> Reply:
+        """The answer for one documented response: a fixture, personalised for a success."""
+        seed = self.options.seed if seed is None else seed
+        headers = headers if headers is not None else {}
+        status = status_code(target.status)
         if target.schema_pointer is None:
             return Reply(status, None, b"", headers)
         personal = 200 <= status < 300 and (
@@ -316,9 +333,7 @@ class Responder:
         )
         if not personal:
             named = (
-                plan.examples.get(target.status)
-                if target != plan.success and "seed" not in prefer
-                else None
+                plan.examples.get(target.status) if target != plan.success and examples else None
             )
             if named:  # an error the documentation shows: its own example reads best
                 return Reply(

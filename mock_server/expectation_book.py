@@ -1,0 +1,172 @@
+"""The expectations of every scope, kept in a `StateStore` and indexed per process for matching.
+
+The store holds each expectation as posted (collection `<scope>~expectations`, key its id) and its
+use count (counter `<scope>~uses:<id>:`, drawn with the store's atomic `next_count`), so worker
+processes sharing a store share both: a `times: 1` expectation answers once across all workers.
+Each process keeps the compiled expectations indexed by operation and reads the store's
+generation (bumped on every change) once per request to notice another worker's changes; a
+request to an operation no expectation names costs that one lookup and a dictionary miss.
+
+The store is one of its own, never the `--stateful` resources' store, so the resources' eviction
+(`MAX_RESOURCES`) can never evict an expectation; `MAX_EXPECTATIONS` bounds it instead, by refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import orjson
+
+from contract_core.errors import ContractError
+from mock_server.expectations import (
+    UNSET,
+    Answer,
+    Expectation,
+    InvalidExpectation,
+    compile_expectation,
+    merge,
+)
+from mock_server.journal import note_expectation
+from mock_server.responder import Reply, ReplyPlan, Responder
+from mock_server.state import StateStore
+
+log = logging.getLogger("contract.mock")
+MAX_EXPECTATIONS = 10_000  # per scope
+_GENERATION = ("#expectations", "generation")  # outside every scope: no session drop reaches it
+
+
+class TooManyExpectations(ContractError):
+    def __str__(self) -> str:
+        return (
+            f"this scope holds {MAX_EXPECTATIONS} expectations already; "
+            "delete some (DELETE /__mock/expectations) before posting more"
+        )
+
+
+def _collection(scope: str) -> str:
+    return f"{scope}~expectations"
+
+
+def _uses(scope: str, expectation_id: str) -> str:
+    return f"{scope}~uses:{expectation_id}:"
+
+
+class ExpectationBook:
+    """Post, list, remove and match the expectations of one store, against one responder."""
+
+    def __init__(self, responder: Responder, store: StateStore):
+        self.responder, self.store = responder, store
+        self._generation: Any = None
+        # scope -> operation id -> its expectations, newest first; replaced whole, never edited
+        self._index: dict[str, dict[str, list[Expectation]]] = {}
+        self._compiled: dict[tuple[str, str], Expectation] = {}
+
+    # -- the admin endpoints -----------------------------------------------------------------
+
+    def post(self, document: Any, scope: str = "") -> Expectation:
+        """Check `document` against the contract and keep it; InvalidExpectation otherwise."""
+        given = document.get("id") if isinstance(document, dict) else None
+        expectation_id = (
+            given if isinstance(given, str) and given else f"exp_{uuid.uuid4().hex[:12]}"
+        )
+        compiled = compile_expectation(document, self.responder, expectation_id)
+        collection = _collection(scope)
+        if self.store.get(collection, expectation_id) is None and (
+            len(self.store.items(collection)) >= MAX_EXPECTATIONS
+        ):
+            raise TooManyExpectations()
+        self.store.drop(_uses(scope, expectation_id))  # a re-posted id starts its count afresh
+        self.store.put(collection, expectation_id, compiled.document)
+        self._compiled[(scope, expectation_id)] = compiled
+        self._changed()
+        return compiled
+
+    def listed(self, scope: str = "") -> list[dict[str, Any]]:
+        return list(self.store.items(_collection(scope)))
+
+    def remove(self, expectation_id: str, scope: str = "") -> bool:
+        removed = self.store.delete(_collection(scope), expectation_id)
+        self.store.drop(_uses(scope, expectation_id))
+        self._changed()
+        return removed
+
+    def clear(self, scope: str = "") -> None:
+        """Every expectation of the scope, with its counts (a session's resources stay)."""
+        self.store.drop(f"{scope}~")
+        self._changed()
+
+    def forget(self, scope: str) -> None:
+        """Everything this store keeps of a session."""
+        self.store.drop(scope)
+        self._changed()
+
+    def _changed(self) -> None:
+        self.store.put(*_GENERATION, self.store.next_count(_GENERATION[0]))
+
+    # -- the request path --------------------------------------------------------------------
+
+    def find(
+        self, scope: str, plan: ReplyPlan, path: str, query: str, headers: dict[str, str], sent: Any
+    ) -> tuple[Expectation, Answer] | None:
+        """The first matching expectation that has an answer left: the session's, then the global ones."""
+        self._refresh()
+        operation_id = plan.operation.operation_id
+        for prefix in (scope, "") if scope else ("",):
+            for expectation in self._scope_index(prefix).get(operation_id, ()):
+                if not expectation.matches(path, query, headers, sent):
+                    continue
+                answer = expectation.answer_for(
+                    self.store.next_count(_uses(prefix, expectation.id))
+                )
+                if answer is not None:
+                    return expectation, answer
+        return None
+
+    def reply(self, plan: ReplyPlan, expectation: Expectation, answer: Answer, sent: Any) -> Reply:
+        """The answer on the wire: the pinned fields over the personalised fixture (reflection for
+        the rest), or the body merged at post time when reflection would make it invalid."""
+        note_expectation(expectation.id)
+        if answer.fault is not None or answer.target is None:
+            return Reply(0, None, b"", {}, answer.delay_ms, answer.fault)
+        base = self.responder.reply_for(plan, answer.target, sent)
+        body = base.body
+        if answer.pinned is not UNSET and answer.target.schema_pointer is not None:
+            merged = merge(orjson.loads(base.body) if base.body else None, answer.pinned)
+            valid = self.responder.response_validator.is_valid(merged, answer.target.schema_pointer)
+            body = orjson.dumps(merged) if valid else answer.merged
+        headers = {**base.headers, **answer.headers}
+        return Reply(answer.status, base.media_type, body, headers, answer.delay_ms)
+
+    def _refresh(self) -> None:
+        generation = self.store.get(*_GENERATION)
+        if generation != self._generation:
+            self._index, self._generation = {}, generation
+
+    def _scope_index(self, scope: str) -> dict[str, list[Expectation]]:
+        index = self._index.get(scope)
+        if index is None:
+            index = self._index[scope] = self._built_index(scope)
+        return index
+
+    def _built_index(self, scope: str) -> dict[str, list[Expectation]]:
+        index: dict[str, list[Expectation]] = {}
+        for document in reversed(self.store.items(_collection(scope))):
+            compiled = self._compiled_one(scope, document)
+            if compiled is not None:
+                index.setdefault(compiled.operation_id, []).append(compiled)
+        return index
+
+    def _compiled_one(self, scope: str, document: dict[str, Any]) -> Expectation | None:
+        """Compiled once per process (another worker's posts, or all of them after a spec reload)."""
+        known = self._compiled.get((scope, document["id"]))
+        if known is not None and known.document == document:
+            return known
+        try:
+            compiled = compile_expectation(document, self.responder, document["id"])
+        except InvalidExpectation as exc:  # the spec changed under it (--watch): skip, say why
+            log.warning("expectation %s no longer fits the spec, skipped: %s", document["id"], exc)
+            return None
+        self._compiled[(scope, document["id"])] = compiled
+        return compiled
