@@ -1,0 +1,288 @@
+"""Expectations (`/__mock/expectations`): held to the contract when posted, served in priority,
+used up, sequenced; on a real `contract mock` process, and shared by workers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from contract_core import load_spec
+from mock_server.expectation_book import ExpectationBook
+from mock_server.expectations import InvalidExpectation, compile_expectation, contains, merge
+from mock_server.responder import Responder
+from mock_server.server import Features, running_mock, shared_database
+from mock_server.state import MemoryState
+from tests.mock_server.cli_mock import cli_mock
+from tests.oracle import oracle_errors
+
+AUTH = {"Authorization": "Bearer t"}
+TOKENS = "/v1/accounts/api-tokens"
+TOKEN = "#/components/schemas/ApiToken"
+CREATE = {"account": {"id": "acc_1"}, "modules": [{"id": "mod_1"}]}
+CRUD = Path(__file__).parent / "specs" / "crud.yaml"
+
+
+def expectation(response: Any = None, **more: Any) -> dict[str, Any]:
+    answer = {"response": response or {"status": 201}} if "responses" not in more else {}
+    return {"request": {"method": "POST", "path": TOKENS}, **answer, **more}
+
+
+@pytest.fixture(scope="module")
+def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    with (
+        cli_mock(tmp_path_factory.mktemp("mock")) as process,
+        httpx.Client(base_url=process.base_url, headers=AUTH) as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+def client(mock: httpx.Client) -> httpx.Client:
+    assert mock.delete("/__mock/expectations").status_code == 204
+    return mock
+
+
+def create(client: httpx.Client, **kwargs: Any) -> httpx.Response:
+    return client.post(TOKENS, json=kwargs.pop("json", CREATE), **kwargs)
+
+
+def test_a_partial_body_is_merged_into_the_fixture_and_served(client: httpx.Client) -> None:
+    posted = client.post(
+        "/__mock/expectations", json=expectation({"status": 201, "body": {"name": "Pinned"}})
+    )
+    assert posted.status_code == 201
+    token = create(client, json={**CREATE, "description": "reflected"}).json()
+    assert token["name"] == "Pinned" and token["description"] == "reflected"  # reflection goes on
+    assert oracle_errors(load_spec(), TOKEN, token) == []
+    journal = client.get("/__mock/requests").json()["requests"]
+    assert journal[-1]["expectation"] == posted.json()["id"]
+
+
+def test_a_body_that_breaks_the_schema_is_refused_naming_both_pointers(
+    client: httpx.Client,
+) -> None:
+    refused = client.post(
+        "/__mock/expectations", json=expectation({"status": 201, "body": {"id": 5}})
+    )
+    assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert "`/id`: 5 is not of type" in problem["detail"]
+    assert problem["errors"][0] == {
+        "pointer": "/response/body/id",
+        "body_pointer": "/id",
+        "schema_pointer": f"{TOKEN}/properties/id/type",
+        "detail": '5 is not of type "string"',
+    }
+    assert client.get("/__mock/expectations").json() == {"expectations": []}
+
+
+@pytest.mark.parametrize(
+    ("document", "pointer", "says"),
+    [
+        (expectation({"status": 418}), "/response/status", "418 is not documented"),
+        (
+            {"request": {"method": "POST", "path": "/v1/nope"}, "response": {"status": 201}},
+            "/request/path",
+            "no documented path",
+        ),
+        (
+            {"request": {"method": "GET", "path": TOKENS}, "response": {"status": 201}},
+            "/request/method",
+            "GET is not documented",
+        ),
+        (expectation({"status": 201, "fault": "timeout"}), "/response", "either"),
+        (expectation({"fault": "explode"}), "/response/fault", "explode"),
+        (expectation(times=0), "/times", "0"),
+    ],
+)
+def test_an_expectation_off_the_contract_is_refused(
+    client: httpx.Client, document: dict[str, Any], pointer: str, says: str
+) -> None:
+    refused = client.post("/__mock/expectations", json=document)
+    assert refused.status_code == 400, refused.text
+    assert any(e["pointer"] == pointer and says in e["detail"] for e in refused.json()["errors"]), (
+        refused.text
+    )
+
+
+def test_times_runs_out_then_the_mock_answers_as_usual(client: httpx.Client) -> None:
+    client.post("/__mock/expectations", json=expectation({"status": 400}, times=2))
+    assert [create(client).status_code for _ in range(3)] == [400, 400, 201]
+
+
+def test_a_sequence_repeats_its_last_answer(client: httpx.Client) -> None:
+    answers = [{"status": 400}, {"status": 201, "body": {"name": "second"}}]
+    client.post("/__mock/expectations", json=expectation(responses=answers))
+    served = [create(client) for _ in range(3)]
+    assert [r.status_code for r in served] == [400, 201, 201]
+    assert served[1].json()["name"] == served[2].json()["name"] == "second"
+
+
+def test_a_sequence_then_fallback_falls_back(client: httpx.Client) -> None:
+    answers = [{"status": 401}, {"status": 201, "body": {"name": "once"}}]
+    client.post("/__mock/expectations", json=expectation(responses=answers, then="fallback"))
+    served = [create(client) for _ in range(3)]
+    assert [r.status_code for r in served] == [401, 201, 201]
+    assert served[1].json()["name"] == "once" != served[2].json()["name"]
+
+
+def test_matching_on_body_headers_and_query(client: httpx.Client) -> None:
+    request = {
+        "method": "POST",
+        "path": TOKENS,
+        "body": {"account": {"id": "acc_special"}},
+        "headers": {"X-Test": "yes"},
+        "query": {"dry": "1"},
+    }
+    client.post("/__mock/expectations", json={"request": request, "response": {"status": 400}})
+    special = {**CREATE, "account": {"id": "acc_special"}}
+    assert (
+        create(client, json=special, headers={"x-test": "yes"}, params={"dry": "1"}).status_code
+        == 400
+    )
+    assert create(client, json=special, headers={"x-test": "yes"}).status_code == 201
+    assert create(client, json=special, params={"dry": "1"}).status_code == 201
+    assert create(client, headers={"x-test": "yes"}, params={"dry": "1"}).status_code == 201
+
+
+def test_list_delete_one_and_clear(client: httpx.Client) -> None:
+    first = client.post("/__mock/expectations", json=expectation({"status": 400})).json()["id"]
+    second = client.post(
+        "/__mock/expectations", json=expectation({"status": 401}, id="mine")
+    ).json()["id"]
+    assert second == "mine"
+    listed = client.get("/__mock/expectations").json()["expectations"]
+    assert [e["id"] for e in listed] == [first, "mine"]
+    assert create(client).status_code == 401  # the newest first
+    assert client.delete("/__mock/expectations/mine").status_code == 204
+    assert client.delete("/__mock/expectations/mine").status_code == 404
+    assert create(client).status_code == 400
+    assert client.delete("/__mock/expectations").status_code == 204
+    assert client.get("/__mock/expectations").json() == {"expectations": []}
+    assert create(client).status_code == 201
+
+
+def test_a_list_is_posted_whole_or_not_at_all(client: httpx.Client) -> None:
+    refused = client.post(
+        "/__mock/expectations", json=[expectation(), expectation({"status": 418})]
+    )
+    assert (
+        refused.status_code == 400
+        and refused.json()["errors"][0]["pointer"] == "/1/response/status"
+    )
+    assert client.get("/__mock/expectations").json() == {"expectations": []}
+    assert len(client.post("/__mock/expectations", json=[expectation(), expectation()]).json()) == 2
+
+
+def test_a_delay_on_an_answer(client: httpx.Client) -> None:
+    client.post("/__mock/expectations", json=expectation({"status": 201, "delay_ms": 300}))
+    assert create(client).elapsed.total_seconds() >= 0.3
+
+
+def test_expectations_come_before_stateful_resources(tmp_path: Path) -> None:
+    with (
+        cli_mock(tmp_path, "--spec", str(CRUD), "--stateful") as process,
+        httpx.Client(base_url=process.base_url, headers=AUTH) as client,
+    ):
+        pet = client.post("/pets", json={"name": "Rex"}).json()
+        pinned = {
+            "request": {"method": "GET", "path": f"/pets/{pet['id']}"},
+            "response": {"status": 200, "body": {"name": "Pinned"}},
+            "times": 1,
+        }
+        assert client.post("/__mock/expectations", json=pinned).status_code == 201
+        assert client.get(f"/pets/{pet['id']}").json()["name"] == "Pinned"
+        assert client.get(f"/pets/{pet['id']}").json() == pet  # used up: the stored one again
+
+
+def test_two_mocks_on_one_store_share_expectations_and_their_counts() -> None:
+    """What --workers relies on, made deterministic: a times=1 expectation answers once in all."""
+    with shared_database() as database:
+        features = Features(shared_db=database)
+        with (
+            running_mock(features=features) as first,
+            running_mock(features=features) as second,
+            httpx.Client(headers=AUTH) as client,
+        ):
+            client.post(f"{first}/__mock/expectations", json=expectation({"status": 400}, times=1))
+            assert len(client.get(f"{second}/__mock/expectations").json()["expectations"]) == 1
+            statuses = [
+                client.post(f"{base}{TOKENS}", json=CREATE).status_code
+                for base in (second, first) * 3
+            ]
+            assert statuses == [400] + [201] * 5
+
+
+def test_workers_share_expectations_and_times(tmp_path: Path) -> None:
+    with cli_mock(tmp_path, "--workers", "2") as process:
+
+        def call(method: str, path: str, **kwargs: Any) -> httpx.Response:
+            with httpx.Client(
+                base_url=process.base_url, headers=AUTH
+            ) as client:  # a fresh connection
+                return client.request(method, path, **kwargs)
+
+        call("POST", "/__mock/expectations", json=expectation({"status": 400}, times=1))
+        call("POST", "/__mock/expectations", json=expectation({"status": 401}, times=3))
+        statuses = [call("POST", TOKENS, json=CREATE).status_code for _ in range(20)]
+        assert statuses[:4] == [401, 401, 401, 400] and set(statuses[4:]) == {201}
+
+
+# -- without HTTP: the property ---------------------------------------------------------------
+
+_RESPONDER = Responder(load_spec())
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+_FIELDS = st.sampled_from(
+    ["id", "name", "description", "token", "account", "modules", "icon", "created_at", "extra"]
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_FIELDS, _JSON, max_size=3), st.text(max_size=5))
+def test_a_posted_body_is_refused_or_always_served_valid(pinned: dict[str, Any], name: str) -> None:
+    book = ExpectationBook(_RESPONDER, MemoryState())
+    try:
+        book.post(expectation({"status": 201, "body": pinned}))
+    except InvalidExpectation as exc:
+        assert exc.refusals and all(r.pointer.startswith("/response/body") for r in exc.refusals)
+        return
+    plan = _RESPONDER.plans["createApiToken"]
+    sent = {**CREATE, "name": name}
+    found = book.find("", plan, TOKENS, "", {}, sent)
+    assert found is not None
+    served = orjson.loads(book.reply(plan, *found, sent).body)
+    assert oracle_errors(_RESPONDER.spec, TOKEN, served) == []
+    assert contains(served, pinned)  # the pinned fields always win over reflection
+
+
+def test_merge_and_contains() -> None:
+    assert merge({"a": {"b": 1, "c": 2}, "d": [1]}, {"a": {"b": 3}, "d": []}) == {
+        "a": {"b": 3, "c": 2},
+        "d": [],
+    }
+    assert contains({"a": {"b": 1, "c": 2}, "d": 1}, {"a": {"b": 1}})
+    assert not contains({"a": {"b": 1}}, {"a": {"b": 2}}) and not contains({"a": 1}, {"a": True})
+
+
+def test_compiling_needs_a_documented_operation() -> None:
+    with pytest.raises(InvalidExpectation) as refused:
+        compile_expectation(
+            {"request": {"method": "POST", "path": "/x"}, "response": {"status": 201}},
+            _RESPONDER,
+            "x",
+        )
+    assert refused.value.refusals[0].pointer == "/request/path"
