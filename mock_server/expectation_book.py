@@ -3,9 +3,11 @@
 The store holds each expectation as posted (collection `<scope>~expectations`, key its id) and its
 use count (counter `<scope>~uses:<id>:`, drawn with the store's atomic `next_count`), so worker
 processes sharing a store share both: a `times: 1` expectation answers once across all workers.
-Each process keeps the compiled expectations indexed by operation and reads the store's
-generation (bumped on every change) once per request to notice another worker's changes; a
-request to an operation no expectation names costs that one lookup and a dictionary miss.
+Each process keeps the compiled expectations indexed by operation and concrete path, and within
+that by one condition each names (`Bucket`), and reads the store's generation (bumped on every
+change) once per request to notice another worker's changes. A request no expectation names costs
+that lookup and a dictionary miss; one among 100 expectations that differ by a header, a query
+parameter or a body field costs a few dictionary lookups, not 100 comparisons.
 
 The store is one of its own, never the `--stateful` resources' store, so the resources' eviction
 (`MAX_RESOURCES`) can never evict an expectation; `MAX_EXPECTATIONS` bounds it instead, by refusal.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 
@@ -24,12 +27,13 @@ from mock_server.expectations import (
     UNSET,
     Answer,
     Expectation,
+    IndexKey,
     InvalidExpectation,
     compile_expectation,
     merge,
 )
 from mock_server.journal import note_expectation
-from mock_server.responder import Reply, ReplyPlan, Responder
+from mock_server.responder import Reply, ReplyPlan, Responder, is_personal
 from mock_server.state import StateStore
 
 log = logging.getLogger("contract.mock")
@@ -59,8 +63,8 @@ class ExpectationBook:
     def __init__(self, responder: Responder, store: StateStore):
         self.responder, self.store = responder, store
         self._generation: Any = None
-        # scope -> operation id -> its expectations, newest first; replaced whole, never edited
-        self._index: dict[str, dict[str, list[Expectation]]] = {}
+        # scope -> (operation id, path) -> its expectations; replaced whole, never edited
+        self._index: dict[str, dict[tuple[str, str], Bucket]] = {}
         self._compiled: dict[tuple[str, str], Expectation] = {}
 
     # -- the admin endpoints -----------------------------------------------------------------
@@ -112,9 +116,12 @@ class ExpectationBook:
     ) -> tuple[Expectation, Answer] | None:
         """The first matching expectation that has an answer left: the session's, then the global ones."""
         self._refresh()
-        operation_id = plan.operation.operation_id
+        place = (plan.operation.operation_id, path)
         for prefix in (scope, "") if scope else ("",):
-            for expectation in self._scope_index(prefix).get(operation_id, ()):
+            bucket = self._scope_index(prefix).get(place)
+            if bucket is None:
+                continue
+            for expectation in bucket.candidates(query, headers, sent):
                 if not expectation.matches(path, query, headers, sent):
                     continue
                 answer = expectation.answer_for(
@@ -130,33 +137,35 @@ class ExpectationBook:
         note_expectation(expectation.id)
         if answer.fault is not None or answer.target is None:
             return Reply(0, None, b"", {}, answer.delay_ms, answer.fault)
-        base = self.responder.reply_for(plan, answer.target, sent)
-        body = base.body
-        if answer.pinned is not UNSET and answer.target.schema_pointer is not None:
-            merged = merge(orjson.loads(base.body) if base.body else None, answer.pinned)
-            valid = self.responder.response_validator.is_valid(merged, answer.target.schema_pointer)
-            body = orjson.dumps(merged) if valid else answer.merged
-        headers = {**base.headers, **answer.headers}
-        return Reply(answer.status, base.media_type, body, headers, answer.delay_ms)
+        target, pinned = answer.target, answer.pinned
+        if pinned is UNSET:
+            body = self.responder.reply_for(plan, target, sent).body
+        elif is_personal(plan, answer.status, sent):
+            overlaid = self.responder.overlaid(plan, target, sent, lambda made: merge(made, pinned))
+            body = answer.merged if overlaid is None else overlaid
+        else:  # the fixture is the same for every request: merged once, when posted
+            body = answer.merged
+        media_type = target.media_type if target.schema_pointer is not None else None
+        return Reply(answer.status, media_type, body, dict(answer.headers), answer.delay_ms)
 
     def _refresh(self) -> None:
         generation = self.store.get(*_GENERATION)
         if generation != self._generation:
             self._index, self._generation = {}, generation
 
-    def _scope_index(self, scope: str) -> dict[str, list[Expectation]]:
+    def _scope_index(self, scope: str) -> dict[tuple[str, str], Bucket]:
         index = self._index.get(scope)
         if index is None:
             index = self._index[scope] = self._built_index(scope)
         return index
 
-    def _built_index(self, scope: str) -> dict[str, list[Expectation]]:
-        index: dict[str, list[Expectation]] = {}
-        for document in reversed(self.store.items(_collection(scope))):
+    def _built_index(self, scope: str) -> dict[tuple[str, str], Bucket]:
+        placed: dict[tuple[str, str], list[Expectation]] = {}
+        for document in reversed(self.store.items(_collection(scope))):  # the newest first
             compiled = self._compiled_one(scope, document)
             if compiled is not None:
-                index.setdefault(compiled.operation_id, []).append(compiled)
-        return index
+                placed.setdefault((compiled.operation_id, compiled.path), []).append(compiled)
+        return {place: Bucket(found) for place, found in placed.items()}
 
     def _compiled_one(self, scope: str, document: dict[str, Any]) -> Expectation | None:
         """Compiled once per process (another worker's posts, or all of them after a spec reload)."""
@@ -170,3 +179,41 @@ class ExpectationBook:
             return None
         self._compiled[(scope, document["id"])] = compiled
         return compiled
+
+
+class Bucket:
+    """The expectations of one operation and path, in priority order, looked up by the one condition
+    each names (`Expectation.index_key`); those naming none are candidates for every request."""
+
+    def __init__(self, expectations: list[Expectation]):
+        self.everywhere: list[tuple[int, Expectation]] = []
+        self.keyed: dict[IndexKey, list[tuple[int, Expectation]]] = {}
+        for position, expectation in enumerate(expectations):
+            key = expectation.index_key()
+            if key is None:
+                self.everywhere.append((position, expectation))
+            else:
+                self.keyed.setdefault(key, []).append((position, expectation))
+        self.conditions = sorted({(kind, name) for kind, name, _ in self.keyed})
+
+    def candidates(self, query: str, headers: dict[str, str], sent: Any) -> list[Expectation]:
+        if not self.keyed:
+            return [expectation for _, expectation in self.everywhere]
+        found = list(self.everywhere)
+        for kind, name in self.conditions:
+            for value in _request_values(kind, name, query, headers, sent):
+                found.extend(self.keyed.get((kind, name, value), ()))
+        found.sort(key=lambda placed: placed[0])
+        return [expectation for _, expectation in found]
+
+
+def _request_values(
+    kind: str, name: str, query: str, headers: dict[str, str], sent: Any
+) -> list[str]:
+    if kind == "header":
+        return [headers[name]] if name in headers else []
+    if kind == "query":
+        return parse_qs(query, keep_blank_values=True).get(name, [])
+    if isinstance(sent, dict) and name in sent and not isinstance(sent[name], dict | list):
+        return [orjson.dumps(sent[name]).decode()]
+    return []

@@ -85,6 +85,9 @@ _FORMAT = {
 _FORMAT_VALIDATOR = jsonschema_rs.validator_for(_FORMAT)
 
 
+IndexKey = tuple[str, str, str]  # (header | query | body, name, value)
+
+
 @dataclass(frozen=True)
 class Refusal:
     """One reason an expectation is refused: where in the posted document, why, and (for a body
@@ -155,6 +158,21 @@ class Expectation:
         if self.query and not _query_holds(parse_qs(query, keep_blank_values=True), self.query):
             return False
         return self.body is UNSET or contains(sent, self.body)
+
+    def index_key(self) -> IndexKey | None:
+        """One condition a request must meet, as a lookup key (expectation_book.Bucket): a header,
+        else a query parameter with one value, else a top-level scalar field of the body."""
+        if self.headers:
+            name = min(self.headers)
+            return ("header", name, self.headers[name])
+        single = sorted(name for name, values in self.query.items() if len(values) == 1)
+        if single:
+            return ("query", single[0], self.query[single[0]][0])
+        if isinstance(self.body, dict):
+            for name, value in sorted(self.body.items()):
+                if not isinstance(value, dict | list):
+                    return ("body", name, orjson.dumps(value).decode())  # 1, 1.0 and true differ
+        return None
 
     def answer_for(self, use: int) -> Answer | None:
         """The answer of the `use`-th matching request (1-based); None once exhausted."""

@@ -14,6 +14,7 @@ import random
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -328,10 +329,7 @@ class Responder:
         status = status_code(target.status)
         if target.schema_pointer is None:
             return Reply(status, None, b"", headers)
-        personal = 200 <= status < 300 and (
-            plan.operation.method == "post" or isinstance(sent, dict | list)
-        )
-        if not personal:
+        if not is_personal(plan, status, sent):
             named = (
                 plan.examples.get(target.status) if target != plan.success and examples else None
             )
@@ -392,11 +390,20 @@ class Responder:
             )
         return named[name]
 
-    def _personalised(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
-        """The fixture with fresh ids/secrets (a POST) and the request's fields reflected, valid.
+    def overlaid(
+        self, plan: ReplyPlan, target: ResponseTarget, sent: Any, overlay: Callable[[Any], Any]
+    ) -> bytes | None:
+        """A personalised answer's body with `overlay` applied (an expectation's pinned fields), as
+        bytes; None when the result is not valid. One validation, as for any personalised answer."""
+        assert target.schema_pointer is not None
+        whole = overlay(self._fresh_and_reflected(plan, target, self.options.seed, sent)[0])
+        if self.response_validator.is_valid(whole, target.schema_pointer):
+            return encode(whole, target.media_type)
+        return None
 
-        Fast path: everything at once, one validation. If that fails, each fresh field and each
-        reflected value is kept only if the body stays valid (fresh.py, reflect.py)."""
+    def _fresh_and_reflected(
+        self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any
+    ) -> tuple[Any, list[Edit], random.Random]:
         assert target.schema_pointer is not None
         pointer = target.schema_pointer
         base = self._fixture_body(plan, target, seed)
@@ -405,8 +412,16 @@ class Responder:
         creation = plan.operation.method == "post"
         fresh = self.fresh.draw(base, pointer, rng, plan.owner) if creation else base
         edits = self.reflector.edits(sent, pointer) if sent is not None else []
-        whole = self.reflector.apply(fresh, edits)
-        if self.response_validator.is_valid(whole, pointer):
+        return self.reflector.apply(fresh, edits), edits, rng
+
+    def _personalised(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
+        """The fixture with fresh ids/secrets (a POST) and the request's fields reflected, valid.
+
+        Fast path: everything at once, one validation. If that fails, each fresh field and each
+        reflected value is kept only if the body stays valid (fresh.py, reflect.py)."""
+        assert target.schema_pointer is not None
+        whole, edits, rng = self._fresh_and_reflected(plan, target, seed, sent)
+        if self.response_validator.is_valid(whole, target.schema_pointer):
             return whole
         log.debug(
             "%s: some request values do not fit the response schema; reflecting the others",
@@ -479,6 +494,14 @@ class Responder:
                 {**problem.headers, "X-Mock-Problem": problem.detail[:500]},
             )
         return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
+
+
+def is_personal(plan: ReplyPlan, status: int, sent: Any) -> bool:
+    """Whether a success answer is made per request (fresh ids of a create, the request reflected)
+    rather than served as the fixed fixture."""
+    return 200 <= status < 300 and (
+        plan.operation.method == "post" or isinstance(sent, dict | list)
+    )
 
 
 def _request_body(body: RequestBody | None) -> tuple[dict[str, str], list[str], bool]:

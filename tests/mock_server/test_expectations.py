@@ -286,3 +286,25 @@ def test_compiling_needs_a_documented_operation() -> None:
             "x",
         )
     assert refused.value.refusals[0].pointer == "/request/path"
+
+
+def test_the_index_keeps_priority_across_keyed_and_unkeyed_expectations() -> None:
+    book = ExpectationBook(_RESPONDER, MemoryState())
+    plain = book.post(expectation({"status": 400}, id="plain"))
+    for case in ("a", "b"):
+        with_header = {"method": "POST", "path": TOKENS, "headers": {"X-Case": case}}
+        book.post({"request": with_header, "response": {"status": 401}, "id": f"header-{case}"})
+    with_body = {"method": "POST", "path": TOKENS, "body": {"name": "x"}}
+    book.post({"request": with_body, "response": {"status": 413}, "id": "body"})
+    plan = _RESPONDER.plans["createApiToken"]
+
+    def first(headers: dict[str, str], sent: Any) -> str | None:
+        found = book.find("", plan, TOKENS, "", headers, sent)
+        return found[0].id if found else None
+
+    assert first({"x-case": "b"}, {**CREATE, "name": "x"}) == "body"  # the newest first
+    assert first({"x-case": "b"}, CREATE) == "header-b"
+    assert first({"x-case": "c"}, {**CREATE, "name": 1}) == plain.id
+    assert first({}, CREATE) == plain.id
+    book.remove("plain")
+    assert first({}, CREATE) is None and first({"x-case": "a"}, CREATE) == "header-a"
