@@ -197,6 +197,7 @@ def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:
     modes = [name for name, on in (("--watch", args.watch), ("--stateful", args.stateful)) if on]
     endpoints = [] if args.no_journal else [f"journal {url}{prefix}/requests"]
     endpoints += [f"state {url}{prefix}/state"] if args.stateful else []
+    endpoints += [f"expectations {url}{prefix}/expectations"]
     if modes or endpoints:
         shared = "  (shared by the workers)" if args.workers > 1 else ""
         print(f"contract mock: {'  '.join(modes + endpoints)}{shared}", file=sys.stderr)

@@ -211,7 +211,12 @@ class MockService:
         return 405, Problem(405, f"{method} is not supported for /state; use GET or DELETE.").body()
 
     def _admin_problem(self, method: str, action: str, prefix: str) -> tuple[int, Any]:
-        known = {"/requests": self.journal is not None, "/state": self.state is not None}
+        known = {
+            "/requests": self.journal is not None,
+            "/state": self.state is not None,
+            "/expectations": True,
+            "/sessions/NAME": True,
+        }
         if known.get(action):
             return 405, Problem(
                 405, f"{method} is not supported for {prefix}{action}; use GET or DELETE."
