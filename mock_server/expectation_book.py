@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 import orjson
 
 from contract_core.errors import ContractError
+from contract_core.redact import REDACTED, Redactor
 from mock_server.expectations import (
     UNSET,
     Answer,
@@ -88,7 +89,11 @@ class ExpectationBook:
         return compiled
 
     def listed(self, scope: str = "") -> list[dict[str, Any]]:
-        return list(self.store.items(_collection(scope)))
+        """The scope's expectations as posted, oldest first, with credentials and secret fields
+        redacted (a listing is a report: the kit's one redactor applies)."""
+        contract = self.responder.contract
+        redactor = Redactor(contract.secret_fields, contract.query_credentials)
+        return [redacted(redactor, one) for one in self.store.items(_collection(scope))]
 
     def remove(self, expectation_id: str, scope: str = "") -> bool:
         removed = self.store.delete(_collection(scope), expectation_id)
@@ -179,6 +184,18 @@ class ExpectationBook:
             return None
         self._compiled[(scope, document["id"])] = compiled
         return compiled
+
+
+def redacted(redactor: Redactor, document: dict[str, Any]) -> dict[str, Any]:
+    request = dict(document.get("request") or {})
+    if isinstance(request.get("headers"), dict):
+        request["headers"] = redactor.headers(request["headers"])
+    if isinstance(request.get("query"), dict):
+        request["query"] = {
+            name: REDACTED if redactor.is_query_credential(name) else value
+            for name, value in request["query"].items()
+        }
+    return dict(redactor.json({**document, "request": request}))
 
 
 class Bucket:

@@ -308,3 +308,31 @@ def test_the_index_keeps_priority_across_keyed_and_unkeyed_expectations() -> Non
     assert first({}, CREATE) == plain.id
     book.remove("plain")
     assert first({}, CREATE) is None and first({"x-case": "a"}, CREATE) == "header-a"
+
+
+def test_the_listing_redacts_credentials_and_secret_fields(client: httpx.Client) -> None:
+    request = {
+        "method": "POST",
+        "path": TOKENS,
+        "headers": {"Authorization": "Bearer sekrit-value"},
+        "query": {"api_key": "sekrit-key", "dry": "1"},
+    }
+    pinned = {"status": 201, "body": {"token": "pat_live_pinned_secret_value", "name": "Seen"}}
+    assert (
+        client.post(
+            "/__mock/expectations", json={"request": request, "response": pinned}
+        ).status_code
+        == 201
+    )
+    listed = client.get("/__mock/expectations").text
+    assert "sekrit" not in listed and "pinned_secret" not in listed
+    [shown] = orjson.loads(listed)["expectations"]
+    assert shown["request"]["headers"] == {"Authorization": "[REDACTED]"}
+    assert shown["request"]["query"] == {"api_key": "[REDACTED]", "dry": "1"}
+    assert shown["response"]["body"] == {"token": "[REDACTED]", "name": "Seen"}
+    served = create(
+        client,
+        headers={"Authorization": "Bearer sekrit-value"},
+        params={"api_key": "sekrit-key", "dry": "1"},
+    )
+    assert served.json()["token"] == "pat_live_pinned_secret_value"  # served as pinned
