@@ -70,19 +70,24 @@ class ExpectationBook:
 
     # -- the admin endpoints -----------------------------------------------------------------
 
-    def post(self, document: Any, scope: str = "") -> Expectation:
-        """Check `document` against the contract and keep it; InvalidExpectation otherwise."""
+    def post(self, document: Any, scope: str = "", *, keep_unchanged: bool = False) -> Expectation:
+        """Check `document` against the contract and keep it; InvalidExpectation otherwise.
+
+        Posting an id again replaces it and starts its count afresh; with `keep_unchanged` (files,
+        loaded by every worker and on every reload) an identical one keeps its count."""
         given = document.get("id") if isinstance(document, dict) else None
         expectation_id = (
             given if isinstance(given, str) and given else f"exp_{uuid.uuid4().hex[:12]}"
         )
         compiled = compile_expectation(document, self.responder, expectation_id)
         collection = _collection(scope)
-        if self.store.get(collection, expectation_id) is None and (
-            len(self.store.items(collection)) >= MAX_EXPECTATIONS
-        ):
+        previous = self.store.get(collection, expectation_id)
+        if keep_unchanged and previous == compiled.document:
+            self._compiled[(scope, expectation_id)] = compiled
+            return compiled
+        if previous is None and len(self.store.items(collection)) >= MAX_EXPECTATIONS:
             raise TooManyExpectations()
-        self.store.drop(_uses(scope, expectation_id))  # a re-posted id starts its count afresh
+        self.store.drop(_uses(scope, expectation_id))
         self.store.put(collection, expectation_id, compiled.document)
         self._compiled[(scope, expectation_id)] = compiled
         self._changed()

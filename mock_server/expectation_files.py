@@ -70,7 +70,7 @@ class ExpectationFiles:
         for stale in self._posted - {one.document["id"] for one in filed}:
             book.remove(stale)
         for one in filed:
-            book.post(one.document)
+            book.post(one.document, keep_unchanged=True)
         self._posted = {one.document["id"] for one in filed}
         return len(filed)
 

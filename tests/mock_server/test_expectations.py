@@ -336,3 +336,24 @@ def test_the_listing_redacts_credentials_and_secret_fields(client: httpx.Client)
         params={"api_key": "sekrit-key", "dry": "1"},
     )
     assert served.json()["token"] == "pat_live_pinned_secret_value"  # served as pinned
+
+
+def test_reposting_restarts_the_count_unless_a_file_reloads_it_unchanged() -> None:
+    book = ExpectationBook(_RESPONDER, MemoryState())
+    plan = _RESPONDER.plans["createApiToken"]
+    once = expectation({"status": 400}, id="once", times=1)
+    book.post(once)
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is not None
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is None
+    book.post(once, keep_unchanged=True)  # another worker loading the same file
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is None
+    book.post(once)
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is not None
+
+
+def test_admin_errors_are_problems(client: httpx.Client) -> None:
+    broken = client.post("/__mock/expectations", content=b"{not json")
+    assert broken.status_code == 400 and "not JSON" in broken.json()["detail"]
+    assert client.put("/__mock/expectations", json={}).status_code == 405
+    assert client.get("/__mock/expectations/some-id").status_code == 405
+    assert client.delete("/__mock/sessions/").status_code == 404
