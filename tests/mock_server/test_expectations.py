@@ -357,3 +357,34 @@ def test_admin_errors_are_problems(client: httpx.Client) -> None:
     assert client.put("/__mock/expectations", json={}).status_code == 405
     assert client.get("/__mock/expectations/some-id").status_code == 405
     assert client.delete("/__mock/sessions/").status_code == 404
+
+
+def test_expectations_survive_a_spec_reload_and_one_the_new_spec_breaks_is_skipped(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "pets.yaml"
+    original = CRUD.read_text(encoding="utf-8")
+    spec.write_text(original, encoding="utf-8")
+    with (
+        cli_mock(tmp_path, "--spec", str(spec), "--watch") as process,
+        httpx.Client(base_url=process.base_url, headers=AUTH) as client,
+    ):
+        for path, status in (("/pets/kept", 401), ("/pets/broken", 404)):
+            pinned = {"request": {"method": "GET", "path": path}, "response": {"status": status}}
+            assert client.post("/__mock/expectations", json=pinned).status_code == 201
+        assert client.get("/pets/broken").status_code == 404
+        # the new version documents GET /pets/{petId} without its 404
+        edited = original.replace(
+            '        "404": {$ref: "#/components/responses/Problem"}\n', "", 1
+        )
+        assert edited != original
+        spec.write_text(
+            edited.replace("/pets/{petId}:", "/pets/{petId}:\n    description: edited", 1),
+            encoding="utf-8",
+        )
+        process.wait_for_log("reloaded:")
+        assert client.get("/pets/kept").status_code == 401  # still documented: still served
+        # 404 is not documented any more: skipped, and the stateless mock answers its 200
+        assert client.get("/pets/broken").status_code == 200
+        assert "no longer fits the spec" in process.wait_for_log("no longer fits the spec")
+        assert len(client.get("/__mock/expectations").json()["expectations"]) == 2  # still stored
