@@ -388,3 +388,18 @@ def test_expectations_survive_a_spec_reload_and_one_the_new_spec_breaks_is_skipp
         assert client.get("/pets/broken").status_code == 200
         assert "no longer fits the spec" in process.wait_for_log("no longer fits the spec")
         assert len(client.get("/__mock/expectations").json()["expectations"]) == 2  # still stored
+
+
+def test_a_full_scope_refuses_more_and_never_evicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_server import expectation_book
+    from mock_server.expectation_book import TooManyExpectations
+
+    monkeypatch.setattr(expectation_book, "MAX_EXPECTATIONS", 2)
+    book = ExpectationBook(_RESPONDER, MemoryState())
+    book.post(expectation(id="one"))
+    book.post(expectation(id="two"))
+    with pytest.raises(TooManyExpectations, match="holds 2 expectations"):
+        book.post(expectation(id="three"))
+    book.post(expectation({"status": 400}, id="two"))  # replacing one is not adding one
+    book.post(expectation(id="three"), scope="session:s:")  # another scope
+    assert [e["id"] for e in book.listed()] == ["one", "two"]
