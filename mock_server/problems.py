@@ -21,6 +21,7 @@ TITLES = {
     414: ("uri-too-long", "URI too long"),
     415: ("unsupported-media-type", "Unsupported media type"),
     500: ("mock-error", "Mock error"),
+    507: ("insufficient-storage", "Insufficient storage"),
 }
 
 

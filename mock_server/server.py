@@ -25,11 +25,12 @@ import uvicorn
 from contract_core import Spec, load_spec
 from mock_server.admin import MockService, Served, admin_prefix
 from mock_server.app import create_app
+from mock_server.expectation_files import ExpectationFiles
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
 from mock_server.reload import SpecWatcher
 from mock_server.responder import MockOptions
 from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
-from mock_server.state import MemoryState, StateStore
+from mock_server.state import MemoryState, StateStore, unbounded
 
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
 # uvicorn's own 400s in the mock's error format
@@ -44,6 +45,7 @@ class Features:
     stateful: bool = False
     watch: bool = False
     shared_db: str | None = None  # the SQLite file workers share the journal and state through
+    expectations: str | None = None  # --expectations DIR: loaded at start (reloaded under --watch)
 
 
 @dataclass(frozen=True)
@@ -64,28 +66,41 @@ def create_service(
 ) -> MockService:
     """The whole mock as one ASGI app; with `features.watch`, its spec file is watched and reloaded."""
     options, features = options or MockOptions(), features or Features()
-    journal, state = _stores(features)
+    journal, state, expected = _stores(features)
 
     def build(version: Spec) -> Served:
-        app = create_app(version, options, local_only=local_only, state=state)
+        app = create_app(
+            version, options, local_only=local_only, state=state, expectation_store=expected
+        )
         return Served(version, app, JournalView(version), admin_prefix(version))
 
     service = MockService(build(spec), journal, state, capture_limit=options.max_body_bytes)
+    if features.expectations is not None:
+        files = ExpectationFiles(features.expectations)
+        files.load_into(service)  # ExpectationFileError: the mock does not start
+        if features.watch:
+            service.expectation_watcher = files.watch(service)
     if features.watch and Path(spec.source).is_file():
         service.watcher = SpecWatcher(service, spec.source, build).start()
     return service
 
 
-def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None]:
+def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None, StateStore]:
+    """The journal, the resources (--stateful) and the expectations: each in a store of its own, so
+    that the resources' eviction never reaches an expectation."""
     if features.shared_db:
         database = SharedDatabase(features.shared_db)
+        expectations = SharedDatabase(features.shared_db + ".expectations")
+        expectations.initialise()  # each worker: CREATE ... IF NOT EXISTS
         return (
             SqliteJournal(database) if features.journal else None,
             SqliteState(database) if features.stateful else None,
+            SqliteState(expectations, limit=sys.maxsize),
         )
     return (
         MemoryJournal() if features.journal else None,
         MemoryState() if features.stateful else None,
+        MemoryState(*unbounded()),
     )
 
 
@@ -257,3 +272,5 @@ def running_mock(
         thread.join(timeout=10)
         if app.watcher is not None:
             app.watcher.stop()
+        if app.expectation_watcher is not None:
+            app.expectation_watcher.stop()

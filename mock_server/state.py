@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -63,6 +64,11 @@ _ROLES = {
 }
 
 
+def unbounded() -> tuple[int, int]:
+    """`MemoryState` limits that never evict (the expectations' store: it refuses past its own limit)."""
+    return sys.maxsize, sys.maxsize
+
+
 class StateStore(Protocol):
     def put(self, collection: str, key: str, body: Any) -> None: ...
 
@@ -77,6 +83,11 @@ class StateStore(Protocol):
     def next_count(self, name: str) -> int: ...
 
     def clear(self) -> None: ...
+
+    def drop(self, prefix: str) -> None:
+        """Remove every resource and counter whose collection or counter name starts with `prefix`
+        (a session's scope: `DELETE /__mock/sessions/NAME`)."""
+        ...
 
 
 class MemoryState:
@@ -129,6 +140,14 @@ class MemoryState:
             self._sizes.clear()
             self._bytes = 0
             self._counts.clear()
+
+    def drop(self, prefix: str) -> None:
+        with self._lock:
+            for place in [place for place in self._resources if place[0].startswith(prefix)]:
+                del self._resources[place]
+                self._bytes -= self._sizes.pop(place)
+            for name in [name for name in self._counts if name.startswith(prefix)]:
+                del self._counts[name]
 
 
 class Stateful:
