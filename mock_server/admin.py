@@ -32,7 +32,7 @@ from mock_server.journal import (
 )
 from mock_server.problems import PROBLEM_JSON, Problem
 from mock_server.responder import MockOptions, Reply
-from mock_server.state import StateStore
+from mock_server.state import StateStore, StoreUnavailable
 
 log = logging.getLogger("contract.mock")
 DEFAULT_PREFIX = "/__mock"
@@ -146,6 +146,14 @@ class MockService:
                 record()
 
     def _admin(self, method: str, action: str, served: Served) -> tuple[int, Any]:
+        try:
+            return self._admin_action(method, action, served)
+        except (
+            StoreUnavailable
+        ) as lost:  # the shared store went away: the admin endpoints say so too
+            return 503, Problem(503, lost.sentence()).body()
+
+    def _admin_action(self, method: str, action: str, served: Served) -> tuple[int, Any]:
         if action == "/requests" and self.journal is not None:
             if method == "GET":
                 return 200, {"requests": self.journal.entries(served.view)}

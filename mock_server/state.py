@@ -79,7 +79,10 @@ class StoreUnavailable(ContractError):
 
     def sentence(self) -> str:
         """The message as a problem's `detail`."""
-        return f"The mock's store {self.store} is unreachable ({self.detail}); it answers again once the store is back."
+        return (
+            f"The mock's store {self.store} is unreachable ({self.detail}); "
+            "the mock answers again once the store is back."
+        )
 
 
 class StateStore(Protocol):

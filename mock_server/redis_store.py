@@ -1,0 +1,232 @@
+"""The journal and the stateful mock's resources in Redis (`--store redis://HOST:PORT/DB`).
+
+SQLite (`sqlite_store.py`) shares them between the workers of one machine; a mock run as a shared
+service (replicas behind a load balancer) needs them shared across machines, so a real Redis holds
+them. Every key lives under `contract-mock:` in the URL's database. What must be atomic across
+processes is one Redis command or one Lua script (Redis runs a script alone): a counter is HINCRBY,
+a put (insertion order, eviction past the limit) and a drop are scripts. Journal entries are
+redacted before they are written, so no credential reaches Redis.
+
+Redis lost mid-run raises `StoreUnavailable` (the mock answers 503 naming the store, without its
+password); redis-py reconnects on the next command, so the mock recovers when Redis is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import orjson
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from contract_core.errors import ContractError
+from mock_server.journal import JOURNAL_SIZE, JournalEntry, JournalView
+from mock_server.state import MAX_RESOURCES, StoreUnavailable
+
+NAMESPACE = "contract-mock:"
+_JOURNAL = NAMESPACE + "journal"
+_STATE = NAMESPACE + "state:"
+_RESOURCES = _STATE + "resources"  # hash: [collection, key] -> body
+_ORDER = _STATE + "order"  # sorted set: [collection, key] by insertion sequence (eviction, dump)
+_COLLECTION = _STATE + "collection:"  # + collection: sorted set of keys by sequence (lists)
+_COUNTERS = _STATE + "counters"  # hash: name -> count
+_SEQUENCE = _STATE + "sequence"
+# A stopped Redis refuses at once; an unreachable host must not hold a request for long.
+CONNECT_SECONDS = 1.0
+COMMAND_SECONDS = 2.0
+
+# KEYS: resources, order, collection's set, sequence. ARGV: member, key, body, limit, prefix of sets.
+# An update keeps its place in the list (as in MemoryState and SqliteState); past `limit` the
+# oldest resources go, from the hash, the order and their collection's set alike.
+_PUT = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  local seq = redis.call('INCR', KEYS[4])
+  redis.call('ZADD', KEYS[2], seq, ARGV[1])
+  redis.call('ZADD', KEYS[3], seq, ARGV[2])
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if over > 0 then
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do
+    local place = cjson.decode(member)
+    redis.call('HDEL', KEYS[1], member)
+    redis.call('ZREM', KEYS[2], member)
+    redis.call('ZREM', ARGV[5] .. place[1], place[2])
+  end
+end
+"""
+# KEYS: resources, order, counters. ARGV: prefix, prefix of sets. Every resource whose collection
+# and every counter whose name starts with the prefix.
+_DROP = """
+local n = #ARGV[1]
+for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local place = cjson.decode(member)
+  if string.sub(place[1], 1, n) == ARGV[1] then
+    redis.call('HDEL', KEYS[1], member)
+    redis.call('ZREM', KEYS[2], member)
+    redis.call('DEL', ARGV[2] .. place[1])
+  end
+end
+for _, name in ipairs(redis.call('HKEYS', KEYS[3])) do
+  if string.sub(name, 1, n) == ARGV[1] then redis.call('HDEL', KEYS[3], name) end
+end
+"""
+
+
+@dataclass
+class StoreURLError(ContractError):
+    """`--store` names no store the mock can use."""
+
+    url: str  # without its password
+    detail: str
+
+    def __str__(self) -> str:
+        return f"--store {self.url}: {self.detail}"
+
+
+def redacted_url(url: str) -> str:
+    """`url` without its password (`redis://user:***@host:6379/0`): the form every message uses."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    # the netloc as written after the last `@` (a port that is no number stays as written)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+class RedisConnection:
+    """One client per process (a pool inside redis-py); every Redis error becomes StoreUnavailable."""
+
+    def __init__(self, url: str):
+        self.url, self.shown = url, redacted_url(url)
+        if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+            raise StoreURLError(self.shown, "use redis://HOST:PORT/DB (or rediss://, unix://)")
+        try:
+            self.client = redis.Redis.from_url(
+                url,
+                socket_connect_timeout=CONNECT_SECONDS,
+                socket_timeout=COMMAND_SECONDS,
+                # one retry: a pooled connection Redis dropped on a restart is replaced at once
+                retry=Retry(NoBackoff(), 1),
+            )
+        except ValueError as exc:
+            raise StoreURLError(self.shown, str(exc)) from None
+        self.put_script = self.client.register_script(_PUT)
+        self.drop_script = self.client.register_script(_DROP)
+
+    def check(self) -> None:
+        """Raise StoreUnavailable unless Redis answers PING (the CLI's start-up check)."""
+        self.call(self.client.ping)
+
+    def call(self, command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        # Any: redis-py types every command as `Awaitable[T] | T` (one signature for sync and async)
+        with self.reachable():
+            return command(*args, **kwargs)
+
+    @contextmanager
+    def reachable(self) -> Iterator[None]:
+        try:
+            yield
+        except redis.RedisError as exc:
+            raise StoreUnavailable(self.shown, _reason(exc, self.url)) from None
+
+
+def _reason(exc: redis.RedisError, url: str) -> str:
+    """redis-py's message, with any password it might repeat taken out."""
+    text = str(exc) or type(exc).__name__
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
+
+
+class RedisJournal:
+    """The journal as one Redis list, newest last, trimmed to `size`: every replica appends to it.
+
+    Written per request, before the answer leaves (a read right after it sees it), with the entry
+    redacted first; a pipeline makes the append and the trim one round trip.
+    """
+
+    def __init__(self, connection: RedisConnection, size: int = JOURNAL_SIZE):
+        self.connection, self.size = connection, size
+
+    def record(self, exchange: JournalEntry, view: JournalView) -> None:
+        entry = orjson.dumps(view.entry(exchange, view.redactor([exchange])))
+        pipeline = self.connection.client.pipeline(transaction=False)
+        pipeline.rpush(_JOURNAL, entry)
+        pipeline.ltrim(_JOURNAL, -self.size, -1)
+        self.connection.call(pipeline.execute)
+
+    def entries(self, view: JournalView) -> list[dict[str, Any]]:
+        rows = self.connection.call(self.connection.client.lrange, _JOURNAL, -self.size, -1)
+        return [orjson.loads(row) for row in rows]
+
+    def clear(self) -> None:
+        self.connection.call(self.connection.client.delete, _JOURNAL)
+
+
+class RedisState:
+    """The stateful mock's resources (and counters) in Redis, oldest evicted past `limit`."""
+
+    def __init__(self, connection: RedisConnection, limit: int = MAX_RESOURCES):
+        self.connection, self.limit = connection, limit
+        self.client = connection.client
+
+    def put(self, collection: str, key: str, body: Any) -> None:
+        keys = [_RESOURCES, _ORDER, _COLLECTION + collection, _SEQUENCE]
+        args = [_member(collection, key), key, orjson.dumps(body), self.limit, _COLLECTION]
+        self.connection.call(self.connection.put_script, keys=keys, args=args)
+
+    def get(self, collection: str, key: str) -> Any | None:
+        body = self.connection.call(self.client.hget, _RESOURCES, _member(collection, key))
+        return None if body is None else orjson.loads(body)
+
+    def delete(self, collection: str, key: str) -> bool:
+        member = _member(collection, key)
+        pipeline = self.client.pipeline(transaction=True)  # MULTI: no reader sees half a delete
+        pipeline.hdel(_RESOURCES, member)
+        pipeline.zrem(_ORDER, member)
+        pipeline.zrem(_COLLECTION + collection, key)
+        removed, _, _ = self.connection.call(pipeline.execute)
+        return bool(removed)
+
+    def items(self, collection: str) -> list[Any]:
+        keys = self.connection.call(self.client.zrange, _COLLECTION + collection, 0, -1)
+        members = [_member(collection, key.decode()) for key in keys]
+        return [orjson.loads(body) for body in self._bodies(members) if body is not None]
+
+    def dump(self) -> list[dict[str, Any]]:
+        members = self.connection.call(self.client.zrange, _ORDER, 0, -1)
+        places = [orjson.loads(member) for member in members]
+        bodies = self._bodies(members)
+        return [
+            {"collection": c, "id": k, "body": orjson.loads(b)}
+            for (c, k), b in zip(places, bodies, strict=True)
+            if b is not None  # deleted between the two reads
+        ]
+
+    def next_count(self, name: str) -> int:
+        return int(self.connection.call(self.client.hincrby, _COUNTERS, name, 1))
+
+    def drop(self, prefix: str) -> None:
+        keys = [_RESOURCES, _ORDER, _COUNTERS]
+        self.connection.call(self.connection.drop_script, keys=keys, args=[prefix, _COLLECTION])
+
+    def clear(self) -> None:
+        with self.connection.reachable():
+            doomed = list(self.client.scan_iter(match=_STATE + "*", count=1000))
+            if doomed:
+                self.client.unlink(*doomed)
+
+    def _bodies(self, members: list[Any]) -> list[bytes | None]:
+        if not members:
+            return []
+        return list(self.connection.call(self.client.hmget, _RESOURCES, members))
+
+
+def _member(collection: str, key: str) -> str:
+    """A resource's name in the hash and the order: JSON, so the Lua scripts can take it apart."""
+    return orjson.dumps([collection, key]).decode()
