@@ -148,7 +148,16 @@ def test_redis_lost_mid_run_answers_503_and_recovers_when_it_is_back(tmp_path: P
             back = client.post("/pets", json={"name": "Max"})
             assert back.status_code == 201
             assert client.get(f"/pets/{back.json()['id']}").json() == back.json()
+            # what was answered while Redis was away waited, and is journaled now
+            journal = client.get("/__mock/requests").json()["requests"]
+            assert [(e["method"], e["status"]) for e in journal][-4:] == [
+                ("POST", 503),
+                ("GET", 503),
+                ("POST", 201),
+                ("GET", 200),
+            ]
             assert mock.process.poll() is None  # up all along
+            assert mock.log().count("is unreachable") <= 3  # said once per outage, not per tick
             assert "s3cret-pw" not in mock.log()
     finally:
         redis_server.stop()
