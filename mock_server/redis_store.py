@@ -49,9 +49,8 @@ CONNECT_SECONDS = 1.0
 COMMAND_SECONDS = 2.0
 FLUSH_SECONDS = 0.01
 WAIT_SECONDS = 10.0  # a loaded machine can delay a mock's flush by seconds
-WRITER_SECONDS = (
-    3  # a writer's key outlives its last flush by this long: a dead replica is not waited for
-)
+# A writer's key outlives its last flush by this long: a replica that died is not waited for.
+WRITER_SECONDS = 3
 log = logging.getLogger("contract.mock")
 
 # KEYS: resources, order, collection's set, sequence. ARGV: member, key, body, limit, prefix of sets.
@@ -128,8 +127,8 @@ class RedisConnection:
                 # one retry: a pooled connection Redis dropped on a restart is replaced at once
                 retry=Retry(NoBackoff(), 1),
             )
-        except ValueError as exc:
-            raise StoreURLError(self.shown, str(exc)) from None
+        except ValueError as exc:  # a port that is no number, an unknown option
+            raise StoreURLError(self.shown, _scrubbed(str(exc), url)) from None
         self.put_script = self.client.register_script(_PUT)
         self.drop_script = self.client.register_script(_DROP)
 
@@ -151,9 +150,15 @@ class RedisConnection:
 
 
 def _reason(exc: redis.RedisError, url: str) -> str:
-    """redis-py's message, with any password it might repeat taken out."""
-    text = str(exc) or type(exc).__name__
-    password = urlsplit(url).password
+    return _scrubbed(str(exc) or type(exc).__name__, url)
+
+
+def _scrubbed(text: str, url: str) -> str:
+    """redis-py's message, with any password of the URL it might repeat taken out."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return text
     return text.replace(password, "***") if password else text
 
 

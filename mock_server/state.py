@@ -246,17 +246,8 @@ class Stateful:
                 self.store.put(path, key, body)
                 return reply
             if chosen:
-                raise Problem(
-                    409,
-                    f"{plan.operation.label}: {path} already holds a resource with {name} {key!r} "
-                    "(--stateful); send another one, or none to have one drawn.",
-                )
-        raise Problem(
-            507,
-            f"{plan.operation.label}: no unused {name} for {path} in {ID_ATTEMPTS} draws: the "
-            "schema allows too few values; nothing was overwritten. Widen the id's schema, or "
-            "DELETE /__mock/state.",
-        )
+                raise _taken(plan, path, name, key)
+        raise _no_unused_id(plan, path, name or resource.id_param)
 
     def _numbered(
         self, plan: ReplyPlan, path: str, name: str, body: Any, reply: Reply
@@ -267,19 +258,12 @@ class Stateful:
             return body, reply
         value = numbering.nth(self.store.next_count(f"{path}#{name}"))
         if value is None:
-            raise Problem(
-                507,
-                f"{plan.operation.label}: every {name} the schema allows ({numbering.describe()}, "
-                f"{numbering.size} ids) has been handed out in {path}; nothing was overwritten. "
-                "Widen the id's schema (maximum), or DELETE /__mock/state to start again.",
-            )
+            raise _numbers_used_up(plan, path, name, numbering)
         numbered = {**body, name: value}
         pointer = plan.success.schema_pointer
         if pointer is None or not self.responder.response_validator.is_valid(numbered, pointer):
-            return (
-                body,
-                reply,
-            )  # another keyword refuses it (an enum): the drawn id, checked by the caller
+            # another keyword refuses it (an enum): the drawn id, checked by the caller
+            return body, reply
         encoded = encode(numbered, reply.media_type)
         return numbered, Reply(reply.status, reply.media_type, encoded, reply.headers)
 
@@ -433,6 +417,32 @@ class Stateful:
         """`body` with `sent` written in field by field where the schema documents it (the mock's reflection)."""
         reflector = self.responder.reflector
         return reflector.apply(body, reflector.edits(sent, schema_pointer))
+
+
+def _taken(plan: ReplyPlan, path: str, name: str, key: str) -> Problem:
+    return Problem(
+        409,
+        f"{plan.operation.label}: {path} already holds a resource with {name} {key!r} "
+        "(--stateful); send another one, or none to have one drawn.",
+    )
+
+
+def _no_unused_id(plan: ReplyPlan, path: str, name: str) -> Problem:
+    return Problem(
+        507,
+        f"{plan.operation.label}: no unused {name} for {path} in {ID_ATTEMPTS} draws: the "
+        "schema allows too few values; nothing was overwritten. Widen the id's schema, or "
+        "DELETE /__mock/state.",
+    )
+
+
+def _numbers_used_up(plan: ReplyPlan, path: str, name: str, numbering: Numbering) -> Problem:
+    return Problem(
+        507,
+        f"{plan.operation.label}: every {name} the schema allows ({numbering.describe()}, "
+        f"{numbering.size} ids) has been handed out in {path}; nothing was overwritten. "
+        "Widen the id's schema (maximum), or DELETE /__mock/state to start again.",
+    )
 
 
 def list_slot(spec: Spec, schema_pointer: str) -> tuple[str | None, str] | None:
