@@ -4,6 +4,7 @@ mock processes on different ports; a Redis missing at start or lost mid-run hand
 from __future__ import annotations
 
 import itertools
+import shutil
 import subprocess
 import sys
 import threading
@@ -67,11 +68,12 @@ def test_two_mocks_on_one_redis_share_resources_and_the_journal(
 
 
 def test_two_mocks_on_one_redis_never_hand_out_one_id_twice(tmp_path: Path, redis_url: str) -> None:
+    """One mock of one process, one of two workers (a new connection per request, for either)."""
     store = ("--store", redis_url, "--stateful", "--spec", str(INT_IDS), "--no-journal")
     with (
         cli_mock(tmp_path, *store) as first,
-        cli_mock(tmp_path, *store) as second,
-        httpx.Client() as client,
+        cli_mock(tmp_path, *store, "--workers", "2") as second,
+        httpx.Client(limits=httpx.Limits(max_keepalive_connections=0)) as client,
     ):
 
         def create(base: str, count: int, into: list[int]) -> None:
@@ -165,6 +167,17 @@ def test_redis_lost_mid_run_answers_503_and_recovers_when_it_is_back(tmp_path: P
             assert "s3cret-pw" not in mock.log()
     finally:
         redis_server.stop()
+
+
+def test_a_missing_redis_server_skips_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    monkeypatch.delenv("REDIS_SERVER", raising=False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true, so the Redis tests must run"):
+        redis_server_or_skip()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="redis-server is not installed"):
+        redis_server_or_skip()
 
 
 def test_a_password_in_the_url_is_redacted() -> None:
