@@ -12,9 +12,10 @@ One run measures, side by side on the bundled spec, for `POST /v1/accounts/api-t
   The effective rate counts only those; the ratios compare effective rates.
 
 Servers: `contract mock` (1 and 2 workers; 1 without its request journal, to show what the
-journal costs), Prism 5 static (and `-d` dynamic), and a bare uvicorn
-app (one worker) returning the mock's 201 bytes: the ceiling of this machine. Then the start-up of
-`contract mock --spec` and Prism on a big spec (Stripe), Prism capped by --big-timeout.
+journal costs; 1 with `--store redis`, the journal in a local redis-server), Prism 5 static
+(and `-d` dynamic), and a bare uvicorn app (one worker) returning the mock's 201 bytes: the
+ceiling of this machine. Then the start-up of `contract mock --spec` and Prism on a big spec
+(Stripe), Prism capped by --big-timeout.
 
 Every server runs in its own process group, killed on exit (also on Ctrl-C). Needs wrk
 (`apt-get install wrk`) and node/npx for Prism.
@@ -627,6 +628,9 @@ def servers(
         "contract mock": lambda port: mock_command(port),
         "contract mock --no-journal": lambda port: mock_command(port, 1, None, "--no-journal"),
         "contract mock --workers 2": lambda port: mock_command(port, workers=2),
+        "contract mock --store redis": lambda port: mock_command(
+            port, 1, None, "--store", redis_store(app_dir)
+        ),
         f"Prism {prism} static": lambda port: prism_command(port, spec),
         f"Prism {prism} dynamic": lambda port: prism_command(port, spec, dynamic=True),
         "bare ASGI (uvicorn, 1 worker)": lambda port: bare_command(port, app_dir),
@@ -636,6 +640,23 @@ def servers(
     return {
         k: v for k, v in chosen.items() if not args.only or k.lower().startswith(args.only.lower())
     }
+
+
+def redis_store(logs: Path) -> str:
+    """A redis-server of the bench's own on a free port (stopped with the rest), for `--store`."""
+    import redis  # the kit's dependency; only this entry needs it
+
+    port = free_port()
+    binary = require("redis-server", "install it (Debian: apt-get install redis-server)")
+    command = [binary, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(logs)]
+    start(command, logs / "redis.log")
+    client, deadline = redis.Redis(port=port), time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(redis.ConnectionError):
+            if client.ping():
+                return f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.05)  # a poll interval
+    raise SystemExit(f"redis-server did not answer on port {port} (log in {logs})")
 
 
 def main() -> int:

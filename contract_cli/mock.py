@@ -14,6 +14,7 @@ from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
 from contract_core.lines import LineMap, error_line
 from mock_server.expectation_files import ExpectationFileError
+from mock_server.redis_store import redacted_url
 from mock_server.responder import MockOptions
 from mock_server.server import Features, ServeSettings, configure_logging, is_loopback, serve
 
@@ -78,6 +79,12 @@ def register(subparsers: Any) -> None:
         help="load the expectations in DIR/*.json, *.yaml (reloaded under --watch)",
     )
     parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="keep the journal and --stateful resources in Redis (redis://HOST:PORT/DB), "
+        "shared by every mock process using it",
+    )
+    parser.add_argument(
         "--no-journal",
         action="store_true",
         help="do not keep the request journal (GET /__mock/requests)",
@@ -125,7 +132,10 @@ def run(args: argparse.Namespace) -> int:
         stateful=args.stateful,
         watch=args.watch,
         expectations=expectations,
+        store=args.store,
     )
+    if args.store and not _store_reachable(args.store):
+        return EXIT_USAGE
     try:
         # Workers build their own; build once here anyway, to fail before the banner rather than in each.
         app = create_service(
@@ -164,6 +174,22 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store_reachable(url: str) -> bool:
+    """Whether `--store` answers now: a mock that would 503 every request must not start."""
+    from mock_server.redis_store import RedisConnection
+    from mock_server.state import StoreUnavailable
+
+    try:
+        RedisConnection(url).check()
+    except StoreUnavailable as exc:
+        fail(f"cannot start: {exc}; start it, or fix --store")
+        return False
+    except ContractError as exc:  # a URL that names no store
+        fail(f"cannot start: {exc}")
+        return False
+    return True
+
+
 def free_port_or_raise(host: str, port: int) -> int:
     """`port` if it can be bound now (a free one for 0), so the banner tells the truth; or OSError."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -200,6 +226,8 @@ def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:
     endpoints += [f"expectations {url}{prefix}/expectations"]
     if modes or endpoints:
         shared = "  (shared by the workers)" if args.workers > 1 else ""
+        if args.store:
+            shared = f"  (in {redacted_url(args.store)}, shared by every mock using it)"
         print(f"contract mock: {'  '.join(modes + endpoints)}{shared}", file=sys.stderr)
     if prefix != "/__mock":
         print(

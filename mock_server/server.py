@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from mock_server.admin import MockService, Served, admin_prefix
 from mock_server.app import create_app
 from mock_server.expectation_files import ExpectationFiles
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
+from mock_server.redis_store import RedisConnection, RedisJournal, RedisState
 from mock_server.reload import SpecWatcher
 from mock_server.responder import MockOptions
 from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
@@ -46,6 +48,9 @@ class Features:
     watch: bool = False
     shared_db: str | None = None  # the SQLite file workers share the journal and state through
     expectations: str | None = None  # --expectations DIR: loaded at start (reloaded under --watch)
+    store: str | None = (
+        None  # --store redis://...: journal, state and expectations in Redis, shared by every replica
+    )
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,13 @@ def create_service(
 def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None, StateStore]:
     """The journal, the resources (--stateful) and the expectations: each in a store of its own, so
     that the resources' eviction never reaches an expectation."""
+    if features.store:
+        connection = RedisConnection(features.store)
+        return (
+            RedisJournal(connection) if features.journal else None,
+            RedisState(connection) if features.stateful else None,
+            RedisState(connection, limit=sys.maxsize, area="expectations:"),
+        )
     if features.shared_db:
         database = SharedDatabase(features.shared_db)
         expectations = SharedDatabase(features.shared_db + ".expectations")
@@ -152,7 +164,8 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
         "timeout_graceful_shutdown": 3,
     }
     if settings.workers > 1:
-        with shared_database() as database:
+        # with --store the workers share Redis; otherwise a SQLite file of their own
+        with nullcontext(None) if settings.features.store else shared_database() as database:
             features = {**asdict(settings.features), "shared_db": database}
             os.environ[SETTINGS_ENV] = json.dumps(
                 {
