@@ -25,6 +25,7 @@ import uvicorn
 from contract_core import Spec, load_spec
 from mock_server.admin import MockService, Served, admin_prefix
 from mock_server.app import create_app
+from mock_server.heap import freeze_long_lived
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
 from mock_server.reload import SpecWatcher
 from mock_server.responder import MockOptions
@@ -34,6 +35,12 @@ from mock_server.state import MemoryState, StateStore
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
 # uvicorn's own 400s in the mock's error format
 HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"
+# The standard library's event loop, not uvloop (uvicorn's pick when installed). libuv accepts one
+# connection per turn of the loop (libuv PR #3696), so under load a burst of new connections (a
+# test suite's workers, a browser's six, wrk's 50) queued one loop turn each: the 50th waited
+# ~1 s at 50 connections, which set the p99 of issue 18. asyncio accepts up to the listen backlog
+# at once (all 51 within 1 ms, measured), for about the same CPU per answer (docs/performance.md).
+EVENT_LOOP = "asyncio"
 
 
 @dataclass(frozen=True)
@@ -118,12 +125,14 @@ def app_from_environment() -> Any:
         }
     )
     configure_logging()
-    return create_service(
+    service = create_service(
         load_spec(raw["spec"]),
         options,
         local_only=is_loopback(raw["host"]),
         features=Features(**raw["features"]),
     )
+    freeze_long_lived()  # each worker built its own: out of the full collections (heap.py)
+    return service
 
 
 def serve(settings: ServeSettings, app: Any | None = None) -> None:
@@ -133,6 +142,7 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
         "port": settings.port,
         "access_log": False,
         "http": HTTP_PROTOCOL,
+        "loop": EVENT_LOOP,
         "log_level": "warning",
         "timeout_graceful_shutdown": 3,
     }
@@ -154,16 +164,14 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
                 **common,
             )
     else:
-        uvicorn.run(
-            app
-            or create_service(
-                load_spec(settings.spec),
-                settings.options,
-                local_only=is_loopback(settings.host),
-                features=settings.features,
-            ),
-            **common,
+        app = app or create_service(
+            load_spec(settings.spec),
+            settings.options,
+            local_only=is_loopback(settings.host),
+            features=settings.features,
         )
+        freeze_long_lived()  # the built app out of the full collections: the p99 (heap.py)
+        uvicorn.run(app, **common)
 
 
 @contextlib.contextmanager
@@ -240,6 +248,7 @@ def running_mock(
             log_level="warning",
             lifespan="off",
             http=HTTP_PROTOCOL,
+            loop=EVENT_LOOP,
         )
     )
     thread = threading.Thread(target=server.run, name="contract-mock", daemon=True)
