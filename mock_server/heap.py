@@ -3,7 +3,7 @@
 Start-up builds ~67,000 container objects that live as long as the process: the compiled contract,
 the validated fixtures, the reply plans, Connexion's routes. CPython's collector walked them all on
 every full (generation-2) collection, which the mock's own churn triggers every ~14,000 answers:
-30-55 ms of CPU with the event loop stopped, and 160 ms of wall time when other processes share the
+28-55 ms of CPU with the event loop stopped, and 160 ms of wall time when other processes share the
 cores. At 50 connections every request under way waited it out (the tail of issue 18).
 
 `gc.freeze()` moves every object tracked at that moment to the permanent generation, which no

@@ -39,7 +39,7 @@ HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"
 # connection per turn of the loop (libuv PR #3696), so under load a burst of new connections (a
 # test suite's workers, a browser's six, wrk's 50) queued one loop turn each: the 50th waited
 # ~1 s at 50 connections, which set the p99 of issue 18. asyncio accepts up to the listen backlog
-# at once (all 51 within 1 ms, measured), for about the same CPU per answer (docs/performance.md).
+# at once (all 51 within 0-35 ms, measured), for the same CPU per answer (docs/performance.md).
 EVENT_LOOP = "asyncio"
 
 
