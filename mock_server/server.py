@@ -27,6 +27,7 @@ from contract_core import Spec, load_spec
 from mock_server.admin import MockService, Served, admin_prefix
 from mock_server.app import create_app
 from mock_server.expectation_files import ExpectationFiles
+from mock_server.heap import freeze_long_lived
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
 from mock_server.redis_store import RedisConnection, RedisJournal, RedisState
 from mock_server.reload import SpecWatcher
@@ -37,6 +38,12 @@ from mock_server.state import MemoryState, StateStore, unbounded
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
 # uvicorn's own 400s in the mock's error format
 HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"
+# The standard library's event loop, not uvloop (uvicorn's pick when installed). libuv accepts one
+# connection per turn of the loop (libuv PR #3696), so under load a burst of new connections (a
+# test suite's workers, a browser's six, wrk's 50) queued one loop turn each: the 50th waited
+# ~1 s at 50 connections, which set the p99 of issue 18. asyncio accepts up to the listen backlog
+# at once (all 51 within 0-35 ms, measured), for the same CPU per answer (docs/performance.md).
+EVENT_LOOP = "asyncio"
 
 
 @dataclass(frozen=True)
@@ -145,12 +152,14 @@ def app_from_environment() -> Any:
         }
     )
     configure_logging()
-    return create_service(
+    service = create_service(
         load_spec(raw["spec"]),
         options,
         local_only=is_loopback(raw["host"]),
         features=Features(**raw["features"]),
     )
+    freeze_long_lived()  # each worker built its own: out of the full collections (heap.py)
+    return service
 
 
 def serve(settings: ServeSettings, app: Any | None = None) -> None:
@@ -160,6 +169,7 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
         "port": settings.port,
         "access_log": False,
         "http": HTTP_PROTOCOL,
+        "loop": EVENT_LOOP,
         "log_level": "warning",
         "timeout_graceful_shutdown": 3,
     }
@@ -182,16 +192,14 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
                 **common,
             )
     else:
-        uvicorn.run(
-            app
-            or create_service(
-                load_spec(settings.spec),
-                settings.options,
-                local_only=is_loopback(settings.host),
-                features=settings.features,
-            ),
-            **common,
+        app = app or create_service(
+            load_spec(settings.spec),
+            settings.options,
+            local_only=is_loopback(settings.host),
+            features=settings.features,
         )
+        freeze_long_lived()  # the built app out of the full collections: the p99 (heap.py)
+        uvicorn.run(app, **common)
 
 
 @contextlib.contextmanager
@@ -268,6 +276,7 @@ def running_mock(
             log_level="warning",
             lifespan="off",
             http=HTTP_PROTOCOL,
+            loop=EVENT_LOOP,
         )
     )
     thread = threading.Thread(target=server.run, name="contract-mock", daemon=True)
