@@ -54,6 +54,12 @@ RULES: dict[str, Rule] = _rules(
         "fix the `structure` findings first, then lint again",
     ),
     Rule(
+        "ruleset-rule-skipped",
+        "info",
+        "A ruleset rule was not run (a custom JavaScript function, or a spectral:oas rule the kit lacks)",
+        "rewrite the rule with core functions, or turn it off in the ruleset",
+    ),
+    Rule(
         "structure",
         "error",
         "The document breaks the OpenAPI structure (its meta-schema)",

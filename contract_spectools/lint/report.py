@@ -10,17 +10,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 from contract_spectools.annotations import github_command, sarif_log, sarif_result, sarif_rule
-from contract_spectools.lint.findings import RULES, LintFinding
+from contract_spectools.lint.findings import RULES, LintFinding, Rule
 
 TOOL_NAME = "contract lint"
 
 
-def render(findings: Sequence[LintFinding], fmt: str) -> str:
+def render(findings: Sequence[LintFinding], fmt: str, extra_rules: Sequence[Rule] = ()) -> str:
+    """`extra_rules`: rules beyond the kit's catalogue (a ruleset's), for SARIF's rules list."""
+    if fmt == "sarif":
+        return render_sarif(findings, extra_rules)
     renderers: dict[str, Callable[[Sequence[LintFinding]], str]] = {
         "text": render_text,
         "json": render_json,
         "github": render_github,
-        "sarif": render_sarif,
     }
     return renderers[fmt](findings)
 
@@ -63,12 +65,14 @@ def render_github(findings: Sequence[LintFinding]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def render_sarif(findings: Sequence[LintFinding]) -> str:
-    rules = [sarif_rule(rule.id, rule.title, rule.severity, rule.hint) for rule in RULES.values()]
+def render_sarif(findings: Sequence[LintFinding], extra_rules: Sequence[Rule] = ()) -> str:
+    catalogue = {**RULES, **{rule.id: rule for rule in extra_rules}}
+    rules = [sarif_rule(r.id, r.title, r.severity, r.hint) for r in catalogue.values()]
+    index = {rule_id: position for position, rule_id in enumerate(catalogue)}
     results = [
         sarif_result(
             f.rule,
-            list(RULES).index(f.rule),
+            index[f.rule],
             f.severity,
             f"{f.message}. Fix: {f.hint}",
             f.source,
