@@ -420,7 +420,8 @@ def _then(
     if name in registry.functions:
         reason = registry.check_options(name, options)
         if reason is not None:
-            raise source.error(f"bad functionOptions for {name}: {reason}", *at, "functionOptions")
+            key = "functionOptions" if "functionOptions" in definition else "function"
+            raise source.error(f"bad functionOptions for {name}: {reason}", *at, key)
     return Then(_field(source, definition, at), name, options, _field_path(source, definition, at))
 
 

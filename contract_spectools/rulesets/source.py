@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from contract_core import pointer
 from contract_core.lines import LineMap
@@ -55,6 +56,11 @@ def _parsed(text: str, name: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise RulesetError(name, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    try:
+        # YAML 1.2, as Spectral reads it: `off` is the string "off", not false
+        return yaml_rs.loads(text, parse_datetime=False)
+    except (yaml_rs.YAMLDecodeError, ValueError):
+        pass  # PyYAML says where it breaks
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
