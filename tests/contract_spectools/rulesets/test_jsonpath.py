@@ -40,13 +40,28 @@ def paths(text: str, doc: Any = DOC) -> list[tuple[str | int, ...]]:
         ("$..parameters[?(@.in == 'query')]", [("paths", "/pets", "get", "parameters", 0)]),
         ("$..[?(@.type)]", [("paths", "/b", "post"), ("info", "x-logo")]),
         ("$.paths[*][?(@property.match(/^x-/))]", [("paths", "/pets", "x-internal")]),
-        ("$.paths['/pets'].get.parameters[1:3]", [("paths", "/pets", "get", "parameters", 1), ("paths", "/pets", "get", "parameters", 2)]),
+        (
+            "$.paths['/pets'].get.parameters[1:3]",
+            [
+                ("paths", "/pets", "get", "parameters", 1),
+                ("paths", "/pets", "get", "parameters", 2),
+            ],
+        ),
         ("$.paths['/pets'].get.parameters[-1]", [("paths", "/pets", "get", "parameters", 3)]),
         ("$.paths[?(@parentProperty === 'paths' && @path.includes('/b'))]", [("paths", "/b")]),
         ("$.paths.*[?(typeof @ === 'boolean')]", [("paths", "/pets", "x-internal")]),
-        ("$.paths.*.get.parameters[?(@.length === 1)]", [("paths", "/pets", "get", "parameters", 3)]),
-        ("$.paths.*[?(['put', 'post'].includes(@property))]", [("paths", "/pets", "put"), ("paths", "/b", "post")]),
-        ("$.paths.*[?(!@.parameters && @property !== 'x-internal')]", [("paths", "/pets", "put"), ("paths", "/b", "post")]),
+        (
+            "$.paths.*.get.parameters[?(@.length === 1)]",
+            [("paths", "/pets", "get", "parameters", 3)],
+        ),
+        (
+            "$.paths.*[?(['put', 'post'].includes(@property))]",
+            [("paths", "/pets", "put"), ("paths", "/b", "post")],
+        ),
+        (
+            "$.paths.*[?(!@.parameters && @property !== 'x-internal')]",
+            [("paths", "/pets", "put"), ("paths", "/b", "post")],
+        ),
         ("$.paths[?(Object.keys(@).length > 2)]", [("paths", "/pets")]),
     ],
 )
@@ -67,7 +82,17 @@ def test_a_filter_that_throws_on_a_node_is_that_nodes_non_match() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["paths", "$.[", "$[?(@.a ==)]", "$.a[?(@.x)", "$..", "$[1:2:3:4]", "$[?(@foo)]", "$[?(@.a = 1)]"]
+    "text",
+    [
+        "paths",
+        "$.[",
+        "$[?(@.a ==)]",
+        "$.a[?(@.x)",
+        "$..",
+        "$[1:2:3:4]",
+        "$[?(@foo)]",
+        "$[?(@.a = 1)]",
+    ],
 )
 def test_bad_paths_do_not_parse(text: str) -> None:
     with pytest.raises(JsonPathSyntaxError):
@@ -81,8 +106,10 @@ def test_descent_visits_a_shared_node_once() -> None:
 
 json_trees = st.recursive(
     st.none() | st.integers() | st.text(max_size=3),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.sampled_from(["x", "y", "z"]), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["x", "y", "z"]), children, max_size=3)
+    ),
     max_leaves=20,
 )
 

@@ -11,9 +11,8 @@ import pytest
 
 from contract_cli import main
 from contract_core import bundled_spec_path
-from contract_spectools.rulesets.loader import load_ruleset
+from contract_spectools.rulesets.loader import Then, load_ruleset
 from contract_spectools.rulesets.runner import _called
-from contract_spectools.rulesets.loader import Then
 
 DATA = Path(__file__).parent / "data"
 STYLE = DATA / "style.yaml"
@@ -63,13 +62,21 @@ def test_a_bad_ruleset_is_one_line_with_file_and_line(
     assert reason in err and len(err.splitlines()) == 1
 
 
-def test_a_json_ruleset_error_names_its_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    ruleset = write(tmp_path, '{\n  "rules": {\n    "r": {"given": "$", "then": {"function": "nope"}}\n  }\n}\n', "r.json")
+def test_a_json_ruleset_error_names_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ruleset = write(
+        tmp_path,
+        '{\n  "rules": {\n    "r": {"given": "$", "then": {"function": "nope"}}\n  }\n}\n',
+        "r.json",
+    )
     code, _, err = lint(capsys, "--ruleset", str(ruleset))
     assert code == 2 and err.startswith(f"contract: error: {ruleset}:3: unknown function 'nope'")
 
 
-def test_extends_in_a_circle_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_extends_in_a_circle_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     write(tmp_path, "extends: b.yaml\n", "a.yaml")
     write(tmp_path, "extends: a.yaml\n", "b.yaml")
     code, _, err = lint(capsys, "--ruleset", str(tmp_path / "a.yaml"))
@@ -96,7 +103,12 @@ def test_the_style_ruleset_end_to_end(capsys: pytest.CaptureFixture[str]) -> Non
         ("paths-kebab-case", "error", "#/paths/~1BadPath", 31),  # /legacy_items: pointer override
         ("operation-summary", "warning", "#/paths/~1BadPath/post/summary", 32),  # via an alias
         ("operation-summary-missing", "warning", "#/paths/~1BadPath/post", 32),  # the kit's own
-        ("schema-properties-described", "hint", "#/components/schemas/Item/properties/name/description", 42),
+        (
+            "schema-properties-described",
+            "hint",
+            "#/components/schemas/Item/properties/name/description",
+            42,
+        ),
         ("ruleset-rule-skipped", "info", "#", None),  # spectral:oas rules the kit lacks, once
         ("ruleset-rule-skipped", "info", "#", 42),  # custom-js, at its line in the ruleset
     }
@@ -112,20 +124,30 @@ def test_recommended_false_needs_extends_all(tmp_path: Path) -> None:
     assert not load_ruleset(STYLE).rules["not-recommended"].enabled
     all_of_it = write(tmp_path, f"extends: [[{DATA / 'base.yaml'}, all]]\n")
     assert load_ruleset(all_of_it).rules["not-recommended"].enabled
-    none_of_it = write(tmp_path, f"extends: [[{DATA / 'base.yaml'}, off]]\nrules:\n  info-contact: error\n", "off.yaml")
+    none_of_it = write(
+        tmp_path,
+        f"extends: [[{DATA / 'base.yaml'}, off]]\nrules:\n  info-contact: error\n",
+        "off.yaml",
+    )
     rules = load_ruleset(none_of_it).rules
-    assert rules["info-contact"].effective_severity == "error" and not rules["not-recommended"].enabled
+    assert (
+        rules["info-contact"].effective_severity == "error" and not rules["not-recommended"].enabled
+    )
 
 
 def test_spectral_oas_off_turns_the_mapped_kit_rules_off(tmp_path: Path) -> None:
-    ruleset = load_ruleset(write(tmp_path, "extends: [[spectral:oas, off]]\nrules:\n  path-params: warn\n"))
+    ruleset = load_ruleset(
+        write(tmp_path, "extends: [[spectral:oas, off]]\nrules:\n  path-params: warn\n")
+    )
     steered = ruleset.kit_severities
     assert steered["operation-id-missing"] == "off" and steered["path-param-unused"] == "warning"
     assert ruleset.unavailable == []
 
 
 @pytest.mark.parametrize("fmt", ["text", "github", "sarif"])
-def test_every_format_carries_ruleset_findings(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+def test_every_format_carries_ruleset_findings(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
     _, out, _ = lint(capsys, "--format", fmt, "--ruleset", str(STYLE), str(STYLED))
     assert "paths-kebab-case" in out and "ruleset-rule-skipped" in out and "custom-js" in out
     if fmt == "sarif":
@@ -137,7 +159,10 @@ def test_every_format_carries_ruleset_findings(capsys: pytest.CaptureFixture[str
 
 
 def test_file_glob_overrides(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    ruleset = write(tmp_path, f"extends: {STYLE}\noverrides:\n  - files: ['**/*.yaml']\n    rules:\n      paths-kebab-case: info\n")
+    ruleset = write(
+        tmp_path,
+        f"extends: {STYLE}\noverrides:\n  - files: ['**/*.yaml']\n    rules:\n      paths-kebab-case: info\n",
+    )
     code, found = findings(capsys, "--ruleset", str(ruleset), str(STYLED))
     assert code == 0
     # later overrides win: this one also replaces style.yaml's `off` at /legacy_items
@@ -162,21 +187,34 @@ def test_ruleset_from_contract_toml_and_discovered(
 def test_timeout_names_the_running_rule(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = lint(capsys, "--timeout", "0.000000001", "--ruleset", str(STYLE), str(STYLED))
     assert (code, out) == (2, "")
-    assert err.startswith("contract: error: lint timed out after 1e-09 s while running rule 'info-contact' (")
+    assert err.startswith(
+        "contract: error: lint timed out after 1e-09 s while running rule 'info-contact' ("
+    )
     assert f"{DATA / 'base.yaml'}:2)" in err  # the first rule run: extended from base.yaml
 
 
-def test_ref_cycles_across_files_terminate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_ref_cycles_across_files_terminate(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     (tmp_path / "spec.yaml").write_text(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
         "    A: {$ref: 'other.yaml#/B'}\n"
     )
-    (tmp_path / "other.yaml").write_text("B:\n  type: object\n  properties:\n    a: {$ref: 'spec.yaml#/components/schemas/A'}\n    n: {type: number}\n")
-    ruleset = write(tmp_path, "rules:\n  described:\n    given: $..properties[*]\n    then:\n      field: description\n      function: truthy\n")
+    (tmp_path / "other.yaml").write_text(
+        "B:\n  type: object\n  properties:\n    a: {$ref: 'spec.yaml#/components/schemas/A'}\n    n: {type: number}\n"
+    )
+    ruleset = write(
+        tmp_path,
+        "rules:\n  described:\n    given: $..properties[*]\n"
+        "    then:\n      field: description\n      function: truthy\n",
+    )
     _, found = findings(capsys, "--ruleset", str(ruleset), str(tmp_path / "spec.yaml"))
     described = {(f["source"], f["pointer"], f["line"]) for f in found if f["rule"] == "described"}
     other = str(tmp_path / "other.yaml")
-    assert described == {(other, "#/B/properties/a/description", 4), (other, "#/B/properties/n/description", 5)}
+    assert described == {
+        (other, "#/B/properties/a/description", 4),
+        (other, "#/B/properties/n/description", 5),
+    }
 
 
 def test_a_function_that_throws_is_a_non_match() -> None:
