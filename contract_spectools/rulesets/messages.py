@@ -14,18 +14,50 @@ _PLACEHOLDER = re.compile(r"{{\s*(\w+)\s*}}")
 
 
 def render_message(
-    template: str | None, *, error: str, path: Path, value: Any, description: str
+    template: str | None,
+    *,
+    error: str,
+    path: Path,
+    missing: Path,
+    value: Any,
+    description: str,
 ) -> str:
-    """Without a `message`, Spectral shows the rule's description, else the function's error."""
-    text = template if template is not None else (description or error)
+    """Spectral 6's `processTargetResults`: the function's error is itself a template; without a
+    `message`, the rule's description (as written), else the error. `path` is where the finding is
+    reported (the closest node that exists), `missing` the rest of the path the function named."""
     names = {
+        "property": _property(path, missing),
         "error": error,
         "path": "#" + pointer.from_path(path),
-        "property": str(path[-1]) if path else "",
-        "value": print_value(value),
         "description": description,
+        "value": print_value(value),
     }
-    return _PLACEHOLDER.sub(lambda m: names.get(m.group(1), m.group(0)), text)
+    names["error"] = _filled(error, names)
+    if template is None:
+        return (description or names["error"]).strip()
+    return _filled(template, names).strip()
+
+
+def _filled(template: str, names: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: names.get(m.group(1), m.group(0)), template)
+
+
+def _property(path: Path, missing: Path) -> str:
+    """The last key of the path; with a missing part, the last existing key and the rest, dotted."""
+    if missing:
+        return print_dotted((*path[-1:], *missing))
+    return str(path[-1]) if path else ""
+
+
+def print_dotted(path: Path) -> str:
+    """Spectral's PrintStyle.Dot: `properties.name.description`, indexes as `[0]`."""
+    printed = ""
+    for segment in path:
+        if isinstance(segment, int):
+            printed += f"[{segment}]"
+        else:
+            printed += f".{segment}" if printed else str(segment)
+    return printed
 
 
 def print_value(value: Any) -> str:

@@ -42,17 +42,18 @@ class DocumentView:
     files: dict[str, _File]
     origins: dict[int, Origin] = field(default_factory=dict)  # id(container) -> where it is written
 
-    def origin(self, path: JsonPathTuple) -> Origin:
-        """Where the node at `path` (of `root`) is written; past the document, the path extends on."""
+    def locate(self, path: JsonPathTuple) -> tuple[Origin, Any, JsonPathTuple]:
+        """Where the node at `path` (of `root`) is written, its value, and the part of `path` past the
+        document. As Spectral, a path that leaves the document is reported at its closest existing node."""
         node, here = self.root, Origin(self.main_file, ())
         for index, key in enumerate(path):
             child = _child(node, key)
             if child is _ABSENT:
-                return Origin(here.file, (*here.path, *path[index:]))
+                return here, node, path[index:]
             node = child
             known = self.origins.get(id(node)) if isinstance(node, dict | list) else None
             here = known or Origin(here.file, (*here.path, key))
-        return here
+        return here, node, ()
 
     def line(self, origin: Origin) -> int | None:
         found = self.files.get(origin.file)

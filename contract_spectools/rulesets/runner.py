@@ -197,11 +197,15 @@ def _lookup(node: Any, tokens: tuple[str | int, ...]) -> Any:
 def _finding(
     rule: RulesetRule, view: DocumentView, match: Match, target_path: Path, outcome: Any
 ) -> LintFinding:
-    value, result = outcome
-    path = (*target_path, *result.path)
-    origin = view.origin(path)
+    _, result = outcome
+    origin, value, missing = view.locate((*target_path, *result.path))
     message = render_message(
-        rule.message, error=result.message, path=path, value=value, description=rule.description
+        rule.message,
+        error=result.message,
+        path=origin.path,
+        missing=missing,
+        value=value,
+        description=rule.description,
     )
     hint = rule.documentation_url or f"follow the ruleset's rule {rule.name} ({rule.source})"
     return LintFinding(
