@@ -35,7 +35,7 @@ def lint_file_with_ruleset(
         return LintResult(str(path), [unreadable], loaded=False)
     severities = severities or {}
     kit = steer_kit_findings(lint_spec(spec, lines), ruleset, severities)
-    document = Document(spec.document, spec.text, spec.source)
+    document = Document(spec.document, spec.text, spec.source, lines)
     own = run_ruleset(ruleset, document, severities=severities, deadline=deadline)
     ordered = sorted(
         [*kit, *own],

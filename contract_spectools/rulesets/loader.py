@@ -112,6 +112,7 @@ class Ruleset:
     # `spectral:oas` rule -> a RuleSeverity, or DEFAULT (enabled at the kit's own severity)
     spectral_oas: dict[str, str] = field(default_factory=dict)
     kit_steering: dict[str, str] = field(default_factory=dict)  # kit rules named in `rules`
+    spectral_oas_source: str = ""  # "FILE:LINE" of the `extends: spectral:oas`
 
     @property
     def kit_severities(self) -> dict[str, RuleSeverity]:
@@ -193,6 +194,7 @@ def _extend(
     index: int,
 ) -> None:
     if name == EXTENDS_NAME:
+        ruleset.spectral_oas_source = source.where("extends", index)
         for rule_name, rule in SPECTRAL_OAS.items():
             enabled = mode == "all" or (mode == "recommended" and rule.recommended)
             ruleset.spectral_oas[rule_name] = DEFAULT if enabled else "off"
@@ -224,6 +226,7 @@ def _merge(ruleset: Ruleset, parent: Ruleset, mode: ExtendsMode) -> None:
     ruleset.kit_steering.update(parent.kit_steering)
     for name, severity in parent.spectral_oas.items():
         ruleset.spectral_oas[name] = "off" if mode == "off" else severity
+    ruleset.spectral_oas_source = ruleset.spectral_oas_source or parent.spectral_oas_source
 
 
 def _aliases(source: RulesetSource) -> dict[str, list[str]]:

@@ -71,12 +71,12 @@ def _child(node: Any, key: str | int) -> Any:
     return _ABSENT
 
 
-def as_written(document: Any, source: str, text: str) -> DocumentView:
-    return DocumentView(document, source, {source: _File(document, LineMap(text))})
+def as_written(document: Any, source: str, lines: LineMap) -> DocumentView:
+    return DocumentView(document, source, {source: _File(document, lines)})
 
 
-def resolved(document: Any, source: str, text: str) -> DocumentView:
-    view = as_written(document, source, text)
+def resolved(document: Any, source: str, lines: LineMap) -> DocumentView:
+    view = as_written(document, source, lines)
     view.root = _Resolver(view).node(document, Origin(source, ()))
     return view
 

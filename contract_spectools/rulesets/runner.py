@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contract_core import pointer
+from contract_core.lines import LineMap
 from contract_spectools.lint.findings import LintFinding, Severity, finding
 from contract_spectools.rulesets.errors import LintTimeout
 from contract_spectools.rulesets.jsonpath import Match, Path
@@ -50,11 +51,13 @@ class _NoDeadline(Deadline):
 
 @dataclass(frozen=True)
 class Document:
-    """The spec a ruleset runs on: parsed, its text (for lines), and its file name."""
+    """The spec a ruleset runs on: parsed, its text (for lines), and its file name; `lines` the
+    caller's LineMap of that text when it has one (built once: it reads the whole text)."""
 
     data: Any
     text: str
     source: str
+    lines: LineMap | None = None
 
 
 def run_ruleset(
@@ -81,13 +84,14 @@ class _Views:
     def __init__(self, document: Document):
         self.document = document
         self._views: dict[bool, DocumentView] = {}
+        self._lines: LineMap | None = None
 
     def get(self, resolve: bool) -> DocumentView:
         if resolve not in self._views:
             build = resolved if resolve else as_written
-            self._views[resolve] = build(
-                self.document.data, self.document.source, self.document.text
-            )
+            document = self.document
+            self._lines = self._lines or document.lines or LineMap(document.text)
+            self._views[resolve] = build(document.data, document.source, self._lines)
         return self._views[resolve]
 
 
@@ -220,13 +224,19 @@ def _finding(
 
 
 def _skipped(rule: RulesetRule) -> LintFinding:
-    file, _, line = rule.source.rpartition(":")
     message = (
         f"rule '{rule.name}' was not run: it needs the custom JavaScript function "
         f"'{rule.custom_function}', which contract lint does not run"
     )
-    skipped = finding(SKIPPED_RULE, "#", message)
-    return skipped.located(file or rule.source, int(line) if line.isdigit() else None)
+    return _at(finding(SKIPPED_RULE, "#", message), rule.source)
+
+
+def _at(skipped: LintFinding, where: str) -> LintFinding:
+    """Located in the ruleset: `where` is FILE:LINE (or FILE)."""
+    file, _, line = where.rpartition(":")
+    if not line.isdigit():
+        return skipped.located(where, None)
+    return skipped.located(file, int(line))
 
 
 def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
@@ -237,7 +247,7 @@ def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
         f"{len(names)} spectral:oas rules have no counterpart in contract lint and were not run: "
         + ", ".join(names)
     )
-    return [finding(SKIPPED_RULE, "#", message).located(ruleset.file, None)]
+    return [_at(finding(SKIPPED_RULE, "#", message), ruleset.spectral_oas_source or ruleset.file)]
 
 
 def document_formats(document: Any) -> set[str]:
