@@ -77,7 +77,12 @@ class _PropertyName:
     """`~`: the match's property name instead of its value."""
 
 
-Step = _Segment | _PropertyName
+@dataclass(frozen=True)
+class _Parent:
+    """`^`: the match's parent (jsonpath-plus), each parent once."""
+
+
+Step = _Segment | _PropertyName | _Parent
 
 
 class JsonPath:
@@ -95,6 +100,8 @@ class JsonPath:
         for step in self.steps:
             if isinstance(step, _PropertyName):
                 current = [Match(m.path[-1], m.path) for m in current if m.path]
+            elif isinstance(step, _Parent):
+                current = _parents(current, root)
             else:
                 current = list(_apply(step, current, root, tick))
         return current
@@ -110,6 +117,10 @@ def _parse(text: str) -> list[Step]:
     reader = _Reader(source, 1)
     steps: list[Step] = []
     while not reader.done():
+        if source[reader.position] in "] \t\r\n":
+            # jsonpath-plus skips a stray `]` (the Italian government's ruleset has `...i))]]`)
+            reader.position += 1
+            continue
         steps.append(reader.step())
     return steps
 
@@ -130,8 +141,15 @@ class _Reader:
         if char == "~":
             self.position += 1
             return _PropertyName()
+        if char == "^":
+            self.position += 1
+            return _Parent()
         if self.text.startswith("..", self.position):
             self.position += 2
+            if self.text.startswith(".", self.position):
+                self.position += (
+                    1  # jsonpath-plus reads `$.paths...responses` as `$.paths..responses`
+                )
             return self.after_dots(descendant=True)
         if char == ".":
             self.position += 1
@@ -144,12 +162,19 @@ class _Reader:
         if self.done():
             raise self.error("a name, '*' or '[' must follow '.'")
         if self.text[self.position] == "[":
-            return _Segment(self.brackets(), descendant)
+            # jsonpath-plus turns both `.` and `[` into one separator, and two in a row into `..`:
+            # `$.[?(@.type)]` and `$.paths.[*]` descend (rulesets rely on it)
+            return _Segment(self.brackets(), descendant=True)
         return _Segment((self.dot_name(),), descendant)
 
     def dot_name(self) -> Selector:
+        if self.text[self.position] in "'\"":  # `.'/status'`: a quoted name after a dot
+            end = _string_end(self.text, self.position)
+            name = self.text[self.position + 1 : end]
+            self.position = end + 1
+            return _Name(name)
         start = self.position
-        while not self.done() and self.text[self.position] not in ".[~":
+        while not self.done() and self.text[self.position] not in ".[~^":
             self.position += 1
         name = self.text[start : self.position].strip()
         if not name:
@@ -234,6 +259,8 @@ def _selector(part: str) -> Selector:
         raise JsonPathSyntaxError("an empty selector in '[...]'")
     if part == "*":
         return _Wildcard()
+    if part.startswith("[") and part.endswith("]"):
+        return _selector(part[1:-1])  # `[[schema]]` reads as `[schema]`
     if part[0] in "'\"" and len(part) >= 2 and part[-1] == part[0]:
         return _Name(part[1:-1].replace("\\" + part[0], part[0]))
     if ":" in part:
@@ -333,6 +360,21 @@ def _filtered(expression: Expression, match: Match, root: Any) -> Iterator[Match
         )
         if matches(expression, scope):
             yield child
+
+
+def _parents(current: list[Match], root: Any) -> list[Match]:
+    parents: dict[Path, Match] = {}
+    for match in current:
+        if match.path and match.path[:-1] not in parents:
+            parents[match.path[:-1]] = Match(_at(root, match.path[:-1]), match.path[:-1])
+    return list(parents.values())
+
+
+def _at(root: Any, path: Path) -> Any:
+    node = root
+    for key in path:
+        node = node[key]
+    return node
 
 
 def path_text(path: Path) -> str:

@@ -19,6 +19,7 @@ from contract_spectools.rulesets.spectral_oas import EXTENDS_NAME, SPECTRAL_OAS
 
 RuleSeverity = Severity | Literal["off"]
 DEFAULT = "default"  # a rule enabled at the severity it was defined with
+OTHER_FORMATS = frozenset({"spectral:asyncapi", "spectral:arazzo"})
 ExtendsMode = Literal["recommended", "all", "off"]
 
 # Spectral's names: `warn` is the kit's `warning`; 0-3 are error, warn, info, hint.
@@ -113,6 +114,9 @@ class Ruleset:
     spectral_oas: dict[str, str] = field(default_factory=dict)
     kit_steering: dict[str, str] = field(default_factory=dict)  # kit rules named in `rules`
     spectral_oas_source: str = ""  # "FILE:LINE" of the `extends: spectral:oas`
+    undefined_names: dict[str, str] = field(
+        default_factory=dict
+    )  # a severity for no rule -> FILE:LINE
 
     @property
     def kit_severities(self) -> dict[str, RuleSeverity]:
@@ -199,6 +203,8 @@ def _extend(
             enabled = mode == "all" or (mode == "recommended" and rule.recommended)
             ruleset.spectral_oas[rule_name] = DEFAULT if enabled else "off"
         return
+    if name in OTHER_FORMATS:
+        return  # their rules are for AsyncAPI and Arazzo documents; the kit lints OpenAPI only
     if name.startswith("spectral:") or "://" in name:
         raise source.error(
             f"cannot extend {name!r}: only `spectral:oas` and ruleset files are supported",
@@ -224,6 +230,7 @@ def _merge(ruleset: Ruleset, parent: Ruleset, mode: ExtendsMode) -> None:
     ruleset.overrides.extend(parent.overrides)
     ruleset.aliases.update(parent.aliases)
     ruleset.kit_steering.update(parent.kit_steering)
+    ruleset.undefined_names.update(parent.undefined_names)
     for name, severity in parent.spectral_oas.items():
         ruleset.spectral_oas[name] = "off" if mode == "off" else severity
     ruleset.spectral_oas_source = ruleset.spectral_oas_source or parent.spectral_oas_source
@@ -282,9 +289,9 @@ def _add_rule(
     elif name in KIT_RULES:
         ruleset.kit_steering[name] = _steering(enabled, severity)
     else:
-        raise source.error(
-            f"rule {name!r} is not defined here or in what this ruleset extends", "rules", name
-        )
+        # Spectral 6 accepts a severity for a rule defined nowhere (the Italian ruleset has
+        # `oas2: false`): not an error, but reported once, so a misspelt name is seen
+        ruleset.undefined_names[name] = source.where("rules", name)
 
 
 def _steering(enabled: bool, severity: Severity | None) -> str:

@@ -75,7 +75,7 @@ def run_ruleset(
     for rule in ruleset.rules.values():
         for f in _rule_findings(rule, ruleset, views, formats, clock, severities or {}):
             found.setdefault((f.rule, f.source, f.pointer, f.message), f)
-    return [*found.values(), *_unavailable(ruleset)]
+    return [*found.values(), *_unavailable(ruleset), *_undefined(ruleset)]
 
 
 class _Views:
@@ -248,6 +248,16 @@ def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
         + ", ".join(names)
     )
     return [_at(finding(SKIPPED_RULE, "#", message), ruleset.spectral_oas_source or ruleset.file)]
+
+
+def _undefined(ruleset: Ruleset) -> list[LintFinding]:
+    return [
+        _at(
+            finding(SKIPPED_RULE, "#", f"rule '{name}' is given a severity but defined nowhere"),
+            where,
+        )
+        for name, where in ruleset.undefined_names.items()
+    ]
 
 
 def document_formats(document: Any) -> set[str]:

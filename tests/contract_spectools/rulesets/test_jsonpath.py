@@ -136,3 +136,77 @@ def test_descent_finds_every_key_x(tree: Any) -> None:
 def test_wildcard_lists_every_child(tree: Any) -> None:
     expected = len(tree) if isinstance(tree, dict | list) else 0
     assert len(paths("$.*", tree)) == expected
+
+
+# `given` paths as published organisations' Spectral rulesets write them (adidas api-guidelines,
+# SPS Commerce sps-api-standards, italia api-oas-checker): each must load and run.
+PUBLISHED = [
+    '$..[parameters][?(@.in == "header" && @.name.match(/Cache-Control/i))]',
+    '$.[responses][?(@property[0] == "2"\n      )][headers].[?(@property.match(/Cache-Control|Expires/i))]]',
+    '$.servers[?(@["x-sandbox"] != true)]',
+    '$.[?(@.type=="number")]\n',
+    "$.paths.'/status'.get.responses.200.content.[[schema]]",
+    "$.paths.[*].requestBody.content[?(@property.indexOf('json') === -1)]^",
+    '$.paths..parameters[*].[?(@property === "name" && (@ === "id" || @.match(/(_id|Id)$/)))]^.schema',
+    "$.paths...responses[?(@property.match(/^(4|5)/))].content.*~",
+    "$..parameters..[?(@.in == 'body' && (@.example || @.schema.$ref))]",
+    "$.paths..responses[?( @property >= 200 && @property < 300 && @property != 204)]",
+    "$.paths.*.*.parameters[?(@.in=='query')].required",
+]
+SPEC: dict[str, Any] = {
+    "paths": {
+        "/status": {
+            "get": {
+                "parameters": [{"in": "path", "name": "id", "schema": {"type": "integer"}}],
+                "requestBody": {"content": {"text/plain": {}}},
+                "responses": {
+                    "200": {"headers": {"Expires": {}}, "content": {"a/json": {"schema": {}}}},
+                    "404": {"content": {"a/json": {}}},
+                },
+            }
+        }
+    },
+    "components": {"schemas": {"N": {"type": "number"}}},
+}
+
+
+@pytest.mark.parametrize("text", PUBLISHED)
+def test_published_paths_parse_and_run(text: str) -> None:
+    JsonPath(text).find(SPEC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # jsonpath-plus reads `.[` as `..[`: the Italian ruleset's "every number schema"
+        ('$.[?(@.type=="number")]', [("components", "schemas", "N")]),
+        # `^`: the parent of each match, once
+        (
+            "$.paths.[*].requestBody.content[?(@property.indexOf('json') === -1)]^",
+            [("paths", "/status", "get", "requestBody", "content")],
+        ),
+        (
+            '$.paths..parameters[*].[?(@property === "name" && @ === "id")]^.schema',
+            [("paths", "/status", "get", "parameters", 0, "schema")],
+        ),
+        # a quoted name after a dot, `[[x]]`, `...`, and a stray `]`
+        (
+            "$.paths.'/status'.get.responses.200.content.[[schema]]",
+            [("paths", "/status", "get", "responses", "200", "content", "a/json", "schema")],
+        ),
+        (
+            "$.paths...responses[?(@property.match(/^(4|5)/))]",
+            [("paths", "/status", "get", "responses", "404")],
+        ),
+        (
+            "$.[responses][?(@property[0] == '2')][headers].[?(@property.match(/Expires/i))]]",
+            [("paths", "/status", "get", "responses", "200", "headers", "Expires")],
+        ),
+        (
+            "$.paths..responses[?(@property >= 200 && @property < 300)]",
+            [("paths", "/status", "get", "responses", "200")],
+        ),
+    ],
+)
+def test_jsonpath_plus_quirks(text: str, expected: list[tuple[str | int, ...]]) -> None:
+    assert paths(text, SPEC) == expected

@@ -47,9 +47,8 @@ RULE = "rules:\n  r:\n    given: $.info\n    then:\n      function: truthy\n"
         (RULE + "    severity: loud\n", 6, "bad severity 'loud'"),
         (RULE + "    formats: [oas9]\n", 6, "unknown format 'oas9'"),
         ("rules:\n  r:\n    then: {function: truthy}\n", 2, "a rule needs `given`"),
-        ("rules:\n  undefined-rule: warn\n", 2, "is not defined here"),
         ("extends: [[x.yaml, some]]\n", 1, "an `extends` entry"),
-        ("extends: spectral:asyncapi\n", 1, "cannot extend 'spectral:asyncapi'"),
+        ("extends: spectral:graphql\n", 1, "cannot extend 'spectral:graphql'"),
         ("extends: missing.yaml\n", 1, "is not a file"),
     ],
 )
@@ -73,6 +72,19 @@ def test_a_json_ruleset_error_names_its_line(
     )
     code, _, err = lint(capsys, "--ruleset", str(ruleset))
     assert code == 2 and err.startswith(f"contract: error: {ruleset}:3: unknown function 'nope'")
+
+
+def test_a_severity_for_an_undefined_rule_is_reported_not_fatal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ruleset = write(tmp_path, RULE + "  oas2: false\n")
+    _, found = findings(capsys, "--ruleset", str(ruleset), str(STYLED))
+    [undefined] = [f for f in found if "defined nowhere" in str(f["message"])]
+    assert (undefined["rule"], undefined["source"], undefined["line"]) == (
+        "ruleset-rule-skipped",
+        str(ruleset),
+        6,
+    )
 
 
 def test_extends_in_a_circle_is_an_error(
