@@ -205,7 +205,9 @@ class _Parser:
     def primary(self) -> Expression:
         kind, value = self.take()
         if kind in ("value", "regex"):
-            return lambda s: value
+            literal: Expression = lambda s: value  # noqa: E731 (kept to be looked up below)
+            _LITERALS[literal] = value
+            return literal
         if kind == "at":
             return _AT_READERS[value]
         if value == "(":
@@ -277,12 +279,58 @@ _LEVELS: list[tuple[str, ...]] = [
 
 
 def _combine(op: str, left: Expression, right: Expression) -> Expression:
+    combined: Expression
     if op == "||":
-        return lambda s: value if truthy(value := left(s)) else right(s)
+        combined = lambda s: value if truthy(value := left(s)) else right(s)  # noqa: E731
+    elif op == "&&":
+        combined = lambda s: right(s) if truthy(value := left(s)) else value  # noqa: E731
+    else:
+        operation = _BINARY[op]
+        combined = lambda s: operation(left(s), right(s))  # noqa: E731
+    keys = _keys_of(op, left, right)
+    if keys is not None:
+        _PROPERTY_KEYS[combined] = keys
+    return combined
+
+
+# What lets `$..[?(@property === 'x')]` look up `x` instead of running the filter on every node of a
+# large spec: the literals of an expression, and the only property names that can satisfy one.
+_LITERALS: dict[Expression, Any] = {}
+_PROPERTY_KEYS: dict[Expression, frozenset[str]] = {}
+
+
+def property_keys(expression: Expression) -> frozenset[str] | None:
+    """The property names outside which the filter is certainly false (None: any name may match)."""
+    return _PROPERTY_KEYS.get(expression)
+
+
+def _keys_of(op: str, left: Expression, right: Expression) -> frozenset[str] | None:
+    if op in ("===", "=="):
+        for reader, literal in ((left, right), (right, left)):
+            value = _LITERALS.get(literal)
+            if (
+                reader is _AT_READERS["@property"]
+                and isinstance(value, str)
+                and not _numeric(value)
+            ):
+                return frozenset({value})  # a non-numeric name never equals an array index
+        return None
+    left_keys, right_keys = _PROPERTY_KEYS.get(left), _PROPERTY_KEYS.get(right)
     if op == "&&":
-        return lambda s: right(s) if truthy(value := left(s)) else value
-    operation = _BINARY[op]
-    return lambda s: operation(left(s), right(s))
+        if left_keys is not None and right_keys is not None:
+            return left_keys & right_keys
+        return left_keys if left_keys is not None else right_keys
+    if op == "||" and left_keys is not None and right_keys is not None:
+        return left_keys | right_keys
+    return None
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return text.strip() == ""  # "" == 0 in JavaScript
+    return True
 
 
 _AT_READERS: dict[str, Expression] = {

@@ -21,6 +21,7 @@ from contract_spectools.rulesets.filters import (
     Scope,
     compile_filter,
     matches,
+    property_keys,
 )
 
 Path = tuple[str | int, ...]
@@ -95,16 +96,75 @@ class JsonPath:
     def __repr__(self) -> str:
         return f"JsonPath({self.text!r})"
 
-    def find(self, root: Any, tick: Callable[[], None] = lambda: None) -> list[Match]:
+    def find(
+        self,
+        root: Any,
+        tick: Callable[[], None] = lambda: None,
+        indexes: DescentIndexes | None = None,
+    ) -> list[Match]:
+        """The matches; `indexes` (of this `root`) serve a `$..` from one node without a new walk."""
         current = [Match(root, ())]
         for step in self.steps:
             if isinstance(step, _PropertyName):
                 current = [Match(m.path[-1], m.path) for m in current if m.path]
             elif isinstance(step, _Parent):
                 current = _parents(current, root)
+            elif step.descendant and indexes is not None and len(current) == 1:
+                found = indexes.of(current[0], tick).select(step.selectors, root, tick)
+                current = list(found)
             else:
                 current = list(_apply(step, current, root, tick))
         return current
+
+
+class DescentIndexes:
+    """The DescentIndex of each node a `..` starts from (`$`, `$.paths`...), built on first use:
+    the rules of a ruleset mostly descend from the same few nodes."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[int, Path], DescentIndex] = {}
+
+    def of(self, start: Match, tick: Callable[[], None]) -> DescentIndex:
+        key = (id(start.value), start.path)
+        if key not in self._built:
+            self._built[key] = DescentIndex(start, tick)
+        return self._built[key]
+
+
+class DescentIndex:
+    """Every container under one node (each shared one once), and which containers hold each key:
+    built once, it serves each rule's `..` from that node (many rules, one walk), and turns
+    `..name` and `..[?(@property === 'name' ...)]` into look-ups."""
+
+    def __init__(self, start: Match, tick: Callable[[], None] = lambda: None):
+        self.containers = list(_descendants(start, set(), tick))
+        self.by_key: dict[str, list[Match]] = {}
+        for match in self.containers:
+            if isinstance(match.value, dict):
+                for key in match.value:
+                    self.by_key.setdefault(key, []).append(match)
+
+    def select(
+        self, selectors: tuple[Selector, ...], root: Any, tick: Callable[[], None]
+    ) -> Iterator[Match]:
+        for selector in selectors:
+            keys = self._keys(selector)
+            if keys is None:
+                for match in self.containers:
+                    tick()
+                    yield from _select_one(selector, match, root)
+                continue
+            for key in sorted(keys):
+                for match in self.by_key.get(key, ()):
+                    yield from _select_one(selector, match, root, only=key)
+
+    @staticmethod
+    def _keys(selector: Selector) -> frozenset[str] | None:
+        if isinstance(selector, _Name) and not selector.name.isdigit():
+            return frozenset({selector.name})
+        if isinstance(selector, _Filter):
+            return property_keys(selector.expression)
+        return None
 
 
 # --- parsing --------------------------------------------------------------------------------------
@@ -301,17 +361,21 @@ def _apply(
 
 
 def _descendants(match: Match, seen: set[int], tick: Callable[[], None]) -> Iterator[Match]:
-    """The node and every node below it, each shared container once (no recursion: deep specs)."""
-    stack = [match]
+    """The node and every container below it, each shared one once, in document order (no
+    recursion: deep specs). Scalars are left out: a selector only ever picks children of containers."""
+    if not isinstance(match.value, dict | list):
+        return
+    stack: list[tuple[Any, Path]] = [(match.value, match.path)]
     while stack:
-        node = stack.pop()
-        if isinstance(node.value, dict | list):
-            if id(node.value) in seen:
-                continue
-            seen.add(id(node.value))
-            tick()
-        yield node
-        stack.extend(reversed(list(_children(node))))
+        value, path = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        tick()
+        yield Match(value, path)
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        below = [(child, (*path, key)) for key, child in items if isinstance(child, dict | list)]
+        stack.extend(reversed(below))
 
 
 def _children(match: Match) -> Iterator[Match]:
@@ -329,8 +393,16 @@ def _select(selectors: tuple[Selector, ...], match: Match, root: Any) -> Iterato
         yield from _select_one(selector, match, root)
 
 
-def _select_one(selector: Selector, match: Match, root: Any) -> Iterator[Match]:
+def _select_one(
+    selector: Selector, match: Match, root: Any, only: str | None = None
+) -> Iterator[Match]:
+    """The selector's matches among the children of `match` (`only`: just that key's child)."""
     value = match.value
+    if only is not None and isinstance(selector, _Filter):
+        child = Match(value[only], (*match.path, only))
+        if _filter_accepts(selector.expression, match, child, root):
+            yield child
+        return
     if isinstance(selector, _Name):
         if isinstance(value, dict) and selector.name in value:
             yield Match(value[selector.name], (*match.path, selector.name))
@@ -353,13 +425,17 @@ def _select_one(selector: Selector, match: Match, root: Any) -> Iterator[Match]:
 
 
 def _filtered(expression: Expression, match: Match, root: Any) -> Iterator[Match]:
-    parent_prop = match.path[-1] if match.path else None
     for child in _children(match):
-        scope = Scope(
-            child.value, child.path[-1], match.value, parent_prop, path_text(child.path), root
-        )
-        if matches(expression, scope):
+        if _filter_accepts(expression, match, child, root):
             yield child
+
+
+def _filter_accepts(expression: Expression, match: Match, child: Match, root: Any) -> bool:
+    parent_prop = match.path[-1] if match.path else None
+    scope = Scope(
+        child.value, child.path[-1], match.value, parent_prop, path_text(child.path), root
+    )
+    return matches(expression, scope)
 
 
 def _parents(current: list[Match], root: Any) -> list[Match]:

@@ -18,7 +18,7 @@ from contract_core import pointer
 from contract_core.lines import LineMap
 from contract_spectools.lint.findings import LintFinding, Severity, finding
 from contract_spectools.rulesets.errors import LintTimeout
-from contract_spectools.rulesets.jsonpath import Match, Path
+from contract_spectools.rulesets.jsonpath import DescentIndexes, Match, Path
 from contract_spectools.rulesets.loader import DEFAULT, Ruleset, RulesetRule, RuleSeverity, Then
 from contract_spectools.rulesets.messages import render_message
 from contract_spectools.rulesets.overrides import overridden
@@ -85,6 +85,7 @@ class _Views:
         self.document = document
         self._views: dict[bool, DocumentView] = {}
         self._lines: LineMap | None = None
+        self._indexes: dict[bool, DescentIndexes] = {}
 
     def get(self, resolve: bool) -> DocumentView:
         if resolve not in self._views:
@@ -93,6 +94,10 @@ class _Views:
             self._lines = self._lines or document.lines or LineMap(document.text)
             self._views[resolve] = build(document.data, document.source, self._lines)
         return self._views[resolve]
+
+    def indexes(self, resolve: bool) -> DescentIndexes:
+        """The `..` indexes of a view, each built on first use."""
+        return self._indexes.setdefault(resolve, DescentIndexes())
 
 
 def _rule_findings(
@@ -113,7 +118,7 @@ def _rule_findings(
         return
     clock.rule = rule
     view = views.get(rule.resolved)
-    for match, target_path, result in _results(rule, view, clock):
+    for match, target_path, result in _results(rule, view, views.indexes(rule.resolved), clock):
         located = _finding(rule, view, match, target_path, result)
         severity = overridden(ruleset.overrides, rule.name, base, located.source, located.pointer)
         if severity != "off":
@@ -134,11 +139,11 @@ def _with_severity(located: LintFinding, severity: str, rule: RulesetRule) -> Li
 
 
 def _results(
-    rule: RulesetRule, view: DocumentView, clock: Deadline
+    rule: RulesetRule, view: DocumentView, indexes: DescentIndexes, clock: Deadline
 ) -> Iterator[tuple[Match, Path, Any]]:
     registry = core_functions()
     for given in rule.given:
-        for match in given.find(view.root, clock.tick):
+        for match in given.find(view.root, clock.tick, indexes):
             for then in rule.then:
                 for value, path in _targets(then, match):
                     clock.tick()

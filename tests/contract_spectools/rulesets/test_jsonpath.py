@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_spectools.rulesets.jsonpath import JsonPath, JsonPathSyntaxError
+from contract_spectools.rulesets.jsonpath import DescentIndexes, JsonPath, JsonPathSyntaxError
 
 DOC: dict[str, Any] = {
     "paths": {
@@ -210,3 +210,24 @@ def test_published_paths_parse_and_run(text: str) -> None:
 )
 def test_jsonpath_plus_quirks(text: str, expected: list[tuple[str | int, ...]]) -> None:
     assert paths(text, SPEC) == expected
+
+
+INDEXED = [
+    "$..x",
+    "$.x..x",
+    "$.y..[?(@property === 'z')]",
+    "$..[?(@property === 'x')]",
+    "$..[?(@property == 'x' || @property === 'y')].z",
+    "$..[?(@property === 'y' && @.x)]",
+    "$..*",
+    "$..[?(@.x)]",
+    "$..[0]",
+]
+
+
+@given(json_trees, st.sampled_from(INDEXED))
+def test_the_descent_index_finds_what_the_walk_finds(tree: Any, text: str) -> None:
+    path = JsonPath(text)
+    walked = {m.path for m in path.find(tree)}
+    indexed = {m.path for m in path.find(tree, indexes=DescentIndexes())}
+    assert indexed == walked
