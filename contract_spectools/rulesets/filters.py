@@ -247,7 +247,11 @@ class _Parser:
         if self.at_op("("):
             arguments = self.arguments()
             return lambda s: call_method(target(s), name, [a(s) for a in arguments])
-        return lambda s: get_property(target(s), name)
+        read: Expression = lambda s: get_property(target(s), name)  # noqa: E731
+        if target is _AT_READERS["@"] and name != "length" and not _numeric(name):
+            _MEMBERS[read] = name
+            _REQUIRED_MEMBERS[read] = frozenset({name})  # `@.x` alone is truthy only if x is there
+        return read
 
     def arguments(self) -> list[Expression]:
         arguments: list[Expression] = []
@@ -290,6 +294,9 @@ def _combine(op: str, left: Expression, right: Expression) -> Expression:
     keys = _keys_of(op, left, right)
     if keys is not None:
         _PROPERTY_KEYS[combined] = keys
+    members = _members_of(op, left, right)
+    if members:
+        _REQUIRED_MEMBERS[combined] = members
     return combined
 
 
@@ -297,6 +304,31 @@ def _combine(op: str, left: Expression, right: Expression) -> Expression:
 # large spec: the literals of an expression, and the only property names that can satisfy one.
 _LITERALS: dict[Expression, Any] = {}
 _PROPERTY_KEYS: dict[Expression, frozenset[str]] = {}
+
+
+_MEMBERS: dict[Expression, str] = {}  # `@.x` readers -> "x"
+_REQUIRED_MEMBERS: dict[Expression, frozenset[str]] = {}
+
+
+def required_members(expression: Expression) -> frozenset[str]:
+    """Own keys the candidate node must have (an object) for the filter to be true: `@.in == 'query'`
+    needs `in`; empty when the filter may hold without any."""
+    return _REQUIRED_MEMBERS.get(expression, frozenset())
+
+
+def _members_of(op: str, left: Expression, right: Expression) -> frozenset[str]:
+    if op in ("===", "=="):
+        for reader, literal in ((left, right), (right, left)):
+            if (
+                reader in _MEMBERS
+                and literal in _LITERALS
+                and _LITERALS[literal] not in (None, UNDEFINED)
+            ):
+                return frozenset({_MEMBERS[reader]})  # undefined equals no other literal
+        return frozenset()
+    if op == "&&":
+        return _REQUIRED_MEMBERS.get(left, frozenset()) | _REQUIRED_MEMBERS.get(right, frozenset())
+    return frozenset()
 
 
 def property_keys(expression: Expression) -> frozenset[str] | None:

@@ -22,6 +22,7 @@ from contract_spectools.rulesets.filters import (
     compile_filter,
     matches,
     property_keys,
+    required_members,
 )
 
 Path = tuple[str | int, ...]
@@ -134,10 +135,11 @@ class DescentIndexes:
 class DescentIndex:
     """Every container under one node (each shared one once), and which containers hold each key:
     built once, it serves each rule's `..` from that node (many rules, one walk), and turns
-    `..name` and `..[?(@property === 'name' ...)]` into look-ups."""
+    `..name`, `..[?(@property === 'name')]` and `..[?(@.in == 'query')]` into look-ups."""
 
     def __init__(self, start: Match, tick: Callable[[], None] = lambda: None):
         self.containers = list(_descendants(start, set(), tick))
+        self.by_path = {match.path: match for match in self.containers}
         self.by_key: dict[str, list[Match]] = {}
         for match in self.containers:
             if isinstance(match.value, dict):
@@ -149,14 +151,27 @@ class DescentIndex:
     ) -> Iterator[Match]:
         for selector in selectors:
             keys = self._keys(selector)
-            if keys is None:
+            if keys is not None:
+                for key in sorted(keys):
+                    for match in self.by_key.get(key, ()):
+                        yield from _select_one(selector, match, root, only=key)
+            elif isinstance(selector, _Filter) and required_members(selector.expression):
+                yield from self._holders(selector.expression, root, tick)
+            else:
                 for match in self.containers:
                     tick()
                     yield from _select_one(selector, match, root)
-                continue
-            for key in sorted(keys):
-                for match in self.by_key.get(key, ()):
-                    yield from _select_one(selector, match, root, only=key)
+
+    def _holders(
+        self, expression: Expression, root: Any, tick: Callable[[], None]
+    ) -> Iterator[Match]:
+        """The filter run only on the objects that have the members it requires."""
+        postings = [self.by_key.get(name, []) for name in required_members(expression)]
+        for candidate in min(postings, key=len):
+            parent = self.by_path.get(candidate.path[:-1]) if candidate.path else None
+            tick()
+            if parent is not None and _filter_accepts(expression, parent, candidate, root):
+                yield candidate
 
     @staticmethod
     def _keys(selector: Selector) -> frozenset[str] | None:
