@@ -322,8 +322,8 @@ def _rule(
     severity = _severity(source, definition.get("severity", "warn"), *where, "severity")
     recommended = definition.get("recommended", True) is not False
     then = tuple(
-        _then(source, item, custom, *where, "then")
-        for item in _then_items(source, definition, where)
+        _then(source, item, (*where, *at), custom)
+        for item, at in _then_items(source, definition, where)
     )
     customs = [t.function for t in then if t.function in custom]
     return RulesetRule(
@@ -410,29 +410,34 @@ def _then_items(
     return [(then, ("then",))]
 
 
-def _then(
-    source: RulesetSource, item: tuple[Any, tuple[Any, ...]], custom: set[str], *where: Any
-) -> Then:
-    definition, at = item
-    at = (*where[:-1], *at)
+def _then(source: RulesetSource, definition: Any, at: tuple[Any, ...], custom: set[str]) -> Then:
     if not isinstance(definition, dict) or not isinstance(definition.get("function"), str):
         raise source.error("each `then` needs a `function` name", *at)
     name = definition["function"]
+    _check_function(source, definition, at, custom)
     options = definition.get("functionOptions")
+    return Then(_field(source, definition, at), name, options, _field_path(source, definition, at))
+
+
+def _check_function(
+    source: RulesetSource, definition: dict[str, Any], at: tuple[Any, ...], custom: set[str]
+) -> None:
+    """A core function with valid options, or a custom one the ruleset declares (skipped at run)."""
+    name = definition["function"]
     registry = core_functions()
-    if name not in registry.functions and name not in custom:
+    if name in custom and name not in registry.functions:
+        return
+    if name not in registry.functions:
         known = ", ".join(sorted(registry.functions))
         raise source.error(
             f"unknown function {name!r} (core functions: {known}; or declare it under `functions`)",
             *at,
             "function",
         )
-    if name in registry.functions:
-        reason = registry.check_options(name, options)
-        if reason is not None:
-            key = "functionOptions" if "functionOptions" in definition else "function"
-            raise source.error(f"bad functionOptions for {name}: {reason}", *at, key)
-    return Then(_field(source, definition, at), name, options, _field_path(source, definition, at))
+    reason = registry.check_options(name, definition.get("functionOptions"))
+    if reason is not None:
+        key = "functionOptions" if "functionOptions" in definition else "function"
+        raise source.error(f"bad functionOptions for {name}: {reason}", *at, key)
 
 
 def _field(source: RulesetSource, definition: dict[str, Any], at: tuple[Any, ...]) -> str | None:

@@ -178,7 +178,7 @@ def test_the_same_rules_for_other_commands(tmp_path: Path) -> None:
         (
             "lint",
             "[lint]\n[lint.data]\nx = 1\n",
-            'contract.toml:2: unknown key "data" in [lint] (known: fail-on, format)',
+            'contract.toml:2: unknown key "data" in [lint] (known: fail-on, format, ruleset, timeout)',
         ),
     ],
 )
