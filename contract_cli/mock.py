@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import re
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
 from contract_core.lines import LineMap, error_line
+from mock_server.expectation_files import ExpectationFileError
+from mock_server.redis_store import redacted_url
 from mock_server.responder import MockOptions
 from mock_server.server import Features, ServeSettings, configure_logging, is_loopback, serve
 
@@ -45,7 +49,11 @@ def register(subparsers: Any) -> None:
         help="accept only this bearer token (repeatable); default: any bearer token",
     )
     parser.add_argument(
-        "--delay", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds"
+        "--delay",
+        type=delay_range,
+        default=(0, 0),
+        metavar="MS|MIN-MAX",
+        help="delay every answer by MS milliseconds, or a uniform draw in MIN-MAX (--seed repeats it)",
     )
     parser.add_argument(
         "--max-body",
@@ -65,6 +73,18 @@ def register(subparsers: Any) -> None:
         help="remember created resources: GET, list, PUT/PATCH and DELETE them",
     )
     parser.add_argument(
+        "--expectations",
+        type=Path,
+        metavar="DIR",
+        help="load the expectations in DIR/*.json, *.yaml (reloaded under --watch)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="keep the journal and --stateful resources in Redis (redis://HOST:PORT/DB), "
+        "shared by every mock process using it",
+    )
+    parser.add_argument(
         "--no-journal",
         action="store_true",
         help="do not keep the request journal (GET /__mock/requests)",
@@ -72,11 +92,24 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+_DELAY = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
+
+
+def delay_range(text: str) -> tuple[int, int]:
+    """`--delay 200` -> (200, 200); `--delay 50-300` -> (50, 300)."""
+    found = _DELAY.fullmatch(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not MS or MIN-MAX (e.g. 200 or 50-300)")
+    low = int(found.group(1))
+    high = int(found.group(2)) if found.group(2) else low
+    if high < low:
+        raise argparse.ArgumentTypeError(f"{text!r}: MIN must not exceed MAX")
+    return low, high
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.workers < 1 or args.delay < 0 or not 0 <= args.port <= 65535 or args.max_body < 1:
-        fail(
-            "--workers and --max-body must be at least 1, --delay at least 0, --port within 0-65535"
-        )
+    if args.workers < 1 or not 0 <= args.port <= 65535 or args.max_body < 1:
+        fail("--workers and --max-body must be at least 1, --port within 0-65535")
         return EXIT_USAGE
     spec = load_spec_or_none(args.spec)
     if spec is None:
@@ -85,22 +118,37 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         auth=not args.no_auth,
         cors_origins=tuple(args.cors_origin),
-        delay_ms=args.delay,
+        delay_ms=args.delay[0],
+        delay_max_ms=args.delay[1],
         max_body_bytes=args.max_body,
         tokens=tuple(args.token),
     )
     # after option checks: building the app makes every fixture
     from mock_server.server import create_service
 
-    features = Features(journal=not args.no_journal, stateful=args.stateful, watch=args.watch)
+    expectations = str(args.expectations) if args.expectations is not None else None
+    features = Features(
+        journal=not args.no_journal,
+        stateful=args.stateful,
+        watch=args.watch,
+        expectations=expectations,
+        store=args.store,
+    )
+    if args.store and not _store_reachable(args.store):
+        return EXIT_USAGE
     try:
         # Workers build their own; build once here anyway, to fail before the banner rather than in each.
         app = create_service(
             spec,
             options,
             local_only=is_loopback(args.host),
-            features=features if args.workers == 1 else Features(watch=False),
+            features=features
+            if args.workers == 1
+            else Features(watch=False, expectations=expectations),
         )
+    except ExpectationFileError as exc:
+        fail(f"cannot mock: {exc}")
+        return EXIT_USAGE
     except ContractError as exc:
         line = error_line(exc, spec, LineMap(spec.text))
         fail(f"cannot mock {spec.source}{f':{line}' if line else ''}: {exc}")
@@ -124,6 +172,22 @@ def run(args: argparse.Namespace) -> int:
         fail(f"the server on {args.host}:{args.port} could not start")
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _store_reachable(url: str) -> bool:
+    """Whether `--store` answers now: a mock that would 503 every request must not start."""
+    from mock_server.redis_store import RedisConnection
+    from mock_server.state import StoreUnavailable
+
+    try:
+        RedisConnection(url).check()
+    except StoreUnavailable as exc:
+        fail(f"cannot start: {exc}; start it, or fix --store")
+        return False
+    except ContractError as exc:  # a URL that names no store
+        fail(f"cannot start: {exc}")
+        return False
+    return True
 
 
 def free_port_or_raise(host: str, port: int) -> int:
@@ -159,8 +223,11 @@ def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:
     modes = [name for name, on in (("--watch", args.watch), ("--stateful", args.stateful)) if on]
     endpoints = [] if args.no_journal else [f"journal {url}{prefix}/requests"]
     endpoints += [f"state {url}{prefix}/state"] if args.stateful else []
+    endpoints += [f"expectations {url}{prefix}/expectations"]
     if modes or endpoints:
         shared = "  (shared by the workers)" if args.workers > 1 else ""
+        if args.store:
+            shared = f"  (in {redacted_url(args.store)}, shared by every mock using it)"
         print(f"contract mock: {'  '.join(modes + endpoints)}{shared}", file=sys.stderr)
     if prefix != "/__mock":
         print(

@@ -4,6 +4,13 @@
     DELETE {prefix}/requests   clear it
     GET    {prefix}/state      the stored resources (--stateful)
     DELETE {prefix}/state      forget them
+    POST   {prefix}/expectations        add one (or a list): checked against the contract
+    GET    {prefix}/expectations        list them
+    DELETE {prefix}/expectations[/ID]   clear them, or remove one
+    DELETE {prefix}/sessions/NAME       forget a session's expectations and resources
+
+With `X-Mock-Session: NAME`, the state and expectation endpoints work on that session's scope
+(sessions.py); without, on the global one (except `DELETE /state`, which forgets every resource).
 
 `{prefix}` is `/__mock`, moved (`/__mock__`, ...) when the spec documents a path under it. The
 inner app (Connexion and the responder) can be swapped while serving (`--watch`): requests under
@@ -17,12 +24,15 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 
-from contract_core.asgi import Message, Receive, Scope, Send
+from contract_core.asgi import Message, Receive, Scope, Send, read_request_body
 from contract_core.spec import Spec
 from mock_server.app import send_reply
+from mock_server.expectation_book import ExpectationBook, TooManyExpectations
+from mock_server.expectations import InvalidExpectation
 from mock_server.journal import (
     JournalStore,
     JournalView,
@@ -32,7 +42,8 @@ from mock_server.journal import (
 )
 from mock_server.problems import PROBLEM_JSON, Problem
 from mock_server.responder import MockOptions, Reply
-from mock_server.state import StateStore
+from mock_server.sessions import session_of, session_prefix
+from mock_server.state import StateStore, StoreUnavailable
 
 log = logging.getLogger("contract.mock")
 DEFAULT_PREFIX = "/__mock"
@@ -72,6 +83,7 @@ class MockService:
         # Request bytes the journal keeps, at most: the mock's --max-body (it refuses longer bodies).
         self.capture_limit = capture_limit
         self.watcher: Any = None  # a reload.SpecWatcher under --watch
+        self.expectation_watcher: Any = None  # an expectation_files.FilesWatcher under --watch
 
     @property
     def responder(self) -> Any:  # for banners and tests
@@ -88,11 +100,7 @@ class MockService:
             return
         path = scope["path"]
         if path == served.prefix or path.startswith(served.prefix + "/"):
-            # In a thread: a shared journal waits for the other workers' writers; the loop keeps serving.
-            answer = await asyncio.to_thread(
-                self._admin, scope["method"], path[len(served.prefix) :], served
-            )
-            await send_reply(send, admin_reply(*answer))
+            await self._admin_request(served, scope, receive, send)
             return
         if self.journal is None:
             await served.app(scope, receive, send)
@@ -145,7 +153,47 @@ class MockService:
             if not recorded:
                 record()
 
-    def _admin(self, method: str, action: str, served: Served) -> tuple[int, Any]:
+    async def _admin_request(
+        self, served: Served, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        body = await read_request_body(receive, self.capture_limit)
+        if body.over_limit:
+            problem = Problem(413, f"The body is over the limit of {self.capture_limit} bytes.")
+            await send_reply(send, admin_reply(413, problem.body()))
+            return
+        request = AdminRequest(
+            scope["method"],
+            scope["path"][len(served.prefix) :],
+            body.held,
+            session_prefix(session_of(scope.get("headers", []))),
+        )
+        # In a thread: a shared journal waits for the other workers' writers; the loop keeps serving.
+        answer = await asyncio.to_thread(self._admin, request, served)
+        await send_reply(send, admin_reply(*answer))
+
+    def _admin(self, request: AdminRequest, served: Served) -> tuple[int, Any]:
+        try:
+            return self._admin_action(request, served)
+        except (
+            StoreUnavailable
+        ) as lost:  # the shared store went away: the admin endpoints say so too
+            return 503, Problem(503, lost.sentence()).body()
+
+    def _admin_action(self, request: AdminRequest, served: Served) -> tuple[int, Any]:
+        method, action = request.method, request.action
+        book: ExpectationBook = served.app.expectations
+        if action == "/expectations" or action.startswith("/expectations/"):
+            return expectations_endpoint(book, request)
+        if action.startswith("/sessions/") and method == "DELETE":
+            scope = session_prefix(unquote(action[len("/sessions/") :]))
+            if not scope:
+                return 404, Problem(404, "Name the session: DELETE /__mock/sessions/NAME.").body()
+            book.forget(scope)
+            if self.state is not None:
+                self.state.drop(scope)
+            return 204, None
+        if action == "/state" and self.state is not None and request.scope:
+            return self._session_state(method, request.scope)
         if action == "/requests" and self.journal is not None:
             if method == "GET":
                 return 200, {"requests": self.journal.entries(served.view)}
@@ -160,8 +208,23 @@ class MockService:
                 return 204, None
         return self._admin_problem(method, action, served.prefix)
 
+    def _session_state(self, method: str, scope: str) -> tuple[int, Any]:
+        assert self.state is not None
+        if method == "GET":
+            found = [r for r in self.state.dump() if r["collection"].startswith(scope)]
+            return 200, {"resources": found}
+        if method == "DELETE":
+            self.state.drop(scope)
+            return 204, None
+        return 405, Problem(405, f"{method} is not supported for /state; use GET or DELETE.").body()
+
     def _admin_problem(self, method: str, action: str, prefix: str) -> tuple[int, Any]:
-        known = {"/requests": self.journal is not None, "/state": self.state is not None}
+        known = {
+            "/requests": self.journal is not None,
+            "/state": self.state is not None,
+            "/expectations": True,
+            "/sessions/NAME": True,
+        }
         if known.get(action):
             return 405, Problem(
                 405, f"{method} is not supported for {prefix}{action}; use GET or DELETE."
@@ -175,6 +238,61 @@ class MockService:
         return 404, Problem(
             404, f"{detail[0].upper()}{detail[1:]}; admin endpoints: {listed}."
         ).body()
+
+
+@dataclass(frozen=True)
+class AdminRequest:
+    method: str
+    action: str  # the path past the admin prefix: `/expectations/ID`
+    body: bytes
+    scope: str  # the session's store prefix ("" for the global scope)
+
+
+def expectations_endpoint(book: ExpectationBook, request: AdminRequest) -> tuple[int, Any]:
+    """POST, GET and DELETE on /expectations; DELETE on /expectations/ID."""
+    method, scope = request.method, request.scope
+    one = request.action[len("/expectations/") :] if request.action != "/expectations" else None
+    if one is not None:
+        if method != "DELETE":
+            return 405, Problem(405, f"{method} is not supported here; use DELETE.").body()
+        if book.remove(unquote(one), scope):
+            return 204, None
+        return 404, Problem(404, f"No expectation {unquote(one)!r} in this scope.").body()
+    if method == "GET":
+        return 200, {"expectations": book.listed(scope)}
+    if method == "DELETE":
+        book.clear(scope)
+        return 204, None
+    if method == "POST":
+        return posted_expectations(book, request.body, scope)
+    return 405, Problem(405, f"{method} is not supported here; use POST, GET or DELETE.").body()
+
+
+def posted_expectations(book: ExpectationBook, raw: bytes, scope: str) -> tuple[int, Any]:
+    """201 with the id(s); 400 naming every reason (the body and schema pointers of a bad body)."""
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return 400, Problem(400, f"The expectation is not JSON: {exc}.").body()
+    many = isinstance(document, list)
+    posted = []
+    for index, one in enumerate(document if many else [document]):
+        try:
+            posted.append(book.post(one, scope))
+        except InvalidExpectation as exc:
+            for posted_one in posted:  # all or nothing: a half-posted list misleads a test
+                book.remove(posted_one.id, scope)
+            errors = [
+                {**r.as_json(), "pointer": f"/{index}{r.pointer}" if many else r.pointer}
+                for r in exc.refusals
+            ]
+            reason = str(exc).rstrip(".?")
+            problem = Problem(400, f"The expectation is refused: {reason}.", errors)
+            return 400, problem.body()
+        except TooManyExpectations as exc:
+            return 507, Problem(507, str(exc)).body()
+    ids = [{"id": one.id} for one in posted]
+    return 201, ids if many else ids[0]
 
 
 def admin_reply(status: int, body: Any) -> Reply:

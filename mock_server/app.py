@@ -29,12 +29,15 @@ from starlette.middleware.cors import CORSMiddleware
 from contract_core.asgi import Message, Receive, Scope, Send, read_request_body
 from contract_core.paths import PathMatcher
 from contract_core.spec import Spec
+from mock_server.expectation_book import ExpectationBook
+from mock_server.faults import Delays, perform_fault
 from mock_server.journal import note_problem
 from mock_server.problems import Problem
 from mock_server.responder import MockOptions, Reply, ReplyPlan, Responder, parse_prefer
 from mock_server.routing_view import routing_view
 from mock_server.served_spec import ServedSpec
-from mock_server.state import Stateful, StateStore
+from mock_server.sessions import session_of, session_prefix
+from mock_server.state import MemoryState, Stateful, StateStore, StoreUnavailable, unbounded
 
 log = logging.getLogger("contract.mock")
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
@@ -82,6 +85,7 @@ class MockMiddleware:
         spec_files: Mapping[str, tuple[bytes, str]],
         early: bool = False,
         stateful: Stateful | None = None,
+        expectations: ExpectationBook | None = None,
     ):
         self.app = app
         self.responder = responder
@@ -89,6 +93,9 @@ class MockMiddleware:
         self.spec_files = spec_files
         self.early = early
         self.stateful = stateful
+        self.expectations = expectations
+        options = responder.options
+        self.delays = Delays(options.delay_ms, options.delay_max_ms, options.seed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -105,6 +112,10 @@ class MockMiddleware:
             reply = await self._answer(plan, scope, receive) if plan else self._unrouted(scope)
         except Problem as problem:
             reply = problem_reply(self.responder, problem, plan)
+        except (
+            StoreUnavailable
+        ) as lost:  # Redis went away: say so, stay up, recover when it is back
+            reply = problem_reply(self.responder, Problem(503, lost.sentence()), plan)
         except Exception as exc:  # a bug of ours: one clear line and a 500, the server stays up
             log.error(
                 "%s %s: mock error: %s: %s", scope["method"], scope["path"], type(exc).__name__, exc
@@ -113,8 +124,14 @@ class MockMiddleware:
             reply = problem_reply(
                 self.responder, Problem(500, f"The mock failed: {type(exc).__name__}."), plan
             )
-        if self.responder.options.delay_ms:
-            await asyncio.sleep(self.responder.options.delay_ms / 1000)
+        delay = reply.delay_ms / 1000 if reply.delay_ms is not None else None
+        if delay is None and self.delays:
+            delay = self.delays.draw_seconds()
+        if reply.fault is not None:
+            await perform_fault(reply.fault, scope, receive, reply.delay_ms)
+            return
+        if delay:
+            await asyncio.sleep(delay)
         await send_reply(send, reply, head=scope["method"] == "HEAD")
 
     async def _answer(self, plan: ReplyPlan, scope: Scope, receive: Receive) -> Reply:
@@ -130,8 +147,16 @@ class MockMiddleware:
         )
         sent = self.responder.parse_body(plan, headers.get("content-type"), raw)
         prefer = parse_prefer(_all_values(scope, b"prefer"))
+        scope_prefix = session_prefix(session_of(scope.get("headers", [])))
+        if self.expectations is not None:
+            found = self.expectations.find(scope_prefix, plan, scope["path"], query, headers, sent)
+            if found is not None:
+                return self.expectations.reply(plan, *found, sent)
         if self.stateful is not None:
-            return self.stateful.respond(plan, scope["path"], sent, prefer, headers.get("accept"))
+            # a session's resources: its own collections, under its prefix (sessions.py)
+            return self.stateful.respond(
+                plan, scope_prefix + scope["path"], sent, prefer, headers.get("accept")
+            )
         return self.responder.respond(plan, sent, prefer, headers.get("accept"))
 
     def _unrouted(self, scope: Scope) -> Reply:
@@ -280,12 +305,15 @@ def create_app(
     options: MockOptions | None = None,
     local_only: bool = True,
     state: StateStore | None = None,
+    expectation_store: StateStore | None = None,
 ) -> Any:
     """The mock for `spec` as an ASGI app. Fixtures are made and validated here, before serving.
-    With a `state` store, created resources are remembered (`--stateful`)."""
+    With a `state` store, created resources are remembered (`--stateful`); expectations are kept
+    in `expectation_store` (one of this app's own when none is given)."""
     options = options or MockOptions()
     responder = Responder(spec, options)
     stateful = Stateful(responder, state) if state is not None else None
+    book = ExpectationBook(responder, expectation_store or MemoryState(*unbounded()))
     logging.getLogger("connexion").setLevel(logging.ERROR)  # it warns several times per request
     app = AsyncApp(__name__)
     app.add_api(
@@ -316,6 +344,7 @@ def create_app(
         spec_files=spec_files,
         early=True,
         stateful=stateful,
+        expectations=book,
     )
     app.add_middleware(
         MockMiddleware,
@@ -324,6 +353,7 @@ def create_app(
         routes=routes,
         spec_files=spec_files,
         stateful=stateful,
+        expectations=book,
     )
     app.add_middleware(
         CORSMiddleware,
@@ -335,4 +365,5 @@ def create_app(
     app.add_error_handler(HTTPException, handler)
     wrapped = AccessLog(app)
     wrapped.responder = responder  # type: ignore[attr-defined]  # for banners and tests
+    wrapped.expectations = book  # type: ignore[attr-defined]  # for the admin endpoints
     return wrapped

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from mock_server.faults import TRANSPORT_EXTENSION
 from mock_server.problems import Problem
 from mock_server.responder import Reply, Responder
 
@@ -22,7 +23,12 @@ MAX_REQUEST_TARGET = 65535  # bytes: httptools refuses longer URLs
 
 
 class MockHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, with the mock's error answers for unreadable requests."""
+    """uvicorn's httptools protocol, with the mock's error answers for unreadable requests, and the
+    connection's transport in each request's scope (for the faults of faults.py)."""
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.scope["extensions"] = {TRANSPORT_EXTENSION: self.transport}  # type: ignore[dict-item]  # uvicorn's scope type names only the standard extensions
 
     def send_400_response(self, msg: str) -> None:
         responder = _responder(self.app)

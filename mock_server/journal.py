@@ -48,6 +48,7 @@ class JournalEntry:
     duration_ms: float = 0.0
     problem: str | None = None
     errors: tuple[dict[str, str], ...] = ()
+    expectation: str | None = None  # the id of the expectation that answered
     _headers: dict[str, str] | None = None
 
     def text_headers(self) -> dict[str, str]:
@@ -66,6 +67,13 @@ def note_problem(detail: str, errors: list[dict[str, str]]) -> None:
     exchange = current_exchange.get()
     if exchange is not None:
         exchange.problem, exchange.errors = detail, tuple(errors)
+
+
+def note_expectation(expectation_id: str) -> None:
+    """Record which expectation answered the request being answered."""
+    exchange = current_exchange.get()
+    if exchange is not None:
+        exchange.expectation = expectation_id
 
 
 class JournalStore(Protocol):
@@ -110,6 +118,7 @@ class JournalView:
             "query": redactor.pairs(exchange.query, self.query_credentials),
             "operation": operation,
             "status": exchange.status,
+            "expectation": exchange.expectation,
             "duration_ms": round(exchange.duration_ms, 2),
             "request": {
                 "headers": redactor.headers(headers),

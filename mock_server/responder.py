@@ -14,6 +14,7 @@ import random
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ class MockOptions:
     auth: bool = True
     cors_origins: tuple[str, ...] = ()
     delay_ms: int = 0
+    delay_max_ms: int = 0  # with --delay MIN-MAX: each answer waits a uniform draw in the range
     max_body_bytes: int = 1024 * 1024
     tokens: tuple[str, ...] = ()  # when set, the only bearer values accepted
 
@@ -54,6 +56,8 @@ class Reply:
     media_type: str | None
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    delay_ms: float | None = None  # an expectation's own delay, in place of --delay
+    fault: str | None = None  # an expectation's fault (faults.py): no answer on the wire
 
 
 @dataclass
@@ -301,24 +305,33 @@ class Responder:
             else {}
         )
         headers = {k: v for k, v in headers.items() if v}
-        status = status_code(target.status)
         if "example" in prefer:
             return Reply(
-                status,
+                status_code(target.status),
                 target.media_type,
                 encode(self._named_example(plan, target, prefer["example"]), target.media_type),
                 headers,
             )
+        return self.reply_for(plan, target, sent, seed, headers, examples="seed" not in prefer)
+
+    def reply_for(
+        self,
+        plan: ReplyPlan,
+        target: ResponseTarget,
+        sent: Any,
+        seed: int | None = None,
+        headers: dict[str, str] | None = None,
+        examples: bool = True,
+    ) -> Reply:
+        """The answer for one documented response: a fixture, personalised for a success."""
+        seed = self.options.seed if seed is None else seed
+        headers = headers if headers is not None else {}
+        status = status_code(target.status)
         if target.schema_pointer is None:
             return Reply(status, None, b"", headers)
-        personal = 200 <= status < 300 and (
-            plan.operation.method == "post" or isinstance(sent, dict | list)
-        )
-        if not personal:
+        if not is_personal(plan, status, sent):
             named = (
-                plan.examples.get(target.status)
-                if target != plan.success and "seed" not in prefer
-                else None
+                plan.examples.get(target.status) if target != plan.success and examples else None
             )
             if named:  # an error the documentation shows: its own example reads best
                 return Reply(
@@ -377,11 +390,20 @@ class Responder:
             )
         return named[name]
 
-    def _personalised(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
-        """The fixture with fresh ids/secrets (a POST) and the request's fields reflected, valid.
+    def overlaid(
+        self, plan: ReplyPlan, target: ResponseTarget, sent: Any, overlay: Callable[[Any], Any]
+    ) -> bytes | None:
+        """A personalised answer's body with `overlay` applied (an expectation's pinned fields), as
+        bytes; None when the result is not valid. One validation, as for any personalised answer."""
+        assert target.schema_pointer is not None
+        whole = overlay(self._fresh_and_reflected(plan, target, self.options.seed, sent)[0])
+        if self.response_validator.is_valid(whole, target.schema_pointer):
+            return encode(whole, target.media_type)
+        return None
 
-        Fast path: everything at once, one validation. If that fails, each fresh field and each
-        reflected value is kept only if the body stays valid (fresh.py, reflect.py)."""
+    def _fresh_and_reflected(
+        self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any
+    ) -> tuple[Any, list[Edit], random.Random]:
         assert target.schema_pointer is not None
         pointer = target.schema_pointer
         base = self._fixture_body(plan, target, seed)
@@ -390,8 +412,16 @@ class Responder:
         creation = plan.operation.method == "post"
         fresh = self.fresh.draw(base, pointer, rng, plan.owner) if creation else base
         edits = self.reflector.edits(sent, pointer) if sent is not None else []
-        whole = self.reflector.apply(fresh, edits)
-        if self.response_validator.is_valid(whole, pointer):
+        return self.reflector.apply(fresh, edits), edits, rng
+
+    def _personalised(self, plan: ReplyPlan, target: ResponseTarget, seed: int, sent: Any) -> Any:
+        """The fixture with fresh ids/secrets (a POST) and the request's fields reflected, valid.
+
+        Fast path: everything at once, one validation. If that fails, each fresh field and each
+        reflected value is kept only if the body stays valid (fresh.py, reflect.py)."""
+        assert target.schema_pointer is not None
+        whole, edits, rng = self._fresh_and_reflected(plan, target, seed, sent)
+        if self.response_validator.is_valid(whole, target.schema_pointer):
             return whole
         log.debug(
             "%s: some request values do not fit the response schema; reflecting the others",
@@ -464,6 +494,14 @@ class Responder:
                 {**problem.headers, "X-Mock-Problem": problem.detail[:500]},
             )
         return Reply(problem.status, PROBLEM_JSON, encode(body, PROBLEM_JSON), problem.headers)
+
+
+def is_personal(plan: ReplyPlan, status: int, sent: Any) -> bool:
+    """Whether a success answer is made per request (fresh ids of a create, the request reflected)
+    rather than served as the fixed fixture."""
+    return 200 <= status < 300 and (
+        plan.operation.method == "post" or isinstance(sent, dict | list)
+    )
 
 
 def _request_body(body: RequestBody | None) -> tuple[dict[str, str], list[str], bool]:

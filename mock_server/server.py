@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,15 +26,24 @@ import uvicorn
 from contract_core import Spec, load_spec
 from mock_server.admin import MockService, Served, admin_prefix
 from mock_server.app import create_app
+from mock_server.expectation_files import ExpectationFiles
+from mock_server.heap import freeze_long_lived
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
+from mock_server.redis_store import RedisConnection, RedisJournal, RedisState
 from mock_server.reload import SpecWatcher
 from mock_server.responder import MockOptions
 from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
-from mock_server.state import MemoryState, StateStore
+from mock_server.state import MemoryState, StateStore, unbounded
 
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
 # uvicorn's own 400s in the mock's error format
 HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"
+# The standard library's event loop, not uvloop (uvicorn's pick when installed). libuv accepts one
+# connection per turn of the loop (libuv PR #3696), so under load a burst of new connections (a
+# test suite's workers, a browser's six, wrk's 50) queued one loop turn each: the 50th waited
+# ~1 s at 50 connections, which set the p99 of issue 18. asyncio accepts up to the listen backlog
+# at once (all 51 within 0-35 ms, measured), for the same CPU per answer (docs/performance.md).
+EVENT_LOOP = "asyncio"
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,10 @@ class Features:
     stateful: bool = False
     watch: bool = False
     shared_db: str | None = None  # the SQLite file workers share the journal and state through
+    expectations: str | None = None  # --expectations DIR: loaded at start (reloaded under --watch)
+    store: str | None = (
+        None  # --store redis://...: journal, state and expectations in Redis, shared by every replica
+    )
 
 
 @dataclass(frozen=True)
@@ -64,28 +78,48 @@ def create_service(
 ) -> MockService:
     """The whole mock as one ASGI app; with `features.watch`, its spec file is watched and reloaded."""
     options, features = options or MockOptions(), features or Features()
-    journal, state = _stores(features)
+    journal, state, expected = _stores(features)
 
     def build(version: Spec) -> Served:
-        app = create_app(version, options, local_only=local_only, state=state)
+        app = create_app(
+            version, options, local_only=local_only, state=state, expectation_store=expected
+        )
         return Served(version, app, JournalView(version), admin_prefix(version))
 
     service = MockService(build(spec), journal, state, capture_limit=options.max_body_bytes)
+    if features.expectations is not None:
+        files = ExpectationFiles(features.expectations)
+        files.load_into(service)  # ExpectationFileError: the mock does not start
+        if features.watch:
+            service.expectation_watcher = files.watch(service)
     if features.watch and Path(spec.source).is_file():
         service.watcher = SpecWatcher(service, spec.source, build).start()
     return service
 
 
-def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None]:
+def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None, StateStore]:
+    """The journal, the resources (--stateful) and the expectations: each in a store of its own, so
+    that the resources' eviction never reaches an expectation."""
+    if features.store:
+        connection = RedisConnection(features.store)
+        return (
+            RedisJournal(connection) if features.journal else None,
+            RedisState(connection) if features.stateful else None,
+            RedisState(connection, limit=sys.maxsize, area="expectations:"),
+        )
     if features.shared_db:
         database = SharedDatabase(features.shared_db)
+        expectations = SharedDatabase(features.shared_db + ".expectations")
+        expectations.initialise()  # each worker: CREATE ... IF NOT EXISTS
         return (
             SqliteJournal(database) if features.journal else None,
             SqliteState(database) if features.stateful else None,
+            SqliteState(expectations, limit=sys.maxsize),
         )
     return (
         MemoryJournal() if features.journal else None,
         MemoryState() if features.stateful else None,
+        MemoryState(*unbounded()),
     )
 
 
@@ -118,12 +152,14 @@ def app_from_environment() -> Any:
         }
     )
     configure_logging()
-    return create_service(
+    service = create_service(
         load_spec(raw["spec"]),
         options,
         local_only=is_loopback(raw["host"]),
         features=Features(**raw["features"]),
     )
+    freeze_long_lived()  # each worker built its own: out of the full collections (heap.py)
+    return service
 
 
 def serve(settings: ServeSettings, app: Any | None = None) -> None:
@@ -133,11 +169,13 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
         "port": settings.port,
         "access_log": False,
         "http": HTTP_PROTOCOL,
+        "loop": EVENT_LOOP,
         "log_level": "warning",
         "timeout_graceful_shutdown": 3,
     }
     if settings.workers > 1:
-        with shared_database() as database:
+        # with --store the workers share Redis; otherwise a SQLite file of their own
+        with nullcontext(None) if settings.features.store else shared_database() as database:
             features = {**asdict(settings.features), "shared_db": database}
             os.environ[SETTINGS_ENV] = json.dumps(
                 {
@@ -154,16 +192,14 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
                 **common,
             )
     else:
-        uvicorn.run(
-            app
-            or create_service(
-                load_spec(settings.spec),
-                settings.options,
-                local_only=is_loopback(settings.host),
-                features=settings.features,
-            ),
-            **common,
+        app = app or create_service(
+            load_spec(settings.spec),
+            settings.options,
+            local_only=is_loopback(settings.host),
+            features=settings.features,
         )
+        freeze_long_lived()  # the built app out of the full collections: the p99 (heap.py)
+        uvicorn.run(app, **common)
 
 
 @contextlib.contextmanager
@@ -240,6 +276,7 @@ def running_mock(
             log_level="warning",
             lifespan="off",
             http=HTTP_PROTOCOL,
+            loop=EVENT_LOOP,
         )
     )
     thread = threading.Thread(target=server.run, name="contract-mock", daemon=True)
@@ -257,3 +294,5 @@ def running_mock(
         thread.join(timeout=10)
         if app.watcher is not None:
             app.watcher.stop()
+        if app.expectation_watcher is not None:
+            app.expectation_watcher.stop()

@@ -239,6 +239,15 @@ class SqliteState:
         self.database.execute("DELETE FROM resources")
         self.database.execute("DELETE FROM counters")
 
+    def drop(self, prefix: str) -> None:
+        # substr, not LIKE: a session name may hold `%` or `_`
+        self.database.execute(
+            "DELETE FROM resources WHERE substr(collection, 1, ?) = ?", (len(prefix), prefix)
+        )
+        self.database.execute(
+            "DELETE FROM counters WHERE substr(name, 1, ?) = ?", (len(prefix), prefix)
+        )
+
     def _next_sequence(self) -> int:
         rows = self.database.execute(
             "INSERT INTO sequence (id, value) VALUES (1, 1) ON CONFLICT (id) "

@@ -100,9 +100,20 @@ def run_conformance(
     result.duration = time.monotonic() - started
     # a run that created records (say, one stopped by Ctrl-C) still reports what became of them
     if result.test_cases == 0 and not result.created:
-        why = tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered"
+        why = tally.why_nothing_ran() or _unreported(gate)
         raise NothingTested(f"interrupted (Ctrl-C) first; {why}" if result.incomplete else why)
     return result
+
+
+def _unreported(gate: RequestGate) -> str:
+    """Requests went out, yet no case came back: Schemathesis hands over a scenario's cases only
+    when the scenario ends, and a spent budget cuts the one under way short."""
+    if gate.exhausted:
+        return (
+            f"the request budget ({gate.max_requests}) was spent before the first scenario ended, "
+            "and a scenario cut short reports none of its cases; raise --max-requests"
+        )
+    return f"{gate.sent} requests sent, none answered"
 
 
 def _may_exercise_own(stop_reason: str, gate: RequestGate, options: ConformOptions) -> bool:

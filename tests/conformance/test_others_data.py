@@ -161,3 +161,12 @@ def test_pytest_mode_changes_only_what_it_created_and_leaves_nothing(tmp_path: P
     assert changes(app, OTHERS) == []
     assert sorted(app.config["pets"]) == list(OTHERS), result.stdout[-2000:]
     assert any(m == "DELETE" and s == 204 for m, _, s in changes(app)), result.stdout[-2000:]
+
+
+def test_a_budget_spent_inside_the_first_scenario_says_how_to_fix_it(conform) -> None:
+    """Schemathesis hands over a scenario's cases when it ends; a budget cut inside the first one
+    tested nothing that can be reported: exit 2 with the reason, never "none answered"."""
+    outcome, app = registry_run(conform, "--max-requests", "5")
+    assert outcome.exit_code == 2
+    assert len(app.config["log"]) == 5  # they were answered
+    assert "raise --max-requests" in outcome.stderr and "none answered" not in outcome.stderr
