@@ -11,6 +11,7 @@ Read by bench/spectral_agreement.py and tests/contract_spectools/rulesets/test_s
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -34,6 +35,7 @@ PUBLIC = Path(__file__).resolve().parent / "public"
 RECORDED = Path(__file__).resolve().parent / "spectral_recorded"
 BUNDLED_SPEC = REPO / "openapi" / "api-tokens.yaml"
 SPECTRAL = "@stoplight/spectral-cli@6.16.3"
+FUNCTIONS = "contract_spectools.rulesets.functions"
 
 # name -> the entry file a team would pass to `--ruleset` (public/README.md names the sources)
 RULESETS: dict[str, Path] = {
@@ -54,6 +56,25 @@ class Outcome:
     exit_code: int | None
     findings: list[dict[str, Any]] | None
     error: str | None = None
+
+
+def missing_engine() -> str | None:
+    """Why `contract lint --ruleset` cannot be compared yet (None: it can): the loader and the real
+    core functions are needed, not the tests' stand-in for them."""
+    try:
+        loader = importlib.util.find_spec("contract_spectools.rulesets.loader")
+    except ModuleNotFoundError:
+        loader = None
+    functions = sys.modules.get(FUNCTIONS)
+    if loader is None:
+        return "no `contract lint --ruleset` (contract_spectools.rulesets.loader)"
+    if functions is not None and not functions.__name__.startswith("contract_spectools."):
+        return (
+            "the core functions are the tests' stand-in, not contract_spectools.rulesets.functions"
+        )
+    if functions is None and importlib.util.find_spec(FUNCTIONS) is None:
+        return "no core functions (contract_spectools.rulesets.functions)"
+    return None
 
 
 def ruleset_files(entry: Path) -> list[Path]:

@@ -31,7 +31,8 @@ def small_specs() -> list[Path]:
 def test_our_findings_are_spectrals_but_for_the_documented_differences(
     name: str, spec: Path
 ) -> None:
-    pytest.importorskip("contract_spectools.rulesets.loader", reason="no `contract lint --ruleset`")
+    if reason := runs.missing_engine():
+        pytest.skip(reason)
     entry = runs.RULESETS[name]
     theirs = runs.run_spectral(entry, spec, timeout=240)
     ours = runs.run_ours(entry, spec, timeout=240)
