@@ -65,8 +65,13 @@ class Pair:
 
     @property
     def speedup(self) -> float | None:
-        if self.spectral_seconds is None or not self.our_seconds:
-            return None
+        if (
+            self.spectral_error
+            or self.our_error
+            or not self.spectral_seconds
+            or not self.our_seconds
+        ):
+            return None  # a failed run is not a time
         return self.spectral_seconds / self.our_seconds
 
 
@@ -102,7 +107,10 @@ def spectral(entry: Path, spec: Path, args: argparse.Namespace) -> dict[str, Any
 
 
 def ours(entry: Path, spec: Path, args: argparse.Namespace) -> runs.Outcome:
-    outcomes = [runs.run_ours(entry, spec, timeout=args.timeout) for _ in range(args.runs)]
+    outcomes = [
+        runs.run_ours(entry, spec, timeout=args.timeout, memory_gb=args.memory_gb)
+        for _ in range(args.runs)
+    ]
     median = statistics.median(o.seconds for o in outcomes)
     return runs.Outcome(median, outcomes[-1].exit_code, outcomes[-1].findings, outcomes[-1].error)
 
@@ -140,7 +148,7 @@ def row(pair: Pair) -> str:
     line += f" {seconds(pair.spectral_seconds):>9} {seconds(pair.our_seconds):>8} {speedup:>8}"
     notes = [f"Spectral {pair.spectral_error}" if pair.spectral_error else ""]
     notes.append(f"ours {pair.our_error}" if pair.our_error else "")
-    return line + "".join(f"\n    {note.splitlines()[0][:150]}" for note in notes if note)
+    return line + "".join(f"\n    {' | '.join(note.splitlines())[:200]}" for note in notes if note)
 
 
 HEADER = (
@@ -201,6 +209,9 @@ def main() -> None:
     parser.add_argument("--rulesets", default=",".join(runs.RULESETS), help="comma-separated names")
     parser.add_argument("--runs", type=int, default=1, help="timed runs per tool (the median)")
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds per run and tool")
+    parser.add_argument(
+        "--memory-gb", type=float, default=4.0, help="address-space limit of our runs (default 4)"
+    )
     parser.add_argument("--refresh", action="store_true", help="run Spectral even when cached")
     parser.add_argument("--json", type=Path, help="write every pair, with its keys, to this file")
     parser.add_argument("--record", action="store_true", help="record the default suite's data")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -144,9 +145,9 @@ def run_spectral(entry: Path, spec: Path, *, timeout: float) -> Outcome:
     return Outcome(process.seconds, process.exit_code, None, process.failure())
 
 
-def run_ours(entry: Path, spec: Path, *, timeout: float) -> Outcome:
+def run_ours(entry: Path, spec: Path, *, timeout: float, memory_gb: float = 4.0) -> Outcome:
     command = [sys.executable, "-m", "contract_cli", "lint", str(spec), "--ruleset", str(entry)]
-    process = _run([*command, "--format", "json"], timeout=timeout)
+    process = _run([*command, "--format", "json"], timeout=timeout, memory_gb=memory_gb)
     if process.exit_code in (0, 1):
         findings = json.loads(process.stdout)["findings"]
         return Outcome(process.seconds, process.exit_code, findings)
@@ -167,11 +168,16 @@ class _Process:
         return f"exit {self.exit_code}: {last_lines or 'no output'}"
 
 
-def _run(command: list[str], *, timeout: float) -> _Process:
+def _run(command: list[str], *, timeout: float, memory_gb: float | None = None) -> _Process:
     # A session of its own, so that a timeout ends npx's node child too, not only npx.
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        command,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=None if memory_gb is None else lambda: _limit_memory(memory_gb),
     )
     try:
         out, err = process.communicate(timeout=timeout)
@@ -183,6 +189,14 @@ def _run(command: list[str], *, timeout: float) -> _Process:
     return _Process(
         seconds, process.returncode, out.decode(errors="replace"), err.decode(errors="replace")
     )
+
+
+def _limit_memory(gigabytes: float) -> None:
+    # A run that blows up (the Dutch rules on Stripe's spec passed 4 GB) fails alone instead of
+    # calling the kernel's OOM killer onto a shared machine. Not for node: V8 reserves far more
+    # address space than it uses.
+    limit = int(gigabytes * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 # (ruleset, rule) -> why our (rule, pointer) pairs differ from Spectral 6's for that rule; the tests
