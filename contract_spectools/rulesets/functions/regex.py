@@ -1,0 +1,108 @@
+"""Spectral's `match`/`notMatch` strings as linear-time matchers.
+
+RE2 (google-re2) matches in time linear in the input, so a user's `^(a+)+$` cannot hang a run
+(issue 19: one backtracking rule took a team's lint from 2 s to over an hour). RE2 has no
+lookaround and no backreferences; a pattern that needs them is matched by the `regex` package
+instead of the standard `re`, because `regex` takes a `timeout` per match: a thread cannot interrupt
+`re`, which holds the GIL for the whole match. Such a pattern is reported (`engine_notice`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import re2
+import regex
+
+# A per-match limit for the backtracking fallback: far above any sane pattern on an API spec value.
+FALLBACK_TIMEOUT_S = 0.5
+# `/body/flags`, as Spectral reads a JSON ruleset's `"/[a-b]+/im"` (pattern.ts REGEXP_PATTERN)
+_SLASHED = re.compile(r"^/(.+)/([a-z]*)$", re.DOTALL)
+_JS_FLAGS = frozenset("dgimsuvy")
+# JavaScript's \uXXXX, which RE2 spells \x{XXXX} (an even run of backslashes before it is literal)
+_JS_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9A-Fa-f]{4})")
+
+
+class PatternTimeout(Exception):
+    """The fallback engine gave up on one value after FALLBACK_TIMEOUT_S."""
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One compiled user pattern, with the engine that runs it."""
+
+    source: str  # as written in the ruleset
+    engine: str  # "re2" or "regex" (the bounded fallback)
+    compiled: Any
+    sticky: bool  # the `y` flag: a match must start at the first character
+
+    def test(self, text: str) -> bool:
+        """RegExp.prototype.test: does the pattern match anywhere in `text`?"""
+        if self.engine == "re2":
+            found = self.compiled.match(text) if self.sticky else self.compiled.search(text)
+            return found is not None
+        return self._test_bounded(text)
+
+    def _test_bounded(self, text: str) -> bool:
+        method = self.compiled.match if self.sticky else self.compiled.search
+        try:
+            return method(text, timeout=FALLBACK_TIMEOUT_S) is not None
+        except TimeoutError as error:
+            raise PatternTimeout(self.source) from error
+
+
+class InvalidPattern(ValueError):
+    """A `match`/`notMatch` that neither engine compiles."""
+
+
+@lru_cache(maxsize=1024)
+def compile_pattern(source: str) -> Matcher:
+    """Spectral's createRegex: `/body/flags` or a bare body; RE2 first, the bounded fallback second."""
+    body, flags = _split(source)
+    unknown = set(flags) - _JS_FLAGS
+    if unknown:
+        raise InvalidPattern(f"Invalid flags supplied to RegExp constructor '{flags}'")
+    inline = "".join(f for f in "ims" if f in flags)
+    prefix = f"(?{inline})" if inline else ""
+    sticky = "y" in flags
+    compiled_re2 = _try_re2(prefix + _JS_UNICODE_ESCAPE.sub(r"\1\\x{\2}", body))
+    if compiled_re2 is not None:
+        return Matcher(source, "re2", compiled_re2, sticky)
+    try:
+        compiled = regex.compile(prefix + body, regex.ASCII | regex.VERSION0)
+    except regex.error as error:
+        raise InvalidPattern(f"Invalid regular expression: /{body}/: {error}") from error
+    return Matcher(source, "regex", compiled, sticky)
+
+
+def engine_notice(source: str) -> str | None:
+    """Why `source` runs on the bounded fallback, or None when RE2 runs it (or it does not compile)."""
+    try:
+        matcher = compile_pattern(source)
+    except InvalidPattern:
+        return None
+    if matcher.engine == "re2":
+        return None
+    return (
+        f"pattern {source!r} needs lookaround or a backreference, which the linear-time engine (RE2) "
+        f"lacks: it runs on a backtracking engine with a {FALLBACK_TIMEOUT_S:g} s limit per value"
+    )
+
+
+def _split(source: str) -> tuple[str, str]:
+    slashed = _SLASHED.match(source)
+    if slashed is None:
+        return source, ""
+    return slashed.group(1), slashed.group(2)
+
+
+def _try_re2(pattern: str) -> Any:
+    options = re2.Options()
+    options.log_errors = False  # RE2 writes every refused pattern to stderr otherwise
+    try:
+        return re2.compile(pattern, options)
+    except re2.error:
+        return None
