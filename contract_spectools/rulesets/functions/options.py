@@ -105,6 +105,14 @@ OPTION_SCHEMAS: dict[str, dict[str, Any] | None] = {
 }
 
 
+_XOR_LISTS = '["country", "street"], ["one", "two", "three"], etc.'
+_OR_LISTS = '["default", "example"], ["title", "summary", "description"], etc.'
+_XOR_EXAMPLES = (
+    '{ "properties": ["country", "street"] }, { "properties": ["one", "two", "three"] }, etc.'
+)
+_OR_EXAMPLES = '{ "properties": ["default", "example"] }, { "properties": ["title", "summary", "description"] }, etc.'
+
+
 def _invalid(name: str, examples: str) -> str:
     return f'"{name}" function has invalid options specified. Example valid options: {examples}'
 
@@ -148,56 +156,32 @@ ROOT_MESSAGES: dict[str, dict[str, str]] = {
         "required": '"unreferencedReusableObject" function is missing "reusableObjectsLocation" option. Example valid '
         'options: { "reusableObjectsLocation": "#/components/schemas" }, { "reusableObjectsLocation": "#/$defs" }',
     },
-    "xor": {
-        "type": _invalid(
-            "xor", '{ "properties": ["id", "name"] }, { "properties": ["country", "street"] }'
-        )
-    },
-    "or": {
-        "type": _invalid(
-            "or", '{ "properties": ["id", "name"] }, { "properties": ["country", "street"] }'
-        )
-    },
+    "xor": {"type": _invalid("xor", _XOR_EXAMPLES)},
+    "or": {"type": _invalid("or", _OR_EXAMPLES)},
 }
 
 # ajv-errors' `errorMessage` on one option: every error inside that option reads so
-OPTION_MESSAGES: dict[str, dict[tuple[str, ...], str]] = {
+OPTION_MESSAGES: dict[str, dict[str, str]] = {
     "casing": {
-        ("type",): '"casing" function and its "type" option accept the following values: '
-        + ", ".join(CASING_TYPES),
-        (
-            "separator",
-            "char",
-        ): '"casing" function and its "separator.char" option accepts only char, i.e. "I" or "/"',
+        "type": f'"casing" function and its "type" option accept the following values: {", ".join(CASING_TYPES)}',
+        "separator.char": '"casing" function and its "separator.char" option accepts only char, i.e. "I" or "/"',
     },
     "enumeration": {
-        (
-            "values",
-        ): '"enumeration" and its "values" option support only arrays of primitive values, '
+        "values": '"enumeration" and its "values" option support only arrays of primitive values, '
         'i.e. ["Berlin", "London", "Paris"]'
     },
     "pattern": {
-        ("match",): '"pattern" function and its "match" option must be string or RegExp instance',
-        (
-            "notMatch",
-        ): '"pattern" function and its "notMatch" option must be string or RegExp instance',
+        "match": '"pattern" function and its "match" option must be string or RegExp instance',
+        "notMatch": '"pattern" function and its "notMatch" option must be string or RegExp instance',
     },
     "unreferencedReusableObject": {
-        (
-            "reusableObjectsLocation",
-        ): '"unreferencedReusableObject" and its "reusableObjectsLocation" option support '
-        'only valid JSON Pointer fragments, i.e. "#", "#/foo", "#/paths/~1user"'
+        "reusableObjectsLocation": '"unreferencedReusableObject" and its "reusableObjectsLocation" option '
+        'support only valid JSON Pointer fragments, i.e. "#", "#/foo", "#/paths/~1user"'
     },
     "xor": {
-        (
-            "properties",
-        ): '"xor" and its "properties" option require at least 2-item tuples, i.e. ["id", "name"]'
+        "properties": '"xor" requires at least two enumerated "properties", i.e. ' + _XOR_LISTS
     },
-    "or": {
-        (
-            "properties",
-        ): '"or" and its "properties" option require at least 2-item tuples, i.e. ["id", "name"]'
-    },
+    "or": {"properties": '"or" requires at least two enumerated "properties", i.e. ' + _OR_LISTS},
 }
 
 _VALIDATORS = {
@@ -223,7 +207,8 @@ def check_options(name: str, options: Any) -> str | None:
 
 def _reason(name: str, error: Any) -> str:
     path = tuple(str(segment) for segment in error.instance_path)
-    for prefix, message in OPTION_MESSAGES.get(name, {}).items():
+    for option, message in OPTION_MESSAGES.get(name, {}).items():
+        prefix = tuple(option.split("."))
         if path[: len(prefix)] == prefix:
             return message
     kind = error.kind.name

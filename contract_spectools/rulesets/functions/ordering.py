@@ -11,6 +11,9 @@ from contract_spectools.rulesets.functions.context import FunctionContext, Funct
 from contract_spectools.rulesets.functions.printing import print_value, property_prefix
 
 _JS_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|Infinity)$", re.IGNORECASE)
+# The printable ASCII characters in the order Node's `localeCompare` sorts them (letters: lowercase)
+_ICU_ORDER = "\t _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz"
+_ICU_PRIMARY = {char: rank for rank, char in enumerate(_ICU_ORDER)}
 _JS_RADIX = re.compile(r"^0(x[0-9a-f]+|o[0-7]+|b[01]+)$", re.IGNORECASE)
 
 
@@ -62,10 +65,11 @@ def js_compare(a: Any, b: Any) -> float:
 
 
 def locale_compare(a: str, b: str) -> int:
-    """An approximation of `localeCompare` (ICU root collation): letters case-blind first, lower before upper.
+    """`localeCompare` as Node's ICU does it with the root collation, for the characters of API specs.
 
-    ICU's full collation is not reproduced (hand-written because no small library brings the root
-    collation without ICU itself); keys of API specs are ASCII, where this order is ICU's.
+    Hand-written because no small library brings ICU's root collation without ICU itself: ASCII
+    compares by ICU's primary order (whitespace, punctuation, symbols, digits, letters with case
+    ignored), then lowercase before uppercase; other characters follow ASCII by code point.
     """
     key_a, key_b = _collation_key(a), _collation_key(b)
     return (key_a > key_b) - (key_a < key_b)
@@ -85,8 +89,9 @@ def js_number(value: Any) -> float:
     return float(text) if _JS_NUMBER.match(text) else math.nan
 
 
-def _collation_key(text: str) -> tuple[str, str]:
-    return text.casefold(), text.swapcase()
+def _collation_key(text: str) -> tuple[tuple[int, ...], tuple[bool, ...]]:
+    primary = tuple(_ICU_PRIMARY.get(char.lower(), 1000 + ord(char.lower())) for char in text)
+    return primary, tuple(char.isupper() for char in text)
 
 
 def _is_number(value: Any) -> bool:

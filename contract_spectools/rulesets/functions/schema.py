@@ -24,7 +24,7 @@ from contract_spectools.rulesets.functions.context import (
     is_missing,
 )
 from contract_spectools.rulesets.functions.printing import property_prefix
-from contract_spectools.rulesets.functions.schema_messages import spectral_messages
+from contract_spectools.rulesets.functions.schema_messages import in_ajv_order, spectral_messages
 
 VALIDATORS: dict[str, Any] = {
     "draft4": jsonschema_rs.Draft4Validator,
@@ -58,13 +58,11 @@ def schema(
         validator = compiled(options["schema"], _dialect(options), context.ruleset_dir)
     except SchemaCompileError as error:
         return [FunctionResult(str(error))]
-    errors = validator.iter_errors(value)
-    chosen = list(errors) if options.get("allErrors") is True else _first(errors)
-    return [
-        FunctionResult(message, path)
-        for error in chosen
-        for message, path in spectral_messages(error, value, options["schema"], context.path)
-    ]
+    all_errors = options.get("allErrors") is True
+    errors = in_ajv_order(validator.iter_errors(value))
+    chosen = errors if all_errors else errors[:1]
+    found = spectral_messages(chosen, value, options["schema"], context.path, all_errors=all_errors)
+    return [FunctionResult(message, path) for message, path in found]
 
 
 def dialect_of(schema_document: Any) -> str:
@@ -107,8 +105,3 @@ def _read_local(uri: str) -> Any:
 def _dialect(options: Mapping[str, Any]) -> str:
     chosen = options.get("dialect", "auto")
     return dialect_of(options["schema"]) if chosen == "auto" else str(chosen)
-
-
-def _first(errors: Any) -> list[Any]:
-    first = next(iter(errors), None)
-    return [] if first is None else [first]

@@ -1,20 +1,24 @@
-"""jsonschema-rs errors told in Spectral's words (Ajv 8's messages through @stoplight/better-ajv-errors).
+"""jsonschema-rs errors told as Spectral tells Ajv's: `{{error}}` reads the same in users' rulesets.
 
-Spectral users' rulesets put `{{error}}` in their messages, so the common keywords read as they
-do there: `"bar" property type must be string`, `Property "baz" is not expected to be here`,
-`String must be equal to one of the allowed values: "foo", "bar". Did you mean "bar"?`.
+Spectral 6's `schema` function passes Ajv 8's errors through @stoplight/better-ajv-errors 1.0
+(a tree of errors by instance path, redundant ones dropped) and then names array items and
+unmatched combinators (spectral-functions 1.11 schema/index.ts). This module rebuilds Ajv's error
+list from jsonschema-rs's (combinator branches first, as Ajv reports them) and applies the same
+steps, so `"bar" property type must be string`, `Property "baz" is not expected to be here` and
+`String must be equal to one of the allowed values: "foo", "bar". Did you mean "bar"?` read alike.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from contract_spectools.rulesets.functions.context import MISSING, JsonPath, lookup
 from contract_spectools.rulesets.functions.printing import js_json
 
-# Ajv's message per keyword, filled from jsonschema-rs's `kind.as_dict()`
+# Ajv's message per keyword (jsonschema-rs kind name), filled from `kind.as_dict()`
 _AJV: dict[str, str] = {
     "maxItems": "must NOT have more than {limit} items",
     "minItems": "must NOT have fewer than {limit} items",
@@ -29,71 +33,222 @@ _AJV: dict[str, str] = {
     "multipleOf": "must be multiple of {multiple_of}",
     "pattern": 'must match pattern "{pattern}"',
     "format": 'must match format "{format}"',
-    "constant": "must be equal to constant",
+    "const": "must be equal to constant",
     "uniqueItems": "must NOT have duplicate items",
     "anyOf": "must match a schema in anyOf",
-    "oneOfNotValid": "must match exactly one schema in oneOf",
-    "oneOfMultipleValid": "must match exactly one schema in oneOf",
+    "oneOf": "must match exactly one schema in oneOf",
     "not": "must NOT be valid",
     "falseSchema": "boolean schema is false",
     "contains": "must contain at least 1 valid item(s)",
     "propertyNames": "property name must be valid",
 }
+# better-ajv-errors' makeTree: an instance path splits into `/key` or `/key/index` steps
+_POINTER_STEPS = re.compile(r"/[\w$_-]+(/\d+)?")
+_UNMATCHED_SUFFIX = ". None of the schemas matched, see the other errors reported for this value"
+
+
+# The order Ajv 8 evaluates keywords in (type first; then untyped, number, string, array and object
+# rules, each in vocabulary order): the first error Spectral reports is the first in this order.
+_AJV_KEYWORDS = """
+    type const enum not anyOf oneOf allOf if then else
+    maximum minimum exclusiveMaximum exclusiveMinimum multipleOf maxLength minLength pattern format
+    maxItems minItems uniqueItems additionalItems items prefixItems contains
+    maxProperties minProperties required dependentRequired dependencies propertyNames
+    additionalProperties properties patternProperties dependentSchemas unevaluatedItems unevaluatedProperties
+"""
+_AJV_ORDER = {keyword: rank for rank, keyword in enumerate(_AJV_KEYWORDS.split())}
+# keywords whose next schema-path step is a name or an index, not a keyword
+_KEYED_KEYWORDS = """
+    properties patternProperties definitions $defs dependencies dependentSchemas allOf anyOf oneOf prefixItems
+"""
+_KEYED = frozenset(_KEYED_KEYWORDS.split())
+
+
+def in_ajv_order(errors: Iterable[Any]) -> list[Any]:
+    """jsonschema-rs's errors in the order Ajv would report them (a stable sort on each schema-path step)."""
+    listed = list(errors)
+    first_seen: dict[tuple[Any, ...], int] = {}
+    for error in listed:
+        for depth in range(len(error.schema_path)):
+            first_seen.setdefault(tuple(error.schema_path[: depth + 1]), len(first_seen))
+    return sorted(listed, key=lambda error: _order_key(error.schema_path, first_seen))
+
+
+def _order_key(schema_path: list[Any], first_seen: dict[tuple[Any, ...], int]) -> tuple[int, ...]:
+    key, keyed = [], False
+    for depth, step in enumerate(schema_path):
+        if keyed or not isinstance(step, str) or step not in _AJV_ORDER:
+            key.append(len(_AJV_ORDER) + first_seen[tuple(schema_path[: depth + 1])])
+        else:
+            key.append(_AJV_ORDER[step])
+        keyed = not keyed and step in _KEYED
+    return tuple(key)
+
+
+@dataclass
+class AjvError:
+    """One error as Ajv would report it."""
+
+    keyword: str
+    path: JsonPath
+    message: str  # Ajv's message, e.g. "must be string"
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pointer(self) -> str:
+        return "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in self.path)
+
+
+@dataclass
+class _Node:
+    errors: list[AjvError] = field(default_factory=list)
+    children: dict[str, _Node] = field(default_factory=dict)
 
 
 def spectral_messages(
-    error: Any, target: Any, schema: Any, context_path: JsonPath
-) -> Iterator[tuple[str, JsonPath]]:
-    """(message, path relative to the target) for one jsonschema-rs error; additional properties give one each."""
-    path: JsonPath = tuple(error.instance_path)
+    errors: Iterable[Any], target: Any, schema: Any, context_path: JsonPath, *, all_errors: bool
+) -> list[tuple[str, JsonPath]]:
+    """(message, path relative to the target) per reported problem, in Spectral's order and words."""
+    ajv = [record for error in errors for record in _as_ajv(error, schema, target, all_errors)]
+    unmatched = {
+        e.pointer: e.keyword for e in ajv if e.keyword in ("anyOf", "oneOf") and not e.params
+    }
+    tree = _tree(ajv)
+    _filter(tree, None, "")
+    out = []
+    for error in _instances(tree):
+        message = _format(error, target, context_path)
+        out.append((_describe(message, error, unmatched.get(error.pointer)), error.path))
+    return out
+
+
+def _as_ajv(error: Any, schema: Any, target: Any, all_errors: bool) -> Iterator[AjvError]:
     kind = error.kind.name
+    path: JsonPath = tuple(error.instance_path)
     details = error.kind.as_dict()
-    if kind == "additionalProperties" or _false_additional(kind, error.schema_path):
-        for name in _unexpected(kind, details, lookup(target, path), schema, error.schema_path):
-            yield f'Property "{name}" is not expected to be here', path
-        return
-    yield _message(kind, details, error.message, target, path, context_path), path
+    if kind in ("anyOf", "oneOf") and type(error.kind).__name__ != "OneOfMultipleValid":
+        for branch in details.get("context") or []:
+            chosen = branch if all_errors else branch[:1]
+            for inner in chosen:
+                yield from _as_ajv(inner, schema, target, all_errors)
+        yield AjvError(kind, path, _AJV[kind])
+    elif kind == "oneOf":
+        yield AjvError(kind, path, _AJV[kind], {"passingSchemas": True})
+    elif kind == "additionalProperties" or _false_additional(kind, error.schema_path):
+        names = _unexpected(kind, details, lookup(target, path), schema, error.schema_path)
+        for name in names if all_errors else names[:1]:  # Ajv stops at the first one unless allErrors
+            yield AjvError("additionalProperties", path, "", {"additionalProperty": name})
+    else:
+        yield _simple(kind, path, details, error, schema)
 
 
-def _message(
-    kind: str, details: dict[str, Any], fallback: str, target: Any, path: JsonPath, outer: JsonPath
-) -> str:
-    name = _property_name(path, outer)
+def _simple(
+    kind: str, path: JsonPath, details: dict[str, Any], error: Any, schema: Any
+) -> AjvError:
     if kind == "type":
-        types = ",".join(details["types"])
-        return (
-            f"Value type must be {types}"
-            if name is None
-            else f'"{name}" property type must be {types}'
-        )
-    subject = f'"{name}" property' if name is not None else _js_typeof(lookup(target, path))
+        declared = lookup(schema, tuple(error.schema_path))
+        types = declared if isinstance(declared, list) else details["types"]
+        return AjvError(kind, path, "must be " + ",".join(map(str, types)))
     if kind == "required":
-        return f'{subject} must have required property "{details["property"]}"'
+        return AjvError(kind, path, f"must have required property '{details['property']}'")
     if kind == "enum":
-        return _enum_message(subject, details["options"], lookup(target, path))
+        return AjvError(
+            kind,
+            path,
+            "must be equal to one of the allowed values",
+            {"allowedValues": details["options"]},
+        )
     template = _AJV.get(kind)
-    text = template.format(**{k: _plain(v) for k, v in details.items()}) if template else fallback
-    return f"{subject} {text.replace('NOT', 'not')}"
+    values = {
+        key: v if isinstance(v, str) else js_json(v) for key, v in _printable(details).items()
+    }
+    return AjvError(kind, path, template.format(**values) if template else str(error.message))
 
 
-def _enum_message(subject: str, allowed: list[Any], value: Any) -> str:
+def _tree(errors: list[AjvError]) -> _Node:
+    root = _Node()
+    for error in errors:
+        steps = (
+            [""] if not error.path else [m.group(0) for m in _POINTER_STEPS.finditer(error.pointer)]
+        )
+        node = root
+        for step in steps:
+            node = node.children.setdefault(step, _Node())
+        if steps:
+            node.errors.append(error)
+    return root
+
+
+def _filter(node: _Node, parent: _Node | None, key: str) -> None:
+    """better-ajv-errors' filterRedundantErrors (an enum node with any sibling is dropped, errors or not)."""
+    if any(e.keyword == "anyOf" for e in node.errors) and node.children:
+        node.errors = []
+    only_enum = bool(node.errors) and all(e.keyword == "enum" for e in node.errors)
+    if parent is not None and only_enum and len(parent.children) > 1:
+        del parent.children[key]
+    for child_key, child in list(node.children.items()):
+        _filter(child, node, child_key)
+
+
+def _instances(node: _Node) -> Iterator[AjvError]:
+    if node.errors and all(e.keyword == "enum" for e in node.errors):
+        allowed = _unique(v for e in node.errors for v in e.params["allowedValues"])
+        first = node.errors[0]
+        yield AjvError("enum", first.path, first.message, {"allowedValues": allowed})
+    else:
+        yield from node.errors
+    for child in node.children.values():
+        yield from _instances(child)
+
+
+def _format(error: AjvError, target: Any, outer: JsonPath) -> str:
+    """better-ajv-errors' getError per keyword."""
+    name = _property_name(error.path, outer)
+    if error.keyword == "type":
+        return (
+            f"Value type {error.message}"
+            if name is None
+            else f'"{name}" property type {error.message}'
+        )
+    if error.keyword == "additionalProperties":
+        return f'Property "{error.params["additionalProperty"]}" is not expected to be here'
+    subject = f'"{name}" property' if name is not None else _js_typeof(lookup(target, error.path))
+    if error.keyword == "enum":
+        return _enum_message(
+            subject, error.message, error.params["allowedValues"], lookup(target, error.path)
+        )
+    return f"{subject} {_clean(error.message)}"
+
+
+def _describe(message: str, error: AjvError, unmatched: str | None) -> str:
+    """spectral-functions' describeArrayItem and describeCombinator."""
+    index = str(error.path[-1]) if error.path else ""
+    if index.isdigit():
+        for prefix in (f'"{index}" property type', f'"{index}" property'):
+            if message.startswith(prefix):
+                message = f"Item at index {index}{message[len(prefix) :]}"
+                break
+    if unmatched is not None and message.endswith(f" in {unmatched}"):
+        message += _UNMATCHED_SUFFIX
+    return message
+
+
+def _enum_message(subject: str, text: str, allowed: list[Any], value: Any) -> str:
     listed = ", ".join(js_json(option) for option in allowed)
-    text = f"{subject} must be equal to one of the allowed values: {listed}"
+    message = f"{subject} {text}: {listed}"
     best = _best_match(allowed, value)
-    return text if best is None else f'{text}. Did you mean "{best}"?'
+    return message if best is None else f'{message}. Did you mean "{best}"?'
 
 
 def _best_match(allowed: list[Any], value: Any) -> str | None:
-    """better-ajv-errors' suggestion: the closest allowed string by edit distance, if close enough."""
+    """The closest allowed string by edit distance, if close enough (a stable sort: ties keep their order)."""
     if not isinstance(value, str):
         return None
-    candidates = sorted(
-        (levenshtein(option, value), option) for option in allowed if isinstance(option, str)
-    )
-    if not candidates:
+    strings = [option for option in allowed if isinstance(option, str)]
+    if not strings:
         return None
-    weight, option = candidates[0]
-    return option if len(allowed) == 1 or weight < len(option) else None
+    best = min(strings, key=lambda option: levenshtein(option, value))
+    return best if len(allowed) == 1 or levenshtein(best, value) < len(best) else None
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -116,6 +271,7 @@ def _property_name(path: JsonPath, outer: JsonPath) -> str | None:
 
 
 def _js_typeof(value: Any) -> str:
+    """capitalize(typeof value)."""
     if value is MISSING:
         return "Undefined"
     if isinstance(value, bool):
@@ -125,8 +281,26 @@ def _js_typeof(value: Any) -> str:
     return "String" if isinstance(value, str) else "Object"
 
 
-def _plain(value: Any) -> Any:
-    return value if isinstance(value, str) else js_json(value)
+def _clean(message: str) -> str:
+    return message.replace("'", '"').replace("NOT", "not")
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for value in values:
+        seen.setdefault(
+            js_json(value) if not isinstance(value, dict | list) else repr(value), value
+        )
+    return list(seen.values())
+
+
+def _printable(details: dict[str, Any]) -> dict[str, Any]:
+    """The primitive details; `details` also carries nested errors (anyOf's `context`), which no template prints."""
+    return {
+        key: value
+        for key, value in details.items()
+        if isinstance(value, str | int | float | bool | None)
+    }
 
 
 def _false_additional(kind: str, schema_path: list[Any]) -> bool:
