@@ -62,7 +62,8 @@ def schema(
     errors = in_ajv_order(validator.iter_errors(value))
     chosen = errors if all_errors else errors[:1]
     found = spectral_messages(chosen, value, options["schema"], context.path, all_errors=all_errors)
-    return [FunctionResult(message, path) for message, path in found]
+    # Spectral drops a result equal to another (same message and place); two anyOf branches can give one
+    return [FunctionResult(message, path) for message, path in dict.fromkeys(found)]
 
 
 def dialect_of(schema_document: Any) -> str:

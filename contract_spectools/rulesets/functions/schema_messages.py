@@ -52,7 +52,7 @@ _UNMATCHED_SUFFIX = ". None of the schemas matched, see the other errors reporte
 _AJV_KEYWORDS = """
     type const enum not anyOf oneOf allOf if then else
     maximum minimum exclusiveMaximum exclusiveMinimum multipleOf maxLength minLength pattern format
-    maxItems minItems uniqueItems additionalItems items prefixItems contains
+    maxItems minItems uniqueItems prefixItems additionalItems items contains
     maxProperties minProperties required dependentRequired dependencies propertyNames
     additionalProperties properties patternProperties dependentSchemas unevaluatedItems unevaluatedProperties
 """
@@ -123,23 +123,95 @@ def spectral_messages(
 
 
 def _as_ajv(error: Any, schema: Any, target: Any, all_errors: bool) -> Iterator[AjvError]:
+    """The Ajv errors one jsonschema-rs error stands for; a failed `then`/`else` adds Ajv's `if` error."""
+    yield from _ajv_records(error, schema, target, all_errors)
+    branch = (
+        _conditional_branch(error.schema_path) if all_errors else None
+    )  # Ajv adds it under allErrors only
+    if branch is not None:
+        keyword, depth = branch
+        yield AjvError("if", tuple(error.instance_path)[:depth], f'must match "{keyword}" schema')
+
+
+def _ajv_records(error: Any, schema: Any, target: Any, all_errors: bool) -> Iterator[AjvError]:
     kind = error.kind.name
     path: JsonPath = tuple(error.instance_path)
     details = error.kind.as_dict()
     if kind in ("anyOf", "oneOf") and type(error.kind).__name__ != "OneOfMultipleValid":
         for branch in details.get("context") or []:
-            chosen = branch if all_errors else branch[:1]
-            for inner in chosen:
+            for inner in branch if all_errors else branch[:1]:
                 yield from _as_ajv(inner, schema, target, all_errors)
         yield AjvError(kind, path, _AJV[kind])
     elif kind == "oneOf":
         yield AjvError(kind, path, _AJV[kind], {"passingSchemas": True})
-    elif kind == "additionalProperties" or _false_additional(kind, error.schema_path):
+    elif kind == "propertyNames":
+        inner = details["error"]
+        yield _simple(inner.kind.name, path, inner.kind.as_dict(), inner, schema)
+        yield AjvError(kind, path, _AJV[kind])
+    elif kind == "additionalProperties" or _false_after(
+        kind, error.schema_path, "additionalProperties"
+    ):
         names = _unexpected(kind, details, lookup(target, path), schema, error.schema_path)
-        for name in names if all_errors else names[:1]:  # Ajv stops at the first one unless allErrors
+        for name in (
+            names if all_errors else names[:1]
+        ):  # Ajv stops at the first one unless allErrors
             yield AjvError("additionalProperties", path, "", {"additionalProperty": name})
+    elif _false_after(kind, error.schema_path, "items") or _false_after(
+        kind, error.schema_path, "additionalItems"
+    ):
+        yield _too_many_items(path, schema, error.schema_path)
     else:
         yield _simple(kind, path, details, error, schema)
+
+
+def _dependency_trigger(schema: Any, schema_path: list[Any], missing: str, instance: Any) -> str:
+    """Which present property asked for the missing one (jsonschema-rs names only the missing one)."""
+    dependencies = _mapping(lookup(schema, tuple(schema_path)))
+    for name, required in dependencies.items():
+        if (
+            isinstance(instance, Mapping)
+            and name in instance
+            and isinstance(required, list)
+            and missing in required
+        ):
+            return str(name)
+    return "?"
+
+
+def _too_many_items(path: JsonPath, schema: Any, schema_path: list[Any]) -> AjvError:
+    """`items: false` after `prefixItems` (or `additionalItems: false`): Ajv reports the array, not the item."""
+    parent = _mapping(lookup(schema, tuple(schema_path[:-1])))
+    listed = parent.get("prefixItems", parent.get("items"))
+    limit = len(listed) if isinstance(listed, list) else 0
+    return AjvError("items", path[:-1], f"must NOT have more than {limit} items")
+
+
+# how many instance steps a schema-path keyword takes (the rest take none: allOf, not, $defs ...)
+_STEPPING_WITH_KEY = frozenset({"properties", "patternProperties", "prefixItems"})
+_STEPPING = frozenset(
+    {"additionalProperties", "additionalItems", "contains", "unevaluatedProperties"}
+)
+
+
+def _conditional_branch(schema_path: list[Any]) -> tuple[str, int] | None:
+    """The last `then`/`else` the schema path passes and the instance depth of its `if` (None without one)."""
+    found, depth, index = None, 0, 0
+    while index < len(schema_path):
+        step = schema_path[index]
+        if step in ("then", "else"):
+            found = (str(step), depth)
+        elif step in _STEPPING_WITH_KEY or (step == "items" and _is_index(schema_path, index + 1)):
+            depth, index = depth + 1, index + 1
+        elif step in _STEPPING or step == "items":
+            depth += 1
+        elif step in _KEYED:
+            index += 1
+        index += 1
+    return found
+
+
+def _is_index(schema_path: list[Any], index: int) -> bool:
+    return index < len(schema_path) and isinstance(schema_path[index], int)
 
 
 def _simple(
@@ -149,6 +221,19 @@ def _simple(
         declared = lookup(schema, tuple(error.schema_path))
         types = declared if isinstance(declared, list) else details["types"]
         return AjvError(kind, path, "must be " + ",".join(map(str, types)))
+    if (
+        kind == "required"
+        and error.schema_path
+        and error.schema_path[-1] in ("dependencies", "dependentRequired")
+    ):
+        trigger = _dependency_trigger(
+            schema, error.schema_path, details["property"], error.instance
+        )
+        return AjvError(
+            kind,
+            path,
+            f"must have property {details['property']} when property {trigger} is present",
+        )
     if kind == "required":
         return AjvError(kind, path, f"must have required property '{details['property']}'")
     if kind == "enum":
@@ -303,8 +388,8 @@ def _printable(details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _false_additional(kind: str, schema_path: list[Any]) -> bool:
-    return kind == "falseSchema" and bool(schema_path) and schema_path[-1] == "additionalProperties"
+def _false_after(kind: str, schema_path: list[Any], keyword: str) -> bool:
+    return kind == "falseSchema" and bool(schema_path) and schema_path[-1] == keyword
 
 
 def _unexpected(

@@ -738,3 +738,90 @@ def test_every_core_function_is_known_to_check_options() -> None:
         "truthy", "falsy", "defined", "undefined", "pattern", "casing", "enumeration", "length",
         "alphabetical", "xor", "or", "schema", "typedEnum", "unreferencedReusableObject",
     }  # fmt: skip
+
+
+# --- cases checked against Spectral 6 itself (spectral-core 1, spectral-functions 1.11.1) ------------
+
+SPECTRAL_SCHEMA_CASES = [
+    (
+        {"type": "object", "propertyNames": {"pattern": "^[a-b]+$"}},
+        {"n": 1},
+        False,
+        [('Object must match pattern "^[a-b]+$"', ()), ("Object property name must be valid", ())],
+    ),
+    (
+        {"anyOf": [{"type": "object", "required": ["a"]}, {"type": "object", "required": ["b"]}]},
+        "cd",
+        True,
+        [
+            ("Value type must be object", ()),
+            (
+                "String must match a schema in anyOf. None of the schemas matched, "
+                "see the other errors reported for this value",
+                (),
+            ),
+        ],
+    ),
+    (
+        {"if": {"type": "string"}, "then": {"minLength": 3}, "else": {"type": "integer"}},
+        0.5,
+        True,
+        [("Value type must be integer", ()), ('Number must match "else" schema', ())],
+    ),
+    (
+        {"if": {"type": "string"}, "then": {"minLength": 3}},
+        "x",
+        False,
+        [("String must not have fewer than 3 characters", ())],
+    ),
+    (
+        {
+            "$schema": "https://json-schema.org/draft/2019-09/schema",
+            "dependentRequired": {"a": ["b"]},
+        },
+        {"a": 1},
+        False,
+        [("Object must have property b when property a is present", ())],
+    ),
+    (
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "prefixItems": [{"type": "string"}],
+            "items": False,
+        },
+        ["a", "b"],
+        False,
+        [("Object must not have more than 1 items", ())],
+    ),
+    (
+        {"type": "array", "items": {"type": "string"}},
+        ["a", 2],
+        False,
+        [("Item at index 1 must be string", (1,))],
+    ),
+    (
+        {"type": "object", "properties": {"a": {"type": "integer"}}, "additionalProperties": False},
+        {"a": "x", "c": 1},
+        False,
+        [
+            ('Property "c" is not expected to be here', ())
+        ],  # Ajv's first error: additionalProperties
+    ),
+    ({"type": ["string", "null"]}, 1, False, [("Value type must be string,null", ())]),
+    ({"const": 1}, 2, False, [("Number must be equal to constant", ())]),
+]
+
+
+@pytest.mark.parametrize(("schema", "value", "all_errors", "expected"), SPECTRAL_SCHEMA_CASES)
+def test_schema_reads_as_spectral_reports_it(
+    schema: Any, value: Any, all_errors: bool, expected: list[tuple[str, JsonPath]]
+) -> None:
+    assert sorted(run("schema", value, {"schema": schema, "allErrors": all_errors})) == sorted(
+        expected
+    )
+
+
+def test_alphabetical_orders_as_nodes_locale_compare() -> None:
+    ordered = ["a", "A", "a b", "a_b", "a-b", "a1", "a10", "a9", "aa", "aA", "Aa", "ab", "b", "B"]
+    assert run("alphabetical", ordered) == []
+    assert run("alphabetical", ["9", "_x"]) == [('"9" must be placed after "_x"', (0,))]
