@@ -16,6 +16,7 @@ import jsonschema_rs
 
 from contract_spectools.rulesets.functions.regex import InvalidPattern, compile_pattern
 from contract_spectools.rulesets.functions.schema import dialect_of
+from contract_spectools.rulesets.functions.schema_messages import ajv_message, in_ajv_order
 
 CASING_TYPES = ["flat", "camel", "pascal", "kebab", "cobol", "snake", "macro"]
 _REGEX_OPTION = {"anyOf": [{"type": "string"}]}
@@ -197,24 +198,26 @@ def check_options(name: str, options: Any) -> str | None:
         return f'"{name}" is not a core function'
     if OPTION_SCHEMAS[name] is None:
         return None if options is None else f'"{name}" function does not accept any options'
-    reasons = list(
-        dict.fromkeys(_reason(name, error) for error in _VALIDATORS[name].iter_errors(options))
-    )
+    # Spectral lists the errors in Ajv's order, and those an `errorMessage` replaces after the others
+    errors = in_ajv_order(_VALIDATORS[name].iter_errors(options))
+    ranked = sorted((_reason(name, error) for error in errors), key=lambda reason: reason[0])
+    reasons = list(dict.fromkeys(text for _, text in ranked))
     if reasons:
         return "; ".join(reasons)
     return _deep_check(name, options)
 
 
-def _reason(name: str, error: Any) -> str:
+def _reason(name: str, error: Any) -> tuple[bool, str]:
+    """(replaced by an `errorMessage`, the reason)."""
     path = tuple(str(segment) for segment in error.instance_path)
     for option, message in OPTION_MESSAGES.get(name, {}).items():
         prefix = tuple(option.split("."))
         if path[: len(prefix)] == prefix:
-            return message
+            return True, message
     kind = error.kind.name
     if not path and kind in ROOT_MESSAGES.get(name, {}):
-        return ROOT_MESSAGES[name][kind]
-    return _generic(name, kind, error.kind.as_dict(), path, error.message)
+        return True, ROOT_MESSAGES[name][kind]
+    return False, _generic(name, kind, error.kind.as_dict(), path, error.message)
 
 
 def _generic(
@@ -237,7 +240,7 @@ def _generic(
     if kind == "enum":
         values = ", ".join(f'"{value}"' for value in details["options"])
         return f'"{name}" function and its "{dotted}" option accepts only the following values: {values}'
-    return f'"{name}" function options{(" at " + dotted) if dotted else ""}: {fallback}'
+    return ajv_message(kind, details, fallback)
 
 
 def _deep_check(name: str, options: Mapping[str, Any]) -> str | None:

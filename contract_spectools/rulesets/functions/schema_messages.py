@@ -243,11 +243,16 @@ def _simple(
             "must be equal to one of the allowed values",
             {"allowedValues": details["options"]},
         )
+    return AjvError(kind, path, ajv_message(kind, details, str(error.message)))
+
+
+def ajv_message(kind: str, details: dict[str, Any], fallback: str) -> str:
+    """Ajv's own message for a jsonschema-rs error kind (`fallback` where Ajv's is not known here)."""
     template = _AJV.get(kind)
     values = {
         key: v if isinstance(v, str) else js_json(v) for key, v in _printable(details).items()
     }
-    return AjvError(kind, path, template.format(**values) if template else str(error.message))
+    return template.format(**values) if template else fallback
 
 
 def _tree(errors: list[AjvError]) -> _Node:
