@@ -22,8 +22,7 @@ FALLBACK_TIMEOUT_S = 0.5
 # `/body/flags`, as Spectral reads a JSON ruleset's `"/[a-b]+/im"` (pattern.ts REGEXP_PATTERN)
 _SLASHED = re.compile(r"^/(.+)/([a-z]*)$", re.DOTALL)
 _JS_FLAGS = frozenset("dgimsuvy")
-# JavaScript's \uXXXX, which RE2 spells \x{XXXX} (an even run of backslashes before it is literal)
-_JS_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9A-Fa-f]{4})")
+_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 
 
 class PatternTimeout(Exception):
@@ -68,11 +67,12 @@ def compile_pattern(source: str) -> Matcher:
     inline = "".join(f for f in "ims" if f in flags)
     prefix = f"(?{inline})" if inline else ""
     sticky = "y" in flags
-    compiled_re2 = _try_re2(prefix + _JS_UNICODE_ESCAPE.sub(r"\1\\x{\2}", body))
+    compiled_re2 = _try_re2(prefix + js_to_python(body, re2_syntax=True, multiline="m" in flags))
     if compiled_re2 is not None:
         return Matcher(source, "re2", compiled_re2, sticky)
     try:
-        compiled = regex.compile(prefix + body, regex.ASCII | regex.VERSION0)
+        translated = js_to_python(body, re2_syntax=False, multiline="m" in flags)
+        compiled = regex.compile(prefix + translated, regex.ASCII | regex.VERSION0)
     except regex.error as error:
         raise InvalidPattern(f"Invalid regular expression: /{body}/: {error}") from error
     return Matcher(source, "regex", compiled, sticky)
@@ -90,6 +90,56 @@ def engine_notice(source: str) -> str | None:
         f"pattern {source!r} needs lookaround or a backreference, which the linear-time engine (RE2) "
         f"lacks: it runs on a backtracking engine with a {FALLBACK_TIMEOUT_S:g} s limit per value"
     )
+
+
+def js_to_python(body: str, *, re2_syntax: bool, multiline: bool) -> str:
+    """A JavaScript regex body in RE2's or the `regex` package's syntax, where the two differ.
+
+    JavaScript's `[^]` (any character) and `[]` (none), `\\uXXXX` (RE2: `\\x{XXXX}`), `\\k<name>`
+    (regex: `(?P=name)`) and `$` without the `m` flag (the end of the text; Python's `$` also
+    matches before a final newline, RE2's does not).
+    """
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(body):
+        piece, index = _next_piece(body, index, in_class, re2_syntax, multiline)
+        if piece == "[":
+            in_class = True
+        elif in_class and piece == "]":
+            in_class = False
+        out.append(piece)
+    return "".join(out)
+
+
+def _next_piece(
+    body: str, index: int, in_class: bool, re2_syntax: bool, multiline: bool
+) -> tuple[str, int]:
+    char = body[index]
+    if char == "\\" and index + 1 < len(body):
+        return _escape(body, index, in_class, re2_syntax)
+    if not in_class and body.startswith("[^]", index):
+        return r"[\s\S]", index + 3
+    if not in_class and body.startswith("[]", index):
+        return (r"[^\x00-\x{10FFFF}]" if re2_syntax else "(?!)"), index + 2  # RE2 has no lookahead
+    if char == "$" and not in_class and not multiline and not re2_syntax:
+        return r"\Z", index + 1
+    return char, index + 1
+
+
+def _escape(body: str, index: int, in_class: bool, re2_syntax: bool) -> tuple[str, int]:
+    letter = body[index + 1]
+    if letter == "u" and re2_syntax and _HEX4.fullmatch(body, index + 2, index + 6):
+        return "\\x{" + body[index + 2 : index + 6] + "}", index + 6
+    end = body.find(">", index + 3)
+    if (
+        letter == "k"
+        and not re2_syntax
+        and not in_class
+        and body[index + 2 : index + 3] == "<"
+        and end != -1
+    ):
+        return f"(?P={body[index + 3 : end]})", end + 1
+    return body[index : index + 2], index + 2
 
 
 def _split(source: str) -> tuple[str, str]:

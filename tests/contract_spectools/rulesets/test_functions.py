@@ -310,6 +310,25 @@ def test_a_backtracking_fallback_pattern_is_cut_off_and_said_so() -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "value", "matches"),
+    [
+        ("[^]", "\n", True),  # JavaScript's any character
+        ("a[]", "a", False),  # and its empty class
+        ("\\u0041", "A", True),
+        ("(?<n>a)\\k<n>", "aa", True),  # a named backreference (the fallback engine)
+        ("(?<n>a)\\k<n>", "ab", False),
+        ("^a$(?<=a)", "a\n", False),  # `$` is the end of the text, not before a final newline
+        ("/^a$(?<=a)/m", "a\nb", True),
+        ("^a$", "a\n", False),
+        ("/^B/y", "AB", False),  # sticky: from the first character only
+        ("/a.b/s", "a\nb", True),
+    ],
+)
+def test_pattern_reads_javascript_syntax(source: str, value: str, matches: bool) -> None:
+    assert (run("pattern", value, {"match": source}) == []) is matches
+
+
+@pytest.mark.parametrize(
     ("options", "reason"),
     [
         (
