@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import re2
-
 from contract_spectools.rulesets.functions.context import FunctionContext, FunctionResult
+from contract_spectools.rulesets.functions.regex import compile_re2, utf8
 
 # Spectral's CASES; {D} is where digits go unless `disallowDigits`. Run on RE2 like `pattern`: with
 # digits allowed, camel's `[a-z0-9]*` and `[A-Z0-9]` overlap, which a backtracking engine retries.
@@ -39,15 +38,15 @@ def casing(
         matcher = _compiled(kind, digits, char, leading)
     else:
         matcher = _compiled(kind, digits, None, False)
-    return [] if matcher.search(value) else [FunctionResult(f"must be {kind} case")]
+    return [] if matcher.search(utf8(value)) else [FunctionResult(f"must be {kind} case")]
 
 
 @lru_cache(maxsize=256)
 def _compiled(kind: str, digits: bool, char: str | None, leading: bool) -> Any:
     word = CASES[kind].replace("{D}", "0-9" if digits else "")
     if char is None:
-        return re2.compile(f"^{word}$")
+        return compile_re2(f"^{word}$")
     # an empty `char` (the option schema allows it) separates nothing, as JavaScript's `[]`
     separator = f"[{re.escape(char)}]" if char else "[^\\x00-\\x{10FFFF}]"
     prefix = f"{separator}?" if leading else ""
-    return re2.compile(f"^{prefix}{word}(?:{separator}{word})*$")
+    return compile_re2(f"^{prefix}{word}(?:{separator}{word})*$")

@@ -26,12 +26,16 @@ def alphabetical(
     if len(items) < 2:
         return []
     keyed_by = options.get("keyedBy") if options else None
-    prefix = property_prefix(context.document, context.path)
     if keyed_by is not None:
         if not all(isinstance(item, Mapping) for item in items):
-            return [FunctionResult(f"{prefix}must be an object")]
+            return [
+                FunctionResult(
+                    property_prefix(context.document, context.path) + "must be an object"
+                )
+            ]
         items = [item.get(keyed_by) for item in items]
     if not all(_is_string_or_number(item) for item in items):
+        prefix = property_prefix(context.document, context.path)
         return [FunctionResult(f"{prefix}must be one of the allowed types: number, string")]
     return _unsorted(items, value, keyed_by)
 

@@ -29,11 +29,17 @@ def length(
     size = _size(value)
     if size is None or options is None:
         return []  # Spectral's input schema: array, object, string or number
-    prefix = property_prefix(context.document, context.path)
+    too_short = "min" in options and size < options["min"]
+    too_long = "max" in options and size > options["max"]
+    if not (too_short or too_long):
+        return []
+    prefix = property_prefix(
+        context.document, context.path
+    )  # only for a finding: it walks the document
     results = []
-    if "min" in options and size < options["min"]:
+    if too_short:
         results.append(FunctionResult(f"{prefix}must be longer than {print_value(options['min'])}"))
-    if "max" in options and size > options["max"]:
+    if too_long:
         results.append(
             FunctionResult(f"{prefix}must be shorter than {print_value(options['max'])}")
         )
