@@ -36,6 +36,16 @@ def js_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def js_key_order(names: list[str]) -> list[str]:
+    """The order JavaScript enumerates an object's keys in: array indices first, ascending, then the rest."""
+    indices = sorted((name for name in names if _is_array_index(name)), key=int)
+    return indices + [name for name in names if not _is_array_index(name)]
+
+
+def _is_array_index(name: str) -> bool:
+    return name.isdigit() and (name == "0" or not name.startswith("0")) and int(name) < 2**32 - 1
+
+
 def print_dot_path(path: JsonPath) -> str:
     """printPath(path, PrintStyle.Dot): `a.b[0]['c d']`."""
     out = ""

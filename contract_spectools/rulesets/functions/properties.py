@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from contract_spectools.rulesets.functions.context import FunctionContext, FunctionResult
+from contract_spectools.rulesets.functions.printing import js_key_order
 
 
 def xor(
@@ -35,8 +36,8 @@ def or_(
 
 
 def _present(value: Mapping[str, Any], names: list[str]) -> list[str]:
-    """The object's own keys that are among `names`, in the object's order (as Spectral lists them)."""
-    return [key for key in value if key in names]
+    """The object's own keys that are among `names`, in JavaScript's key order (as Spectral lists them)."""
+    return [key for key in js_key_order(list(value)) if key in names]
 
 
 def _none_present(names: list[str]) -> list[FunctionResult]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_spectools.rulesets.functions.context import MISSING, JsonPath, lookup
-from contract_spectools.rulesets.functions.printing import js_json
+from contract_spectools.rulesets.functions.printing import js_json, js_key_order
 
 # Ajv's message per keyword (jsonschema-rs kind name), filled from `kind.as_dict()`
 _AJV: dict[str, str] = {
@@ -151,7 +151,9 @@ def _ajv_records(error: Any, schema: Any, target: Any, all_errors: bool) -> Iter
     elif kind == "additionalProperties" or _false_after(
         kind, error.schema_path, "additionalProperties"
     ):
-        names = _unexpected(kind, details, lookup(target, path), schema, error.schema_path)
+        names = js_key_order(
+            _unexpected(kind, details, lookup(target, path), schema, error.schema_path)
+        )
         for name in (
             names if all_errors else names[:1]
         ):  # Ajv stops at the first one unless allErrors

@@ -844,3 +844,14 @@ def test_alphabetical_orders_as_nodes_locale_compare() -> None:
     ordered = ["a", "A", "a b", "a_b", "a-b", "a1", "a10", "a9", "aa", "aA", "Aa", "ab", "b", "B"]
     assert run("alphabetical", ordered) == []
     assert run("alphabetical", ["9", "_x"]) == [('"9" must be placed after "_x"', (0,))]
+
+
+def test_keys_are_listed_in_javascripts_order() -> None:
+    """A JavaScript object lists integer-like keys first; Spectral's messages follow that order."""
+    assert run("xor", {"b": 1, "10": 2, "2": 3}, {"properties": ["b", "2", "10"]}) == [
+        ('Just one of "2" and "10" and "b" must be defined', ())
+    ]
+    schema = {"type": "object", "properties": {"a": {}}, "additionalProperties": False}
+    assert run("schema", {"c": 1, "1": 2}, {"schema": schema}) == [
+        ('Property "1" is not expected to be here', ())
+    ]
