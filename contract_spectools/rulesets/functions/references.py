@@ -32,10 +32,17 @@ def unreferenced_reusable_object(
 
 
 def _local_refs(node: Any) -> Iterator[str]:
-    """Every `$ref` in the document that points into it, %-decoded (iterative: specs nest deep)."""
-    stack = [node]
+    """Every `$ref` in the document that points into it, %-decoded.
+
+    Iterative (specs nest deep), and each container is read once: a resolved document may share
+    one object at many places, or hold itself (a recursive schema).
+    """
+    stack, seen = [node], set()
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
         if isinstance(current, Mapping):
             ref = current.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):

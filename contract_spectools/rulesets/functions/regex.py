@@ -17,6 +17,8 @@ from typing import Any
 import re2
 import regex
 
+from contract_core.errors import ContractError
+
 # A per-match limit for the backtracking fallback: far above any sane pattern on an API spec value.
 FALLBACK_TIMEOUT_S = 0.5
 # `/body/flags`, as Spectral reads a JSON ruleset's `"/[a-b]+/im"` (pattern.ts REGEXP_PATTERN)
@@ -25,7 +27,7 @@ _JS_FLAGS = frozenset("dgimsuvy")
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 
 
-class PatternTimeout(Exception):
+class PatternTimeout(ContractError):
     """The fallback engine gave up on one value after FALLBACK_TIMEOUT_S."""
 
 
@@ -54,7 +56,7 @@ class Matcher:
             raise PatternTimeout(self.source) from error
 
 
-class InvalidPattern(ValueError):
+class InvalidPattern(ContractError):
     """A `match`/`notMatch` that neither engine compiles."""
 
 

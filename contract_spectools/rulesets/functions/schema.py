@@ -18,6 +18,7 @@ import jsonschema_rs
 import orjson
 import yaml
 
+from contract_core.errors import ContractError
 from contract_spectools.rulesets.functions.context import (
     FunctionContext,
     FunctionResult,
@@ -43,7 +44,7 @@ _DIALECT_MARKS = (
 )
 
 
-class SchemaCompileError(ValueError):
+class SchemaCompileError(ContractError):
     """The ruleset's schema cannot be compiled (a bad keyword value, a `$ref` that resolves nowhere)."""
 
 
