@@ -63,6 +63,13 @@ RULES: dict[str, Rule] = _rules(
         "rewrite the rule with core functions, or turn it off in the ruleset",
     ),
     Rule(
+        "ruleset-pattern-fallback",
+        "info",
+        "A ruleset pattern needs lookaround or a backreference, which the linear-time engine (RE2) "
+        "lacks: it runs on a backtracking engine with a time limit per value",
+        "rewrite the pattern without lookaround or backreferences to keep the lint's time bounded",
+    ),
+    Rule(
         "structure",
         "error",
         "The document breaks the OpenAPI structure (its meta-schema)",

@@ -1,31 +1,31 @@
-"""The core functions (truthy, pattern, schema...) as the loader and the runner reach them.
-
-They live in `contract_spectools.rulesets.functions`, found by name at run time so the loader and
-the runner depend only on the interface it exports: `CORE_FUNCTIONS`, `check_options`,
-`FunctionContext` and `FunctionResult`.
-"""
+"""The core functions (truthy, pattern, schema...) as the loader and the runner reach them: only
+through the interface `contract_spectools.rulesets.functions` exports."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-FUNCTIONS_MODULE = "contract_spectools.rulesets.functions"
+from contract_spectools.rulesets import functions
 
 
 @dataclass(frozen=True)
 class CoreFunctions:
     functions: Mapping[str, Callable[..., list[Any]]]
     check_options: Callable[[str, Any], str | None]
-    context: Callable[
-        ..., Any
-    ]  # FunctionContext(document=, path=, given_path=, rule=, ruleset_dir=)
+    # FunctionContext(document=, path=, given_path=, rule=, ruleset_dir=)
+    context: Callable[..., Any]
+    # why a `pattern` runs on the bounded backtracking engine rather than RE2, one line per pattern
+    engine_notices: Callable[[str, Mapping[str, Any] | None], list[str]]
 
 
 @cache
 def core_functions() -> CoreFunctions:
-    module = importlib.import_module(FUNCTIONS_MODULE)
-    return CoreFunctions(module.CORE_FUNCTIONS, module.check_options, module.FunctionContext)
+    return CoreFunctions(
+        functions.CORE_FUNCTIONS,
+        functions.check_options,
+        functions.FunctionContext,
+        functions.engine_notices,
+    )

@@ -26,6 +26,7 @@ from contract_spectools.rulesets.registry import core_functions
 from contract_spectools.rulesets.resolved import DocumentView, as_written, resolved
 
 SKIPPED_RULE = "ruleset-rule-skipped"
+FALLBACK_RULE = "ruleset-pattern-fallback"
 
 
 class Deadline:
@@ -114,6 +115,7 @@ def _rule_findings(
     if rule.custom_function is not None:
         yield _skipped(rule)
         return
+    yield from _fallback_notices(rule)
     if rule.formats is not None and not rule.formats & formats:
         return
     clock.rule = rule
@@ -234,6 +236,14 @@ def _skipped(rule: RulesetRule) -> LintFinding:
         f"'{rule.custom_function}', which contract lint does not run"
     )
     return _at(finding(SKIPPED_RULE, "#", message), rule.source)
+
+
+def _fallback_notices(rule: RulesetRule) -> Iterator[LintFinding]:
+    """A pattern off RE2 (lookaround, backreferences) is bounded per value, not linear: say which."""
+    notices = core_functions().engine_notices
+    for then in rule.then:
+        for notice in notices(then.function, then.options):
+            yield _at(finding(FALLBACK_RULE, "#", f"rule '{rule.name}': {notice}"), rule.source)
 
 
 def _at(skipped: LintFinding, where: str) -> LintFinding:

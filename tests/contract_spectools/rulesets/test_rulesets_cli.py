@@ -257,3 +257,20 @@ def test_a_corpus_spec_with_the_style_ruleset(capsys: pytest.CaptureFixture[str]
     code, found = findings(capsys, "--ruleset", str(STYLE), str(spec))
     assert code in (0, 1)
     assert "schema-properties-described" in {f["rule"] for f in found}
+
+
+def test_a_pattern_off_re2_is_named_and_still_runs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Lookahead needs the backtracking engine (bounded per value, not linear): reported at the rule."""
+    ruleset = write(
+        tmp_path,
+        "rules:\n  title-no-draft:\n    given: $.info.title\n    severity: error\n    then:\n"
+        "      function: pattern\n      functionOptions:\n        match: '^(?!Draft).*$'\n",
+    )
+    code, found = findings(capsys, "--ruleset", str(ruleset))
+    fallback = [f for f in found if f["rule"] == "ruleset-pattern-fallback"]
+    assert len(fallback) == 1 and "title-no-draft" in str(fallback[0]["message"])
+    assert fallback[0]["source"] == str(ruleset) and fallback[0]["line"] == 2
+    assert not [f for f in found if f["rule"] == "title-no-draft"]  # the bundled title passes
+    assert code == 0
