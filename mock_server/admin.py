@@ -84,6 +84,7 @@ class MockService:
         self.capture_limit = capture_limit
         self.watcher: Any = None  # a reload.SpecWatcher under --watch
         self.expectation_watcher: Any = None  # an expectation_files.FilesWatcher under --watch
+        self.replayed: list[Any] = []  # replay.Replayed per --replay file: what was skipped
 
     @property
     def responder(self) -> Any:  # for banners and tests

@@ -28,6 +28,7 @@ from mock_server.app import create_app
 from mock_server.expectation_files import ExpectationFiles
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
 from mock_server.reload import SpecWatcher
+from mock_server.replay import replay_into
 from mock_server.responder import MockOptions
 from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
 from mock_server.state import MemoryState, StateStore, unbounded
@@ -46,6 +47,7 @@ class Features:
     watch: bool = False
     shared_db: str | None = None  # the SQLite file workers share the journal and state through
     expectations: str | None = None  # --expectations DIR: loaded at start (reloaded under --watch)
+    replay: tuple[str, ...] = ()  # --replay FILE.har: each entry an expectation (replay.py)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ def create_service(
         files.load_into(service)  # ExpectationFileError: the mock does not start
         if features.watch:
             service.expectation_watcher = files.watch(service)
+    book = service.served.app.expectations
+    # TrafficFileError for a file that is no HAR: the mock does not start
+    service.replayed = [replay_into(book, path) for path in features.replay]
     if features.watch and Path(spec.source).is_file():
         service.watcher = SpecWatcher(service, spec.source, build).start()
     return service
