@@ -29,6 +29,7 @@ from urllib.parse import unquote
 import orjson
 
 from contract_core.asgi import Message, Receive, Scope, Send, read_request_body
+from contract_core.redact import Redactor
 from contract_core.spec import Spec
 from mock_server.app import send_reply
 from mock_server.expectation_book import ExpectationBook, TooManyExpectations
@@ -176,7 +177,7 @@ class MockService:
         method, action = request.method, request.action
         book: ExpectationBook = served.app.expectations
         if action == "/expectations" or action.startswith("/expectations/"):
-            return expectations_endpoint(book, request)
+            return expectations_endpoint(book, request, served.view)
         if action.startswith("/sessions/") and method == "DELETE":
             scope = session_prefix(unquote(action[len("/sessions/") :]))
             if not scope:
@@ -241,7 +242,9 @@ class AdminRequest:
     scope: str  # the session's store prefix ("" for the global scope)
 
 
-def expectations_endpoint(book: ExpectationBook, request: AdminRequest) -> tuple[int, Any]:
+def expectations_endpoint(
+    book: ExpectationBook, request: AdminRequest, view: JournalView
+) -> tuple[int, Any]:
     """POST, GET and DELETE on /expectations; DELETE on /expectations/ID."""
     method, scope = request.method, request.scope
     one = request.action[len("/expectations/") :] if request.action != "/expectations" else None
@@ -252,7 +255,9 @@ def expectations_endpoint(book: ExpectationBook, request: AdminRequest) -> tuple
             return 204, None
         return 404, Problem(404, f"No expectation {unquote(one)!r} in this scope.").body()
     if method == "GET":
-        return 200, {"expectations": book.listed(scope)}
+        # redacted as the journal is: a replayed answer may carry a recorded secret (a `token`)
+        redactor = Redactor(view.secret_fields, view.query_credentials)
+        return 200, {"expectations": [redactor.json(one) for one in book.listed(scope)]}
     if method == "DELETE":
         book.clear(scope)
         return 204, None

@@ -230,3 +230,45 @@ def test_replay_is_settable_in_the_mock_table(
     code = main(["mock", "--config", str(config), "--spec", str(CRUD), "--port", "0"])
     err = capsys.readouterr().err
     assert code == 2 and "missing-log.har" in err and "no /log/entries array" in err
+
+
+def test_recorded_secrets_are_not_listed_and_credentials_not_replayed(tmp_path: Path) -> None:
+    secret = "pat_live_recorded0secret0value"
+    create = {"account": {"id": "acc_1"}, "modules": [{"id": "mod_1"}]}
+    entry = har_entry(
+        "POST",
+        "https://api.example/v1/accounts/api-tokens",
+        201,
+        {"id": "tok_1", "token": secret, "name": "Recorded"},
+        sent=create,
+        headers=[{"name": "Set-Cookie", "value": "sid=recorded-session-cookie"}],
+    )
+    entry["request"]["headers"] = [{"name": "Authorization", "value": "Bearer recorded-bearer"}]
+    path = write(tmp_path / "tokens.har", har(entry))
+    features = Features(replay=(str(path),))
+    with running_mock(features=features) as url:
+        answer = httpx.post(f"{url}/v1/accounts/api-tokens", json=create, headers=AUTH)
+        listed = httpx.get(f"{url}/__mock/expectations").text
+        journal = httpx.get(f"{url}/__mock/requests").text
+    assert answer.status_code == 201 and answer.json()["token"] == secret  # served as recorded
+    assert "set-cookie" not in answer.headers
+    for text in (listed, journal):
+        assert secret not in text and "recorded-session-cookie" not in text
+        assert "recorded-bearer" not in text
+    assert "Recorded" in listed
+
+
+def test_the_replay_format_is_the_posted_one_whole_bodies_and_exact_matches() -> None:
+    """`partial: false` and `body_match: exact`, as a test may post them too."""
+    whole = {"id": "p_1", "name": "Rex", "status": "sold"}
+    request = {"method": "POST", "path": "/pets", "body": {"name": "Rex"}, "body_match": "exact"}
+    pinned = {"request": request, "response": {"status": 201, "body": whole, "partial": False}}
+    incomplete = {**pinned, "response": {"status": 201, "body": {"id": "p_1"}, "partial": False}}
+    with running_mock(CRUD) as url, httpx.Client(base_url=url, headers=AUTH) as client:
+        refused = client.post("/__mock/expectations", json=incomplete)
+        assert client.post("/__mock/expectations", json=pinned).status_code == 201
+        exact = client.post("/pets", json={"name": "Rex"}).json()
+        wider = client.post("/pets", json={"name": "Rex", "tag": "t"}).json()
+    assert refused.status_code == 400 and "required property" in refused.text
+    assert exact == whole  # no fixture field merged in
+    assert wider != whole
