@@ -22,35 +22,38 @@ from contract_core.observed import Observed, decompressed, header
 
 def read_har(path: Path) -> list[Observed]:
     """Every entry of a HAR file as an Observed exchange; TrafficFileError naming the place otherwise."""
-    document = _load(path)
-    log = document.get("log") if isinstance(document, dict) else None
-    entries = log.get("entries") if isinstance(log, dict) else None
-    if not isinstance(entries, list):
-        raise TrafficFileError(
-            str(path),
-            "not a HAR file: no /log/entries array",
-            "export a HAR (devtools: Network > Export HAR) or pass NDJSON exchanges",
-        )
-    return [
-        entry_to_observed(item, f"{path}#/log/entries/{index}")
-        for index, item in enumerate(entries)
-    ]
-
-
-def _load(path: Path) -> Any:
     try:
-        return orjson.loads(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise TrafficFileError(
             str(path), f"cannot read: {exc.strerror or exc}", "check the path"
         ) from None
+    return parse_har(raw, str(path))
+
+
+def parse_har(raw: bytes, name: str) -> list[Observed]:
+    """A HAR's bytes (`name` says where they came from) as Observed exchanges; TrafficFileError otherwise."""
+    try:
+        document = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise TrafficFileError(
-            str(path),
+            name,
             f"not JSON: {exc}",
             "pass a complete HAR file",
             line=getattr(exc, "lineno", None),
         ) from None
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        raise TrafficFileError(
+            name,
+            "not a HAR file: no /log/entries array",
+            "export a HAR (devtools: Network > Export HAR) or pass NDJSON exchanges",
+        )
+    return [
+        entry_to_observed(item, f"{name}#/log/entries/{index}")
+        for index, item in enumerate(entries)
+    ]
 
 
 def entry_to_observed(item: Any, at: str) -> Observed:

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from contract_core.har import read_har
+from contract_core.har import parse_har, read_har
 from contract_core.media import is_json
 from contract_core.observed import Observed, lower_names
 from contract_core.redact import is_credential_header
@@ -81,6 +81,15 @@ class Replayed:
     ignored: int = 0  # browser entries that are no API call
     skipped: list[Skipped] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "expectations": self.expectations,
+            "served": self.served,
+            "ignored": self.ignored,
+            "skipped": [str(one) for one in self.skipped],
+        }
+
 
 @dataclass
 class _Recorded:
@@ -92,9 +101,20 @@ class _Recorded:
 def replay_into(book: ExpectationBook, path: str | Path, scope: str = "") -> Replayed:
     """Load every servable entry of the HAR at `path` into `book`; TrafficFileError for a file that
     is no HAR. Entries that break the spec are listed in the result, not loaded."""
-    found = Replayed(str(path))
+    return replay_exchanges(book, str(path), read_har(Path(path)), scope)
+
+
+def replay_posted(book: ExpectationBook, raw: bytes, name: str, scope: str = "") -> Replayed:
+    """`POST /__mock/replay`: a HAR sent as the body (`name` labels its lines)."""
+    return replay_exchanges(book, name, parse_har(raw, name), scope)
+
+
+def replay_exchanges(
+    book: ExpectationBook, name: str, exchanges: list[Observed], scope: str = ""
+) -> Replayed:
+    found = Replayed(name)
     accepted: list[_Recorded] = []
-    for index, observed in enumerate(read_har(Path(path))):
+    for index, observed in enumerate(exchanges):
         if observed.extra.get("resourceType", "") not in API_RESOURCE_TYPES:
             found.ignored += 1
             continue
@@ -103,7 +123,7 @@ def replay_into(book: ExpectationBook, path: str | Path, scope: str = "") -> Rep
             accepted.append(recorded)
     groups = _grouped(accepted)
     for group in sorted(groups, key=_specificity):  # posted last = matched first: the most specific
-        book.post(_sequence(Path(path).name, group), scope)
+        book.post(_sequence(Path(name).name, group), scope)
     found.expectations, found.served = len(groups), len(accepted)
     return found
 

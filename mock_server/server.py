@@ -14,7 +14,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import uvicorn
 
 from contract_core import Spec, load_spec
 from mock_server.admin import MockService, Served, admin_prefix
+from mock_server.admin_client import MockURL
 from mock_server.app import create_app
 from mock_server.expectation_files import ExpectationFiles
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
@@ -196,38 +196,6 @@ def shared_database() -> Iterator[str]:
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-class MockURL(str):
-    """The mock's base URL (a `str`, so `contract_mock + "/path"` works), with its admin endpoints."""
-
-    admin_prefix: str
-
-    def __new__(cls, url: str, admin_prefix: str = "/__mock") -> MockURL:
-        made = super().__new__(cls, url)
-        made.admin_prefix = admin_prefix
-        return made
-
-    def requests(self) -> list[dict[str, Any]]:
-        """The journal, oldest first: method, path, query, status, duration, redacted body, errors."""
-        with urllib.request.urlopen(self._admin("requests"), timeout=10) as answer:
-            return list(json.load(answer)["requests"])
-
-    def clear_requests(self) -> None:
-        self._delete("requests")
-
-    def reset_state(self) -> None:
-        """Forget stored resources (a mock started with `Features(stateful=True)`)."""
-        self._delete("state")
-
-    def _delete(self, what: str) -> None:
-        with urllib.request.urlopen(
-            urllib.request.Request(self._admin(what), method="DELETE"), timeout=10
-        ):
-            pass
-
-    def _admin(self, what: str) -> str:
-        return f"{self}{self.admin_prefix}/{what}"
 
 
 class _ThreadedServer(uvicorn.Server):
