@@ -215,6 +215,12 @@ def _replay_banner(replayed: list[Any]) -> None:
         )
         for skipped in found.skipped:
             print(f"contract mock: skipped {skipped}", file=sys.stderr)
+        if not found.served:  # asked to replay, replaying nothing: say so, never silently
+            print(
+                f"contract mock: warning: replay {found.file}: nothing to serve; "
+                "every request gets generated answers",
+                file=sys.stderr,
+            )
 
 
 def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:

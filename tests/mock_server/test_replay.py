@@ -272,3 +272,20 @@ def test_the_replay_format_is_the_posted_one_whole_bodies_and_exact_matches() ->
     assert refused.status_code == 400 and "required property" in refused.text
     assert exact == whole  # no fixture field merged in
     assert wider != whole
+
+
+def test_two_files_replay_and_one_that_serves_nothing_says_so(tmp_path: Path) -> None:
+    pet = {"id": "p_1", "name": "Rex", "status": "sold"}
+    served = write(tmp_path / "a.har", har(har_entry("GET", "http://x/pets/p_1", 200, pet)))
+    nothing = write(
+        tmp_path / "b.har", har(har_entry("GET", "http://x/app.js", 200, _resourceType="script"))
+    )
+    args = ("--spec", str(CRUD), "--replay", str(served), "--replay", str(nothing))
+    with cli_mock(tmp_path, *args) as process:
+        log = process.wait_for_log(f"replay {nothing}")
+        answer = httpx.get(process.base_url + "/pets/p_1", headers=AUTH, timeout=10)
+    assert answer.json() == pet
+    assert f"replay {served}: 1 exchange(s) as 1 expectation(s), 0 skipped" in log
+    assert f"replay {nothing}: 0 exchange(s) as 0 expectation(s), 0 skipped, 1 page load(s)" in log
+    assert f"warning: replay {nothing}: nothing to serve" in log
+    assert f"warning: replay {served}" not in log
