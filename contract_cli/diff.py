@@ -12,6 +12,10 @@ from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import fail
 from contract_core import ContractError
 
+_DEPRECATED = (
+    "contract diff: {path}: one fingerprint a line is deprecated (it keys on message text); write it as "
+    "a findings file, each entry's rule, base and revision from `--format json` (see docs/diff.md)"
+)
 _FORMATS = ("text", "json", "markdown", "github", "junit", "sarif")
 
 
@@ -45,7 +49,10 @@ def register(subparsers: Any) -> None:
         "--all", action="store_true", help="print every change, safe ones (info) included"
     )
     parser.add_argument(
-        "--ignore", metavar="FILE", help="fingerprints not to report, one a line with a reason"
+        "--ignore",
+        metavar="FILE",
+        help="accepted changes (a JSON findings file: rule, base, revision, reason, expires); "
+        "the older one-fingerprint-a-line file is still read (deprecated)",
     )
     parser.add_argument(
         "--against-merge-base",
@@ -96,6 +103,8 @@ def _run_pair(args: argparse.Namespace, base: str, revision: str) -> int:
     try:
         ignore = read_ignore_file(args.ignore) if args.ignore else None
         result = diff_inputs(base, revision, ignore)
+        if ignore is not None and ignore.deprecated:
+            print(_DEPRECATED.format(path=args.ignore), file=sys.stderr)
     except ContractError as exc:
         fail(str(exc))
         return EXIT_USAGE

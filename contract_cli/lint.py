@@ -1,21 +1,33 @@
-"""`contract lint [SPEC ...]`: lint OpenAPI specs; exit 1 when a finding reaches --fail-on, 2 on unreadable files."""
+"""`contract lint [SPEC ...]`: lint OpenAPI specs; exit 1 when a finding reaches --fail-on, 2 on unreadable files
+or a bad ignore file or [lint.rules]."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from contract_core import bundled_spec_path
+from contract_cli.common import fail
+from contract_core import ContractError, bundled_spec_path
+
+if TYPE_CHECKING:
+    from contract_core.findings_file import FindingsFile
+    from contract_spectools.lint.catalogue import Catalogue, RuleSettings
+
+# [lint.rules] is a table of rule severities, not an option: read here, not by the option mapping.
+CONFIG_SECTIONS = ("rules",)
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "lint",
         help="lint OpenAPI specs (structure, $refs, recursion, examples, operations, security, servers)",
-        description="Lint OpenAPI 3.0/3.1 specs. Exit 0: clean (below --fail-on); 1: findings at or above "
-        "--fail-on; 2: a file cannot be read or parsed.",
+        description="Lint OpenAPI 3.0/3.1 specs. Exit 0: clean (below --fail-on, or every finding in "
+        "--ignore); 1: findings at or above --fail-on; 2: a file cannot be read or parsed, or the ignore "
+        "file or [lint.rules] is wrong.",
     )
     parser.add_argument(
         "specs", nargs="*", metavar="SPEC", help="spec files (default: the bundled contract)"
@@ -28,22 +40,100 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--fail-on",
-        choices=("error", "warning"),
+        choices=("error", "warning", "info", "hint"),
         default="error",
         help="lowest severity that fails the run (default: error)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=Path,
+        metavar="FILE",
+        help="accepted findings (a JSON findings file): reported as excused until their `expires`",
+    )
+    parser.add_argument(
+        "--update-ignore",
+        action="store_true",
+        help="write these findings to --ignore FILE (keeping reviewers' reason/expires), exit 0",
+    )
+    parser.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="print every rule with its severity and where it comes from, and exit",
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        settings, catalogue = _rules(args)
+        if args.list_rules:
+            sys.stdout.write(_rule_list(settings, catalogue, args.format))
+            return EXIT_OK
+        previous = _previous_ignores(args)
+        return _lint(args, settings, previous)
+    except ContractError as exc:
+        fail(str(exc))
+        return EXIT_USAGE
+
+
+def _rules(args: argparse.Namespace) -> tuple[RuleSettings, Catalogue]:
     # Imported here so that `contract --help` stays fast.
+    from contract_spectools.lint.catalogue import RuleSettings, kit_catalogue
+
+    table = getattr(args, "project_config", None)
+    settings = RuleSettings.from_table(table.sub("rules") if table is not None else None)
+    catalogue = kit_catalogue()
+    # Rule sources beyond the kit (a Spectral ruleset) add their rules to `catalogue` here, before
+    # the check: a [lint.rules] name is unknown only once every source has loaded.
+    settings.check_known(catalogue)
+    return settings, catalogue
+
+
+def _previous_ignores(args: argparse.Namespace) -> FindingsFile | None:
+    from contract_spectools.lint.ignores import read_ignores
+
+    if args.update_ignore and args.ignore is None:
+        raise ContractError("--update-ignore needs --ignore FILE naming the file to write")
+    if args.ignore is None or (args.update_ignore and not args.ignore.exists()):
+        return None
+    return read_ignores(args.ignore)
+
+
+def _lint(args: argparse.Namespace, settings: RuleSettings, previous: FindingsFile | None) -> int:
     from contract_spectools.lint import lint_file, reaches
-    from contract_spectools.lint.report import render
+    from contract_spectools.lint.ignores import apply_ignores, write_ignores
+    from contract_spectools.lint.report import LintReport, render
 
     paths = args.specs or [str(bundled_spec_path())]
     results = [lint_file(path) for path in paths]
-    findings = [finding for result in results for finding in result.findings]
-    sys.stdout.write(render(findings, args.format))
-    if not all(result.loaded for result in results):
+    findings = settings.apply([finding for result in results for finding in result.findings])
+    loaded = all(result.loaded for result in results)
+    if args.update_ignore and loaded:
+        written = write_ignores(args.ignore, findings, previous)
+        print(
+            f"contract lint: wrote {written} accepted finding(s) to {args.ignore}", file=sys.stderr
+        )
+        return EXIT_OK
+    ignored = apply_ignores(findings, previous) if previous is not None else None
+    reported = ignored.reported if ignored is not None else findings
+    sys.stdout.write(render(LintReport(reported, ignored, settings.severity_map()), args.format))
+    if not loaded:
         return EXIT_USAGE
-    return EXIT_FINDINGS if reaches(findings, args.fail_on) else EXIT_OK
+    return EXIT_FINDINGS if reaches(reported, args.fail_on) else EXIT_OK
+
+
+def _rule_list(settings: RuleSettings, catalogue: Catalogue, fmt: str) -> str:
+    rules = settings.active(catalogue)
+    if fmt == "json":
+        listed = [
+            {
+                "name": r.name,
+                "severity": r.severity,
+                "source": r.source,
+                "description": r.description,
+            }
+            for r in rules
+        ]
+        return json.dumps({"rules": listed}, indent=2) + "\n"
+    width = max(len(r.name) for r in rules)
+    return "".join(f"{r.name:<{width}}  {r.severity:<7}  {r.source}\n" for r in rules)

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
+SARIF_LEVELS = {
+    "error": "error",
+    "warning": "warning",
+    "info": "note",
+    "hint": "note",
+    "off": "none",
+}
 GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice", "hint": "notice"}
 
 
@@ -63,12 +69,17 @@ def sarif_result(
 
 
 def sarif_log(
-    tool_name: str, rules: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]]
+    tool_name: str,
+    rules: Sequence[dict[str, Any]],
+    results: Sequence[dict[str, Any]],
+    properties: dict[str, Any] | None = None,
 ) -> str:
     driver = {
         "name": tool_name,
         "informationUri": "https://spec.openapis.org/oas/",
         "rules": list(rules),
     }
-    run = {"tool": {"driver": driver}, "results": list(results)}
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": list(results)}
+    if properties:
+        run["properties"] = properties
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"

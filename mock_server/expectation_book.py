@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 import orjson
 
 from contract_core.errors import ContractError
+from contract_core.redact import REDACTED, Redactor
 from mock_server.expectations import (
     UNSET,
     Answer,
@@ -69,26 +70,35 @@ class ExpectationBook:
 
     # -- the admin endpoints -----------------------------------------------------------------
 
-    def post(self, document: Any, scope: str = "") -> Expectation:
-        """Check `document` against the contract and keep it; InvalidExpectation otherwise."""
+    def post(self, document: Any, scope: str = "", *, keep_unchanged: bool = False) -> Expectation:
+        """Check `document` against the contract and keep it; InvalidExpectation otherwise.
+
+        Posting an id again replaces it and starts its count afresh; with `keep_unchanged` (files,
+        loaded by every worker and on every reload) an identical one keeps its count."""
         given = document.get("id") if isinstance(document, dict) else None
         expectation_id = (
             given if isinstance(given, str) and given else f"exp_{uuid.uuid4().hex[:12]}"
         )
         compiled = compile_expectation(document, self.responder, expectation_id)
         collection = _collection(scope)
-        if self.store.get(collection, expectation_id) is None and (
-            len(self.store.items(collection)) >= MAX_EXPECTATIONS
-        ):
+        previous = self.store.get(collection, expectation_id)
+        if keep_unchanged and previous == compiled.document:
+            self._compiled[(scope, expectation_id)] = compiled
+            return compiled
+        if previous is None and len(self.store.items(collection)) >= MAX_EXPECTATIONS:
             raise TooManyExpectations()
-        self.store.drop(_uses(scope, expectation_id))  # a re-posted id starts its count afresh
+        self.store.drop(_uses(scope, expectation_id))
         self.store.put(collection, expectation_id, compiled.document)
         self._compiled[(scope, expectation_id)] = compiled
         self._changed()
         return compiled
 
     def listed(self, scope: str = "") -> list[dict[str, Any]]:
-        return list(self.store.items(_collection(scope)))
+        """The scope's expectations as posted, oldest first, with credentials and secret fields
+        redacted (a listing is a report: the kit's one redactor applies)."""
+        contract = self.responder.contract
+        redactor = Redactor(contract.secret_fields, contract.query_credentials)
+        return [redacted(redactor, one) for one in self.store.items(_collection(scope))]
 
     def remove(self, expectation_id: str, scope: str = "") -> bool:
         removed = self.store.delete(_collection(scope), expectation_id)
@@ -181,6 +191,18 @@ class ExpectationBook:
             return None
         self._compiled[(scope, document["id"])] = compiled
         return compiled
+
+
+def redacted(redactor: Redactor, document: dict[str, Any]) -> dict[str, Any]:
+    request = dict(document.get("request") or {})
+    if isinstance(request.get("headers"), dict):
+        request["headers"] = redactor.headers(request["headers"])
+    if isinstance(request.get("query"), dict):
+        request["query"] = {
+            name: REDACTED if redactor.is_query_credential(name) else value
+            for name, value in request["query"].items()
+        }
+    return dict(redactor.json({**document, "request": request}))
 
 
 class Bucket:

@@ -22,6 +22,7 @@ import yaml
 
 from contract_core.errors import ContractError
 from contract_core.lines import LineMap
+from contract_core.redact import Redactor
 from mock_server.admin import MockService
 from mock_server.expectations import InvalidExpectation, compile_expectation
 
@@ -69,7 +70,7 @@ class ExpectationFiles:
         for stale in self._posted - {one.document["id"] for one in filed}:
             book.remove(stale)
         for one in filed:
-            book.post(one.document)
+            book.post(one.document, keep_unchanged=True)
         self._posted = {one.document["id"] for one in filed}
         return len(filed)
 
@@ -123,7 +124,12 @@ def _check(one: FiledExpectation, responder: Any) -> None:
     except InvalidExpectation as exc:
         first = exc.refusals[0]
         line = LineMap(one.text).line(one.pointer + first.pointer)
-        raise ExpectationFileError(str(one.path), line, str(first)) from None
+        # the reason may quote a value: a secret field's must not reach the log
+        contract = responder.contract
+        redactor = Redactor(contract.secret_fields, contract.query_credentials)
+        redactor.learn_from_json(one.document)
+        redactor.add_headers(one.document.get("request", {}).get("headers") or {})
+        raise ExpectationFileError(str(one.path), line, redactor.text(str(first))) from None
 
 
 class FilesWatcher:

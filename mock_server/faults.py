@@ -28,17 +28,18 @@ TRANSPORT_EXTENSION = "contract.transport"
 TIMEOUT_HOLD_SECONDS = 300.0
 
 
-async def perform_fault(fault: str, scope: Scope, receive: Receive, hold_ms: float | None) -> None:
-    """Break the connection of the request in `scope` as `fault` says; no answer is sent."""
+async def perform_fault(fault: str, scope: Scope, receive: Receive, delay_ms: float | None) -> None:
+    """Break the connection of the request in `scope` as `fault` says (after `delay_ms`; for a
+    timeout, `delay_ms` is how long it holds); no answer is sent."""
     transport = (scope.get("extensions") or {}).get(TRANSPORT_EXTENSION)
     if transport is None:  # served by another server (in-process fallback): no wire to break
         raise ConnectionAbortedError(f"fault {fault}: no connection to break here")
     if fault == "timeout":
-        hold = (
-            TIMEOUT_HOLD_SECONDS if hold_ms is None else min(hold_ms / 1000, TIMEOUT_HOLD_SECONDS)
-        )
+        hold = TIMEOUT_HOLD_SECONDS if delay_ms is None else delay_ms / 1000
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(_disconnected(receive), hold)
+            await asyncio.wait_for(_disconnected(receive), min(hold, TIMEOUT_HOLD_SECONDS))
+    elif delay_ms:
+        await asyncio.sleep(delay_ms / 1000)
     if fault == "connection-reset":
         _reset(transport)
     else:

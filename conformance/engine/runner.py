@@ -27,6 +27,7 @@ from conformance.engine.cleanup import clean_up
 from conformance.engine.credentials import CredentialError, run_headers, start_credential
 from conformance.engine.excuses import run_excuse
 from conformance.engine.known_data_hooks import draw_known_data
+from conformance.engine.lifecycle import Announce, exercise_own_records
 from conformance.engine.options import ConformOptions
 from conformance.engine.ownership import Created, Ownership, path_under
 from conformance.engine.rate_limits import Patience
@@ -85,6 +86,8 @@ def run_conformance(
         try:
             stream = schemathesis.engine.from_schema(schema).execute()
             stop_reason = _consume(stream, tally, gate, on_progress)
+            if _may_exercise_own(stop_reason, gate, options):
+                exercise_own_records(schema, ownership, tally, _announcer(on_progress, gate))
         finally:
             # Ctrl-C and a spent budget included: what the run created does not stay behind
             cleaned = clean_up(ownership, gate, options)
@@ -97,8 +100,36 @@ def run_conformance(
     result.duration = time.monotonic() - started
     # a run that created records (say, one stopped by Ctrl-C) still reports what became of them
     if result.test_cases == 0 and not result.created:
-        raise NothingTested(tally.why_nothing_ran() or f"{gate.sent} requests sent, none answered")
+        why = tally.why_nothing_ran() or _unreported(gate)
+        raise NothingTested(f"interrupted (Ctrl-C) first; {why}" if result.incomplete else why)
     return result
+
+
+def _unreported(gate: RequestGate) -> str:
+    """Requests went out, yet no case came back: Schemathesis hands over a scenario's cases only
+    when the scenario ends, and a spent budget cuts the one under way short."""
+    if gate.exhausted:
+        return (
+            f"the request budget ({gate.max_requests}) was spent before the first scenario ended, "
+            "and a scenario cut short reports none of its cases; raise --max-requests"
+        )
+    return f"{gate.sent} requests sent, none answered"
+
+
+def _may_exercise_own(stop_reason: str, gate: RequestGate, options: ConformOptions) -> bool:
+    """After Schemathesis' phases, the operations the guard kept it from are sent for the run's own
+    records (lifecycle.py); not after Ctrl-C, a spent budget or a lost credential, nor when the
+    guard was lifted (--allow-destructive: nothing was kept back)."""
+    stopped = stop_reason == "interrupted" or gate.exhausted or gate.failure is not None
+    return not stopped and not options.allow_destructive
+
+
+def _announcer(on_progress: ProgressCallback | None, gate: RequestGate) -> Announce | None:
+    if on_progress is None:
+        return None
+    return lambda label, outcome: on_progress(
+        Progress("scenario", "own records", label, outcome, gate.sent)
+    )
 
 
 def run_gate(

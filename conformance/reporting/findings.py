@@ -109,6 +109,11 @@ class Findings(Generic[AnyFinding]):
         """Nothing was tested for a reason its set-up must fix: exit 2, and its findings do not count."""
         return False
 
+    @property
+    def incomplete(self) -> str | None:
+        """Why the run stopped before it was done (Ctrl-C), or None: such a run is never green."""
+        return None
+
     def coverage_notes(self) -> list[str]:
         """What the verdict says about the run's coverage, failing nothing by itself."""
         return []
@@ -154,6 +159,12 @@ class RunResult(Findings[Finding]):
     coverage: list[OperationCoverage] = field(default_factory=list)
     # What the tool could not test, outside any operation.
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def incomplete(self) -> str | None:
+        if self.stop_reason != "interrupted":
+            return None
+        return "interrupted (Ctrl-C) before the run was done: only what ran before is reported"
 
     @property
     def untested(self) -> str | None:

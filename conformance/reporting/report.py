@@ -26,7 +26,10 @@ def verdict_line(result: RunResult) -> str:
     besides = f" ({known} known, in the baseline)" if known else ""
     shard = f" (shard {result.shard})" if result.shard else ""
     if result.untested and (result.conformant or result.set_up_wrong):
-        return f"NOT TESTED: {result.untested}"
+        stopped = "interrupted; " if result.incomplete else ""
+        return f"NOT TESTED: {stopped}{result.untested}"
+    if result.conformant and result.incomplete:
+        return f"INCOMPLETE: 0 findings in what ran before Ctrl-C on {len(result.operations)} operation(s){shard}"
     if result.conformant:
         return (
             f"CONFORMANT: 0 new findings{besides} on {len(result.operations)} operation(s){shard}"
@@ -56,6 +59,7 @@ def cost_line(result: RunResult) -> str:
     """Test cases, requests against the budget, resources created: what the run cost the target."""
     rate = f", rate limit {result.rate_limit}" if result.rate_limit else ""
     budget = " (budget spent: run stopped early)" if result.budget_exhausted else ""
+    budget += " (interrupted: run stopped early by Ctrl-C)" if result.incomplete else ""
     workers = f", {result.workers} workers" if result.workers > 1 else ""
     return (
         f"{result.test_cases} test case(s){workers}; {result.requests_sent} request(s) sent of a budget of "

@@ -29,7 +29,8 @@ def judge(
     updating_baseline: bool = False,
     min_coverage_option: str = "--min-coverage",
 ) -> Verdict:
-    """2 when nothing was tested (never green); 1 for new findings or too little coverage; else 0.
+    """2 when nothing was tested or the run was cut short (never green); 1 for new findings or too
+    little coverage; else 0.
 
     A wrong set-up (a credential, a base path, a record without bodies) makes every finding its
     artefact: 2. Otherwise findings win over "nothing tested": a server that answers every valid
@@ -41,7 +42,11 @@ def judge(
     conformant = result.conformant if conformant is None else conformant
     if result.untested:
         code = FINDINGS if not conformant and not result.set_up_wrong else NOT_TESTED
-        return Verdict(code, (f"{result.untested_headline}: {result.untested}",))
+        stopped = (result.incomplete,) if result.incomplete else ()
+        return Verdict(code, (*stopped, f"{result.untested_headline}: {result.untested}"))
+    if result.incomplete:
+        # what ran may be clean, but a run cut short proves nothing about the rest: never green
+        return Verdict(FINDINGS if not conformant else NOT_TESTED, (result.incomplete,))
     if updating_baseline:
         return Verdict(CONFORMANT, ())
     notes = tuple(result.coverage_notes())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from contract_core.errors import ContractError
 from contract_spectools.diff.changes import Affected, Change, Found, at_least, severity_of
-from contract_spectools.diff.ignore import IgnoreList
+from contract_spectools.diff.ignore import IgnoreList, IgnoreOutcome
 from contract_spectools.diff.inputs import Document, read_document
 from contract_spectools.diff.operations import OperationComparison
 from contract_spectools.diff.rules import RULES, SEVERITY_RANK, DiffRule, Severity
@@ -55,6 +55,7 @@ class DiffResult:
     revision: Document
     changes: list[Change]
     ignored: int = 0
+    ignores: IgnoreOutcome | None = None  # the ignore file's account, when the run had one
 
 
 def diff_inputs(
@@ -75,8 +76,10 @@ def diff_documents(
     except _SHAPE_ERRORS as exc:
         raise BrokenDocument(base.argument, revision.argument, repr(exc)) from exc
     changes = _merged(_located(found, base, revision))
-    kept = [c for c in changes if ignore is None or not ignore.covers(c)]
-    return DiffResult(base, revision, kept, len(changes) - len(kept))
+    if ignore is None:
+        return DiffResult(base, revision, changes)
+    outcome = ignore.apply(changes)
+    return DiffResult(base, revision, outcome.kept, outcome.ignored, outcome)
 
 
 def _located(

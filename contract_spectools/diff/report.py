@@ -77,9 +77,37 @@ def render_text(result: DiffResult, changes: Sequence[Change], colour: bool = Fa
                 f"          base     {_where(result.base.path, change.base_line)} {change.base_pointer}"
             )
             lines.append(f"          fingerprint {change.fingerprint}")
-    ignored = f", {result.ignored} ignored" if result.ignored else ""
-    lines.append(f"{summary(changes)}{ignored} ({len(result.changes)} changes in all)")
+            lines += _expired_line(result, change)
+    lines += _resolved_lines(result)
+    lines.append(
+        f"{summary(changes)}{_ignore_counts(result)} ({len(result.changes)} changes in all)"
+    )
     return "\n".join(lines) + "\n"
+
+
+def _expired_line(result: DiffResult, change: Change) -> list[str]:
+    expired = result.ignores.expired.get(change) if result.ignores else None
+    return (
+        [f"          its ignore entry expired on {expired}: it no longer excuses this"]
+        if expired
+        else []
+    )
+
+
+def _resolved_lines(result: DiffResult) -> list[str]:
+    entries = result.ignores.resolved if result.ignores else []
+    return [
+        f"resolved ignore entry [{rule}] base {base or '-'} revision {revision or '-'}: "
+        "no such change any more; remove it from the ignore file"
+        for rule, base, revision in (entry.key for entry in entries)
+    ]
+
+
+def _ignore_counts(result: DiffResult) -> str:
+    outcome = result.ignores
+    if outcome is None or outcome.ignored + len(outcome.expired) + len(outcome.resolved) == 0:
+        return f", {result.ignored} ignored" if result.ignored else ""
+    return f", {outcome.ignored} ignored, {len(outcome.expired)} expired, {len(outcome.resolved)} resolved"
 
 
 def _paint(text: str, code: str, colour: bool) -> str:
@@ -108,6 +136,12 @@ def change_record(change: Change) -> dict[str, Any]:
     }
 
 
+def _ignore_summary(result: DiffResult) -> dict[str, int]:
+    if result.ignores is None:
+        return {}
+    return {"expired": len(result.ignores.expired), "resolved": len(result.ignores.resolved)}
+
+
 def render_json(result: DiffResult, changes: Sequence[Change]) -> str:
     document = {
         "version": JSON_FORMAT_VERSION,
@@ -118,7 +152,8 @@ def render_json(result: DiffResult, changes: Sequence[Change]) -> str:
             severity: sum(c.severity == severity for c in changes)
             for severity in ("error", "warning", "info")
         }
-        | {"ignored": result.ignored, "total": len(result.changes)},
+        | {"ignored": result.ignored, "total": len(result.changes)}
+        | _ignore_summary(result),
         "changes": [change_record(c) for c in changes],
     }
     return json.dumps(document, indent=2) + "\n"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-# Spectral's four levels (its `warn` is our `warning`); `info` and `hint` never fail a run on their own.
+# Spectral's four levels (its `warn` is our `warning`); `info` and `hint` fail a run only when
+# --fail-on names them (Spectral's --fail-severity has the same four).
 Severity = Literal["error", "warning", "info", "hint"]
-SEVERITY_RANK: dict[str, int] = {"hint": 0, "info": 0, "warning": 1, "error": 2}
+SEVERITY_RANK: dict[str, int] = {"hint": 0, "info": 1, "warning": 2, "error": 3}
 
 
 @dataclass(frozen=True)

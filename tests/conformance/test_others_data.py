@@ -110,14 +110,16 @@ def test_ctrl_c_still_cleans_up() -> None:
         run = subprocess.Popen(
             [sys.executable, "-m", "contract_cli", *command],
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             text=True,
         )
         deadline = time.monotonic() + 30
         while not any(s == 201 for _, _, s in app.config["log"]) and time.monotonic() < deadline:
             time.sleep(0.05)  # polling for the run's first create, not a guess at timing
         os.kill(run.pid, signal.SIGINT)
-        stdout, _ = run.communicate(timeout=30)
+        stdout, stderr = run.communicate(timeout=30)
+    assert run.returncode != 0, stdout  # a run cut short is never green
+    assert "interrupted" in stdout and "interrupted (Ctrl-C)" in stderr, stderr
     assert any(s == 201 for _, _, s in app.config["log"])
     assert sorted(app.config["pets"]) == list(OTHERS), stdout
     assert snapshot(app.config["pets"]) == snapshot(others_pets())
@@ -159,3 +161,12 @@ def test_pytest_mode_changes_only_what_it_created_and_leaves_nothing(tmp_path: P
     assert changes(app, OTHERS) == []
     assert sorted(app.config["pets"]) == list(OTHERS), result.stdout[-2000:]
     assert any(m == "DELETE" and s == 204 for m, _, s in changes(app)), result.stdout[-2000:]
+
+
+def test_a_budget_spent_inside_the_first_scenario_says_how_to_fix_it(conform) -> None:
+    """Schemathesis hands over a scenario's cases when it ends; a budget cut inside the first one
+    tested nothing that can be reported: exit 2 with the reason, never "none answered"."""
+    outcome, app = registry_run(conform, "--max-requests", "5")
+    assert outcome.exit_code == 2
+    assert len(app.config["log"]) == 5  # they were answered
+    assert "raise --max-requests" in outcome.stderr and "none answered" not in outcome.stderr

@@ -178,7 +178,8 @@ def test_the_same_rules_for_other_commands(tmp_path: Path) -> None:
         (
             "lint",
             "[lint]\n[lint.data]\nx = 1\n",
-            'contract.toml:2: unknown key "data" in [lint] (known: fail-on, format)',
+            'contract.toml:2: unknown key "data" in [lint] '
+            "(known: fail-on, format, ignore, list-rules, update-ignore)",
         ),
     ],
 )
@@ -291,7 +292,8 @@ def test_config_option_global_and_per_command(
         code, err = run_cli(tmp_path, monkeypatch, capsys, "", *argv)
         assert (code, err) == (
             2,
-            "contract: error: ci.toml:2: fail-on in [lint]: expected one of error, warning, found 3\n",
+            "contract: error: ci.toml:2: fail-on in [lint]: expected one of error, warning, info, hint, "
+            "found 3\n",
         )
     code, err = run_cli(tmp_path, monkeypatch, capsys, "", "lint", "--config", "nope.toml")
     assert (code, err) == (2, "contract: error: nope.toml: no such file (given by --config)\n")

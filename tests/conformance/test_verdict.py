@@ -174,3 +174,14 @@ def test_the_example_is_a_code_block_in_markdown() -> None:
     assert "**NOT TESTED: the server refused the valid requests (3 of 3 answered" in markdown
     assert "for example:**\n" in markdown
     assert '\n```toml\n[conform.data."GET /0"]\nid = ["<an id that exists>"]\n```\n' in markdown
+
+
+@pytest.mark.parametrize(("findings", "code"), [(False, 2), (True, 1)])
+def test_a_run_cut_short_by_ctrl_c_is_never_green(findings: bool, code: int) -> None:
+    run = result(("success", "201"), findings=findings)
+    run.stop_reason = "interrupted"
+    verdict = judge(run)
+    assert verdict.exit_code == code
+    assert any(m.startswith("interrupted (Ctrl-C)") for m in verdict.messages)
+    run.stop_reason = "completed"
+    assert judge(run).exit_code == (1 if findings else 0)

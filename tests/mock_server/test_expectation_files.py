@@ -135,3 +135,20 @@ def test_watch_reloads_and_a_broken_edit_keeps_the_last_good_set(tmp_path: Path)
             lambda: case(mock.base_url, "yaml").json()["name"] != "edited", 30, "the removal served"
         )
         assert case(mock.base_url, "json").json()["name"] == "from json"
+
+
+def test_a_refusal_never_quotes_a_secret_value(tmp_path: Path) -> None:
+    made = tmp_path / "secrets"
+    made.mkdir()
+    leaky = {
+        "request": {"method": "POST", "path": TOKENS},
+        "response": {"status": 201, "body": {"token": 1234567890}},
+    }
+    (made / "leaky.json").write_text(json.dumps(leaky, indent=2), encoding="utf-8")
+    done = start("--expectations", str(made))
+    assert (
+        done.returncode == 2
+        and "leaky.json:9: `/token`: [REDACTED]" in done.stderr
+        and "/token" in done.stderr
+    )
+    assert "1234567890" not in done.stderr

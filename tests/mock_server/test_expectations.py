@@ -308,3 +308,98 @@ def test_the_index_keeps_priority_across_keyed_and_unkeyed_expectations() -> Non
     assert first({}, CREATE) == plain.id
     book.remove("plain")
     assert first({}, CREATE) is None and first({"x-case": "a"}, CREATE) == "header-a"
+
+
+def test_the_listing_redacts_credentials_and_secret_fields(client: httpx.Client) -> None:
+    request = {
+        "method": "POST",
+        "path": TOKENS,
+        "headers": {"Authorization": "Bearer sekrit-value"},
+        "query": {"api_key": "sekrit-key", "dry": "1"},
+    }
+    pinned = {"status": 201, "body": {"token": "pat_live_pinned_secret_value", "name": "Seen"}}
+    assert (
+        client.post(
+            "/__mock/expectations", json={"request": request, "response": pinned}
+        ).status_code
+        == 201
+    )
+    listed = client.get("/__mock/expectations").text
+    assert "sekrit" not in listed and "pinned_secret" not in listed
+    [shown] = orjson.loads(listed)["expectations"]
+    assert shown["request"]["headers"] == {"Authorization": "[REDACTED]"}
+    assert shown["request"]["query"] == {"api_key": "[REDACTED]", "dry": "1"}
+    assert shown["response"]["body"] == {"token": "[REDACTED]", "name": "Seen"}
+    served = create(
+        client,
+        headers={"Authorization": "Bearer sekrit-value"},
+        params={"api_key": "sekrit-key", "dry": "1"},
+    )
+    assert served.json()["token"] == "pat_live_pinned_secret_value"  # served as pinned
+
+
+def test_reposting_restarts_the_count_unless_a_file_reloads_it_unchanged() -> None:
+    book = ExpectationBook(_RESPONDER, MemoryState())
+    plan = _RESPONDER.plans["createApiToken"]
+    once = expectation({"status": 400}, id="once", times=1)
+    book.post(once)
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is not None
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is None
+    book.post(once, keep_unchanged=True)  # another worker loading the same file
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is None
+    book.post(once)
+    assert book.find("", plan, TOKENS, "", {}, CREATE) is not None
+
+
+def test_admin_errors_are_problems(client: httpx.Client) -> None:
+    broken = client.post("/__mock/expectations", content=b"{not json")
+    assert broken.status_code == 400 and "not JSON" in broken.json()["detail"]
+    assert client.put("/__mock/expectations", json={}).status_code == 405
+    assert client.get("/__mock/expectations/some-id").status_code == 405
+    assert client.delete("/__mock/sessions/").status_code == 404
+
+
+def test_expectations_survive_a_spec_reload_and_one_the_new_spec_breaks_is_skipped(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "pets.yaml"
+    original = CRUD.read_text(encoding="utf-8")
+    spec.write_text(original, encoding="utf-8")
+    with (
+        cli_mock(tmp_path, "--spec", str(spec), "--watch") as process,
+        httpx.Client(base_url=process.base_url, headers=AUTH) as client,
+    ):
+        for path, status in (("/pets/kept", 401), ("/pets/broken", 404)):
+            pinned = {"request": {"method": "GET", "path": path}, "response": {"status": status}}
+            assert client.post("/__mock/expectations", json=pinned).status_code == 201
+        assert client.get("/pets/broken").status_code == 404
+        # the new version documents GET /pets/{petId} without its 404
+        edited = original.replace(
+            '        "404": {$ref: "#/components/responses/Problem"}\n', "", 1
+        )
+        assert edited != original
+        spec.write_text(
+            edited.replace("/pets/{petId}:", "/pets/{petId}:\n    description: edited", 1),
+            encoding="utf-8",
+        )
+        process.wait_for_log("reloaded:")
+        assert client.get("/pets/kept").status_code == 401  # still documented: still served
+        # 404 is not documented any more: skipped, and the stateless mock answers its 200
+        assert client.get("/pets/broken").status_code == 200
+        assert "no longer fits the spec" in process.wait_for_log("no longer fits the spec")
+        assert len(client.get("/__mock/expectations").json()["expectations"]) == 2  # still stored
+
+
+def test_a_full_scope_refuses_more_and_never_evicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_server import expectation_book
+    from mock_server.expectation_book import TooManyExpectations
+
+    monkeypatch.setattr(expectation_book, "MAX_EXPECTATIONS", 2)
+    book = ExpectationBook(_RESPONDER, MemoryState())
+    book.post(expectation(id="one"))
+    book.post(expectation(id="two"))
+    with pytest.raises(TooManyExpectations, match="holds 2 expectations"):
+        book.post(expectation(id="three"))
+    book.post(expectation({"status": 400}, id="two"))  # replacing one is not adding one
+    book.post(expectation(id="three"), scope="session:s:")  # another scope
+    assert [e["id"] for e in book.listed()] == ["one", "two"]

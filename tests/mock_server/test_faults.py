@@ -74,6 +74,14 @@ def test_a_timeout_with_delay_closes_after_it(mock: MockProcess) -> None:
     assert 0.2 <= time.monotonic() - started < 5
 
 
+def test_a_reset_waits_its_delay_first(mock: MockProcess) -> None:
+    fault(mock, "connection-reset", delay_ms=300)
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadError):
+        send(mock)
+    assert time.monotonic() - started >= 0.3
+
+
 def test_faults_are_journaled_with_their_expectation(mock: MockProcess) -> None:
     fault(mock, "empty-response")
     with pytest.raises(httpx.RemoteProtocolError):

@@ -252,7 +252,7 @@ def test_a_bad_baseline_exits_2(tmp_path: Path, capsys: Any, created: dict[str, 
         '{"version": 1, "entries": [{"operation": "x", "check": "y", "expires": "soon"}]}'
     )
     code, _, err = run(capsys, str(traffic), "--baseline", str(baseline))
-    assert code == 2 and "b.json: /entries/0/expires" in err and "YYYY-MM-DD" in err
+    assert code == 2 and "b.json:1: /entries/0/expires" in err and "YYYY-MM-DD" in err
 
 
 @pytest.mark.parametrize(

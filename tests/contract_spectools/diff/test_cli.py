@@ -173,7 +173,7 @@ def test_sarif_format(pair, capsys) -> None:
     assert len(result["partialFingerprints"]["contractDiff/v1"]) == 16
 
 
-def test_ignore_file(pair, capsys, tmp_path) -> None:
+def test_the_deprecated_one_a_line_ignore_file_still_reads(pair, capsys, tmp_path) -> None:
     base, revision = pair(BREAKING_CASE)
     fingerprint = json.loads(run(capsys, base, revision, "--format", "json")[1])["changes"][0][
         "fingerprint"
@@ -183,11 +183,57 @@ def test_ignore_file(pair, capsys, tmp_path) -> None:
         f"# accepted changes\n{fingerprint}  clients read it as a string already\n",
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, base, revision, "--ignore", str(ignore))
-    assert code == 0 and "1 ignored" in out
+    code, out, err = run(capsys, base, revision, "--ignore", str(ignore))
+    assert code == 0 and "1 ignored" in out and "one fingerprint a line is deprecated" in err
     ignore.write_text(f"{fingerprint}\n", encoding="utf-8")
     code, _, err = run(capsys, base, revision, "--ignore", str(ignore))
     assert code == 2 and f"{ignore}:1" in err and "has no reason" in err
+
+
+def _accepting(capsys, base: str, revision: str, path: Path, **entry: str) -> None:
+    """A findings file accepting every change of the run, keyed by rule and both pointers."""
+    changes = json.loads(run(capsys, base, revision, "--format", "json")[1])["changes"]
+    entries = [
+        {
+            "rule": c["id"],
+            "base": c["base"]["pointer"] or "",
+            "revision": c["revision"]["pointer"] or "",
+            **entry,
+        }
+        for c in changes
+    ]
+    path.write_text(json.dumps({"version": 1, "entries": entries}, indent=1), encoding="utf-8")
+
+
+def test_a_findings_file_accepts_changes_until_it_expires(pair, capsys, tmp_path) -> None:
+    base, revision = pair(BREAKING_CASE)
+    ignore = tmp_path / "diff-ignore.json"
+    _accepting(capsys, base, revision, ignore, reason="clients read it as a string already")
+    code, out, err = run(capsys, base, revision, "--ignore", str(ignore))
+    assert code == 0 and "1 ignored, 0 expired, 0 resolved" in out and err == ""
+    _accepting(capsys, base, revision, ignore, reason="until v3", expires="2020-01-01")
+    code, out, _ = run(capsys, base, revision, "--ignore", str(ignore), "--format", "json")
+    assert code == 1 and json.loads(out)["summary"]["expired"] == 1
+    code, out, _ = run(capsys, base, revision, "--ignore", str(ignore))
+    assert "its ignore entry expired on 2020-01-01" in out
+
+
+def test_a_findings_file_entry_no_change_matches_is_resolved(pair, capsys, tmp_path) -> None:
+    base, revision = pair(BREAKING_CASE)
+    ignore = tmp_path / "diff-ignore.json"
+    _accepting(capsys, base, revision, ignore, reason="accepted")
+    code, out, _ = run(capsys, base, base, "--ignore", str(ignore))
+    assert code == 0 and "0 ignored, 0 expired, 1 resolved" in out
+    assert f"resolved ignore entry [{BREAKING_CASE['rule']}]" in out
+
+
+def test_a_findings_file_entry_needs_a_reason(pair, capsys, tmp_path) -> None:
+    base, revision = pair(BREAKING_CASE)
+    ignore = tmp_path / "diff-ignore.json"
+    _accepting(capsys, base, revision, ignore)
+    code, out, err = run(capsys, base, revision, "--ignore", str(ignore))
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1
+    assert f"{ignore}:4: /entries/0: no `reason`" in err
 
 
 def test_git_inputs(pair, capsys, tmp_path, monkeypatch) -> None:

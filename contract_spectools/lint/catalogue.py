@@ -1,0 +1,131 @@
+"""Every rule a lint run knows, where it came from, and the severities contract.toml's `[lint.rules]` sets.
+
+The catalogue starts with the kit's own rules (source `kit`); other sources (a Spectral ruleset,
+source `FILE:LINE`) add theirs with `Catalogue.add` before the settings are checked against it.
+`[lint.rules]` gives any rule a severity (`error`, `warning`, `info`, `hint`) or turns it `off`; a
+name the catalogue lacks is a ConfigError naming `contract.toml:LINE`. Findings carry their rule's
+default severity; `RuleSettings.apply` gives them the configured one afterwards, so every rule
+source is overridden the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import cast
+
+from contract_core.config import Table
+from contract_core.errors import ConfigError
+from contract_spectools.lint.findings import RULES, LintFinding, Severity
+
+SETTINGS = ("error", "warning", "info", "hint", "off")
+KIT = "kit"
+
+
+@dataclass(frozen=True)
+class CatalogueRule:
+    """A rule as `--list-rules` shows it: its name, default severity, description and source."""
+
+    name: str
+    severity: Severity
+    description: str
+    source: str = KIT  # `kit`, or `FILE:LINE` of the ruleset that defines it
+
+
+@dataclass
+class Catalogue:
+    rules: dict[str, CatalogueRule] = field(default_factory=dict)
+
+    def add(self, rules: Iterable[CatalogueRule]) -> None:
+        """Add another source's rules; a later rule of the same name replaces the earlier one."""
+        for rule in rules:
+            self.rules[rule.name] = rule
+
+
+def kit_catalogue() -> Catalogue:
+    return Catalogue(
+        {rule.id: CatalogueRule(rule.id, rule.severity, rule.title) for rule in RULES.values()}
+    )
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    severity: str  # one of SETTINGS
+    where: str  # `contract.toml:LINE`
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    name: str
+    severity: str  # one of SETTINGS
+    source: str  # where the severity comes from: the rule's source, or the setting's place
+    description: str
+
+
+@dataclass
+class RuleSettings:
+    """`[lint.rules]`: rule name -> the severity the project wants."""
+
+    settings: dict[str, RuleSetting] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, table: Table | None) -> RuleSettings:
+        """Read `[lint.rules]`; a value that is no severity is a ConfigError at its line."""
+        if table is None:
+            return cls()
+        return cls({name: _setting(table, name, value) for name, value in table.values.items()})
+
+    def check_known(self, catalogue: Catalogue) -> None:
+        """Every configured rule must exist. Call it after every rule source joined the catalogue
+        (a ruleset's rules are known only once it has loaded)."""
+        for name, setting in self.settings.items():
+            if name not in catalogue.rules:
+                close = get_close_matches(name, list(catalogue.rules), n=1)
+                hint = (
+                    f'; did you mean "{close[0]}"?'
+                    if close
+                    else "; `contract lint --list-rules` lists them"
+                )
+                raise ConfigError(setting.where, f'unknown rule "{name}" in [lint.rules]{hint}')
+
+    def severity_map(self) -> dict[str, str]:
+        """Rule name -> setting, as a ruleset runner takes it."""
+        return {name: setting.severity for name, setting in self.settings.items()}
+
+    def apply(self, findings: Sequence[LintFinding]) -> list[LintFinding]:
+        """The findings with their configured severities; those of rules set `off` are dropped."""
+        return [self._applied(f) for f in findings if self._severity(f.rule) != "off"]
+
+    def _applied(self, finding: LintFinding) -> LintFinding:
+        severity = self._severity(finding.rule)
+        if severity is None:
+            return finding
+        return dataclasses.replace(finding, severity=cast(Severity, severity))
+
+    def _severity(self, rule: str) -> str | None:
+        setting = self.settings.get(rule)
+        return setting.severity if setting is not None else None
+
+    def active(self, catalogue: Catalogue) -> list[ActiveRule]:
+        """Every rule of the catalogue with its effective severity and where that comes from."""
+        return [self._active(rule) for rule in catalogue.rules.values()]
+
+    def _active(self, rule: CatalogueRule) -> ActiveRule:
+        setting = self.settings.get(rule.name)
+        if setting is None:
+            return ActiveRule(rule.name, rule.severity, rule.source, rule.description)
+        return ActiveRule(rule.name, setting.severity, setting.where, rule.description)
+
+
+def _setting(table: Table, name: str, value: object) -> RuleSetting:
+    if value not in SETTINGS:
+        close = get_close_matches(str(value), SETTINGS, n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise table.error(
+            name,
+            f"{name} in {table.name}: expected one of {', '.join(SETTINGS)}, "
+            f"found {table.shown(value)}{hint}",
+        )
+    return RuleSetting(str(value), table.where(name))
