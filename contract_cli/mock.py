@@ -14,6 +14,7 @@ from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
 from contract_core.errors import TrafficFileError
 from contract_core.lines import LineMap, error_line
+from mock_server.expectation_book import TooManyExpectations
 from mock_server.expectation_files import ExpectationFileError
 from mock_server.responder import MockOptions
 from mock_server.server import Features, ServeSettings, configure_logging, is_loopback, serve
@@ -146,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
             if args.workers == 1
             else Features(watch=False, expectations=expectations, replay=features.replay),
         )
-    except (ExpectationFileError, TrafficFileError) as exc:
+    except (ExpectationFileError, TrafficFileError, TooManyExpectations) as exc:
         fail(f"cannot mock: {exc}")
         return EXIT_USAGE
     except ContractError as exc:

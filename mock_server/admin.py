@@ -285,6 +285,8 @@ def replay_endpoint(book: ExpectationBook, request: AdminRequest) -> tuple[int, 
         found = replay_posted(book, request.body, request.name or "posted.har", request.scope)
     except TrafficFileError as exc:
         return 400, Problem(400, f"{exc}.").body()
+    except TooManyExpectations as exc:
+        return 507, Problem(507, str(exc)).body()
     return 200, found.as_json()
 
 

@@ -30,7 +30,7 @@ from contract_core.har import parse_har, read_har
 from contract_core.media import is_json
 from contract_core.observed import Observed, lower_names
 from contract_core.redact import is_credential_header
-from mock_server.expectation_book import ExpectationBook
+from mock_server.expectation_book import ExpectationBook, TooManyExpectations
 from mock_server.expectations import InvalidExpectation, compile_expectation
 
 # Browser entries that are API calls; any other `_resourceType` (document, script, image, font,
@@ -122,8 +122,16 @@ def replay_exchanges(
         if recorded is not None:
             accepted.append(recorded)
     groups = _grouped(accepted)
-    for group in sorted(groups, key=_specificity):  # posted last = matched first: the most specific
-        book.post(_sequence(Path(name).name, group), scope)
+    posted: list[str] = []
+    try:
+        for group in sorted(
+            groups, key=_specificity
+        ):  # posted last = matched first: the most specific
+            posted.append(book.post(_sequence(Path(name).name, group), scope).id)
+    except TooManyExpectations:
+        for one in posted:  # all or nothing, as a posted list: half a recording misleads a test
+            book.remove(one, scope)
+        raise
     found.expectations, found.served = len(groups), len(accepted)
     return found
 

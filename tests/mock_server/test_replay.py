@@ -289,3 +289,16 @@ def test_two_files_replay_and_one_that_serves_nothing_says_so(tmp_path: Path) ->
     assert f"replay {nothing}: 0 exchange(s) as 0 expectation(s), 0 skipped, 1 page load(s)" in log
     assert f"warning: replay {nothing}: nothing to serve" in log
     assert f"warning: replay {served}" not in log
+
+
+def test_a_replay_past_the_expectation_limit_is_refused_whole_not_a_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("mock_server.expectation_book.MAX_EXPECTATIONS", 1)
+    pets = [{"id": f"p_{n}", "name": "Rex", "status": "sold"} for n in (1, 2)]
+    document = har(*(har_entry("GET", f"http://x/pets/{p['id']}", 200, p) for p in pets))
+    with running_mock(CRUD) as url:
+        answer = httpx.post(f"{url}/__mock/replay", content=json.dumps(document), timeout=10)
+        listed = httpx.get(f"{url}/__mock/expectations", timeout=10).json()["expectations"]
+    assert answer.status_code == 507 and "1 expectations already" in answer.json()["detail"]
+    assert listed == []
