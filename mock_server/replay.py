@@ -93,8 +93,7 @@ class Replayed:
 
 @dataclass
 class _Recorded:
-    index: int
-    observed: Observed
+    index: int  # in the HAR's entries
     document: dict[str, Any]  # a one-answer expectation
 
 
@@ -112,28 +111,30 @@ def replay_posted(book: ExpectationBook, raw: bytes, name: str, scope: str = "")
 def replay_exchanges(
     book: ExpectationBook, name: str, exchanges: list[Observed], scope: str = ""
 ) -> Replayed:
+    """Each exchange checked on its own (a spec breaker skipped), then posted by request."""
     found = Replayed(name)
     accepted: list[_Recorded] = []
     for index, observed in enumerate(exchanges):
         if observed.extra.get("resourceType", "") not in API_RESOURCE_TYPES:
             found.ignored += 1
-            continue
-        recorded = _checked(book, found, index, observed)
-        if recorded is not None:
+        elif (recorded := _checked(book, found, index, observed)) is not None:
             accepted.append(recorded)
     groups = _grouped(accepted)
-    posted: list[str] = []
-    try:
-        for group in sorted(
-            groups, key=_specificity
-        ):  # posted last = matched first: the most specific
-            posted.append(book.post(_sequence(Path(name).name, group), scope).id)
-    except TooManyExpectations:
-        for one in posted:  # all or nothing, as a posted list: half a recording misleads a test
-            book.remove(one, scope)
-        raise
+    _post_all(book, [_sequence(Path(name).name, group) for group in groups], scope)
     found.expectations, found.served = len(groups), len(accepted)
     return found
+
+
+def _post_all(book: ExpectationBook, documents: list[dict[str, Any]], scope: str) -> None:
+    """All or nothing, as a posted list is: half a recording misleads a test."""
+    posted: list[str] = []
+    try:
+        for document in documents:
+            posted.append(book.post(document, scope).id)
+    except TooManyExpectations:
+        for one in posted:
+            book.remove(one, scope)
+        raise
 
 
 def _checked(
@@ -154,7 +155,7 @@ def _checked(
     except InvalidExpectation as exc:
         skip(_reason(exc))
         return None
-    return _Recorded(index, observed, document)
+    return _Recorded(index, document)
 
 
 def _reason(exc: InvalidExpectation) -> str:
@@ -217,12 +218,14 @@ def replayed_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _grouped(accepted: list[_Recorded]) -> list[list[_Recorded]]:
-    """Entries of the same request (method, path, query, body), in recorded order."""
+    """Entries of the same request (method, path, query, body), each group in recorded order; the
+    groups by specificity, as they are posted: posted last is matched first, so the most specific
+    recording (more query parameters, a body) wins over one that also matches."""
     groups: dict[bytes, list[_Recorded]] = {}
     for recorded in accepted:
         key = orjson.dumps(recorded.document["request"], option=orjson.OPT_SORT_KEYS)
         groups.setdefault(key, []).append(recorded)
-    return list(groups.values())
+    return sorted(groups.values(), key=_specificity)
 
 
 def _specificity(group: list[_Recorded]) -> tuple[int, int]:

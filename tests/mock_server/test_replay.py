@@ -302,3 +302,16 @@ def test_a_replay_past_the_expectation_limit_is_refused_whole_not_a_500(
         listed = httpx.get(f"{url}/__mock/expectations", timeout=10).json()["expectations"]
     assert answer.status_code == 507 and "1 expectations already" in answer.json()["detail"]
     assert listed == []
+
+
+def test_the_most_specific_recording_answers_whatever_the_recorded_order(tmp_path: Path) -> None:
+    sold = {"data": [{"id": "p_1", "name": "Rex", "status": "sold"}], "total": 1}
+    every = {"data": [], "total": 0}
+    document = har(
+        har_entry("GET", "http://x/pets?status=sold", 200, sold),
+        har_entry("GET", "http://x/pets", 200, every),
+    )
+    with replaying(write(tmp_path / "lists.har", document)) as client:
+        assert client.get("/pets", params={"status": "sold"}).json() == sold
+        assert client.get("/pets").json() == every
+        assert client.get("/pets", params={"status": "pending"}).json() == every
