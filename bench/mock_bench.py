@@ -12,9 +12,11 @@ One run measures, side by side on the bundled spec, for `POST /v1/accounts/api-t
   The effective rate counts only those; the ratios compare effective rates.
 
 Servers: `contract mock` (1 and 2 workers; 1 without its request journal, to show what the
-journal costs), Prism 5 static (and `-d` dynamic), and a bare uvicorn
-app (one worker) returning the mock's 201 bytes: the ceiling of this machine. Then the start-up of
-`contract mock --spec` and Prism on a big spec (Stripe), Prism capped by --big-timeout.
+journal costs; 1 with 100 expectations loaded that never match the benchmarked request, so every
+request is checked against all 100 and falls through; 1 with `--store redis`, the journal in a local
+redis-server), Prism 5 static (and `-d` dynamic), and a bare uvicorn app (one worker) returning the
+mock's 201 bytes: the ceiling of this machine. Then the start-up of `contract mock --spec` and Prism
+on a big spec (Stripe), Prism capped by --big-timeout.
 
 Every server runs in its own process group, killed on exit (also on Ctrl-C). Needs wrk
 (`apt-get install wrk`) and node/npx for Prism.
@@ -296,6 +298,34 @@ def _reflects_request(body: Any) -> bool:
     )
 
 
+def load_expectations(port: int, count: int = 100) -> str:
+    """POST `count` expectations the benchmarked request never matches (same operation, another
+    account id: a documented request, so each is accepted); '' when all were taken, else why not."""
+    for n in range(count):
+        expectation = {
+            "request": {"method": "POST", "path": PATH, "body": {"account": {"id": f"acc_x{n}"}}},
+            "response": {"status": 201, "body": {}},
+        }
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request(
+                "POST", "/__mock/expectations", body=json.dumps(expectation), headers=HEADERS
+            )
+            answer = connection.getresponse()
+            status, detail = answer.status, answer.read()[:200]
+        finally:
+            connection.close()
+        if status == 404:
+            return "expectations API not available"
+        if status >= 300:
+            return f"expectation {n} refused: {status} {detail!r}"
+    return ""
+
+
+# run after start-up, before the load: a non-empty answer is the reason the load was skipped
+PREPARE: dict[str, Callable[[int], str]] = {"contract mock +100 expectations": load_expectations}
+
+
 # ---------------------------------------------------------------- load
 
 
@@ -434,6 +464,9 @@ def measure_server(
         if result.startup_s is None:
             result.note = f"did not answer within {args.startup_timeout:.0f} s (log in {logs})"
             return result
+        if name in PREPARE and (skipped := PREPARE[name](port)):
+            result.note = skipped
+            return result
         if args.warmup:  # JITs, caches and connection pools warm up outside the measured runs
             run_wrk(port, args.connections[0], args.warmup, script)
         for connections in args.connections:
@@ -530,14 +563,14 @@ def fmt(value: float | None, pattern: str = "{:.2f}") -> str:
 
 def print_table(results: list[Result], connections: list[int]) -> None:
     print()
-    header = f"{'server':28} {'start s':>8} {'1st':>4} {'RSS MB':>7}"
+    header = f"{'server':32} {'start s':>8} {'1st':>4} {'RSS MB':>7}"
     for c in connections:
         header += f" | c{c}: {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'valid201':>8} {'eff/s':>7} {'CPU µs':>7}"
     print(header)
     print("-" * len(header))
     for r in results:
         row = (
-            f"{r.name:28} {fmt(r.startup_s):>8} {fmt(r.first_status, '{}'):>4} {r.peak_rss_mb:7.0f}"
+            f"{r.name:32} {fmt(r.startup_s):>8} {fmt(r.first_status, '{}'):>4} {r.peak_rss_mb:7.0f}"
         )
         for load in r.loads:
             row += (
@@ -627,6 +660,10 @@ def servers(
         "contract mock": lambda port: mock_command(port),
         "contract mock --no-journal": lambda port: mock_command(port, 1, None, "--no-journal"),
         "contract mock --workers 2": lambda port: mock_command(port, workers=2),
+        "contract mock +100 expectations": lambda port: mock_command(port),
+        "contract mock --store redis": lambda port: mock_command(
+            port, 1, None, "--store", redis_store(app_dir)
+        ),
         f"Prism {prism} static": lambda port: prism_command(port, spec),
         f"Prism {prism} dynamic": lambda port: prism_command(port, spec, dynamic=True),
         "bare ASGI (uvicorn, 1 worker)": lambda port: bare_command(port, app_dir),
@@ -636,6 +673,23 @@ def servers(
     return {
         k: v for k, v in chosen.items() if not args.only or k.lower().startswith(args.only.lower())
     }
+
+
+def redis_store(logs: Path) -> str:
+    """A redis-server of the bench's own on a free port (stopped with the rest), for `--store`."""
+    import redis  # the kit's dependency; only this entry needs it
+
+    port = free_port()
+    binary = require("redis-server", "install it (Debian: apt-get install redis-server)")
+    command = [binary, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(logs)]
+    start(command, logs / "redis.log")
+    client, deadline = redis.Redis(port=port), time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(redis.ConnectionError):
+            if client.ping():
+                return f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.05)  # a poll interval
+    raise SystemExit(f"redis-server did not answer on port {port} (log in {logs})")
 
 
 def main() -> int:

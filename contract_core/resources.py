@@ -38,6 +38,12 @@ def infer_resources(spec: Spec) -> list[Resource]:
 
 def resource_id(body: Any, resource: Resource) -> str | None:
     """The created resource's id: the field named like the item's parameter, else `id` (or the like)."""
+    name = id_field(body, resource)
+    return None if name is None else str(body[name])
+
+
+def id_field(body: Any, resource: Resource) -> str | None:
+    """The name of the created resource's id field (see `resource_id`), or None."""
     if not isinstance(body, dict):
         return None
     names = [resource.id_param, "id", "uid", "uuid", "key"] + (
@@ -46,5 +52,5 @@ def resource_id(body: Any, resource: Resource) -> str | None:
     for name in names:
         value = body.get(name)
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-            return str(value)
+            return name
     return None

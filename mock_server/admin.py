@@ -47,7 +47,7 @@ from mock_server.problems import PROBLEM_JSON, Problem
 from mock_server.replay import replay_posted
 from mock_server.responder import MockOptions, Reply
 from mock_server.sessions import session_of, session_prefix
-from mock_server.state import StateStore
+from mock_server.state import StateStore, StoreUnavailable
 
 log = logging.getLogger("contract.mock")
 DEFAULT_PREFIX = "/__mock"
@@ -178,6 +178,14 @@ class MockService:
         await send_reply(send, admin_reply(*answer))
 
     def _admin(self, request: AdminRequest, served: Served) -> tuple[int, Any]:
+        try:
+            return self._admin_action(request, served)
+        except (
+            StoreUnavailable
+        ) as lost:  # the shared store went away: the admin endpoints say so too
+            return 503, Problem(503, lost.sentence()).body()
+
+    def _admin_action(self, request: AdminRequest, served: Served) -> tuple[int, Any]:
         method, action = request.method, request.action
         book: ExpectationBook = served.app.expectations
         if action == "/expectations" or action.startswith("/expectations/"):

@@ -37,7 +37,7 @@ from mock_server.responder import MockOptions, Reply, ReplyPlan, Responder, pars
 from mock_server.routing_view import routing_view
 from mock_server.served_spec import ServedSpec
 from mock_server.sessions import session_of, session_prefix
-from mock_server.state import MemoryState, Stateful, StateStore, unbounded
+from mock_server.state import MemoryState, Stateful, StateStore, StoreUnavailable, unbounded
 
 log = logging.getLogger("contract.mock")
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
@@ -112,6 +112,10 @@ class MockMiddleware:
             reply = await self._answer(plan, scope, receive) if plan else self._unrouted(scope)
         except Problem as problem:
             reply = problem_reply(self.responder, problem, plan)
+        except (
+            StoreUnavailable
+        ) as lost:  # Redis went away: say so, stay up, recover when it is back
+            reply = problem_reply(self.responder, Problem(503, lost.sentence()), plan)
         except Exception as exc:  # a bug of ours: one clear line and a 500, the server stays up
             log.error(
                 "%s %s: mock error: %s: %s", scope["method"], scope["path"], type(exc).__name__, exc

@@ -53,6 +53,12 @@ class FreshFields:
             ]
         return found
 
+    def property_pointers(self, schema_pointer: str, name: str) -> list[str]:
+        """The schema pointers documenting top-level property `name` (through combinators)."""
+        return [
+            pointer for found, pointer, _ in self._properties(schema_pointer, 0) if found == name
+        ]
+
     def _properties(self, pointer: str, depth: int) -> Iterator[tuple[str, str, Any]]:
         schema, ref = self.spec.deref(self.spec.resolve(pointer))
         base = ref or pointer

@@ -17,10 +17,12 @@ TITLES = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
     413: ("payload-too-large", "Payload too large"),
     414: ("uri-too-long", "URI too long"),
     415: ("unsupported-media-type", "Unsupported media type"),
     500: ("mock-error", "Mock error"),
+    503: ("store-unavailable", "Store unavailable"),
     507: ("insufficient-storage", "Insufficient storage"),
 }
 

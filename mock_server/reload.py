@@ -24,6 +24,7 @@ from contract_core.errors import ContractError, SpecLoadError
 from contract_core.lines import LineMap, error_line
 from contract_core.spec import Spec, load_spec
 from mock_server.admin import MockService, Served
+from mock_server.heap import is_frozen, refreeze
 
 log = logging.getLogger("contract.mock")
 
@@ -83,6 +84,8 @@ class SpecWatcher:
         self._last_digest = digest
         previous = self.service.served.prefix
         self.service.swap(served)
+        if is_frozen():  # served by `contract mock`: the new version frozen, the old one freed
+            refreeze()
         log.info("reloaded: %d operations", len(spec.operations))
         if served.prefix != previous:
             log.info(

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,9 @@ from mock_server.admin import MockService, Served, admin_prefix
 from mock_server.admin_client import MockURL
 from mock_server.app import create_app
 from mock_server.expectation_files import ExpectationFiles
+from mock_server.heap import freeze_long_lived
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
+from mock_server.redis_store import RedisConnection, RedisJournal, RedisState
 from mock_server.reload import SpecWatcher
 from mock_server.replay import replay_into
 from mock_server.responder import MockOptions
@@ -36,6 +39,12 @@ from mock_server.state import MemoryState, StateStore, unbounded
 SETTINGS_ENV = "CONTRACT_MOCK_SETTINGS"
 # uvicorn's own 400s in the mock's error format
 HTTP_PROTOCOL = "mock_server.http_errors:MockHttpProtocol"
+# The standard library's event loop, not uvloop (uvicorn's pick when installed). libuv accepts one
+# connection per turn of the loop (libuv PR #3696), so under load a burst of new connections (a
+# test suite's workers, a browser's six, wrk's 50) queued one loop turn each: the 50th waited
+# ~1 s at 50 connections, which set the p99 of issue 18. asyncio accepts up to the listen backlog
+# at once (all 51 within 0-35 ms, measured), for the same CPU per answer (docs/performance.md).
+EVENT_LOOP = "asyncio"
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,9 @@ class Features:
     shared_db: str | None = None  # the SQLite file workers share the journal and state through
     expectations: str | None = None  # --expectations DIR: loaded at start (reloaded under --watch)
     replay: tuple[str, ...] = ()  # --replay FILE.har: each entry an expectation (replay.py)
+    store: str | None = (
+        None  # --store redis://...: journal, state and expectations in Redis, shared by every replica
+    )
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,13 @@ def create_service(
 def _stores(features: Features) -> tuple[JournalStore | None, StateStore | None, StateStore]:
     """The journal, the resources (--stateful) and the expectations: each in a store of its own, so
     that the resources' eviction never reaches an expectation."""
+    if features.store:
+        connection = RedisConnection(features.store)
+        return (
+            RedisJournal(connection) if features.journal else None,
+            RedisState(connection) if features.stateful else None,
+            RedisState(connection, limit=sys.maxsize, area="expectations:"),
+        )
     if features.shared_db:
         database = SharedDatabase(features.shared_db)
         expectations = SharedDatabase(features.shared_db + ".expectations")
@@ -138,12 +157,14 @@ def app_from_environment() -> Any:
         }
     )
     configure_logging()
-    return create_service(
+    service = create_service(
         load_spec(raw["spec"]),
         options,
         local_only=is_loopback(raw["host"]),
         features=Features(**raw["features"]),
     )
+    freeze_long_lived()  # each worker built its own: out of the full collections (heap.py)
+    return service
 
 
 def serve(settings: ServeSettings, app: Any | None = None) -> None:
@@ -153,11 +174,13 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
         "port": settings.port,
         "access_log": False,
         "http": HTTP_PROTOCOL,
+        "loop": EVENT_LOOP,
         "log_level": "warning",
         "timeout_graceful_shutdown": 3,
     }
     if settings.workers > 1:
-        with shared_database() as database:
+        # with --store the workers share Redis; otherwise a SQLite file of their own
+        with nullcontext(None) if settings.features.store else shared_database() as database:
             features = {**asdict(settings.features), "shared_db": database}
             os.environ[SETTINGS_ENV] = json.dumps(
                 {
@@ -174,16 +197,14 @@ def serve(settings: ServeSettings, app: Any | None = None) -> None:
                 **common,
             )
     else:
-        uvicorn.run(
-            app
-            or create_service(
-                load_spec(settings.spec),
-                settings.options,
-                local_only=is_loopback(settings.host),
-                features=settings.features,
-            ),
-            **common,
+        app = app or create_service(
+            load_spec(settings.spec),
+            settings.options,
+            local_only=is_loopback(settings.host),
+            features=settings.features,
         )
+        freeze_long_lived()  # the built app out of the full collections: the p99 (heap.py)
+        uvicorn.run(app, **common)
 
 
 @contextlib.contextmanager
@@ -228,6 +249,7 @@ def running_mock(
             log_level="warning",
             lifespan="off",
             http=HTTP_PROTOCOL,
+            loop=EVENT_LOOP,
         )
     )
     thread = threading.Thread(target=server.run, name="contract-mock", daemon=True)

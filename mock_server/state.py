@@ -24,21 +24,25 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote
 
 import orjson
 
+from contract_core.errors import ContractError
 from contract_core.media import is_json
 from contract_core.pointer import join
-from contract_core.resources import Resource, infer_resources, resource_id
+from contract_core.resources import Resource, id_field, infer_resources
 from contract_core.spec import Spec
+from mock_server.ids import Numbering, numbering
 from mock_server.problems import Problem
 from mock_server.responder import Reply, ReplyPlan, Responder, encode
 
 log = logging.getLogger("contract.mock")
 
 MAX_RESOURCES = 10_000
+ID_ATTEMPTS = 8  # draws of a created resource's id that hit a stored one before the mock gives up
 MAX_BYTES = 64 * 1024 * 1024  # of stored JSON, per process: vendor resources run to 100 KB each
 _LIST_NAMES = (
     "data",
@@ -67,6 +71,24 @@ _ROLES = {
 def unbounded() -> tuple[int, int]:
     """`MemoryState` limits that never evict (the expectations' store: it refuses past its own limit)."""
     return sys.maxsize, sys.maxsize
+
+
+@dataclass
+class StoreUnavailable(ContractError):
+    """A shared store (Redis) cannot be reached: the mock answers 503 naming it and stays up."""
+
+    store: str  # its URL, without a password
+    detail: str
+
+    def __str__(self) -> str:
+        return f"the mock's store {self.store} is unreachable ({self.detail})"
+
+    def sentence(self) -> str:
+        """The message as a problem's `detail`."""
+        return (
+            f"The mock's store {self.store} is unreachable ({self.detail}); "
+            "the mock answers again once the store is back."
+        )
 
 
 class StateStore(Protocol):
@@ -157,6 +179,7 @@ class Stateful:
         self.responder, self.store, self.spec = responder, store, responder.spec
         self.roles: dict[str, tuple[str, Resource]] = {}
         self.shapes: dict[Resource, str] = {}  # the schema a stored resource is kept in
+        self.numberings: dict[tuple[str, str], Numbering | None] = {}  # (operation, id field)
         for resource in infer_resources(self.spec):
             self._assign_roles(resource)
         # Where each list answer holds its items, found once at start-up rather than per request.
@@ -218,20 +241,59 @@ class Stateful:
         prefer: dict[str, str],
         accept: str | None,
     ) -> Reply:
-        # Ids come from the responder's per-operation counter; shared stores share it between workers.
-        plan.counter = self.store.next_count(plan.operation.operation_id) - 1
-        reply = self.responder.respond(plan, sent, prefer, accept)
-        body = _json_body(reply)
-        key = resource_id(body, resource)
-        if 200 <= reply.status < 300 and key is not None:
-            self.store.put(path, key, body)
-        elif 200 <= reply.status < 300:
-            log.warning(
-                "%s: the created resource has no id field (%s or id); not stored",
-                plan.operation.label,
-                resource.id_param,
-            )
-        return reply
+        """The created answer, stored under an id no stored resource has (ids.py): never an overwrite."""
+        for _ in range(ID_ATTEMPTS):
+            # Draws come from the responder's per-operation counter; shared stores share it between
+            # workers, so a redraw (or another worker's create) never repeats a seed.
+            plan.counter = self.store.next_count(plan.operation.operation_id) - 1
+            reply = self.responder.respond(plan, sent, prefer, accept)
+            body = _json_body(reply)
+            name = id_field(body, resource)
+            if not 200 <= reply.status < 300 or name is None:
+                if 200 <= reply.status < 300:
+                    log.warning(
+                        "%s: the created resource has no id field (%s or id); not stored",
+                        plan.operation.label,
+                        resource.id_param,
+                    )
+                return reply
+            chosen = isinstance(sent, dict) and sent.get(name) == body[name]
+            if not chosen:  # an id the client sent is kept as sent; others are the mock's to number
+                body, reply = self._numbered(plan, path, name, body, reply)
+            key = str(body[name])
+            if self.store.get(path, key) is None:
+                self.store.put(path, key, body)
+                return reply
+            if chosen:
+                raise _taken(plan, path, name, key)
+        raise _no_unused_id(plan, path, name or resource.id_param)
+
+    def _numbered(
+        self, plan: ReplyPlan, path: str, name: str, body: Any, reply: Reply
+    ) -> tuple[Any, Reply]:
+        """`body` with the collection's next integer id, when the schema types the id integer."""
+        numbering = self._numbering(plan, name)
+        if numbering is None:
+            return body, reply
+        value = numbering.nth(self.store.next_count(f"{path}#{name}"))
+        if value is None:
+            raise _numbers_used_up(plan, path, name, numbering)
+        numbered = {**body, name: value}
+        pointer = plan.success.schema_pointer
+        if pointer is None or not self.responder.response_validator.is_valid(numbered, pointer):
+            # another keyword refuses it (an enum): the drawn id, checked by the caller
+            return body, reply
+        encoded = encode(numbered, reply.media_type)
+        return numbered, Reply(reply.status, reply.media_type, encoded, reply.headers)
+
+    def _numbering(self, plan: ReplyPlan, name: str) -> Numbering | None:
+        cache_key = (plan.operation.operation_id, name)
+        if cache_key not in self.numberings:
+            pointer = plan.success.schema_pointer
+            pointers = self.responder.fresh.property_pointers(pointer, name) if pointer else []
+            found = (numbering(self.spec, self.spec.resolve(p)) for p in pointers)
+            self.numberings[cache_key] = next((n for n in found if n is not None), None)
+        return self.numberings[cache_key]
 
     def _read(
         self,
@@ -374,6 +436,32 @@ class Stateful:
         """`body` with `sent` written in field by field where the schema documents it (the mock's reflection)."""
         reflector = self.responder.reflector
         return reflector.apply(body, reflector.edits(sent, schema_pointer))
+
+
+def _taken(plan: ReplyPlan, path: str, name: str, key: str) -> Problem:
+    return Problem(
+        409,
+        f"{plan.operation.label}: {path} already holds a resource with {name} {key!r} "
+        "(--stateful); send another one, or none to have one drawn.",
+    )
+
+
+def _no_unused_id(plan: ReplyPlan, path: str, name: str) -> Problem:
+    return Problem(
+        507,
+        f"{plan.operation.label}: no unused {name} for {path} in {ID_ATTEMPTS} draws: the "
+        "schema allows too few values; nothing was overwritten. Widen the id's schema, or "
+        "DELETE /__mock/state.",
+    )
+
+
+def _numbers_used_up(plan: ReplyPlan, path: str, name: str, numbering: Numbering) -> Problem:
+    return Problem(
+        507,
+        f"{plan.operation.label}: every {name} the schema allows ({numbering.describe()}, "
+        f"{numbering.size} ids) has been handed out in {path}; nothing was overwritten. "
+        "Widen the id's schema (maximum), or DELETE /__mock/state to start again.",
+    )
 
 
 def list_slot(spec: Spec, schema_pointer: str) -> tuple[str | None, str] | None:

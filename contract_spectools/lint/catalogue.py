@@ -18,7 +18,7 @@ from typing import cast
 
 from contract_core.config import Table
 from contract_core.errors import ConfigError
-from contract_spectools.lint.findings import RULES, LintFinding, Severity
+from contract_spectools.lint.findings import RULES, LintFinding, RuleSeverity, Severity
 
 SETTINGS = ("error", "warning", "info", "hint", "off")
 KIT = "kit"
@@ -29,7 +29,7 @@ class CatalogueRule:
     """A rule as `--list-rules` shows it: its name, default severity, description and source."""
 
     name: str
-    severity: Severity
+    severity: str  # one of SETTINGS: a ruleset may define a rule that is off
     description: str
     source: str = KIT  # `kit`, or `FILE:LINE` of the ruleset that defines it
 
@@ -90,9 +90,10 @@ class RuleSettings:
                 )
                 raise ConfigError(setting.where, f'unknown rule "{name}" in [lint.rules]{hint}')
 
-    def severity_map(self) -> dict[str, str]:
+    def severity_map(self) -> dict[str, RuleSeverity]:
         """Rule name -> setting, as a ruleset runner takes it."""
-        return {name: setting.severity for name, setting in self.settings.items()}
+        # each was checked against SETTINGS when read
+        return {name: cast(RuleSeverity, s.severity) for name, s in self.settings.items()}
 
     def apply(self, findings: Sequence[LintFinding]) -> list[LintFinding]:
         """The findings with their configured severities; those of rules set `off` are dropped."""

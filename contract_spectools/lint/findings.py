@@ -8,6 +8,8 @@ from typing import Literal
 # Spectral's four levels (its `warn` is our `warning`); `info` and `hint` fail a run only when
 # --fail-on names them (Spectral's --fail-severity has the same four).
 Severity = Literal["error", "warning", "info", "hint"]
+# what a rule may be set to: a severity, or off
+RuleSeverity = Literal["error", "warning", "info", "hint", "off"]
 SEVERITY_RANK: dict[str, int] = {"hint": 0, "info": 1, "warning": 2, "error": 3}
 
 
@@ -53,6 +55,12 @@ RULES: dict[str, Rule] = _rules(
         "warning",
         "Some rules could not run because the document's structure is broken",
         "fix the `structure` findings first, then lint again",
+    ),
+    Rule(
+        "ruleset-rule-skipped",
+        "info",
+        "A ruleset rule was not run (a custom JavaScript function, or a spectral:oas rule the kit lacks)",
+        "rewrite the rule with core functions, or turn it off in the ruleset",
     ),
     Rule(
         "structure",

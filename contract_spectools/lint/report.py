@@ -14,7 +14,7 @@ from typing import Any
 
 from contract_core.findings_file import as_dict
 from contract_spectools.annotations import github_command, sarif_log, sarif_result, sarif_rule
-from contract_spectools.lint.findings import RULES, LintFinding
+from contract_spectools.lint.findings import RULES, LintFinding, Rule
 from contract_spectools.lint.ignores import LINT_FIELDS, Ignored
 
 TOOL_NAME = "contract lint"
@@ -27,6 +27,7 @@ class LintReport:
     findings: Sequence[LintFinding]
     ignored: Ignored | None = None
     severities: Mapping[str, str] = field(default_factory=dict)  # [lint.rules] settings, for SARIF
+    extra_rules: Sequence[Rule] = ()  # rules beyond the kit's catalogue (a ruleset's), for SARIF
 
 
 def render(report: LintReport | Sequence[LintFinding], fmt: str) -> str:
@@ -132,14 +133,18 @@ def render_github(report: LintReport) -> str:
 
 
 def render_sarif(report: LintReport) -> str:
+    catalogue = {**RULES, **{rule.id: rule for rule in report.extra_rules}}
+    index = {rule_id: position for position, rule_id in enumerate(catalogue)}
     rules = [
         sarif_rule(rule.id, rule.title, report.severities.get(rule.id, rule.severity), rule.hint)
-        for rule in RULES.values()
+        for rule in catalogue.values()
     ]
-    results = [_sarif_result(f) for f in report.findings]
+    results = [_sarif_result(f, index) for f in report.findings]
     properties: dict[str, Any] = {}
     if report.ignored is not None:
-        results += [_sarif_result(f, _suppression(e.reason)) for f, e in report.ignored.excused]
+        results += [
+            _sarif_result(f, index, _suppression(e.reason)) for f, e in report.ignored.excused
+        ]
         properties = {
             "ignore": _ignore_dict(report.ignored)["counts"] | {"file": report.ignored.file}
         }
@@ -150,10 +155,12 @@ def _suppression(reason: str) -> dict[str, Any]:
     return {"suppressions": [{"kind": "external", "justification": reason or "in the ignore file"}]}
 
 
-def _sarif_result(f: LintFinding, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def _sarif_result(
+    f: LintFinding, index: Mapping[str, int], extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     return sarif_result(
         f.rule,
-        list(RULES).index(f.rule),
+        index[f.rule],
         f.severity,
         f"{f.message}. Fix: {f.hint}",
         f.source,

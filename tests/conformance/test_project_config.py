@@ -179,7 +179,7 @@ def test_the_same_rules_for_other_commands(tmp_path: Path) -> None:
             "lint",
             "[lint]\n[lint.data]\nx = 1\n",
             'contract.toml:2: unknown key "data" in [lint] '
-            "(known: fail-on, format, ignore, list-rules, update-ignore)",
+            "(known: fail-on, format, ignore, list-rules, ruleset, timeout, update-ignore)",
         ),
     ],
 )

@@ -34,7 +34,8 @@ def test_each_broken_spec_is_flagged_with_rule_and_pointer(path: Path) -> None:
 
 def test_every_rule_has_a_broken_spec() -> None:
     covered = {rule for path in BROKEN for rule, _ in expectations(path)}
-    assert covered == set(RULES)
+    # ruleset-rule-skipped is about a ruleset, not a spec: tests/contract_spectools/rulesets covers it
+    assert covered == set(RULES) - {"ruleset-rule-skipped"}
 
 
 def test_findings_carry_line_severity_and_hint() -> None:

@@ -1,0 +1,1 @@
+"""Spectral rulesets read as they are: the loader, JSONPath, the rule runner (and the core functions)."""

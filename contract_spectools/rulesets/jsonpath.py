@@ -1,0 +1,473 @@
+"""JSONPath as Spectral's `given` reads it (jsonpath-plus): `$`, `.name`, `['name']`, `..`, `*`, `[n]`,
+`[a,b]`, slices, filters `?(...)` with JavaScript expressions, and `~` (the property name).
+
+Hand-written because the filters are JavaScript (see `filters.py`): a Python JSONPath library would
+need its own filter language in the rulesets, which is exactly what a team's existing ruleset is not.
+
+`..` visits a node shared by several `$ref`s once (the resolved document shares the target of a
+reference): what a rule finds inside it is reported where it is written, once, so walking it again
+under each reference would only multiply the work (Spectral's time on large specs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from contract_spectools.rulesets.filters import (
+    Expression,
+    FilterSyntaxError,
+    Scope,
+    compile_filter,
+    matches,
+    property_keys,
+    required_members,
+)
+
+Path = tuple[str | int, ...]
+
+
+class JsonPathSyntaxError(ValueError):
+    """A path that does not parse; the message says where."""
+
+
+@dataclass(frozen=True)
+class Match:
+    value: Any
+    path: Path
+
+
+@dataclass(frozen=True)
+class _Name:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Wildcard:
+    pass
+
+
+@dataclass(frozen=True)
+class _Index:
+    index: int
+
+
+@dataclass(frozen=True)
+class _Slice:
+    start: int | None
+    stop: int | None
+    step: int | None
+
+
+@dataclass(frozen=True)
+class _Filter:
+    expression: Expression
+
+
+Selector = _Name | _Wildcard | _Index | _Slice | _Filter
+
+
+@dataclass(frozen=True)
+class _Segment:
+    selectors: tuple[Selector, ...]
+    descendant: bool = False
+
+
+@dataclass(frozen=True)
+class _PropertyName:
+    """`~`: the match's property name instead of its value."""
+
+
+@dataclass(frozen=True)
+class _Parent:
+    """`^`: the match's parent (jsonpath-plus), each parent once."""
+
+
+Step = _Segment | _PropertyName | _Parent
+
+
+class JsonPath:
+    """A compiled path; `find` lists the matches in document order."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.steps = _parse(text)
+
+    def __repr__(self) -> str:
+        return f"JsonPath({self.text!r})"
+
+    def find(
+        self,
+        root: Any,
+        tick: Callable[[], None] = lambda: None,
+        indexes: DescentIndexes | None = None,
+    ) -> list[Match]:
+        """The matches; `indexes` (of this `root`) serve a `$..` from one node without a new walk."""
+        current = [Match(root, ())]
+        for step in self.steps:
+            if isinstance(step, _PropertyName):
+                current = [Match(m.path[-1], m.path) for m in current if m.path]
+            elif isinstance(step, _Parent):
+                current = _parents(current, root)
+            elif step.descendant and indexes is not None and len(current) == 1:
+                found = indexes.of(current[0], tick).select(step.selectors, root, tick)
+                current = list(found)
+            else:
+                current = list(_apply(step, current, root, tick))
+        return current
+
+
+class DescentIndexes:
+    """The DescentIndex of each node a `..` starts from (`$`, `$.paths`...), built on first use:
+    the rules of a ruleset mostly descend from the same few nodes."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[int, Path], DescentIndex] = {}
+
+    def of(self, start: Match, tick: Callable[[], None]) -> DescentIndex:
+        key = (id(start.value), start.path)
+        if key not in self._built:
+            self._built[key] = DescentIndex(start, tick)
+        return self._built[key]
+
+
+class DescentIndex:
+    """Every container under one node (each shared one once), and which containers hold each key:
+    built once, it serves each rule's `..` from that node (many rules, one walk), and turns
+    `..name`, `..[?(@property === 'name')]` and `..[?(@.in == 'query')]` into look-ups."""
+
+    def __init__(self, start: Match, tick: Callable[[], None] = lambda: None):
+        self.containers = list(_descendants(start, set(), tick))
+        self.by_path = {match.path: match for match in self.containers}
+        self.by_key: dict[str, list[Match]] = {}
+        for match in self.containers:
+            if isinstance(match.value, dict):
+                for key in match.value:
+                    self.by_key.setdefault(key, []).append(match)
+
+    def select(
+        self, selectors: tuple[Selector, ...], root: Any, tick: Callable[[], None]
+    ) -> Iterator[Match]:
+        for selector in selectors:
+            keys = self._keys(selector)
+            if keys is not None:
+                for key in sorted(keys):
+                    for match in self.by_key.get(key, ()):
+                        yield from _select_one(selector, match, root, only=key)
+            elif isinstance(selector, _Filter) and required_members(selector.expression):
+                yield from self._holders(selector.expression, root, tick)
+            else:
+                for match in self.containers:
+                    tick()
+                    yield from _select_one(selector, match, root)
+
+    def _holders(
+        self, expression: Expression, root: Any, tick: Callable[[], None]
+    ) -> Iterator[Match]:
+        """The filter run only on the objects that have the members it requires."""
+        postings = [self.by_key.get(name, []) for name in required_members(expression)]
+        for candidate in min(postings, key=len):
+            parent = self.by_path.get(candidate.path[:-1]) if candidate.path else None
+            tick()
+            if parent is not None and _filter_accepts(expression, parent, candidate, root):
+                yield candidate
+
+    @staticmethod
+    def _keys(selector: Selector) -> frozenset[str] | None:
+        if isinstance(selector, _Name) and not selector.name.isdigit():
+            return frozenset({selector.name})
+        if isinstance(selector, _Filter):
+            return property_keys(selector.expression)
+        return None
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+
+def _parse(text: str) -> list[Step]:
+    source = text.strip()
+    if not source.startswith("$"):
+        raise JsonPathSyntaxError(f"a JSONPath starts with '$': {text!r}")
+    reader = _Reader(source, 1)
+    steps: list[Step] = []
+    while not reader.done():
+        if source[reader.position] in "] \t\r\n":
+            # jsonpath-plus skips a stray `]` (the Italian government's ruleset has `...i))]]`)
+            reader.position += 1
+            continue
+        steps.append(reader.step())
+    return steps
+
+
+class _Reader:
+    def __init__(self, text: str, position: int):
+        self.text = text
+        self.position = position
+
+    def done(self) -> bool:
+        return self.position >= len(self.text)
+
+    def error(self, reason: str) -> JsonPathSyntaxError:
+        return JsonPathSyntaxError(f"{reason} at character {self.position + 1} of {self.text!r}")
+
+    def step(self) -> Step:
+        char = self.text[self.position]
+        if char == "~":
+            self.position += 1
+            return _PropertyName()
+        if char == "^":
+            self.position += 1
+            return _Parent()
+        if self.text.startswith("..", self.position):
+            self.position += 2
+            if self.text.startswith(".", self.position):
+                self.position += (
+                    1  # jsonpath-plus reads `$.paths...responses` as `$.paths..responses`
+                )
+            return self.after_dots(descendant=True)
+        if char == ".":
+            self.position += 1
+            return self.after_dots(descendant=False)
+        if char == "[":
+            return _Segment(self.brackets())
+        raise self.error(f"unexpected {char!r}")
+
+    def after_dots(self, *, descendant: bool) -> _Segment:
+        if self.done():
+            raise self.error("a name, '*' or '[' must follow '.'")
+        if self.text[self.position] == "[":
+            # jsonpath-plus turns both `.` and `[` into one separator, and two in a row into `..`:
+            # `$.[?(@.type)]` and `$.paths.[*]` descend (rulesets rely on it)
+            return _Segment(self.brackets(), descendant=True)
+        return _Segment((self.dot_name(),), descendant)
+
+    def dot_name(self) -> Selector:
+        if self.text[self.position] in "'\"":  # `.'/status'`: a quoted name after a dot
+            end = _string_end(self.text, self.position)
+            name = self.text[self.position + 1 : end]
+            self.position = end + 1
+            return _Name(name)
+        start = self.position
+        while not self.done() and self.text[self.position] not in ".[~^":
+            self.position += 1
+        name = self.text[start : self.position].strip()
+        if not name:
+            raise self.error("an empty name")
+        return _Wildcard() if name == "*" else _Name(name)
+
+    def brackets(self) -> tuple[Selector, ...]:
+        self.position += 1  # "["
+        body_start = self.position
+        if self.text[self.position :].lstrip().startswith("?("):
+            return (self.filter(),)
+        end = _closing(self.text, body_start, "[", "]")
+        if end is None:
+            raise self.error("a '[' without its ']'")
+        self.position = end + 1
+        return tuple(_selector(part) for part in _split_commas(self.text[body_start:end]))
+
+    def filter(self) -> _Filter:
+        opening = self.text.index("(", self.position)
+        closing = _closing(self.text, opening + 1, "(", ")")
+        if closing is None:
+            raise self.error("a filter '?(' without its ')'")
+        try:
+            expression = compile_filter(self.text[opening + 1 : closing])
+        except FilterSyntaxError as exc:
+            raise self.error(str(exc)) from None
+        self.position = closing + 1
+        while not self.done() and self.text[self.position].isspace():
+            self.position += 1
+        if self.done() or self.text[self.position] != "]":
+            raise self.error("a filter must end with ')]'")
+        self.position += 1
+        return _Filter(expression)
+
+
+def _closing(text: str, position: int, opener: str, closer: str) -> int | None:
+    """Where the bracket opened just before `position` closes (quotes and regexes skipped)."""
+    depth = 1
+    while position < len(text):
+        char = text[position]
+        if char in "'\"" or (char == "/" and opener == "(" and _starts_regex(text, position)):
+            position = _string_end(text, position)
+        elif char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return None
+
+
+def _starts_regex(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in "(,=!&|:?[" or before.endswith("match")
+
+
+def _string_end(text: str, position: int) -> int:
+    quote = text[position]
+    position += 1
+    while position < len(text) and text[position] != quote:
+        position += 2 if text[position] == "\\" else 1
+    return position
+
+
+def _split_commas(body: str) -> list[str]:
+    parts, start, position = [], 0, 0
+    while position < len(body):
+        if body[position] in "'\"":
+            position = _string_end(body, position)
+        elif body[position] == ",":
+            parts.append(body[start:position])
+            start = position + 1
+        position += 1
+    parts.append(body[start:])
+    return parts
+
+
+def _selector(part: str) -> Selector:
+    part = part.strip()
+    if not part:
+        raise JsonPathSyntaxError("an empty selector in '[...]'")
+    if part == "*":
+        return _Wildcard()
+    if part.startswith("[") and part.endswith("]"):
+        return _selector(part[1:-1])  # `[[schema]]` reads as `[schema]`
+    if part[0] in "'\"" and len(part) >= 2 and part[-1] == part[0]:
+        return _Name(part[1:-1].replace("\\" + part[0], part[0]))
+    if ":" in part:
+        return _slice(part)
+    if part.lstrip("-").isdigit():
+        return _Index(int(part))
+    if part.startswith(("(", "?")):
+        raise JsonPathSyntaxError(f"unsupported selector {part!r} (script expressions are not run)")
+    return _Name(part)  # jsonpath-plus reads a bare word in brackets as a name: [get,put]
+
+
+def _slice(part: str) -> _Slice:
+    pieces = [piece.strip() for piece in part.split(":")]
+    if len(pieces) > 3:
+        raise JsonPathSyntaxError(f"a slice has at most three parts: {part!r}")
+    try:
+        numbers = [int(piece) if piece else None for piece in pieces]
+    except ValueError:
+        raise JsonPathSyntaxError(f"a slice of integers expected: {part!r}") from None
+    numbers += [None] * (3 - len(numbers))
+    return _Slice(numbers[0], numbers[1], numbers[2])
+
+
+# --- evaluation -----------------------------------------------------------------------------------
+
+
+def _apply(
+    segment: _Segment, current: list[Match], root: Any, tick: Callable[[], None]
+) -> Iterator[Match]:
+    if not segment.descendant:
+        for match in current:
+            yield from _select(segment.selectors, match, root)
+        return
+    seen: set[int] = set()
+    for match in current:
+        for node in _descendants(match, seen, tick):
+            yield from _select(segment.selectors, node, root)
+
+
+def _descendants(match: Match, seen: set[int], tick: Callable[[], None]) -> Iterator[Match]:
+    """The node and every container below it, each shared one once, in document order (no
+    recursion: deep specs). Scalars are left out: a selector only ever picks children of containers."""
+    if not isinstance(match.value, dict | list):
+        return
+    stack: list[tuple[Any, Path]] = [(match.value, match.path)]
+    while stack:
+        value, path = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        tick()
+        yield Match(value, path)
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        below = [(child, (*path, key)) for key, child in items if isinstance(child, dict | list)]
+        stack.extend(reversed(below))
+
+
+def _children(match: Match) -> Iterator[Match]:
+    value = match.value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield Match(child, (*match.path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield Match(child, (*match.path, index))
+
+
+def _select(selectors: tuple[Selector, ...], match: Match, root: Any) -> Iterator[Match]:
+    for selector in selectors:
+        yield from _select_one(selector, match, root)
+
+
+def _select_one(
+    selector: Selector, match: Match, root: Any, only: str | None = None
+) -> Iterator[Match]:
+    """The selector's matches among the children of `match` (`only`: just that key's child)."""
+    value = match.value
+    if only is not None and isinstance(selector, _Filter):
+        child = Match(value[only], (*match.path, only))
+        if _filter_accepts(selector.expression, match, child, root):
+            yield child
+        return
+    if isinstance(selector, _Name):
+        if isinstance(value, dict) and selector.name in value:
+            yield Match(value[selector.name], (*match.path, selector.name))
+        elif (
+            isinstance(value, list) and selector.name.isdigit() and int(selector.name) < len(value)
+        ):
+            yield Match(value[int(selector.name)], (*match.path, int(selector.name)))
+    elif isinstance(selector, _Wildcard):
+        yield from _children(match)
+    elif isinstance(selector, _Index):
+        if isinstance(value, list) and -len(value) <= selector.index < len(value):
+            index = selector.index % len(value)
+            yield Match(value[index], (*match.path, index))
+    elif isinstance(selector, _Slice):
+        if isinstance(value, list):
+            for index in range(len(value))[selector.start : selector.stop : selector.step]:
+                yield Match(value[index], (*match.path, index))
+    else:
+        yield from _filtered(selector.expression, match, root)
+
+
+def _filtered(expression: Expression, match: Match, root: Any) -> Iterator[Match]:
+    for child in _children(match):
+        if _filter_accepts(expression, match, child, root):
+            yield child
+
+
+def _filter_accepts(expression: Expression, match: Match, child: Match, root: Any) -> bool:
+    parent_prop = match.path[-1] if match.path else None
+    scope = Scope(
+        child.value, child.path[-1], match.value, parent_prop, path_text(child.path), root
+    )
+    return matches(expression, scope)
+
+
+def _parents(current: list[Match], root: Any) -> list[Match]:
+    parents: dict[Path, Match] = {}
+    for match in current:
+        if match.path and match.path[:-1] not in parents:
+            parents[match.path[:-1]] = Match(_at(root, match.path[:-1]), match.path[:-1])
+    return list(parents.values())
+
+
+def _at(root: Any, path: Path) -> Any:
+    node = root
+    for key in path:
+        node = node[key]
+    return node
+
+
+def path_text(path: Path) -> str:
+    """jsonpath-plus's normalized path, what `@path` reads: `$['paths']['/pets'][0]`."""
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f"['{p}']" for p in path)

@@ -1,0 +1,147 @@
+"""The document a rule sees: `$ref`s replaced by their targets (in this file or another), and where
+every node is written, so a finding in a referenced schema is reported at the schema's own lines.
+
+Each reference target is resolved once and shared by every `$ref` to it (a DAG, not copies), and a
+reference back into a target still being resolved stays a `{$ref}` node: cycles, within a file or
+across files, terminate. A reference that cannot be followed (missing file, bad pointer) stays as
+written; the kit's own `unresolved-ref` rule reports it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from contract_core import pointer
+from contract_core.lines import LineMap
+from contract_spectools.rulesets.jsonpath import Path as JsonPathTuple
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    path: JsonPathTuple
+
+
+@dataclass
+class _File:
+    document: Any
+    lines: LineMap
+
+
+@dataclass
+class DocumentView:
+    """The root a rule walks, and where its nodes are written."""
+
+    root: Any
+    main_file: str
+    files: dict[str, _File]
+    origins: dict[int, Origin] = field(default_factory=dict)  # id(container) -> where it is written
+
+    def locate(self, path: JsonPathTuple) -> tuple[Origin, Any, JsonPathTuple]:
+        """Where the node at `path` (of `root`) is written, its value, and the part of `path` past the
+        document. As Spectral, a path that leaves the document is reported at its closest existing node."""
+        node, here = self.root, Origin(self.main_file, ())
+        for index, key in enumerate(path):
+            child = _child(node, key)
+            if child is _ABSENT:
+                return here, node, path[index:]
+            node = child
+            known = self.origins.get(id(node)) if isinstance(node, dict | list) else None
+            here = known or Origin(here.file, (*here.path, key))
+        return here, node, ()
+
+    def line(self, origin: Origin) -> int | None:
+        found = self.files.get(origin.file)
+        return found.lines.line(pointer.from_path(origin.path)) if found else None
+
+
+_ABSENT = object()
+
+
+def _child(node: Any, key: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(str(key), _ABSENT)
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
+    return _ABSENT
+
+
+def as_written(document: Any, source: str, lines: LineMap) -> DocumentView:
+    return DocumentView(document, source, {source: _File(document, lines)})
+
+
+def resolved(document: Any, source: str, lines: LineMap) -> DocumentView:
+    view = as_written(document, source, lines)
+    view.root = _Resolver(view).node(document, Origin(source, ()))
+    return view
+
+
+class _Resolver:
+    def __init__(self, view: DocumentView):
+        self.view = view
+        self.done: dict[tuple[str, str], Any] = {}
+        self.open: set[tuple[str, str]] = set()
+
+    def node(self, node: Any, at: Origin) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                return self.reference(node, ref, at)
+            built: Any = {k: self.node(v, Origin(at.file, (*at.path, k))) for k, v in node.items()}
+        elif isinstance(node, list):
+            built = [self.node(v, Origin(at.file, (*at.path, i))) for i, v in enumerate(node)]
+        else:
+            return node
+        self.view.origins[id(built)] = at
+        return built
+
+    def reference(self, node: dict[str, Any], ref: str, at: Origin) -> Any:
+        target_file, _, fragment = ref.partition("#")
+        file = self.file_of(target_file, at.file) if target_file else at.file
+        key = (file or "", fragment)
+        if file is None or key in self.open:
+            return node  # unreadable, or a cycle: the reference stays as written
+        if key not in self.done:
+            target = self.target(file, fragment)
+            if target is _ABSENT:
+                return node
+            self.open.add(key)
+            try:
+                self.done[key] = self.node(
+                    target, Origin(file, tuple(pointer.split(fragment or "#")))
+                )
+            finally:
+                self.open.discard(key)
+        return self.done[key]
+
+    def target(self, file: str, fragment: str) -> Any:
+        try:
+            return pointer.resolve(self.view.files[file].document, fragment or "#")
+        except (KeyError, IndexError, ValueError):
+            return _ABSENT
+
+    def file_of(self, reference: str, beside: str) -> str | None:
+        """The referenced file's name, read (once) into the view; None when it cannot be read."""
+        if "://" in reference:
+            return None  # remote references are not fetched
+        name = str(Path(beside).parent / reference)
+        if name not in self.view.files:
+            loaded = _read(Path(name))
+            if loaded is None:
+                return None
+            self.view.files[name] = loaded
+        return name
+
+
+def _read(path: Path) -> _File | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+        document = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return None
+    return _File(document, LineMap(text))

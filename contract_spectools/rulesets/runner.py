@@ -1,0 +1,281 @@
+"""A loaded ruleset run over one document: every rule's `given` matches, `then` fields, the core
+function on each target, and the results as the kit's `LintFinding`s, located where they are written.
+
+A function that throws on one node is that node's non-match (Spectral's crash on such a filter ends
+the whole lint). `--timeout` is a deadline checked between nodes and calls: passing it raises
+`LintTimeout` naming the rule that was running.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from contract_core import pointer
+from contract_core.lines import LineMap
+from contract_spectools.lint.findings import LintFinding, Severity, finding
+from contract_spectools.rulesets.errors import LintTimeout
+from contract_spectools.rulesets.jsonpath import DescentIndexes, Match, Path
+from contract_spectools.rulesets.loader import DEFAULT, Ruleset, RulesetRule, RuleSeverity, Then
+from contract_spectools.rulesets.messages import render_message
+from contract_spectools.rulesets.overrides import overridden
+from contract_spectools.rulesets.registry import core_functions
+from contract_spectools.rulesets.resolved import DocumentView, as_written, resolved
+
+SKIPPED_RULE = "ruleset-rule-skipped"
+
+
+class Deadline:
+    """`--timeout`: one deadline for a whole run, and the rule now running (what a timeout names)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.rule: RulesetRule | None = None
+
+    def tick(self) -> None:
+        if time.monotonic() > self.at and self.rule is not None:
+            raise LintTimeout(self.seconds, self.rule.name, self.rule.source)
+
+
+class _NoDeadline(Deadline):
+    def __init__(self) -> None:
+        self.rule = None
+
+    def tick(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Document:
+    """The spec a ruleset runs on: parsed, its text (for lines), and its file name; `lines` the
+    caller's LineMap of that text when it has one (built once: it reads the whole text)."""
+
+    data: Any
+    text: str
+    source: str
+    lines: LineMap | None = None
+
+
+def run_ruleset(
+    ruleset: Ruleset,
+    document: Document,
+    *,
+    severities: Mapping[str, RuleSeverity] | None = None,
+    deadline: Deadline | None = None,
+) -> list[LintFinding]:
+    """Every finding of every enabled rule; `severities` (contract.toml's) replaces a rule's own."""
+    clock = deadline or _NoDeadline()
+    views = _Views(document)
+    formats = document_formats(document.data)
+    found: dict[tuple[str, str, str, str], LintFinding] = {}
+    for rule in ruleset.rules.values():
+        for f in _rule_findings(rule, ruleset, views, formats, clock, severities or {}):
+            found.setdefault((f.rule, f.source, f.pointer, f.message), f)
+    return [*found.values(), *_unavailable(ruleset), *_undefined(ruleset)]
+
+
+class _Views:
+    """The document as written and resolved, each built on first use."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self._views: dict[bool, DocumentView] = {}
+        self._lines: LineMap | None = None
+        self._indexes: dict[bool, DescentIndexes] = {}
+
+    def get(self, resolve: bool) -> DocumentView:
+        if resolve not in self._views:
+            build = resolved if resolve else as_written
+            document = self.document
+            self._lines = self._lines or document.lines or LineMap(document.text)
+            self._views[resolve] = build(document.data, document.source, self._lines)
+        return self._views[resolve]
+
+    def indexes(self, resolve: bool) -> DescentIndexes:
+        """The `..` indexes of a view, each built on first use."""
+        return self._indexes.setdefault(resolve, DescentIndexes())
+
+
+def _rule_findings(
+    rule: RulesetRule,
+    ruleset: Ruleset,
+    views: _Views,
+    formats: set[str],
+    clock: Deadline,
+    severities: Mapping[str, RuleSeverity],
+) -> Iterator[LintFinding]:
+    base = severities.get(rule.name, rule.effective_severity)
+    if base == "off" and not any(rule.name in o.severities for o in ruleset.overrides):
+        return
+    if rule.custom_function is not None:
+        yield _skipped(rule)
+        return
+    if rule.formats is not None and not rule.formats & formats:
+        return
+    clock.rule = rule
+    view = views.get(rule.resolved)
+    for match, target_path, result in _results(rule, view, views.indexes(rule.resolved), clock):
+        located = _finding(rule, view, match, target_path, result)
+        severity = overridden(ruleset.overrides, rule.name, base, located.source, located.pointer)
+        if severity != "off":
+            yield _with_severity(located, severity, rule)
+
+
+def _with_severity(located: LintFinding, severity: str, rule: RulesetRule) -> LintFinding:
+    chosen: Severity = rule.severity if severity == DEFAULT else severity  # type: ignore[assignment]
+    return LintFinding(
+        located.rule,
+        chosen,
+        located.pointer,
+        located.message,
+        located.hint,
+        located.source,
+        located.line,
+    )
+
+
+def _results(
+    rule: RulesetRule, view: DocumentView, indexes: DescentIndexes, clock: Deadline
+) -> Iterator[tuple[Match, Path, Any]]:
+    registry = core_functions()
+    for given in rule.given:
+        for match in given.find(view.root, clock.tick, indexes):
+            for then in rule.then:
+                for value, path in _targets(then, match):
+                    clock.tick()
+                    context = registry.context(
+                        document=view.root,
+                        path=path,
+                        given_path=match.path,
+                        rule=rule.name,
+                        ruleset_dir=rule.ruleset_dir,
+                    )
+                    for result in _called(registry.functions[then.function], value, then, context):
+                        yield match, path, (value, result)
+
+
+def _called(function: Any, value: Any, then: Then, context: Any) -> list[Any]:
+    try:
+        return list(function(value, then.options, context))
+    except LintTimeout:
+        raise
+    except (
+        Exception
+    ):  # a function that throws on one node: that node's non-match, never the run's end
+        return []
+
+
+def _targets(then: Then, match: Match) -> list[tuple[Any, Path]]:
+    """The values `field` names under a `given` match (Spectral: none found -> undefined at the match)."""
+    if then.field is None:
+        return [(match.value, match.path)]
+    if then.field == "@key":
+        return [(match.path[-1], match.path)] if match.path else []
+    if then.field_path is not None:
+        found = [(m.value, (*match.path, *m.path)) for m in then.field_path.find(match.value)]
+        return found or [(None, match.path)]
+    tokens = field_tokens(then.field)
+    return [(_lookup(match.value, tokens), (*match.path, *tokens))]
+
+
+def field_tokens(field: str) -> tuple[str | int, ...]:
+    """lodash's toPath, as Spectral splits a plain `field`: `a.b[0]['c-d']` -> a, b, 0, c-d."""
+    tokens: list[str | int] = []
+    for dotted, bracketed in re.findall(r"([^.\[\]]+)|\[(.*?)\]", field):
+        token = dotted or bracketed.strip("'\"")
+        tokens.append(int(token) if bracketed and token.isdigit() else token)
+    return tuple(tokens)
+
+
+def _lookup(node: Any, tokens: tuple[str | int, ...]) -> Any:
+    """None where the path leaves the document (the functions tell it from a null by the path)."""
+    for token in tokens:
+        if isinstance(node, dict):
+            node = node.get(str(token))
+        elif isinstance(node, list) and str(token).isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def _finding(
+    rule: RulesetRule, view: DocumentView, match: Match, target_path: Path, outcome: Any
+) -> LintFinding:
+    _, result = outcome
+    origin, value, missing = view.locate((*target_path, *result.path))
+    message = render_message(
+        rule.message,
+        error=result.message,
+        path=origin.path,
+        missing=missing,
+        value=value,
+        description=rule.description,
+    )
+    hint = rule.documentation_url or f"follow the ruleset's rule {rule.name} ({rule.source})"
+    return LintFinding(
+        rule.name,
+        rule.severity,
+        "#" + pointer.from_path(origin.path),
+        message,
+        hint,
+        origin.file,
+        view.line(origin),
+    )
+
+
+def _skipped(rule: RulesetRule) -> LintFinding:
+    message = (
+        f"rule '{rule.name}' was not run: it needs the custom JavaScript function "
+        f"'{rule.custom_function}', which contract lint does not run"
+    )
+    return _at(finding(SKIPPED_RULE, "#", message), rule.source)
+
+
+def _at(skipped: LintFinding, where: str) -> LintFinding:
+    """Located in the ruleset: `where` is FILE:LINE (or FILE)."""
+    file, _, line = where.rpartition(":")
+    if not line.isdigit():
+        return skipped.located(where, None)
+    return skipped.located(file, int(line))
+
+
+def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
+    names = ruleset.unavailable
+    if not names:
+        return []
+    message = (
+        f"{len(names)} spectral:oas rules have no counterpart in contract lint and were not run: "
+        + ", ".join(names)
+    )
+    return [_at(finding(SKIPPED_RULE, "#", message), ruleset.spectral_oas_source or ruleset.file)]
+
+
+def _undefined(ruleset: Ruleset) -> list[LintFinding]:
+    return [
+        _at(
+            finding(SKIPPED_RULE, "#", f"rule '{name}' is given a severity but defined nowhere"),
+            where,
+        )
+        for name, where in ruleset.undefined_names.items()
+    ]
+
+
+def document_formats(document: Any) -> set[str]:
+    """Spectral's format names that describe the document."""
+    if not isinstance(document, dict):
+        return set()
+    formats: set[str] = set()
+    if str(document.get("swagger", "")).startswith("2."):
+        formats.add("oas2")
+    openapi = str(document.get("openapi", ""))
+    if openapi.startswith("3."):
+        minor = openapi[:3]
+        formats |= {"oas3", f"oas{minor}", f"oas{minor.replace('.', '_')}"}
+    if "$schema" in document or not formats:
+        formats |= {"json-schema", "json-schema-loose"}
+    return formats

@@ -1,0 +1,70 @@
+"""A ruleset file read as YAML or JSON, with the line of every key (for errors and `--list-rules`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml_rs
+
+from contract_core import pointer
+from contract_core.lines import LineMap
+from contract_spectools.rulesets.errors import RulesetError
+
+
+@dataclass
+class RulesetSource:
+    path: Path
+    document: dict[str, Any]
+    lines: LineMap
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def line(self, *tokens: str | int) -> int | None:
+        return self.lines.line(pointer.from_path(tokens))
+
+    def where(self, *tokens: str | int) -> str:
+        line = self.line(*tokens)
+        return f"{self.name}:{line}" if line else self.name
+
+    def error(self, detail: str, *tokens: str | int) -> RulesetError:
+        return RulesetError(self.name, self.line(*tokens), detail)
+
+
+def read_source(path: Path) -> RulesetSource:
+    """The parsed file; RulesetError when it cannot be read, is not YAML/JSON, or is not a mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulesetError(str(path), None, "no such ruleset file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesetError(str(path), None, f"cannot read the ruleset: {exc}") from None
+    document = _parsed(text, str(path))
+    if not isinstance(document, dict):
+        raise RulesetError(str(path), 1, "a ruleset is a mapping (with `rules`, `extends`...)")
+    return RulesetSource(path, document, LineMap(text))
+
+
+def _parsed(text: str, name: str) -> Any:
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RulesetError(name, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    try:
+        # YAML 1.2, as Spectral reads it: `off` is the string "off", not false
+        return yaml_rs.loads(text, parse_datetime=False)
+    except (yaml_rs.YAMLDecodeError, ValueError):
+        pass  # PyYAML says where it breaks
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise RulesetError(name, line, f"not valid YAML or JSON: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise RulesetError(name, None, f"not valid YAML or JSON: {exc}") from None
