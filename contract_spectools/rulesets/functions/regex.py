@@ -1,0 +1,173 @@
+"""Spectral's `match`/`notMatch` strings as linear-time matchers.
+
+RE2 (google-re2) matches in time linear in the input, so a user's `^(a+)+$` cannot hang a run
+(issue 19: one backtracking rule took a team's lint from 2 s to over an hour). RE2 has no
+lookaround and no backreferences; a pattern that needs them is matched by the `regex` package
+instead of the standard `re`, because `regex` takes a `timeout` per match: a thread cannot interrupt
+`re`, which holds the GIL for the whole match. Such a pattern is reported (`engine_notice`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import re2
+import regex
+
+from contract_core.errors import ContractError
+
+# A per-match limit for the backtracking fallback: far above any sane pattern on an API spec value.
+FALLBACK_TIMEOUT_S = 0.5
+# `/body/flags`, as Spectral reads a JSON ruleset's `"/[a-b]+/im"` (pattern.ts REGEXP_PATTERN)
+_SLASHED = re.compile(r"^/(.+)/([a-z]*)$", re.DOTALL)
+_JS_FLAGS = frozenset("dgimsuvy")
+_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
+
+
+class PatternTimeout(ContractError):
+    """The fallback engine gave up on one value after FALLBACK_TIMEOUT_S."""
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One compiled user pattern, with the engine that runs it."""
+
+    source: str  # as written in the ruleset
+    engine: str  # "re2" or "regex" (the bounded fallback)
+    compiled: Any
+    sticky: bool  # the `y` flag: a match must start at the first character
+
+    def test(self, text: str) -> bool:
+        """RegExp.prototype.test: does the pattern match anywhere in `text`?"""
+        if self.engine == "re2":
+            encoded = utf8(text)
+            found = self.compiled.match(encoded) if self.sticky else self.compiled.search(encoded)
+            return found is not None
+        return self._test_bounded(text)
+
+    def _test_bounded(self, text: str) -> bool:
+        method = self.compiled.match if self.sticky else self.compiled.search
+        try:
+            return method(text, timeout=FALLBACK_TIMEOUT_S) is not None
+        except TimeoutError as error:
+            raise PatternTimeout(self.source) from error
+
+
+class InvalidPattern(ContractError):
+    """A `match`/`notMatch` that neither engine compiles."""
+
+
+@lru_cache(maxsize=1024)
+def compile_pattern(source: str) -> Matcher:
+    """Spectral's createRegex: `/body/flags` or a bare body; RE2 first, the bounded fallback second."""
+    body, flags = _split(source)
+    unknown = set(flags) - _JS_FLAGS
+    if unknown:
+        raise InvalidPattern(f"Invalid flags supplied to RegExp constructor '{flags}'")
+    inline = "".join(f for f in "ims" if f in flags)
+    prefix = f"(?{inline})" if inline else ""
+    sticky = "y" in flags
+    compiled_re2 = _try_re2(prefix + js_to_python(body, re2_syntax=True, multiline="m" in flags))
+    if compiled_re2 is not None:
+        return Matcher(source, "re2", compiled_re2, sticky)
+    try:
+        translated = js_to_python(body, re2_syntax=False, multiline="m" in flags)
+        compiled = regex.compile(prefix + translated, regex.ASCII | regex.VERSION0)
+    except regex.error as error:
+        raise InvalidPattern(f"Invalid regular expression: /{body}/: {error}") from error
+    return Matcher(source, "regex", compiled, sticky)
+
+
+def engine_notice(source: str) -> str | None:
+    """Why `source` runs on the bounded fallback, or None when RE2 runs it (or it does not compile)."""
+    try:
+        matcher = compile_pattern(source)
+    except InvalidPattern:
+        return None
+    if matcher.engine == "re2":
+        return None
+    return (
+        f"pattern {source!r} needs lookaround or a backreference, which the linear-time engine (RE2) "
+        f"lacks: it runs on a backtracking engine with a {FALLBACK_TIMEOUT_S:g} s limit per value"
+    )
+
+
+def js_to_python(body: str, *, re2_syntax: bool, multiline: bool) -> str:
+    """A JavaScript regex body in RE2's or the `regex` package's syntax, where the two differ.
+
+    JavaScript's `[^]` (any character) and `[]` (none), `\\uXXXX` (RE2: `\\x{XXXX}`), `\\k<name>`
+    (regex: `(?P=name)`) and `$` without the `m` flag (the end of the text; Python's `$` also
+    matches before a final newline, RE2's does not).
+    """
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(body):
+        piece, index = _next_piece(body, index, in_class, re2_syntax, multiline)
+        if piece == "[":
+            in_class = True
+        elif in_class and piece == "]":
+            in_class = False
+        out.append(piece)
+    return "".join(out)
+
+
+def _next_piece(
+    body: str, index: int, in_class: bool, re2_syntax: bool, multiline: bool
+) -> tuple[str, int]:
+    char = body[index]
+    if char == "\\" and index + 1 < len(body):
+        return _escape(body, index, in_class, re2_syntax)
+    if not in_class and body.startswith("[^]", index):
+        return r"[\s\S]", index + 3
+    if not in_class and body.startswith("[]", index):
+        return (r"[^\x00-\x{10FFFF}]" if re2_syntax else "(?!)"), index + 2  # RE2 has no lookahead
+    if char == "$" and not in_class and not multiline and not re2_syntax:
+        return r"\Z", index + 1
+    return char, index + 1
+
+
+def _escape(body: str, index: int, in_class: bool, re2_syntax: bool) -> tuple[str, int]:
+    letter = body[index + 1]
+    if letter == "u" and re2_syntax and _HEX4.fullmatch(body, index + 2, index + 6):
+        return "\\x{" + body[index + 2 : index + 6] + "}", index + 6
+    end = body.find(">", index + 3)
+    if (
+        letter == "k"
+        and not re2_syntax
+        and not in_class
+        and body[index + 2 : index + 3] == "<"
+        and end != -1
+    ):
+        return f"(?P={body[index + 3 : end]})", end + 1
+    return body[index : index + 2], index + 2
+
+
+def _split(source: str) -> tuple[str, str]:
+    slashed = _SLASHED.match(source)
+    if slashed is None:
+        return source, ""
+    return slashed.group(1), slashed.group(2)
+
+
+def compile_re2(pattern: str) -> Any:
+    """An RE2 regex over UTF-8 bytes: google-re2 maps every match back to str offsets otherwise
+    (10 us a search instead of 3), and a yes/no is all a rule needs. Raises re2.error."""
+    options = re2.Options()
+    options.log_errors = False  # RE2 writes every refused pattern to stderr otherwise
+    return re2.compile(utf8(pattern), options)
+
+
+def utf8(text: str) -> bytes:
+    return text.encode(
+        "utf-8", "surrogatepass"
+    )  # a lone surrogate (JSON allows "\\ud800") stays a value
+
+
+def _try_re2(pattern: str) -> Any:
+    try:
+        return compile_re2(pattern)
+    except re2.error:
+        return None

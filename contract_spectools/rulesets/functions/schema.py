@@ -1,0 +1,109 @@
+"""schema (Spectral packages/functions/src/schema/index.ts) on jsonschema-rs, drafts 4 to 2020-12.
+
+The kit's one validator (contract_core.validation) validates instances against a spec's schemas in
+the OpenAPI dialect; this function validates spec nodes against a ruleset's own JSON Schema in the
+draft the ruleset names, with `$ref`s to files beside the ruleset: a different input, so it
+compiles its own jsonschema-rs validators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import jsonschema_rs
+import orjson
+import yaml
+
+from contract_core.errors import ContractError
+from contract_spectools.rulesets.functions.context import (
+    FunctionContext,
+    FunctionResult,
+    is_missing,
+)
+from contract_spectools.rulesets.functions.printing import property_prefix
+from contract_spectools.rulesets.functions.schema_messages import in_ajv_order, spectral_messages
+
+VALIDATORS: dict[str, Any] = {
+    "draft4": jsonschema_rs.Draft4Validator,
+    "draft6": jsonschema_rs.Draft6Validator,
+    "draft7": jsonschema_rs.Draft7Validator,
+    "draft2019-09": jsonschema_rs.Draft201909Validator,
+    "draft2020-12": jsonschema_rs.Draft202012Validator,
+}
+# spectral-formats' detectDialect: the `$schema` URI names the draft; none means draft 7 (Ajv's default)
+_DIALECT_MARKS = (
+    ("json-schema.org/draft-04/", "draft4"),
+    ("json-schema.org/draft-06/", "draft6"),
+    ("json-schema.org/draft-07/", "draft7"),
+    ("json-schema.org/draft/2019-09/", "draft2019-09"),
+    ("json-schema.org/draft/2020-12/", "draft2020-12"),
+)
+
+
+class SchemaCompileError(ContractError):
+    """The ruleset's schema cannot be compiled (a bad keyword value, a `$ref` that resolves nowhere)."""
+
+
+def schema(
+    value: Any, options: Mapping[str, Any] | None, context: FunctionContext
+) -> list[FunctionResult]:
+    if options is None:
+        return []
+    if is_missing(value, context):
+        return [FunctionResult(property_prefix(context.document, context.path) + "must exist")]
+    try:
+        validator = compiled(options["schema"], _dialect(options), context.ruleset_dir)
+    except SchemaCompileError as error:
+        return [FunctionResult(str(error))]
+    all_errors = options.get("allErrors") is True
+    errors = in_ajv_order(validator.iter_errors(value))
+    chosen = errors if all_errors else errors[:1]
+    found = spectral_messages(chosen, value, options["schema"], context.path, all_errors=all_errors)
+    # Spectral drops a result equal to another (same message and place); two anyOf branches can give one
+    return [FunctionResult(message, path) for message, path in dict.fromkeys(found)]
+
+
+def dialect_of(schema_document: Any) -> str:
+    """The draft a schema's `$schema` names (Spectral's `dialect: auto`)."""
+    uri = schema_document.get("$schema") if isinstance(schema_document, Mapping) else None
+    if isinstance(uri, str):
+        for mark, dialect in _DIALECT_MARKS:
+            if mark in uri:
+                return dialect
+    return "draft7"
+
+
+def compiled(schema_document: Any, dialect: str, base: Path) -> Any:
+    """One validator per (schema, draft, ruleset folder), compiled on first use."""
+    key = orjson.dumps(schema_document, option=orjson.OPT_SORT_KEYS)
+    return _compile(key, dialect, base)
+
+
+@lru_cache(maxsize=512)
+def _compile(key: bytes, dialect: str, base: Path) -> Any:
+    try:
+        return VALIDATORS[dialect](
+            orjson.loads(key),
+            validate_formats=True,  # Spectral adds ajv-formats: `format: email` is checked
+            retriever=_read_local,
+            base_uri=base.resolve().as_uri() + "/",
+        )
+    except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as error:
+        raise SchemaCompileError(str(error).split("\n", 1)[0]) from error
+
+
+def _read_local(uri: str) -> Any:
+    """A `$ref` to a file next to the ruleset (JSON or YAML); nothing is fetched from the network."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        raise ValueError(f"{uri}: only files next to the ruleset are read, not remote schemas")
+    return yaml.safe_load(Path(unquote(parsed.path)).read_text(encoding="utf-8"))
+
+
+def _dialect(options: Mapping[str, Any]) -> str:
+    chosen = options.get("dialect", "auto")
+    return dialect_of(options["schema"]) if chosen == "auto" else str(chosen)
