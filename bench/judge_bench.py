@@ -27,7 +27,7 @@ from mock_bench import BODY, HEADERS, PATH, REPO, BenchError, mock_201_body
 
 from conformance.checker.exchange import Exchange
 from conformance.traffic.judge import TrafficJudge
-from conformance.traffic.observed import Observed
+from contract_core.observed import Observed
 from contract_core.spec import load_spec
 
 

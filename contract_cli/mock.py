@@ -12,7 +12,9 @@ from typing import Any
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
+from contract_core.errors import TrafficFileError
 from contract_core.lines import LineMap, error_line
+from mock_server.expectation_book import TooManyExpectations
 from mock_server.expectation_files import ExpectationFileError
 from mock_server.redis_store import redacted_url
 from mock_server.responder import MockOptions
@@ -79,6 +81,14 @@ def register(subparsers: Any) -> None:
         help="load the expectations in DIR/*.json, *.yaml (reloaded under --watch)",
     )
     parser.add_argument(
+        "--replay",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE.har",
+        help="serve the recorded exchanges of a HAR (repeatable); answers that break the spec are listed and skipped",
+    )
+    parser.add_argument(
         "--store",
         metavar="URL",
         help="keep the journal and --stateful resources in Redis (redis://HOST:PORT/DB), "
@@ -132,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         stateful=args.stateful,
         watch=args.watch,
         expectations=expectations,
+        replay=tuple(str(path) for path in args.replay),
         store=args.store,
     )
     if args.store and not _store_reachable(args.store):
@@ -144,9 +155,9 @@ def run(args: argparse.Namespace) -> int:
             local_only=is_loopback(args.host),
             features=features
             if args.workers == 1
-            else Features(watch=False, expectations=expectations),
+            else Features(watch=False, expectations=expectations, replay=features.replay),
         )
-    except ExpectationFileError as exc:
+    except (ExpectationFileError, TrafficFileError, TooManyExpectations) as exc:
         fail(f"cannot mock: {exc}")
         return EXIT_USAGE
     except ContractError as exc:
@@ -159,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_USAGE
     _banner(args, spec.source, len(spec.operations), app.served.prefix)
+    _replay_banner(app.replayed)
     configure_logging()
     settings = ServeSettings(
         str(args.spec) if args.spec else None, args.host, args.port, args.workers, options, features
@@ -217,6 +229,25 @@ def _banner(args: argparse.Namespace, source: str, operations: int, prefix: str)
         file=sys.stderr,
     )
     _admin_banner(args, url, prefix)
+
+
+def _replay_banner(replayed: list[Any]) -> None:
+    """Per --replay file: what it serves, then one line per skipped entry (`FILE: entry N: ...`)."""
+    for found in replayed:
+        ignored = f", {found.ignored} page load(s) ignored" if found.ignored else ""
+        print(
+            f"contract mock: replay {found.file}: {found.served} exchange(s) as "
+            f"{found.expectations} expectation(s), {len(found.skipped)} skipped{ignored}",
+            file=sys.stderr,
+        )
+        for skipped in found.skipped:
+            print(f"contract mock: skipped {skipped}", file=sys.stderr)
+        if not found.served:  # asked to replay, replaying nothing: say so, never silently
+            print(
+                f"contract mock: warning: replay {found.file}: nothing to serve; "
+                "every request gets generated answers",
+                file=sys.stderr,
+            )
 
 
 def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:

@@ -84,3 +84,17 @@ class ConfigError(ContractError):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.detail}"
+
+
+@dataclass
+class TrafficFileError(ContractError):
+    """A traffic file (HAR or NDJSON) cannot be read: verify's input, the mock's --replay."""
+
+    path: str
+    detail: str
+    fix: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"cannot read traffic {where}: {self.detail}; {self.fix}"

@@ -8,6 +8,7 @@
     GET    {prefix}/expectations        list them
     DELETE {prefix}/expectations[/ID]   clear them, or remove one
     DELETE {prefix}/sessions/NAME       forget a session's expectations and resources
+    POST   {prefix}/replay?name=FILE    a HAR as the body: its exchanges as expectations (replay.py)
 
 With `X-Mock-Session: NAME`, the state and expectation endpoints work on that session's scope
 (sessions.py); without, on the global one (except `DELETE /state`, which forgets every resource).
@@ -24,11 +25,13 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 import orjson
 
 from contract_core.asgi import Message, Receive, Scope, Send, read_request_body
+from contract_core.errors import TrafficFileError
+from contract_core.redact import Redactor
 from contract_core.spec import Spec
 from mock_server.app import send_reply
 from mock_server.expectation_book import ExpectationBook, TooManyExpectations
@@ -41,6 +44,7 @@ from mock_server.journal import (
     start_exchange,
 )
 from mock_server.problems import PROBLEM_JSON, Problem
+from mock_server.replay import replay_posted
 from mock_server.responder import MockOptions, Reply
 from mock_server.sessions import session_of, session_prefix
 from mock_server.state import StateStore, StoreUnavailable
@@ -84,6 +88,7 @@ class MockService:
         self.capture_limit = capture_limit
         self.watcher: Any = None  # a reload.SpecWatcher under --watch
         self.expectation_watcher: Any = None  # an expectation_files.FilesWatcher under --watch
+        self.replayed: list[Any] = []  # replay.Replayed per --replay file: what was skipped
 
     @property
     def responder(self) -> Any:  # for banners and tests
@@ -166,6 +171,7 @@ class MockService:
             scope["path"][len(served.prefix) :],
             body.held,
             session_prefix(session_of(scope.get("headers", []))),
+            scope.get("query_string", b"").decode("latin-1"),
         )
         # In a thread: a shared journal waits for the other workers' writers; the loop keeps serving.
         answer = await asyncio.to_thread(self._admin, request, served)
@@ -183,7 +189,9 @@ class MockService:
         method, action = request.method, request.action
         book: ExpectationBook = served.app.expectations
         if action == "/expectations" or action.startswith("/expectations/"):
-            return expectations_endpoint(book, request)
+            return expectations_endpoint(book, request, served.view)
+        if action == "/replay" and method == "POST":
+            return replay_endpoint(book, request)
         if action.startswith("/sessions/") and method == "DELETE":
             scope = session_prefix(unquote(action[len("/sessions/") :]))
             if not scope:
@@ -224,6 +232,7 @@ class MockService:
             "/state": self.state is not None,
             "/expectations": True,
             "/sessions/NAME": True,
+            "/replay": True,
         }
         if known.get(action):
             return 405, Problem(
@@ -246,9 +255,17 @@ class AdminRequest:
     action: str  # the path past the admin prefix: `/expectations/ID`
     body: bytes
     scope: str  # the session's store prefix ("" for the global scope)
+    query: str = ""
+
+    @property
+    def name(self) -> str | None:
+        """`?name=FILE`: what a posted HAR is called in its lines."""
+        return next(iter(parse_qs(self.query).get("name", [])), None)
 
 
-def expectations_endpoint(book: ExpectationBook, request: AdminRequest) -> tuple[int, Any]:
+def expectations_endpoint(
+    book: ExpectationBook, request: AdminRequest, view: JournalView
+) -> tuple[int, Any]:
     """POST, GET and DELETE on /expectations; DELETE on /expectations/ID."""
     method, scope = request.method, request.scope
     one = request.action[len("/expectations/") :] if request.action != "/expectations" else None
@@ -259,13 +276,26 @@ def expectations_endpoint(book: ExpectationBook, request: AdminRequest) -> tuple
             return 204, None
         return 404, Problem(404, f"No expectation {unquote(one)!r} in this scope.").body()
     if method == "GET":
-        return 200, {"expectations": book.listed(scope)}
+        # redacted as the journal is: a replayed answer may carry a recorded secret (a `token`)
+        redactor = Redactor(view.secret_fields, view.query_credentials)
+        return 200, {"expectations": [redactor.json(one) for one in book.listed(scope)]}
     if method == "DELETE":
         book.clear(scope)
         return 204, None
     if method == "POST":
         return posted_expectations(book, request.body, scope)
     return 405, Problem(405, f"{method} is not supported here; use POST, GET or DELETE.").body()
+
+
+def replay_endpoint(book: ExpectationBook, request: AdminRequest) -> tuple[int, Any]:
+    """200 with what was loaded and the skipped entries' lines; 400 for a body that is no HAR."""
+    try:
+        found = replay_posted(book, request.body, request.name or "posted.har", request.scope)
+    except TrafficFileError as exc:
+        return 400, Problem(400, f"{exc}.").body()
+    except TooManyExpectations as exc:
+        return 507, Problem(507, str(exc)).body()
+    return 200, found.as_json()
 
 
 def posted_expectations(book: ExpectationBook, raw: bytes, scope: str) -> tuple[int, Any]:

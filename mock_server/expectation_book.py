@@ -148,7 +148,9 @@ class ExpectationBook:
         if answer.fault is not None or answer.target is None:
             return Reply(0, None, b"", {}, answer.delay_ms, answer.fault)
         target, pinned = answer.target, answer.pinned
-        if pinned is UNSET:
+        if answer.whole:  # `partial: false` (a replayed answer): exactly as given
+            body = answer.merged
+        elif pinned is UNSET:
             body = self.responder.reply_for(plan, target, sent).body
         elif is_personal(plan, answer.status, sent):
             overlaid = self.responder.overlaid(plan, target, sent, lambda made: merge(made, pinned))

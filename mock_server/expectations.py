@@ -43,6 +43,8 @@ _ANSWER = {
         "body": {},
         "delay_ms": {"type": "number", "minimum": 0, "maximum": MAX_DELAY_MS},
         "fault": {"enum": list(FAULTS)},
+        # false: `body` is the whole body, served as given (no merge, no reflection): replay's answers
+        "partial": {"type": "boolean"},
     },
     "oneOf": [
         {"required": ["status"], "not": {"required": ["fault"]}},
@@ -73,6 +75,8 @@ _FORMAT = {
                 },
                 "headers": {"type": "object", "additionalProperties": {"type": "string"}},
                 "body": {},
+                # exact: the sent body must equal `body` (replay's recordings); subset by default
+                "body_match": {"enum": ["subset", "exact"]},
             },
         },
         "response": _ANSWER,
@@ -135,6 +139,7 @@ class Answer:
     merged: bytes = (
         b""  # the pinned body merged into the fixture, valid: served when reflection breaks it
     )
+    whole: bool = False  # `partial: false`: `merged` is the pinned body itself, always served
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,7 @@ class Expectation:
     times: int | None
     then_fallback: bool
     document: dict[str, Any]  # as posted, with its id: what GET /__mock/expectations lists
+    exact_body: bool = False  # `body_match: exact`
 
     def matches(self, path: str, query: str, headers: dict[str, str], sent: Any) -> bool:
         if path != self.path:
@@ -157,7 +163,9 @@ class Expectation:
             return False
         if self.query and not _query_holds(parse_qs(query, keep_blank_values=True), self.query):
             return False
-        return self.body is UNSET or contains(sent, self.body)
+        if self.body is UNSET:
+            return True
+        return equal(sent, self.body) if self.exact_body else contains(sent, self.body)
 
     def index_key(self) -> IndexKey | None:
         """One condition a request must meet, as a lookup key (expectation_book.Bucket): a header,
@@ -205,6 +213,7 @@ def compile_expectation(document: Any, responder: Responder, expectation_id: str
         document.get("times"),
         document.get("then") == "fallback",
         {**document, "id": expectation_id},
+        request.get("body_match") == "exact",
     )
 
 
@@ -258,8 +267,14 @@ def _answer(responder: Responder, plan: ReplyPlan, raw: dict[str, Any], at: str)
         )
     target = next((t for t in documented if is_json(t.media_type)), documented[0])
     pinned = raw.get("body", UNSET)
-    merged = _merged_body(responder, plan, target, status, pinned, at)
-    return Answer(status, target, pinned, dict(raw.get("headers", {})), delay, None, merged)
+    whole = raw.get("partial") is False
+    merged = (
+        _whole_body(responder, plan, target, status, pinned, at)
+        if whole
+        else _merged_body(responder, plan, target, status, pinned, at)
+    )
+    headers = dict(raw.get("headers", {}))
+    return Answer(status, target, pinned, headers, delay, None, merged, whole)
 
 
 def _merged_body(
@@ -277,7 +292,38 @@ def _merged_body(
         detail = f"{status} of {plan.operation.label} documents no JSON body to pin fields of"
         raise InvalidExpectation([Refusal(f"{at}/body", detail)])
     merged = merge(orjson.loads(base.body) if base.body else None, pinned)
-    violations = responder.response_validator.violations(merged, target.schema_pointer)
+    _check_body(responder, target.schema_pointer, merged, at)
+    return orjson.dumps(merged)
+
+
+def _whole_body(
+    responder: Responder,
+    plan: ReplyPlan,
+    target: ResponseTarget,
+    status: int,
+    body: Any,
+    at: str,
+) -> bytes:
+    """`partial: false`: the body as given, valid against the status's schema on its own."""
+    if target.schema_pointer is None:
+        if body is UNSET or body is None:
+            return b""
+        detail = f"{status} of {plan.operation.label} documents no body"
+        raise InvalidExpectation([Refusal(f"{at}/body", detail)])
+    if not is_json(target.media_type):
+        detail = f"{status} of {plan.operation.label} documents no JSON body ({target.media_type})"
+        raise InvalidExpectation([Refusal(f"{at}/body", detail)])
+    if body is UNSET:
+        detail = (
+            f"`partial: false` needs the whole body ({status} of {plan.operation.label} has one)"
+        )
+        raise InvalidExpectation([Refusal(f"{at}/body", detail)])
+    _check_body(responder, target.schema_pointer, body, at)
+    return orjson.dumps(body)
+
+
+def _check_body(responder: Responder, schema_pointer: str, body: Any, at: str) -> None:
+    violations = responder.response_validator.violations(body, schema_pointer)
     if violations:
         raise InvalidExpectation(
             [
@@ -290,7 +336,6 @@ def _merged_body(
                 for v in violations
             ]
         )
-    return orjson.dumps(merged)
 
 
 def merge(base: Any, pinned: Any) -> Any:
@@ -305,6 +350,23 @@ def contains(sent: Any, expected: Any) -> bool:
     if isinstance(expected, dict):
         return isinstance(sent, dict) and all(
             key in sent and contains(sent[key], value) for key, value in expected.items()
+        )
+    return bool(sent == expected) and type(sent) is type(expected)
+
+
+def equal(sent: Any, expected: Any) -> bool:
+    """Equal as JSON, strictly: 1, 1.0 and true differ (as `contains` holds them apart)."""
+    if isinstance(expected, dict):
+        return (
+            isinstance(sent, dict)
+            and sent.keys() == expected.keys()
+            and all(equal(sent[key], value) for key, value in expected.items())
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(sent, list)
+            and len(sent) == len(expected)
+            and all(equal(one, other) for one, other in zip(sent, expected, strict=True))
         )
     return bool(sent == expected) and type(sent) is type(expected)
 

@@ -14,7 +14,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
@@ -25,12 +24,14 @@ import uvicorn
 
 from contract_core import Spec, load_spec
 from mock_server.admin import MockService, Served, admin_prefix
+from mock_server.admin_client import MockURL
 from mock_server.app import create_app
 from mock_server.expectation_files import ExpectationFiles
 from mock_server.heap import freeze_long_lived
 from mock_server.journal import JournalStore, JournalView, MemoryJournal
 from mock_server.redis_store import RedisConnection, RedisJournal, RedisState
 from mock_server.reload import SpecWatcher
+from mock_server.replay import replay_into
 from mock_server.responder import MockOptions
 from mock_server.sqlite_store import SharedDatabase, SqliteJournal, SqliteState
 from mock_server.state import MemoryState, StateStore, unbounded
@@ -55,6 +56,7 @@ class Features:
     watch: bool = False
     shared_db: str | None = None  # the SQLite file workers share the journal and state through
     expectations: str | None = None  # --expectations DIR: loaded at start (reloaded under --watch)
+    replay: tuple[str, ...] = ()  # --replay FILE.har: each entry an expectation (replay.py)
     store: str | None = (
         None  # --store redis://...: journal, state and expectations in Redis, shared by every replica
     )
@@ -92,6 +94,9 @@ def create_service(
         files.load_into(service)  # ExpectationFileError: the mock does not start
         if features.watch:
             service.expectation_watcher = files.watch(service)
+    book = service.served.app.expectations
+    # TrafficFileError for a file that is no HAR: the mock does not start
+    service.replayed = [replay_into(book, path) for path in features.replay]
     if features.watch and Path(spec.source).is_file():
         service.watcher = SpecWatcher(service, spec.source, build).start()
     return service
@@ -212,38 +217,6 @@ def shared_database() -> Iterator[str]:
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-class MockURL(str):
-    """The mock's base URL (a `str`, so `contract_mock + "/path"` works), with its admin endpoints."""
-
-    admin_prefix: str
-
-    def __new__(cls, url: str, admin_prefix: str = "/__mock") -> MockURL:
-        made = super().__new__(cls, url)
-        made.admin_prefix = admin_prefix
-        return made
-
-    def requests(self) -> list[dict[str, Any]]:
-        """The journal, oldest first: method, path, query, status, duration, redacted body, errors."""
-        with urllib.request.urlopen(self._admin("requests"), timeout=10) as answer:
-            return list(json.load(answer)["requests"])
-
-    def clear_requests(self) -> None:
-        self._delete("requests")
-
-    def reset_state(self) -> None:
-        """Forget stored resources (a mock started with `Features(stateful=True)`)."""
-        self._delete("state")
-
-    def _delete(self, what: str) -> None:
-        with urllib.request.urlopen(
-            urllib.request.Request(self._admin(what), method="DELETE"), timeout=10
-        ):
-            pass
-
-    def _admin(self, what: str) -> str:
-        return f"{self}{self.admin_prefix}/{what}"
 
 
 class _ThreadedServer(uvicorn.Server):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
-from conformance.traffic.observed import Headers
+from contract_core.observed import Headers
 from contract_core.spec import Spec
 from mock_server.app import create_app
 from mock_server.responder import MockOptions

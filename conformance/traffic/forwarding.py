@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import aiohttp
 import yarl
 
-from conformance.traffic.observed import Headers, decompressed, header
 from contract_core.errors import ContractError
 from contract_core.media import is_json
+from contract_core.observed import Headers, decompressed, header
 
 # RFC 9110 section 7.6.1: meaningful for one connection only, never forwarded. `host` names the proxy.
 HOP_BY_HOP = frozenset(

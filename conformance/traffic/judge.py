@@ -15,14 +15,14 @@ from conformance.checker.documented_responses import DocumentedResponses
 from conformance.checker.exchange import CheckViolation, Exchange
 from conformance.checker.messages import CHECK_NAMES, REQUEST_CHECKS, RESPONSE_CHECKS, full_checker
 from conformance.checker.sent_request import request_exchange
-from conformance.traffic.observed import (
+from contract_core import pointer
+from contract_core.observed import (
     Headers,
     Observed,
     lower_names,
     request_has_content,
     response_has_content,
 )
-from contract_core import pointer
 from contract_core.paths import Match
 from contract_core.redact import REDACTED, Redactor
 from contract_core.spec import Spec

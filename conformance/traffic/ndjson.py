@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 
-from conformance.traffic.errors import TrafficFileError
-from conformance.traffic.har import entry_to_observed
-from conformance.traffic.observed import Headers, Observed
+from contract_core.errors import TrafficFileError
+from contract_core.har import entry_to_observed
+from contract_core.observed import Headers, Observed
 
 
 def read_ndjson(path: Path) -> list[Observed]:

@@ -25,11 +25,11 @@ from conformance.traffic.fallback import MockFallback
 from conformance.traffic.forwarding import Forwarder, UpstreamAnswer, UpstreamFailure
 from conformance.traffic.journal import Journal
 from conformance.traffic.judge import TrafficJudge
-from conformance.traffic.observed import Headers, Observed, header
 from conformance.traffic.problems import problem
 from conformance.traffic.violations import header_value, undocumented_operation
 from contract_core.asgi import Receive, Scope, Send, read_request_body
 from contract_core.media import is_json
+from contract_core.observed import Headers, Observed, header
 from contract_core.paths import Match
 from contract_core.redact import Redactor
 from contract_core.spec import Spec

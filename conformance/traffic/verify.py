@@ -16,13 +16,13 @@ from typing import Any, ClassVar
 from conformance.checker.exchange import CheckViolation
 from conformance.reporting.findings import Finding, Findings
 from conformance.reporting.fingerprint import fingerprint, wildcard
-from conformance.traffic.errors import TrafficFileError
-from conformance.traffic.har import read_har
 from conformance.traffic.judge import TrafficJudge
 from conformance.traffic.ndjson import read_ndjson
-from conformance.traffic.observed import Observed, bodiless_response
 from conformance.traffic.violations import undocumented_operation
+from contract_core.errors import TrafficFileError
+from contract_core.har import read_har
 from contract_core.media import base_type
+from contract_core.observed import Observed, bodiless_response
 from contract_core.redact import Redactor
 from contract_core.spec import Spec
 

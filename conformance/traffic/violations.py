@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conformance.checker.exchange import CheckViolation
-from conformance.traffic.observed import Observed
+from contract_core.observed import Observed
 from contract_core.paths import PathMatcher
 from contract_core.redact import Redactor
 

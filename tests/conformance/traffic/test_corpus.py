@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conformance.traffic.judge import TrafficJudge
-from conformance.traffic.observed import Observed
 from contract_core import load_spec
+from contract_core.observed import Observed
 from tests.conftest import corpus_params
 
 BODIES = [

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from flask import Flask, Response, request
 
-from conformance.traffic.observed import request_has_content, response_has_content
 from contract_cli import main
+from contract_core.observed import request_has_content, response_has_content
 from tests.conformance.implementations import PATH, create_app
 from tests.conformance.serving import serve
 from tests.conformance.traffic.conftest import AUTH, create, running_proxy
