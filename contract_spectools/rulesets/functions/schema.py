@@ -24,6 +24,7 @@ from contract_spectools.rulesets.functions.context import (
     FunctionResult,
     is_missing,
 )
+from contract_spectools.rulesets.functions.expansion import LIMIT, cut, expanded_size, schema_reach
 from contract_spectools.rulesets.functions.printing import property_prefix
 from contract_spectools.rulesets.functions.schema_messages import in_ajv_order, spectral_messages
 
@@ -59,12 +60,28 @@ def schema(
         validator = compiled(options["schema"], _dialect(options), context.ruleset_dir)
     except SchemaCompileError as error:
         return [FunctionResult(str(error))]
+    reach = schema_reach(options["schema"])
+    size = expanded_size(value, reach)
+    if size > LIMIT:
+        return [FunctionResult(_too_large(context, size))]
+    if validator.is_valid(value):  # reads the shared value lazily: no copy
+        return []
+    # an error copies its instance out as a tree: hand over only as much as the schema reads
+    checked = value if reach is None else cut(value, reach)
     all_errors = options.get("allErrors") is True
-    errors = in_ajv_order(validator.iter_errors(value))
+    errors = in_ajv_order(validator.iter_errors(checked))
     chosen = errors if all_errors else errors[:1]
     found = spectral_messages(chosen, value, options["schema"], context.path, all_errors=all_errors)
     # Spectral drops a result equal to another (same message and place); two anyOf branches can give one
     return [FunctionResult(message, path) for message, path in dict.fromkeys(found)]
+
+
+def _too_large(context: FunctionContext, size: int) -> str:
+    """Never a silent pass: the value is reported as unchecked, with its size."""
+    prefix = property_prefix(context.document, context.path)
+    return (
+        f"{prefix}is too large to check against the schema ({size} nodes once $refs are expanded)"
+    )
 
 
 def dialect_of(schema_document: Any) -> str:

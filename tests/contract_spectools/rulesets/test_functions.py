@@ -25,6 +25,7 @@ from contract_spectools.rulesets.functions import (
     engine_notices,
 )
 from contract_spectools.rulesets.functions.context import JsonPath, lookup
+from contract_spectools.rulesets.functions.expansion import cut, expanded_size, schema_reach
 
 CASING_TYPES = ["flat", "camel", "pascal", "kebab", "cobol", "snake", "macro"]
 
@@ -855,3 +856,96 @@ def test_keys_are_listed_in_javascripts_order() -> None:
     assert run("schema", {"c": 1, "1": 2}, {"schema": schema}) == [
         ('Property "1" is not expected to be here', ())
     ]
+
+
+# --- schema on the resolved view's shared nodes (issue 19, item 6) ----------------------------------
+
+
+def shared_chain(levels: int) -> dict[str, Any]:
+    """N0 ... Nn, each with properties `a` and `b` both the next one (the resolved view shares a
+    `$ref` target, so this is 2n+1 dicts standing for a tree of 2^n leaves)."""
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(levels):
+        node = {"type": "object", "properties": {"a": node, "b": node}}
+    return {"responses": {"200": {"content": {"application/json": {"schema": node}}}}}
+
+
+def test_a_schema_reads_only_as_deep_as_it_needs_on_shared_nodes() -> None:
+    """Spectral (Ajv) reads a shared node where it is; an error used to copy the value out as a
+    tree, doubling per level (11 GB at 22 levels). At 30 levels this is fast and small."""
+    operation = shared_chain(30)
+    needs_400 = {"properties": {"responses": {"type": "object", "required": ["400"]}}}
+    started = time.monotonic()
+    found = run(
+        "schema", operation, {"schema": needs_400}, document={"get": operation}, path=("get",)
+    )
+    assert found == [('"responses" property must have required property "400"', ("responses",))]
+    assert run("schema", operation, {"schema": {"type": "object"}}) == []
+    assert time.monotonic() - started < 2
+
+
+def test_a_schema_that_reads_everything_reports_a_value_too_large_to_check() -> None:
+    """Never a silent pass: a recursive schema on 2^30 leaves is reported, with the expanded size."""
+    recursive = {
+        "$ref": "#/$defs/x",
+        "$defs": {"x": {"additionalProperties": {"$ref": "#/$defs/x"}}},
+    }
+    operation = shared_chain(30)
+    found = run(
+        "schema", operation, {"schema": recursive}, document={"get": operation}, path=("get",)
+    )
+    assert found == [
+        (
+            '"get" property is too large to check against the schema '
+            f"({expanded_size(operation, None)} nodes once $refs are expanded)",
+            (),
+        )
+    ]
+    assert expanded_size(operation, None) > 2**31
+
+
+@pytest.mark.parametrize(
+    ("schema", "reach"),
+    [
+        ({"type": "object"}, 0),
+        ({"properties": {"a": {"items": {"type": "string"}}}}, 2),
+        ({"allOf": [{"$ref": "#/$defs/d"}], "$defs": {"d": {"additionalProperties": True}}}, 1),
+        ({"enum": ["a", 1]}, 0),
+        ({"properties": {"a": {"enum": [{"b": 1}]}}}, None),
+        ({"items": {"uniqueItems": True}}, None),
+        ({"$ref": "other.json"}, None),
+        ({"$ref": "#/$defs/d", "$defs": {"d": {"items": {"$ref": "#/$defs/d"}}}}, None),
+    ],
+)
+def test_schema_reach(schema: Any, reach: int | None) -> None:
+    assert schema_reach(schema) == reach
+
+
+JSON = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+def tree_size(value: Any) -> int:
+    children = (
+        value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    )
+    return 1 + sum(tree_size(child) for child in children)
+
+
+@given(JSON, st.integers(min_value=0, max_value=3))
+def test_a_cut_copy_has_the_size_counted_and_validates_alike(value: Any, depth: int) -> None:
+    assert (
+        expanded_size(value, None) == tree_size(value) == expanded_size([value, value], None) // 2
+    )
+    copy = cut(value, depth)
+    assert tree_size(copy) == expanded_size(value, depth)
+    schema = {"items": {"type": "array"}, "additionalProperties": {"minProperties": 1}}
+    assert schema_reach(schema) == 1
+    assert run("schema", cut(value, 1), {"schema": schema}) == run(
+        "schema", value, {"schema": schema}
+    )
