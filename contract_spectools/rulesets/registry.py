@@ -19,6 +19,7 @@ class CoreFunctions:
     context: Callable[..., Any]
     # why a `pattern` runs on the bounded backtracking engine rather than RE2, one line per pattern
     engine_notices: Callable[[str, Mapping[str, Any] | None], list[str]]
+    missing: Any  # the value of a target that is not there (JavaScript's undefined)
 
 
 @cache
@@ -28,4 +29,5 @@ def core_functions() -> CoreFunctions:
         functions.check_options,
         functions.FunctionContext,
         functions.engine_notices,
+        functions.MISSING,
     )

@@ -172,16 +172,25 @@ def _called(function: Any, value: Any, then: Then, context: Any) -> list[Any]:
 
 
 def _targets(then: Then, match: Match) -> list[tuple[Any, Path]]:
-    """The values `field` names under a `given` match (Spectral: none found -> undefined at the match)."""
-    if then.field is None:
+    """The values `field` names under a `given` match, as Spectral's getLintTargets: a `field` under
+    a value that is not an object or array is ignored (the value itself is linted), and none found
+    is undefined at the match."""
+    if then.field is None or not isinstance(match.value, dict | list):
         return [(match.value, match.path)]
     if then.field == "@key":
-        return [(match.path[-1], match.path)] if match.path else []
+        return _keys(match) or [(core_functions().missing, match.path)]
     if then.field_path is not None:
         found = [(m.value, (*match.path, *m.path)) for m in then.field_path.find(match.value)]
         return found or [(None, match.path)]
     tokens = field_tokens(then.field)
     return [(_lookup(match.value, tokens), (*match.path, *tokens))]
+
+
+def _keys(match: Match) -> list[tuple[Any, Path]]:
+    """`@key`: one target per key of the match (JavaScript's Object.keys: an array's indexes as strings)."""
+    if isinstance(match.value, list):
+        return [(str(index), (*match.path, index)) for index in range(len(match.value))]
+    return [(key, (*match.path, key)) for key in match.value]
 
 
 def field_tokens(field: str) -> tuple[str | int, ...]:

@@ -77,11 +77,63 @@ def test_key_and_jsonpath_fields(tmp_path: Path) -> None:
 """
     assert run(tmp_path, rules) == [
         ("deep", "#/components/responses/Ok/description", "#/components/responses/Ok/description"),
+        # `@key` lints each key of the match (`get`); {{value}} is the node at the reported path
+        ("keys", "#/paths/~1a/get", "Object{}"),
+    ]
+
+
+DELETE_200 = """openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    delete:
+      responses:
+        '200': {description: ok}
+        '204': {description: gone}
+"""
+
+
+def test_a_field_under_a_value_that_is_not_an_object_lints_the_value_itself(
+    tmp_path: Path,
+) -> None:
+    """Spectral's getLintTargets ignores `field` under a string: the method name is checked."""
+    rules = """  method:
+    given: "$.paths[*].*~"
+    then: {field: method, function: enumeration, functionOptions: {values: [get, delete]}}
+"""
+    assert run(tmp_path, rules, DELETE_200) == []
+    only_get = rules.replace("[get, delete]", "[get]")
+    assert [where for _, where, _ in run(tmp_path, only_get, DELETE_200)] == ["#/paths/~1a/delete"]
+
+
+def test_key_field_makes_one_target_per_key_of_the_match(tmp_path: Path) -> None:
+    rules = """  codes:
+    message: "{{error}}"
+    given: "$.paths[*].delete.responses"
+    then: {field: "@key", function: pattern, functionOptions: {notMatch: "^(200|201)$"}}
+"""
+    assert run(tmp_path, rules, DELETE_200) == [
         (
-            "keys",
-            "#/paths/~1a",
-            "Object{}",
-        ),  # {{value}} is the node at the reported path, as in Spectral
+            "codes",
+            "#/paths/~1a/delete/responses/200",
+            '"200" must not match the pattern "^(200|201)$"',
+        )
+    ]
+
+
+def test_key_field_on_an_array_and_on_an_empty_object(tmp_path: Path) -> None:
+    """Object.keys of an array is its indexes; no key at all calls the function once, on undefined."""
+    spec = DELETE_200 + "tags: [{name: a}]\ncomponents: {}\n"
+    rules = """  keys:
+    given: ["$.tags", "$.components"]
+    then: {field: "@key", function: truthy}
+  index:
+    given: "$.tags"
+    then: {field: "@key", function: pattern, functionOptions: {match: "^1$"}}
+"""
+    assert [(rule, where) for rule, where, _ in run(tmp_path, rules, spec)] == [
+        ("index", "#/tags/0"),
+        ("keys", "#/components"),
     ]
 
 
