@@ -428,15 +428,23 @@ def _select_one(
     elif isinstance(selector, _Wildcard):
         yield from _children(match)
     elif isinstance(selector, _Index):
-        if isinstance(value, list) and -len(value) <= selector.index < len(value):
-            index = selector.index % len(value)
-            yield Match(value[index], (*match.path, index))
+        yield from _indexed(selector.index, match)
     elif isinstance(selector, _Slice):
         if isinstance(value, list):
             for index in range(len(value))[selector.start : selector.stop : selector.step]:
                 yield Match(value[index], (*match.path, index))
     else:
         yield from _filtered(selector.expression, match, root)
+
+
+def _indexed(index: int, match: Match) -> Iterator[Match]:
+    """`[n]`: an array's item, or an object's key "n" (jsonpath-plus looks a number up as a property
+    name: `responses[202,204]` selects the status codes, spectral#2158)."""
+    value = match.value
+    if isinstance(value, list) and -len(value) <= index < len(value):
+        yield Match(value[index % len(value)], (*match.path, index % len(value)))
+    elif isinstance(value, dict) and str(index) in value:
+        yield Match(value[str(index)], (*match.path, str(index)))
 
 
 def _filtered(expression: Expression, match: Match, root: Any) -> Iterator[Match]:

@@ -212,6 +212,15 @@ def test_jsonpath_plus_quirks(text: str, expected: list[tuple[str | int, ...]]) 
     assert paths(text, SPEC) == expected
 
 
+def test_numbers_in_brackets_name_an_objects_keys() -> None:
+    """jsonpath-plus looks a number up as a property name (spectral#2158): status codes by number."""
+    doc = {"responses": {"200": {}, "202": {"content": 1}, "204": {}}, "list": ["a", "b"]}
+    assert paths("$.responses[202,204].content", doc) == [("responses", "202", "content")]
+    assert paths("$.responses[202,204]", doc) == [("responses", "202"), ("responses", "204")]
+    assert paths("$.responses[200]", doc) == [("responses", "200")]
+    assert paths("$.list[1,0]", doc) == [("list", 1), ("list", 0)]
+
+
 INDEXED = [
     "$..x",
     "$.x..x",
@@ -225,6 +234,7 @@ INDEXED = [
     "$..[?(@.z === 'a' || @.x)]",
     "$.y..[?(@.x != null)]",
     "$..[0]",
+    "$..[1,0].x",
 ]
 
 
