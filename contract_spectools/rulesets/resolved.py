@@ -1,10 +1,12 @@
 """The document a rule sees: `$ref`s replaced by their targets (in this file or another), and where
 every node is written, so a finding in a referenced schema is reported at the schema's own lines.
 
-Each reference target is resolved once and shared by every `$ref` to it (a DAG, not copies), and a
-reference back into a target still being resolved stays a `{$ref}` node: cycles, within a file or
-across files, terminate. A reference that cannot be followed (missing file, bad pointer) stays as
-written; the kit's own `unresolved-ref` rule reports it.
+Each reference target is resolved once and shared by every `$ref` to it (a DAG, not copies). As in
+Spectral's resolver, a `$ref` that closes a cycle (`ref_cycles.py`) stays a `{$ref}` node, and so
+does a reference back into a target still being resolved: cycles, within a file or across files,
+terminate. A reference that cannot be followed (missing file, bad pointer) stays as written; the
+kit's own `unresolved-ref` rule reports it. As Spectral locates a path, a `$ref` with sibling keys
+(`{$ref, description}`) at the end of a path is reported where it is written, not at its target.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import yaml
 from contract_core import pointer
 from contract_core.lines import LineMap
 from contract_spectools.rulesets.jsonpath import Path as JsonPathTuple
+from contract_spectools.rulesets.ref_cycles import RefCycles, Target, ref_graph
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,23 @@ class DocumentView:
             child = _child(node, key)
             if child is _ABSENT:
                 return here, node, path[index:]
-            node = child
+            node, written = child, Origin(here.file, (*here.path, key))
             known = self.origins.get(id(node)) if isinstance(node, dict | list) else None
-            here = known or Origin(here.file, (*here.path, key))
+            last = index == len(path) - 1
+            here = written if known is None or (last and self._with_siblings(written)) else known
         return here, node, ()
+
+    def _with_siblings(self, written: Origin) -> bool:
+        """A `$ref` with sibling keys where it is written (Spectral's traverseObjUntilRef follows a
+        `$ref` at the end of a path only when it stands alone)."""
+        found = self.files.get(written.file)
+        try:
+            node = (
+                pointer.resolve(found.document, pointer.from_path(written.path)) if found else None
+            )
+        except (KeyError, IndexError, ValueError):
+            return False
+        return isinstance(node, dict) and "$ref" in node and len(node) > 1
 
     def line(self, origin: Origin) -> int | None:
         found = self.files.get(origin.file)
@@ -77,7 +93,9 @@ def as_written(document: Any, source: str, lines: LineMap) -> DocumentView:
 
 def resolved(document: Any, source: str, lines: LineMap) -> DocumentView:
     view = as_written(document, source, lines)
-    view.root = _Resolver(view).node(document, Origin(source, ()))
+    resolver = _Resolver(view)
+    resolver.cycles = RefCycles(ref_graph(source, document, resolver.follow))
+    view.root = resolver.node(document, Origin(source, ()))
     return view
 
 
@@ -86,6 +104,7 @@ class _Resolver:
         self.view = view
         self.done: dict[tuple[str, str], Any] = {}
         self.open: set[tuple[str, str]] = set()
+        self.cycles = RefCycles({})
 
     def node(self, node: Any, at: Origin) -> Any:
         if isinstance(node, dict):
@@ -104,7 +123,7 @@ class _Resolver:
         target_file, _, fragment = ref.partition("#")
         file = self.file_of(target_file, at.file) if target_file else at.file
         key = (file or "", fragment)
-        if file is None or key in self.open:
+        if file is None or key in self.open or self.closes_cycle(at, file, fragment):
             return node  # unreadable, or a cycle: the reference stays as written
         if key not in self.done:
             target = self.target(file, fragment)
@@ -118,6 +137,19 @@ class _Resolver:
             finally:
                 self.open.discard(key)
         return self.done[key]
+
+    def closes_cycle(self, at: Origin, file: str, fragment: str) -> bool:
+        target = (file, tuple(pointer.split(fragment or "#")))
+        return self.cycles.closes_cycle(at.file, at.path, target)
+
+    def follow(self, ref: str, beside: str) -> tuple[Target, Any] | None:
+        """The target a `$ref` written in `beside` names, and its node (None: it cannot be followed)."""
+        target_file, _, fragment = ref.partition("#")
+        file = self.file_of(target_file, beside) if target_file else beside
+        node = _ABSENT if file is None else self.target(file, fragment)
+        if file is None or node is _ABSENT:
+            return None
+        return (file, tuple(pointer.split(fragment or "#"))), node
 
     def target(self, file: str, fragment: str) -> Any:
         try:

@@ -208,12 +208,6 @@ DOCUMENTED_DIFFERENCES: dict[tuple[str, str], str] = {
         "keyword (`parameters/0/name`: must be equal to constant) and Spectral prints them; "
         "jsonschema-rs gives only the `contains` error"
     ),
-    ("sps-commerce", "sps-camel-case-properties"): (
-        "ours, to fix: a `$ref` that closes a cycle stays a `$ref` in Spectral's resolved document "
-        "(`..` does not go through it), and one with sibling keys is located where it is written; "
-        "so a property whose value is such a `$ref` is reported at the property "
-        "(`api_errors/properties/payment_intent`), where we report the `$ref`'s target"
-    ),
 }
 
 

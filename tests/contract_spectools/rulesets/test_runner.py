@@ -10,6 +10,7 @@ import yaml
 
 from contract_spectools.rulesets.loader import load_ruleset
 from contract_spectools.rulesets.messages import render_message
+from contract_spectools.rulesets.ref_cycles import RefCycles
 from contract_spectools.rulesets.runner import Document, field_tokens, run_ruleset
 
 SPEC = """openapi: 3.1.0
@@ -167,3 +168,75 @@ def test_messages_as_spectral_fills_them() -> None:
 
 def test_field_tokens_as_lodash_topath() -> None:
     assert field_tokens("a.b[0]['c-d']") == ("a", "b", 0, "c-d")
+
+
+REFS = """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/A'}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        B_ref: {$ref: '#/components/schemas/B'}
+    B:
+      type: object
+      properties:
+        A_ref: {$ref: '#/components/schemas/A'}
+    C:
+      type: object
+      properties:
+        D_sib: {$ref: '#/components/schemas/D', description: x}
+    D:
+      type: object
+      properties:
+        inner_x: {type: string}
+    E:
+      type: object
+      properties:
+        F_plain: {$ref: '#/components/schemas/F'}
+    F:
+      type: string
+"""
+
+
+def test_a_ref_that_closes_a_cycle_or_has_siblings_is_reported_where_it_is_written(
+    tmp_path: Path,
+) -> None:
+    """Spectral 6.16.3's output on this spec and rules, recorded: the `$ref`s of the A <-> B cycle
+    and the one with a sibling are located where they are written; a lone `$ref` at its target, and
+    one in the middle of a path (`D_sib.type`) is followed."""
+    rules = """  camel:
+    given: $..properties.*~
+    then: {function: casing, functionOptions: {type: camel}}
+  typed:
+    given: $.components.schemas.C.properties.D_sib
+    then: {field: type, function: falsy}
+"""
+    assert [(rule, where) for rule, where, _ in run(tmp_path, rules, REFS)] == [
+        ("camel", "#/components/schemas/A/properties/B_ref"),
+        ("camel", "#/components/schemas/B/properties/A_ref"),
+        ("camel", "#/components/schemas/C/properties/D_sib"),
+        ("camel", "#/components/schemas/D/properties/inner_x"),
+        ("camel", "#/components/schemas/F"),
+        ("typed", "#/components/schemas/D/type"),
+    ]
+
+
+def test_ref_cycles_are_the_targets_strongly_connected_components() -> None:
+    a, b, c = ("f", ("A",)), ("f", ("B",)), ("f", ("C",))
+    cycles = RefCycles({a: {b}, b: {a, c}, c: set()})
+    assert cycles.closes_cycle("f", ("A", "properties", "b"), b)
+    assert cycles.closes_cycle("f", ("B", "items"), a)
+    assert not cycles.closes_cycle("f", ("B", "items"), c)  # C leads nowhere back
+    assert not cycles.closes_cycle("f", ("paths", "x"), a)  # nothing leads back into a path
+    assert not cycles.closes_cycle("f", ("A",), b)  # `A: {$ref: B}` is itself followed
+    assert not cycles.closes_cycle("g", ("A", "x"), b)  # another file's A
