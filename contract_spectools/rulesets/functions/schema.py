@@ -71,7 +71,14 @@ def schema(
     all_errors = options.get("allErrors") is True
     errors = in_ajv_order(validator.iter_errors(checked))
     chosen = errors if all_errors else errors[:1]
-    found = spectral_messages(chosen, value, options["schema"], context.path, all_errors=all_errors)
+    dialect, base = _dialect(options), context.ruleset_dir
+
+    def check(subschema: Any, item: Any) -> list[Any]:
+        return in_ajv_order(compiled(subschema, dialect, base).iter_errors(item))
+
+    found = spectral_messages(
+        chosen, checked, options["schema"], context.path, all_errors=all_errors, check=check
+    )
     # Spectral drops a result equal to another (same message and place); two anyOf branches can give one
     return [FunctionResult(message, path) for message, path in dict.fromkeys(found)]
 

@@ -11,7 +11,7 @@ steps, so `"bar" property type must be string`, `Property "baz" is not expected 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,11 +105,23 @@ class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
 
 
+# (subschema, instance) -> jsonschema-rs's errors in Ajv's order: what `contains` re-checks items with
+Check = Callable[[Any, Any], list[Any]]
+
+
 def spectral_messages(
-    errors: Iterable[Any], target: Any, schema: Any, context_path: JsonPath, *, all_errors: bool
+    errors: Iterable[Any],
+    target: Any,
+    schema: Any,
+    context_path: JsonPath,
+    *,
+    all_errors: bool,
+    check: Check | None = None,
 ) -> list[tuple[str, JsonPath]]:
     """(message, path relative to the target) per reported problem, in Spectral's order and words."""
-    ajv = [record for error in errors for record in _as_ajv(error, schema, target, all_errors)]
+    ajv = [
+        record for error in errors for record in _as_ajv(error, schema, target, all_errors, check)
+    ]
     unmatched = {
         e.pointer: e.keyword for e in ajv if e.keyword in ("anyOf", "oneOf") and not e.params
     }
@@ -122,9 +134,11 @@ def spectral_messages(
     return out
 
 
-def _as_ajv(error: Any, schema: Any, target: Any, all_errors: bool) -> Iterator[AjvError]:
+def _as_ajv(
+    error: Any, schema: Any, target: Any, all_errors: bool, check: Check | None = None
+) -> Iterator[AjvError]:
     """The Ajv errors one jsonschema-rs error stands for; a failed `then`/`else` adds Ajv's `if` error."""
-    yield from _ajv_records(error, schema, target, all_errors)
+    yield from _ajv_records(error, schema, target, all_errors, check)
     branch = (
         _conditional_branch(error.schema_path) if all_errors else None
     )  # Ajv adds it under allErrors only
@@ -133,14 +147,19 @@ def _as_ajv(error: Any, schema: Any, target: Any, all_errors: bool) -> Iterator[
         yield AjvError("if", tuple(error.instance_path)[:depth], f'must match "{keyword}" schema')
 
 
-def _ajv_records(error: Any, schema: Any, target: Any, all_errors: bool) -> Iterator[AjvError]:
+def _ajv_records(
+    error: Any, schema: Any, target: Any, all_errors: bool, check: Check | None
+) -> Iterator[AjvError]:
     kind = error.kind.name
     path: JsonPath = tuple(error.instance_path)
     details = error.kind.as_dict()
     if kind in ("anyOf", "oneOf") and type(error.kind).__name__ != "OneOfMultipleValid":
         for branch in details.get("context") or []:
             for inner in branch if all_errors else branch[:1]:
-                yield from _as_ajv(inner, schema, target, all_errors)
+                yield from _as_ajv(inner, schema, target, all_errors, check)
+        yield AjvError(kind, path, _AJV[kind])
+    elif kind == "contains" and check is not None:
+        yield from _contains_items(error, schema, target, all_errors, check)
         yield AjvError(kind, path, _AJV[kind])
     elif kind == "oneOf":
         yield AjvError(kind, path, _AJV[kind], {"passingSchemas": True})
@@ -164,6 +183,25 @@ def _ajv_records(error: Any, schema: Any, target: Any, all_errors: bool) -> Iter
         yield _too_many_items(path, schema, error.schema_path)
     else:
         yield _simple(kind, path, details, error, schema)
+
+
+def _contains_items(
+    error: Any, schema: Any, target: Any, all_errors: bool, check: Check
+) -> Iterator[AjvError]:
+    """Where `contains` fails, Ajv keeps each item's own failing keyword (the first, unless
+    allErrors) and Spectral prints them; jsonschema-rs reports the `contains` error alone, so each
+    item is checked again. A subschema with a `$ref` is not (its `#` would be another document)."""
+    path: JsonPath = tuple(error.instance_path)
+    items = lookup(target, path)
+    subschema = lookup(schema, tuple(error.schema_path))
+    if not isinstance(items, list) or '"$ref"' in repr(subschema).replace("'", '"'):
+        return
+    for index, item in enumerate(items):
+        found = check(subschema, item)
+        for inner in found if all_errors else found[:1]:
+            for record in _as_ajv(inner, subschema, item, all_errors, check):
+                where = (*path, index, *record.path)
+                yield AjvError(record.keyword, where, record.message, record.params)
 
 
 def _dependency_trigger(schema: Any, schema_path: list[Any], missing: str, instance: Any) -> str:

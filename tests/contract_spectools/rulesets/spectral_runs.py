@@ -202,13 +202,7 @@ def _limit_memory(gigabytes: float) -> None:
 # (ruleset, rule) -> why our (rule, pointer) pairs differ from Spectral 6's for that rule; the tests
 # compare every other rule exactly. docs/lint.md ("Agreement with Spectral") explains each. Every
 # entry so far is a difference of ours, to fix; each entry goes when its fix lands.
-DOCUMENTED_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("sps-commerce", "sps-missing-pagination-query-parameters"): (
-        "ours, to fix: where `contains` fails under `anyOf`, Ajv also reports each item's failing "
-        "keyword (`parameters/0/name`: must be equal to constant) and Spectral prints them; "
-        "jsonschema-rs gives only the `contains` error"
-    ),
-}
+DOCUMENTED_DIFFERENCES: dict[tuple[str, str], str] = {}
 
 
 def agreeing(keys: set[Key], ruleset: str) -> set[Key]:

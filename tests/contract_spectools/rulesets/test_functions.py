@@ -949,3 +949,57 @@ def test_a_cut_copy_has_the_size_counted_and_validates_alike(value: Any, depth: 
     assert run("schema", cut(value, 1), {"schema": schema}) == run(
         "schema", value, {"schema": schema}
     )
+
+
+def _query(name: str, where: str = "query") -> dict[str, str]:
+    return {"name": name, "in": where}
+
+
+PAGINATION = {  # SPS Commerce's sps-missing-pagination-query-parameters (collections.ruleset.yml)
+    "type": "array",
+    "items": {"type": "object"},
+    "contains": {
+        "type": "object",
+        "properties": {"name": {"const": "limit"}, "in": {"const": "query"}},
+    },
+    "allOf": [
+        {
+            "anyOf": [
+                {"contains": {"properties": {"name": {"const": name}, "in": {"const": "query"}}}}
+                for name in ("offset", "cursor")
+            ]
+        }
+    ],
+}
+
+
+def test_a_failing_contains_reports_each_items_failing_keyword_as_ajv() -> None:
+    """Spectral 6.16.3's output for these parameters, recorded: Ajv keeps each item's first failing
+    keyword when `contains` fails, inside `anyOf` or not."""
+    params = [_query("foo"), _query("limit"), _query("offset", "header")]
+    document = {"get": {"parameters": params}}
+    found = run(
+        "schema", params, {"schema": PAGINATION}, document=document, path=("get", "parameters")
+    )
+    assert sorted(found) == [
+        ('"in" property must be equal to constant', (2, "in")),
+        ('"name" property must be equal to constant', (0, "name")),
+        ('"name" property must be equal to constant', (1, "name")),
+        ('"name" property must be equal to constant', (2, "name")),
+        ('"parameters" property must contain at least 1 valid item(s)', ()),
+        (
+            '"parameters" property must match a schema in anyOf. None of the schemas matched, '
+            "see the other errors reported for this value",
+            (),
+        ),
+    ]
+    alone = run(
+        "schema",
+        [_query("foo")],
+        {"schema": PAGINATION},
+        document={"p": [_query("foo")]},
+        path=("p",),
+    )
+    assert [path for _, path in alone] == [(0, "name"), (), ()]
+    good = [_query("limit"), _query("cursor")]
+    assert run("schema", good, {"schema": PAGINATION}) == []
