@@ -274,3 +274,46 @@ def test_a_pattern_off_re2_is_named_and_still_runs(
     assert fallback[0]["source"] == str(ruleset) and fallback[0]["line"] == 2
     assert not [f for f in found if f["rule"] == "title-no-draft"]  # the bundled title passes
     assert code == 0
+
+
+def doubly_referenced_chain(levels: int) -> str:
+    """Schemas N0 ... Nn, each with properties `a` and `b` both `$ref` to the next: 2^n leaves once
+    expanded (issue 19's repro of the `schema` function's memory blow-up)."""
+    schemas = {
+        f"N{i}": {
+            "type": "object",
+            "properties": {name: {"$ref": f"#/components/schemas/N{i + 1}"} for name in "ab"},
+        }
+        for i in range(levels)
+    }
+    schemas[f"N{levels}"] = {"type": "string"}
+    ok = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/N0"}}},
+    }
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": ok}}}},
+        "components": {"schemas": schemas},
+    }
+    return json.dumps(spec)
+
+
+def test_schema_on_a_doubly_referenced_chain_ends_fast_with_timeout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = write(tmp_path, doubly_referenced_chain(30), "spec.json")
+    ruleset = write(
+        tmp_path,
+        "rules:\n  needs-400:\n    given: $.paths.*.get\n    then:\n      function: schema\n"
+        "      functionOptions:\n        schema: {properties: {responses: {required: ['400']}}}\n"
+        "  recursive:\n    given: $.paths.*.get\n    then:\n      function: schema\n"
+        "      functionOptions:\n        schema: {$ref: '#/$defs/x', $defs: {x: "
+        "{additionalProperties: {$ref: '#/$defs/x'}}}}\n",
+    )
+    code, found = findings(capsys, "--timeout", "20", "--ruleset", str(ruleset), str(spec))
+    messages = {f["rule"]: f["message"] for f in found if f["rule"] in ("needs-400", "recursive")}
+    assert code == 0  # both rules are warnings (the default severity)
+    assert messages["needs-400"] == '"responses" property must have required property "400"'
+    assert "too large to check against the schema" in messages["recursive"]
