@@ -6,7 +6,8 @@ Spectral's resolver, a `$ref` that closes a cycle (`ref_cycles.py`) stays a `{$r
 does a reference back into a target still being resolved: cycles, within a file or across files,
 terminate. A reference that cannot be followed (missing file, bad pointer) stays as written; the
 kit's own `unresolved-ref` rule reports it. As Spectral locates a path, a `$ref` with sibling keys
-(`{$ref, description}`) at the end of a path is reported where it is written, not at its target.
+(`{$ref, description}`) at the end of a path that went through no other `$ref` is reported where it
+is written, not at its target.
 """
 
 from __future__ import annotations
@@ -48,20 +49,25 @@ class DocumentView:
     def locate(self, path: JsonPathTuple) -> tuple[Origin, Any, JsonPathTuple]:
         """Where the node at `path` (of `root`) is written, its value, and the part of `path` past the
         document. As Spectral, a path that leaves the document is reported at its closest existing node."""
-        node, here = self.root, Origin(self.main_file, ())
+        node, here, followed = self.root, Origin(self.main_file, ()), False
         for index, key in enumerate(path):
             child = _child(node, key)
             if child is _ABSENT:
                 return here, node, path[index:]
             node, written = child, Origin(here.file, (*here.path, key))
             known = self.origins.get(id(node)) if isinstance(node, dict | list) else None
-            last = index == len(path) - 1
-            here = written if known is None or (last and self._with_siblings(written)) else known
+            if known is None or (
+                index == len(path) - 1 and not followed and self._with_siblings(written)
+            ):
+                known = written
+            followed = followed or known != written
+            here = known
         return here, node, ()
 
     def _with_siblings(self, written: Origin) -> bool:
-        """A `$ref` with sibling keys where it is written (Spectral's traverseObjUntilRef follows a
-        `$ref` at the end of a path only when it stands alone)."""
+        """A `$ref` with sibling keys where it is written. Spectral's traverseObjUntilRef follows a
+        `$ref` at the end of a path only when it stands alone, unless the path already went through
+        a `$ref` (then it is located in the target, at the target: measured on Spectral 6.16.3)."""
         found = self.files.get(written.file)
         try:
             node = (

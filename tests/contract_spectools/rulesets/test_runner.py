@@ -181,6 +181,14 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/A'}
+  /c:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/C'}
 components:
   schemas:
     A:
@@ -212,8 +220,9 @@ def test_a_ref_that_closes_a_cycle_or_has_siblings_is_reported_where_it_is_writt
     tmp_path: Path,
 ) -> None:
     """Spectral 6.16.3's output on this spec and rules, recorded: the `$ref`s of the A <-> B cycle
-    and the one with a sibling are located where they are written; a lone `$ref` at its target, and
-    one in the middle of a path (`D_sib.type`) is followed."""
+    and the one with a sibling are located where they are written, the latter only on a path that went
+    through no `$ref` (reached from `/c`, it is located at its target D); a lone `$ref` at its target,
+    and one in the middle of a path (`D_sib.type`) is followed."""
     rules = """  camel:
     given: $..properties.*~
     then: {function: casing, functionOptions: {type: camel}}
@@ -225,6 +234,7 @@ def test_a_ref_that_closes_a_cycle_or_has_siblings_is_reported_where_it_is_writt
         ("camel", "#/components/schemas/A/properties/B_ref"),
         ("camel", "#/components/schemas/B/properties/A_ref"),
         ("camel", "#/components/schemas/C/properties/D_sib"),
+        ("camel", "#/components/schemas/D"),
         ("camel", "#/components/schemas/D/properties/inner_x"),
         ("camel", "#/components/schemas/F"),
         ("typed", "#/components/schemas/D/type"),
