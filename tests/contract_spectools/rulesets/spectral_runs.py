@@ -200,9 +200,16 @@ def _limit_memory(gigabytes: float) -> None:
 
 
 # (ruleset, rule) -> why our (rule, pointer) pairs differ from Spectral 6's for that rule; the tests
-# compare every other rule exactly. docs/lint.md ("Agreement with Spectral") explains each. Every
-# entry so far is a difference of ours, to fix; each entry goes when its fix lands.
-DOCUMENTED_DIFFERENCES: dict[tuple[str, str], str] = {}
+# compare every other rule exactly. docs/lint.md ("Agreement with Spectral") explains each. The
+# differences of ours found by the first measurement are fixed; the one left is Spectral's.
+DOCUMENTED_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("sps-commerce", "sps-camel-case-properties"): (
+        "Spectral's: a schema property literally named `$ref` (Kubernetes' JSONSchemaProps, which "
+        "refers to itself) is reported by both where it is written, and by Spectral once more at "
+        "the enclosing `properties` map (1 pair on the corpus; on a spec without the self-reference "
+        "both agree), most likely because its resolver takes that `$ref` key for a reference"
+    ),
+}
 
 
 def agreeing(keys: set[Key], ruleset: str) -> set[Key]:
