@@ -15,7 +15,7 @@ from contract_spectools.lint.findings import Rule, RuleSeverity, Severity
 from contract_spectools.rulesets.jsonpath import JsonPath, JsonPathSyntaxError
 from contract_spectools.rulesets.registry import core_functions
 from contract_spectools.rulesets.source import RulesetSource, read_source
-from contract_spectools.rulesets.spectral_oas import EXTENDS_NAME, SPECTRAL_OAS
+from contract_spectools.rulesets.spectral_oas import BUNDLED, EXTENDS_NAME, SPECTRAL_OAS
 
 DEFAULT = "default"  # a rule enabled at the severity it was defined with
 OTHER_FORMATS = frozenset({"spectral:asyncapi", "spectral:arazzo"})
@@ -197,10 +197,7 @@ def _extend(
     index: int,
 ) -> None:
     if name == EXTENDS_NAME:
-        ruleset.spectral_oas_source = source.where("extends", index)
-        for rule_name, rule in SPECTRAL_OAS.items():
-            enabled = mode == "all" or (mode == "recommended" and rule.recommended)
-            ruleset.spectral_oas[rule_name] = DEFAULT if enabled else "off"
+        _extend_spectral_oas(ruleset, source, mode, chain, index)
         return
     if name in OTHER_FORMATS:
         return  # their rules are for AsyncAPI and Arazzo documents; the kit lints OpenAPI only
@@ -219,6 +216,17 @@ def _extend(
             f"the extended ruleset {name!r} is not a file ({target})", "extends", index
         )
     _merge(ruleset, _load(target, chain), mode)
+
+
+def _extend_spectral_oas(
+    ruleset: Ruleset, source: RulesetSource, mode: ExtendsMode, chain: tuple[Path, ...], index: int
+) -> None:
+    """The bundled rules run as an extended file would; the rest steer or name the kit's rules."""
+    _merge(ruleset, _load(BUNDLED, chain), mode)
+    ruleset.spectral_oas_source = source.where("extends", index)
+    for rule_name, rule in SPECTRAL_OAS.items():
+        enabled = mode == "all" or (mode == "recommended" and rule.recommended)
+        ruleset.spectral_oas[rule_name] = DEFAULT if enabled else "off"
 
 
 def _merge(ruleset: Ruleset, parent: Ruleset, mode: ExtendsMode) -> None:

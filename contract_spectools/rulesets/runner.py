@@ -259,7 +259,7 @@ def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
     if not names:
         return []
     message = (
-        f"{len(names)} spectral:oas rules have no counterpart in contract lint and were not run: "
+        f"{len(names)} spectral:oas rules need Spectral's own functions and were not run: "
         + ", ".join(names)
     )
     return [_at(finding(SKIPPED_RULE, "#", message), ruleset.spectral_oas_source or ruleset.file)]
