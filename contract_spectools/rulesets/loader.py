@@ -6,6 +6,7 @@ at load time: a run never starts with a rule that cannot work.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -386,9 +387,9 @@ def _expand_alias(
     """`#Name` and `#Name.rest` -> the alias' paths (an alias may name another alias)."""
     if not given.startswith("#"):
         return [given]
-    name, dot, rest = given[1:].partition(".")
-    name, bracket, tail = name.partition("[")
-    suffix = (dot + rest) if dot else (bracket + tail)
+    # the name runs to the first `.` or `[`: `#Op[get].parameters` is Op + `[get].parameters`
+    name = re.split(r"[.\[]", given[1:], maxsplit=1)[0]
+    suffix = given[1 + len(name) :]
     if name not in ruleset.aliases:
         raise source.error(f"unknown alias '#{name}' (define it under `aliases`)", *at)
     if name in seen:
