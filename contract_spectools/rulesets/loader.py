@@ -435,6 +435,8 @@ def _check_function(
     registry = core_functions()
     if name in custom and name not in registry.functions:
         return
+    if name in registry.bundled and source.path.resolve() == BUNDLED.resolve():
+        return  # Spectral's own OpenAPI functions: for its spectral:oas rules, not a team's
     if name not in registry.functions:
         known = ", ".join(sorted(registry.functions))
         raise source.error(

@@ -156,7 +156,7 @@ def _results(
                         rule=rule.name,
                         ruleset_dir=rule.ruleset_dir,
                     )
-                    for result in _called(registry.functions[then.function], value, then, context):
+                    for result in _called(registry.function(then.function), value, then, context):
                         yield match, path, (value, result)
 
 
@@ -268,9 +268,8 @@ def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
     names = ruleset.unavailable
     if not names:
         return []
-    message = (
-        f"{len(names)} spectral:oas rules need Spectral's own functions and were not run: "
-        + ", ".join(names)
+    message = "spectral:oas rules that need Spectral's own functions were not run: " + ", ".join(
+        names
     )
     return [_at(finding(SKIPPED_RULE, "#", message), ruleset.spectral_oas_source or ruleset.file)]
 
