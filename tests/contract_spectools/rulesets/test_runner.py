@@ -68,7 +68,7 @@ def test_formats_gate_a_rule(tmp_path: Path) -> None:
 def test_key_and_jsonpath_fields(tmp_path: Path) -> None:
     rules = """  keys:
     message: "{{value}}"
-    given: "$.paths[*]"
+    given: "$.paths"
     then: {field: "@key", function: pattern, functionOptions: {match: "^/b"}}
   deep:
     message: "{{path}}"
