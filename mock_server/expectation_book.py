@@ -238,6 +238,8 @@ def _request_values(
         return [headers[name]] if name in headers else []
     if kind == "query":
         return parse_qs(query, keep_blank_values=True).get(name, [])
-    if isinstance(sent, dict) and name in sent and not isinstance(sent[name], dict | list):
-        return [orjson.dumps(sent[name]).decode()]
-    return []
+    for step in orjson.loads(name):  # the field's path (Expectation.index_key)
+        if not isinstance(sent, dict) or step not in sent:
+            return []
+        sent = sent[step]
+    return [] if isinstance(sent, dict | list) else [orjson.dumps(sent).decode()]

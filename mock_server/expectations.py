@@ -176,10 +176,11 @@ class Expectation:
         single = sorted(name for name, values in self.query.items() if len(values) == 1)
         if single:
             return ("query", single[0], self.query[single[0]][0])
-        if isinstance(self.body, dict):
-            for name, value in sorted(self.body.items()):
-                if not isinstance(value, dict | list):
-                    return ("body", name, orjson.dumps(value).decode())  # 1, 1.0 and true differ
+        leaf = _scalar_leaf(self.body, ())
+        if leaf is not None:
+            path, value = leaf
+            # the path as JSON (names may hold any character); 1, 1.0 and true differ
+            return ("body", orjson.dumps(path).decode(), orjson.dumps(value).decode())
         return None
 
     def answer_for(self, use: int) -> Answer | None:
@@ -189,6 +190,21 @@ class Expectation:
         if use > len(self.answers) and self.then_fallback:
             return None
         return self.answers[min(use, len(self.answers)) - 1]
+
+
+def _scalar_leaf(body: Any, path: tuple[str, ...]) -> tuple[tuple[str, ...], Any] | None:
+    """The first scalar field of a body condition, however deep (`{"account": {"id": "a"}}`:
+    `("account", "id"), "a"`): a request must hold it, so it can key the lookup."""
+    if not isinstance(body, dict):
+        return None
+    for name, value in sorted(body.items()):
+        if isinstance(value, dict):
+            found = _scalar_leaf(value, (*path, name))
+            if found is not None:
+                return found
+        elif not isinstance(value, list):
+            return (*path, name), value
+    return None
 
 
 def compile_expectation(document: Any, responder: Responder, expectation_id: str) -> Expectation:

@@ -100,6 +100,9 @@ def test_the_wheel_carries_the_kit_and_its_data_but_no_tests(wheel: Path) -> Non
     assert not [f for f in files if f.parts[0] == "tests"]
     assert Path("contract_core/py.typed") in files
     assert Path("conformance/pytest_mode/suite.py") in files
+    # `extends: spectral:oas` reads the bundled ruleset; its licence travels with it
+    assert Path("contract_spectools/rulesets/bundled/spectral-oas.yaml") in files
+    assert Path("contract_spectools/rulesets/bundled/LICENSE-spectral.txt") in files
     # contract_core/specs/ holds a link to openapi/api-tokens.yaml: the wheel must carry the file itself
     assert spec == (REPO / "openapi" / "api-tokens.yaml").read_bytes()
     assert "[pytest11]\ncontract = conformance.pytest_mode.plugin" in declared

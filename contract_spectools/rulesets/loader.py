@@ -6,6 +6,7 @@ at load time: a run never starts with a rule that cannot work.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +16,7 @@ from contract_spectools.lint.findings import Rule, RuleSeverity, Severity
 from contract_spectools.rulesets.jsonpath import JsonPath, JsonPathSyntaxError
 from contract_spectools.rulesets.registry import core_functions
 from contract_spectools.rulesets.source import RulesetSource, read_source
-from contract_spectools.rulesets.spectral_oas import EXTENDS_NAME, SPECTRAL_OAS
+from contract_spectools.rulesets.spectral_oas import BUNDLED, EXTENDS_NAME, SPECTRAL_OAS
 
 DEFAULT = "default"  # a rule enabled at the severity it was defined with
 OTHER_FORMATS = frozenset({"spectral:asyncapi", "spectral:arazzo"})
@@ -197,10 +198,7 @@ def _extend(
     index: int,
 ) -> None:
     if name == EXTENDS_NAME:
-        ruleset.spectral_oas_source = source.where("extends", index)
-        for rule_name, rule in SPECTRAL_OAS.items():
-            enabled = mode == "all" or (mode == "recommended" and rule.recommended)
-            ruleset.spectral_oas[rule_name] = DEFAULT if enabled else "off"
+        _extend_spectral_oas(ruleset, source, mode, chain, index)
         return
     if name in OTHER_FORMATS:
         return  # their rules are for AsyncAPI and Arazzo documents; the kit lints OpenAPI only
@@ -219,6 +217,17 @@ def _extend(
             f"the extended ruleset {name!r} is not a file ({target})", "extends", index
         )
     _merge(ruleset, _load(target, chain), mode)
+
+
+def _extend_spectral_oas(
+    ruleset: Ruleset, source: RulesetSource, mode: ExtendsMode, chain: tuple[Path, ...], index: int
+) -> None:
+    """The bundled rules run as an extended file would; the rest steer or name the kit's rules."""
+    _merge(ruleset, _load(BUNDLED, chain), mode)
+    ruleset.spectral_oas_source = source.where("extends", index)
+    for rule_name, rule in SPECTRAL_OAS.items():
+        enabled = mode == "all" or (mode == "recommended" and rule.recommended)
+        ruleset.spectral_oas[rule_name] = DEFAULT if enabled else "off"
 
 
 def _merge(ruleset: Ruleset, parent: Ruleset, mode: ExtendsMode) -> None:
@@ -378,9 +387,9 @@ def _expand_alias(
     """`#Name` and `#Name.rest` -> the alias' paths (an alias may name another alias)."""
     if not given.startswith("#"):
         return [given]
-    name, dot, rest = given[1:].partition(".")
-    name, bracket, tail = name.partition("[")
-    suffix = (dot + rest) if dot else (bracket + tail)
+    # the name runs to the first `.` or `[`: `#Op[get].parameters` is Op + `[get].parameters`
+    name = re.split(r"[.\[]", given[1:], maxsplit=1)[0]
+    suffix = given[1 + len(name) :]
     if name not in ruleset.aliases:
         raise source.error(f"unknown alias '#{name}' (define it under `aliases`)", *at)
     if name in seen:
@@ -426,6 +435,8 @@ def _check_function(
     registry = core_functions()
     if name in custom and name not in registry.functions:
         return
+    if name in registry.bundled and source.path.resolve() == BUNDLED.resolve():
+        return  # Spectral's own OpenAPI functions: for its spectral:oas rules, not a team's
     if name not in registry.functions:
         known = ", ".join(sorted(registry.functions))
         raise source.error(

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from contract_spectools.rulesets import functions
+from contract_spectools.rulesets.oas_functions import BUNDLED_FUNCTIONS
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,12 @@ class CoreFunctions:
     context: Callable[..., Any]
     # why a `pattern` runs on the bounded backtracking engine rather than RE2, one line per pattern
     engine_notices: Callable[[str, Mapping[str, Any] | None], list[str]]
+    # Spectral's non-core functions the bundled spectral:oas ruleset (and only it) calls
+    bundled: Mapping[str, Callable[..., list[Any]]]
     missing: Any  # the value of a target that is not there (JavaScript's undefined)
+
+    def function(self, name: str) -> Callable[..., list[Any]]:
+        return self.functions.get(name) or self.bundled[name]
 
 
 @cache
@@ -29,5 +35,6 @@ def core_functions() -> CoreFunctions:
         functions.check_options,
         functions.FunctionContext,
         functions.engine_notices,
+        BUNDLED_FUNCTIONS,
         functions.MISSING,
     )

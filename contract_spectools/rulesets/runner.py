@@ -156,7 +156,7 @@ def _results(
                         rule=rule.name,
                         ruleset_dir=rule.ruleset_dir,
                     )
-                    for result in _called(registry.functions[then.function], value, then, context):
+                    for result in _called(registry.function(then.function), value, then, context):
                         yield match, path, (value, result)
 
 
@@ -178,7 +178,7 @@ def _targets(then: Then, match: Match) -> list[tuple[Any, Path]]:
     if then.field is None or not isinstance(match.value, dict | list):
         return [(match.value, match.path)]
     if then.field == "@key":
-        return _keys(match) or [(core_functions().missing, match.path)]
+        return _key_targets(match)
     if then.field_path is not None:
         found = [(m.value, (*match.path, *m.path)) for m in then.field_path.find(match.value)]
         return found or [(None, match.path)]
@@ -186,11 +186,15 @@ def _targets(then: Then, match: Match) -> list[tuple[Any, Path]]:
     return [(_lookup(match.value, tokens), (*match.path, *tokens))]
 
 
-def _keys(match: Match) -> list[tuple[Any, Path]]:
-    """`@key`: one target per key of the match (JavaScript's Object.keys: an array's indexes as strings)."""
-    if isinstance(match.value, list):
-        return [(str(index), (*match.path, index)) for index in range(len(match.value))]
-    return [(key, (*match.path, key)) for key in match.value]
+def _key_targets(match: Match) -> list[tuple[Any, Path]]:
+    """`@key`, as Spectral's getLintTargets: each key of an object (or index of an array, as a
+    string) at its own path; a scalar match is its own target; no keys: undefined at the match."""
+    value = match.value
+    if not isinstance(value, (dict, list)):
+        return [(value, match.path)]
+    keys: list[str | int] = list(value) if isinstance(value, dict) else list(range(len(value)))
+    undefined = core_functions().missing
+    return [(str(key), (*match.path, key)) for key in keys] or [(undefined, match.path)]
 
 
 def field_tokens(field: str) -> tuple[str | int, ...]:
@@ -267,9 +271,8 @@ def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
     names = ruleset.unavailable
     if not names:
         return []
-    message = (
-        f"{len(names)} spectral:oas rules have no counterpart in contract lint and were not run: "
-        + ", ".join(names)
+    message = "spectral:oas rules that need Spectral's own functions were not run: " + ", ".join(
+        names
     )
     return [_at(finding(SKIPPED_RULE, "#", message), ruleset.spectral_oas_source or ruleset.file)]
 

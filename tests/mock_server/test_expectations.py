@@ -403,3 +403,20 @@ def test_a_full_scope_refuses_more_and_never_evicts(monkeypatch: pytest.MonkeyPa
     book.post(expectation({"status": 400}, id="two"))  # replacing one is not adding one
     book.post(expectation(id="three"), scope="session:s:")  # another scope
     assert [e["id"] for e in book.listed()] == ["one", "two"]
+
+
+def test_a_nested_body_field_keys_the_lookup() -> None:
+    """100 expectations on one operation that differ by `account.id` are looked up, not tried one by
+    one (each would otherwise be a candidate for every request)."""
+    book = ExpectationBook(_RESPONDER, MemoryState())
+    for n in range(100):
+        nested = {"method": "POST", "path": TOKENS, "body": {"account": {"id": f"acc_{n}"}}}
+        book.post({"request": nested, "response": {"status": 400}, "id": f"acc-{n}"})
+    plan = _RESPONDER.plans["createApiToken"]
+    bucket = next(iter(book._scope_index("").values()))
+    assert not bucket.everywhere and len(bucket.keyed) == 100
+    sent = {**CREATE, "account": {"id": "acc_42"}}
+    assert [e.id for e in bucket.candidates("", {}, sent)] == ["acc-42"]
+    found = book.find("", plan, TOKENS, "", {}, sent)
+    assert found is not None and found[0].id == "acc-42"
+    assert book.find("", plan, TOKENS, "", {}, {**CREATE, "account": {"id": "acc_x"}}) is None

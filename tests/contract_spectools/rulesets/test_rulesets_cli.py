@@ -13,6 +13,7 @@ from contract_cli import main
 from contract_core import bundled_spec_path
 from contract_spectools.rulesets.loader import Then, load_ruleset
 from contract_spectools.rulesets.runner import _called
+from contract_spectools.rulesets.spectral_oas import BUNDLED
 from tests.conftest import corpus_dir
 
 DATA = Path(__file__).parent / "data"
@@ -112,6 +113,15 @@ def test_the_style_ruleset_end_to_end(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 1  # paths-kebab-case is an error
     assert got == {
         ("info-contact", "warning", "#/info", 2),  # extended from base.yaml
+        # spectral:oas rules run from the bundled ruleset
+        ("oas3-api-servers", "warning", "#", 1),
+        ("info-description", "warning", "#/info", 2),
+        ("operation-description", "warning", "#/paths/~1items/get", 7),
+        ("operation-tags", "warning", "#/paths/~1items/get", 7),
+        ("operation-description", "warning", "#/paths/~1legacy_items/get", 25),
+        ("operation-tags", "warning", "#/paths/~1legacy_items/get", 25),
+        ("operation-description", "warning", "#/paths/~1BadPath/post", 32),
+        ("operation-tags", "warning", "#/paths/~1BadPath/post", 32),
         ("query-params-camel", "info", "#/paths/~1items/get/parameters/0/name", 11),  # severity 2
         ("paths-kebab-case", "error", "#/paths/~1BadPath", 31),  # /legacy_items: pointer override
         ("operation-summary", "warning", "#/paths/~1BadPath/post", 32),  # via an alias
@@ -127,7 +137,7 @@ def test_the_style_ruleset_end_to_end(capsys: pytest.CaptureFixture[str]) -> Non
             "info",
             "#",
             3,
-        ),  # spectral:oas rules the kit lacks, once, at `extends`
+        ),  # spectral:oas rules still not run, once, at `extends`
         ("ruleset-rule-skipped", "info", "#", 42),  # custom-js, at its line in the ruleset
     }
     # `operation-operationId: off` turns off the kit's operation-id-missing (BadPath has none)
@@ -206,9 +216,10 @@ def test_timeout_names_the_running_rule(capsys: pytest.CaptureFixture[str]) -> N
     code, out, err = lint(capsys, "--timeout", "0.000000001", "--ruleset", str(STYLE), str(STYLED))
     assert (code, out) == (2, "")
     assert err.startswith(
-        "contract: error: lint timed out after 1e-09 s while running rule 'info-contact' ("
+        "contract: error: lint timed out after 1e-09 s while running rule 'duplicated-entry-in-enum' ("
     )
-    assert f"{DATA / 'base.yaml'}:2)" in err  # the first rule run: extended from base.yaml
+    first = load_ruleset(BUNDLED).rules["duplicated-entry-in-enum"].source
+    assert f"({first})" in err  # the first rule run: spectral:oas' bundled ruleset
 
 
 def test_ref_cycles_across_files_terminate(

@@ -69,7 +69,7 @@ def test_formats_gate_a_rule(tmp_path: Path) -> None:
 def test_key_and_jsonpath_fields(tmp_path: Path) -> None:
     rules = """  keys:
     message: "{{value}}"
-    given: "$.paths[*]"
+    given: "$.paths"
     then: {field: "@key", function: pattern, functionOptions: {match: "^/b"}}
   deep:
     message: "{{path}}"
@@ -78,8 +78,8 @@ def test_key_and_jsonpath_fields(tmp_path: Path) -> None:
 """
     assert run(tmp_path, rules) == [
         ("deep", "#/components/responses/Ok/description", "#/components/responses/Ok/description"),
-        # `@key` lints each key of the match (`get`); {{value}} is the node at the reported path
-        ("keys", "#/paths/~1a/get", "Object{}"),
+        # `@key` lints each key of the match (`/a`); {{value}} is the node at the reported path
+        ("keys", "#/paths/~1a", "Object{}"),
     ]
 
 
