@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import watchfiles
 import yaml
 
 from contract_core.errors import ContractError
@@ -25,6 +24,7 @@ from contract_core.lines import LineMap
 from contract_core.redact import Redactor
 from mock_server.admin import MockService
 from mock_server.expectations import InvalidExpectation, compile_expectation
+from mock_server.reload import watch_folder
 
 log = logging.getLogger("contract.mock")
 SUFFIXES = (".json", ".yaml", ".yml")
@@ -152,19 +152,7 @@ class FilesWatcher:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        def is_expectation_file(_change: watchfiles.Change, changed: str) -> bool:
-            return Path(changed).suffix.lower() in SUFFIXES
-
-        for _changes in watchfiles.watch(
-            self.files.folder,
-            watch_filter=is_expectation_file,
-            stop_event=self._stop,
-            recursive=False,
-            debounce=400,
-            step=50,
-            raise_interrupt=False,
-        ):
-            self.reload()
+        watch_folder(self.files.folder, _is_expectation_file, self._stop, self.reload)
 
     def reload(self) -> bool:
         try:
@@ -177,3 +165,7 @@ class FilesWatcher:
             return False
         log.info("expectations reloaded: %d from %s", count, self.files.folder)
         return True
+
+
+def _is_expectation_file(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES

@@ -26,6 +26,27 @@ from contract_core.spec import Spec, load_spec
 from mock_server.admin import MockService, Served
 from mock_server.heap import is_frozen, refreeze
 
+
+def watch_folder(
+    folder: Path,
+    accept: Callable[[Path], bool],
+    stop: threading.Event,
+    on_change: Callable[[], Any],
+) -> None:
+    """Call `on_change` after each settled batch of changes to the files of `folder` (not below it)
+    that `accept` admits, until `stop` is set: the spec's watcher and the expectation files'."""
+    for _changes in watchfiles.watch(
+        folder,
+        watch_filter=lambda _change, changed: accept(Path(changed)),
+        stop_event=stop,
+        recursive=False,
+        debounce=400,  # an editor's save is several writes
+        step=50,
+        raise_interrupt=False,
+    ):
+        on_change()
+
+
 log = logging.getLogger("contract.mock")
 
 
@@ -47,19 +68,12 @@ class SpecWatcher:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        def is_the_spec(_change: watchfiles.Change, changed: str) -> bool:
-            return Path(changed).resolve() == self.path
-
-        for _changes in watchfiles.watch(
+        watch_folder(
             self.path.parent,
-            watch_filter=is_the_spec,
-            stop_event=self._stop,
-            recursive=False,
-            debounce=400,
-            step=50,
-            raise_interrupt=False,
-        ):
-            self.reload()
+            lambda changed: changed.resolve() == self.path,
+            self._stop,
+            self.reload,
+        )
 
     def reload(self) -> bool:
         """Build and swap in the file's current version; False (logged) when it cannot be served."""
