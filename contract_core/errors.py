@@ -76,6 +76,19 @@ class UnreadableBody(ContractError):
 
 
 @dataclass
+class LocatedError(ContractError):
+    """A file the kit reads is wrong at `path:line`: the message is `path:line: detail`."""
+
+    path: str
+    line: int | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.detail}"
+
+
+@dataclass
 class ConfigError(ContractError):
     """contract.toml (or `[tool.contract]` in pyproject.toml) cannot be used; `where` is `file:line`."""
 

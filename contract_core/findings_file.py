@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contract_core.errors import ContractError
+from contract_core.errors import LocatedError
 from contract_core.lines import LineMap
 
 FORMAT_VERSION = 1
@@ -38,17 +38,8 @@ Key = tuple[str, ...]
 _OWN_FIELDS = ("reason", "expires")
 
 
-@dataclass
-class FindingsFileError(ContractError):
+class FindingsFileError(LocatedError):
     """The file cannot be read, parsed or written; names `file:line` and the fix."""
-
-    path: str
-    line: int | None
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.detail}"
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contract_core.errors import ContractError
+from contract_core.errors import ContractError, LocatedError
 
 
-@dataclass
-class RulesetError(ContractError):
+class RulesetError(LocatedError):
     """A ruleset that cannot be used (not YAML/JSON, an unknown function, a bad `given`...)."""
-
-    file: str
-    line: int | None
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.detail}"
 
 
 @dataclass
