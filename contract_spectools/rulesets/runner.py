@@ -222,7 +222,7 @@ def _finding(
     rule: RulesetRule, view: DocumentView, match: Match, target_path: Path, outcome: Any
 ) -> LintFinding:
     _, result = outcome
-    origin, value, missing = view.locate((*target_path, *result.path))
+    origin, value, missing = view.locate(result.path_from(target_path))
     message = render_message(
         rule.message,
         error=result.message,
