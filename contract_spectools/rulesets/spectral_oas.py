@@ -16,7 +16,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class SpectralRule:
-    kit_rules: tuple[str, ...]  # empty: no counterpart in the kit
+    kit_rules: tuple[str, ...]
     recommended: bool = True
 
 
