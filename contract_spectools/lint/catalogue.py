@@ -1,11 +1,12 @@
 """Every rule a lint run knows, where it came from, and the severities contract.toml's `[lint.rules]` sets.
 
 The catalogue starts with the kit's own rules (source `kit`); other sources (a Spectral ruleset,
-source `FILE:LINE`) add theirs with `Catalogue.add` before the settings are checked against it.
-`[lint.rules]` gives any rule a severity (`error`, `warning`, `info`, `hint`) or turns it `off`; a
-name the catalogue lacks is a ConfigError naming `contract.toml:LINE`. Findings carry their rule's
-default severity; `RuleSettings.apply` gives them the configured one afterwards, so every rule
-source is overridden the same way.
+source `FILE:LINE`, or `spectral:oas:LINE` for the bundled spectral:oas rules) add theirs with
+`Catalogue.add` before the settings are checked against it. `[lint.rules]` gives any rule a
+severity (`error`, `warning`, `info`, `hint`) or turns it `off`; a name the catalogue lacks is a
+ConfigError naming `contract.toml:LINE`. Findings carry their rule's default severity;
+`RuleSettings.apply` gives them the configured one afterwards, so every rule source is overridden
+the same way.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class CatalogueRule:
     name: str
     severity: str  # one of SETTINGS: a ruleset may define a rule that is off
     description: str
-    source: str = KIT  # `kit`, or `FILE:LINE` of the ruleset that defines it
+    source: str = KIT  # `kit`, or `FILE:LINE` of the ruleset that defines it (`spectral:oas:LINE`)
 
 
 @dataclass

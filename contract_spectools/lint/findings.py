@@ -59,7 +59,7 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "ruleset-rule-skipped",
         "info",
-        "A ruleset rule was not run (a custom JavaScript function, or a spectral:oas rule the kit lacks)",
+        "A ruleset rule was not run (a custom JavaScript function, or a severity for no rule)",
         "rewrite the rule with core functions, or turn it off in the ruleset",
     ),
     Rule(

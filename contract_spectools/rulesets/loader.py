@@ -113,7 +113,6 @@ class Ruleset:
     # `spectral:oas` rule -> a RuleSeverity, or DEFAULT (enabled at the kit's own severity)
     spectral_oas: dict[str, str] = field(default_factory=dict)
     kit_steering: dict[str, str] = field(default_factory=dict)  # kit rules named in `rules`
-    spectral_oas_source: str = ""  # "FILE:LINE" of the `extends: spectral:oas`
     undefined_names: dict[str, str] = field(
         default_factory=dict
     )  # a severity for no rule -> FILE:LINE
@@ -129,15 +128,6 @@ class Ruleset:
                     steered[kit_rule] = severity
         steered.update(self.kit_steering)
         return {rule: _SEVERITIES[s] for rule, s in steered.items() if s != DEFAULT}
-
-    @property
-    def unavailable(self) -> list[str]:
-        """The enabled `spectral:oas` rules that have no counterpart in the kit."""
-        return [
-            name
-            for name, severity in self.spectral_oas.items()
-            if severity != "off" and not SPECTRAL_OAS[name].kit_rules
-        ]
 
 
 def load_ruleset(path: str | Path) -> Ruleset:
@@ -198,7 +188,7 @@ def _extend(
     index: int,
 ) -> None:
     if name == EXTENDS_NAME:
-        _extend_spectral_oas(ruleset, source, mode, chain, index)
+        _extend_spectral_oas(ruleset, mode, chain)
         return
     if name in OTHER_FORMATS:
         return  # their rules are for AsyncAPI and Arazzo documents; the kit lints OpenAPI only
@@ -219,12 +209,9 @@ def _extend(
     _merge(ruleset, _load(target, chain), mode)
 
 
-def _extend_spectral_oas(
-    ruleset: Ruleset, source: RulesetSource, mode: ExtendsMode, chain: tuple[Path, ...], index: int
-) -> None:
-    """The bundled rules run as an extended file would; the rest steer or name the kit's rules."""
+def _extend_spectral_oas(ruleset: Ruleset, mode: ExtendsMode, chain: tuple[Path, ...]) -> None:
+    """The bundled rules run as an extended file would; the rest steer the kit's rules."""
     _merge(ruleset, _load(BUNDLED, chain), mode)
-    ruleset.spectral_oas_source = source.where("extends", index)
     for rule_name, rule in SPECTRAL_OAS.items():
         enabled = mode == "all" or (mode == "recommended" and rule.recommended)
         ruleset.spectral_oas[rule_name] = DEFAULT if enabled else "off"
@@ -241,7 +228,6 @@ def _merge(ruleset: Ruleset, parent: Ruleset, mode: ExtendsMode) -> None:
     ruleset.undefined_names.update(parent.undefined_names)
     for name, severity in parent.spectral_oas.items():
         ruleset.spectral_oas[name] = "off" if mode == "off" else severity
-    ruleset.spectral_oas_source = ruleset.spectral_oas_source or parent.spectral_oas_source
 
 
 def _aliases(source: RulesetSource) -> dict[str, list[str]]:

@@ -1,10 +1,11 @@
-"""Two of Spectral's OpenAPI-specific functions, for the bundled `spectral:oas` ruleset only.
+"""Three of Spectral's OpenAPI-specific functions, for the bundled `spectral:oas` ruleset only.
 
-`uniquenessTags` (openapi-tags-uniqueness) and `oasTagDefined` (operation-tag-defined) are not core
-functions: a team's ruleset cannot call them under Spectral, so the loader accepts them only in the
-bundled file (a ruleset that names them gets the usual unknown-function error). Each is a few lines
-of Spectral's TypeScript (stoplightio/spectral, packages/rulesets/src, Apache-2.0), ported with its
-messages and result paths. Spectral skips a target that fails the function's input schema; so do these.
+`uniquenessTags` (openapi-tags-uniqueness), `oasTagDefined` (operation-tag-defined) and
+`refSiblings` (no-$ref-siblings) are not core functions: a team's ruleset cannot call them under
+Spectral, so the loader accepts them only in the bundled file (a ruleset that names them gets the
+usual unknown-function error). Each is a few lines of Spectral's TypeScript (stoplightio/spectral,
+packages/rulesets/src, Apache-2.0), ported with its messages and result paths. Spectral skips a
+target that fails the function's input schema; so do these.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from contract_spectools.rulesets.functions import Function, FunctionContext, FunctionResult
+from contract_spectools.rulesets.functions import (
+    Function,
+    FunctionContext,
+    FunctionResult,
+    lookup,
+)
 
 OPERATION_KEYS = ("get", "head", "post", "put", "patch", "delete", "options", "trace")
 
@@ -66,7 +72,21 @@ def _operation_tags(paths: Any) -> list[tuple[tuple[str, str, str, str], list[An
     ]
 
 
+def ref_siblings(
+    value: Any, options: Mapping[str, Any] | None, context: FunctionContext
+) -> list[FunctionResult]:
+    """Given a `$ref` key (`$..[?(@property === '$ref')]`), each other key of the object holding it,
+    at that key: beside the target, not below it, so from the document's root (`at`)."""
+    holder_path = context.path[:-1]
+    holder = lookup(context.document, holder_path) if context.path else None
+    if not isinstance(holder, dict) or len(holder) == 1:
+        return []
+    message = "$ref must not be placed next to any other properties"
+    return [FunctionResult(message, at=(*holder_path, key)) for key in holder if key != "$ref"]
+
+
 BUNDLED_FUNCTIONS: dict[str, Function] = {
     "uniquenessTags": uniqueness_tags,
     "oasTagDefined": oas_tag_defined,
+    "refSiblings": ref_siblings,
 }

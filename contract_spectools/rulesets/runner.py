@@ -76,7 +76,7 @@ def run_ruleset(
     for rule in ruleset.rules.values():
         for f in _rule_findings(rule, ruleset, views, formats, clock, severities or {}):
             found.setdefault((f.rule, f.source, f.pointer, f.message), f)
-    return [*found.values(), *_unavailable(ruleset), *_undefined(ruleset)]
+    return [*found.values(), *_undefined(ruleset)]
 
 
 class _Views:
@@ -222,7 +222,7 @@ def _finding(
     rule: RulesetRule, view: DocumentView, match: Match, target_path: Path, outcome: Any
 ) -> LintFinding:
     _, result = outcome
-    origin, value, missing = view.locate((*target_path, *result.path))
+    origin, value, missing = view.locate(result.path_from(target_path))
     message = render_message(
         rule.message,
         error=result.message,
@@ -265,16 +265,6 @@ def _at(skipped: LintFinding, where: str) -> LintFinding:
     if not line.isdigit():
         return skipped.located(where, None)
     return skipped.located(file, int(line))
-
-
-def _unavailable(ruleset: Ruleset) -> list[LintFinding]:
-    names = ruleset.unavailable
-    if not names:
-        return []
-    message = "spectral:oas rules that need Spectral's own functions were not run: " + ", ".join(
-        names
-    )
-    return [_at(finding(SKIPPED_RULE, "#", message), ruleset.spectral_oas_source or ruleset.file)]
 
 
 def _undefined(ruleset: Ruleset) -> list[LintFinding]:

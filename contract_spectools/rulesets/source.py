@@ -13,6 +13,7 @@ import yaml_rs
 from contract_core import pointer
 from contract_core.lines import LineMap
 from contract_spectools.rulesets.errors import RulesetError
+from contract_spectools.rulesets.spectral_oas import BUNDLED, EXTENDS_NAME
 
 
 @dataclass
@@ -20,10 +21,7 @@ class RulesetSource:
     path: Path
     document: dict[str, Any]
     lines: LineMap
-
-    @property
-    def name(self) -> str:
-        return str(self.path)
+    name: str  # the file as reports name it (`shown_name`)
 
     def line(self, *tokens: str | int) -> int | None:
         return self.lines.line(pointer.from_path(tokens))
@@ -47,7 +45,13 @@ def read_source(path: Path) -> RulesetSource:
     document = _parsed(text, str(path))
     if not isinstance(document, dict):
         raise RulesetError(str(path), 1, "a ruleset is a mapping (with `rules`, `extends`...)")
-    return RulesetSource(path, document, LineMap(text))
+    return RulesetSource(path, document, LineMap(text), shown_name(path))
+
+
+def shown_name(path: Path) -> str:
+    """The bundled spectral:oas ruleset by the name a ruleset extends it by, not by where the kit is
+    installed (`--list-rules`, a rule's hint and timeout); any other file by its path."""
+    return EXTENDS_NAME if path.resolve() == BUNDLED.resolve() else str(path)
 
 
 def _parsed(text: str, name: str) -> Any:

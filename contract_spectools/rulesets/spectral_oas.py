@@ -3,9 +3,8 @@
 The kit's rules always run; a ruleset that extends `spectral:oas` only steers them: a Spectral
 name turned off, or given another severity, applies to the kit rules it maps onto. The Spectral
 rules written with core functions are not listed here: they run from the bundled translation of
-Spectral's ruleset (`BUNDLED`), loaded like any extended ruleset file, and so do two that call
-Spectral's own OpenAPI functions, ported for that file only (`oas_functions.py`). The one left,
-`no-$ref-siblings`, is listed here; a run reports it once, by name, as not run (docs/lint.md).
+Spectral's ruleset (`BUNDLED`), loaded like any extended ruleset file, and so do three that call
+Spectral's own OpenAPI functions, ported for that file only (`oas_functions.py`).
 Only the OpenAPI 3 rules are listed: the kit lints OpenAPI 3.0 and 3.1 documents.
 """
 
@@ -17,7 +16,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class SpectralRule:
-    kit_rules: tuple[str, ...]  # empty: no counterpart in the kit
+    kit_rules: tuple[str, ...]
     recommended: bool = True
 
 
@@ -38,8 +37,6 @@ SPECTRAL_OAS: dict[str, SpectralRule] = {
     "operation-success-response": _rule("no-success-response"),
     "path-params": _rule("path-param-undeclared", "path-param-unused", "equivalent-paths"),
     "typed-enum": _rule("invalid-enum-value"),
-    # needs Spectral's refSiblings, whose results sit beside the `$ref` it is given: not run
-    "no-$ref-siblings": _rule(),
 }
 
 EXTENDS_NAME = "spectral:oas"

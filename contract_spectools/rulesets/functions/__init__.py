@@ -18,6 +18,7 @@ from contract_spectools.rulesets.functions.context import (
     Function,
     FunctionContext,
     FunctionResult,
+    lookup,
 )
 from contract_spectools.rulesets.functions.options import check_options
 from contract_spectools.rulesets.functions.ordering import alphabetical
@@ -37,6 +38,7 @@ __all__ = [
     "FunctionResult",
     "check_options",
     "engine_notices",
+    "lookup",
 ]
 
 CORE_FUNCTIONS: dict[str, Function] = {

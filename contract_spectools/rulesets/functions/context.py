@@ -36,6 +36,13 @@ class FunctionContext:
 class FunctionResult:
     message: str  # Spectral's `{{error}}`
     path: JsonPath = ()  # relative to context.path, where the problem is
+    # from the document's root, where the problem is outside the target (Spectral's results may name
+    # any path: refSiblings, given a `$ref`, reports the keys beside it); when set, `path` is unused
+    at: JsonPath | None = None
+
+    def path_from(self, target: JsonPath) -> JsonPath:
+        """Where the problem is, given the path of the target the function was called on."""
+        return self.at if self.at is not None else (*target, *self.path)
 
 
 Function = Callable[[Any, Mapping[str, Any] | None, FunctionContext], list[FunctionResult]]

@@ -132,12 +132,6 @@ def test_the_style_ruleset_end_to_end(capsys: pytest.CaptureFixture[str]) -> Non
             "#/components/schemas/Item/properties/name",
             42,
         ),
-        (
-            "ruleset-rule-skipped",
-            "info",
-            "#",
-            3,
-        ),  # spectral:oas rules still not run, once, at `extends`
         ("ruleset-rule-skipped", "info", "#", 42),  # custom-js, at its line in the ruleset
     }
     # `operation-operationId: off` turns off the kit's operation-id-missing (BadPath has none)
@@ -169,7 +163,6 @@ def test_spectral_oas_off_turns_the_mapped_kit_rules_off(tmp_path: Path) -> None
     )
     steered = ruleset.kit_severities
     assert steered["operation-id-missing"] == "off" and steered["path-param-unused"] == "warning"
-    assert ruleset.unavailable == []
 
 
 @pytest.mark.parametrize("fmt", ["text", "github", "sarif"])
@@ -218,8 +211,30 @@ def test_timeout_names_the_running_rule(capsys: pytest.CaptureFixture[str]) -> N
     assert err.startswith(
         "contract: error: lint timed out after 1e-09 s while running rule 'duplicated-entry-in-enum' ("
     )
-    first = load_ruleset(BUNDLED).rules["duplicated-entry-in-enum"].source
-    assert f"({first})" in err  # the first rule run: spectral:oas' bundled ruleset
+    # the first rule run: spectral:oas' bundled ruleset, by its name, not where the kit is installed
+    assert "(spectral:oas:41)" in err and str(BUNDLED) not in err
+    assert BUNDLED.read_text().splitlines()[40] == "  duplicated-entry-in-enum:"
+
+
+def test_bundled_spectral_oas_rules_come_from_spectral_oas(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`--list-rules` (text and JSON) shows `spectral:oas:LINE`, LINE the rule's in the bundled file;
+    no output names the installed file, and findings stay located in the spec."""
+    ruleset = write(tmp_path, "extends: [[spectral:oas, all]]\n")
+    bundled_lines = BUNDLED.read_text().splitlines()
+    _, out, _ = lint(capsys, "--ruleset", str(ruleset), "--list-rules", "--format", "json")
+    listed = {r["name"]: r["source"] for r in json.loads(out)["rules"]}
+    for name in load_ruleset(BUNDLED).rules:
+        shown, line = listed[name].rsplit(":", 1)
+        assert (shown, bundled_lines[int(line) - 1]) == ("spectral:oas", f"  {name}:")
+    _, text, _ = lint(capsys, "--ruleset", str(ruleset), "--list-rules")
+    assert "info-contact  " in text and "  spectral:oas:" in text
+    for fmt in ("text", "json", "github", "sarif"):
+        _, out, _ = lint(capsys, "--ruleset", str(ruleset), "--format", fmt, str(STYLED))
+        assert "info-description" in out and str(BUNDLED.parent) not in out
+    _, found = findings(capsys, "--ruleset", str(ruleset), str(STYLED))
+    assert {f["source"] for f in found} == {str(STYLED)}
 
 
 def test_ref_cycles_across_files_terminate(

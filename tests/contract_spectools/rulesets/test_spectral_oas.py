@@ -99,6 +99,15 @@ TWO_TAGS = [{"name": "z", "description": "Z."}, {"name": "items", "description":
 QUERY = {"name": "q", "in": "query", "schema": {"type": "string"}}
 Change = Callable[[dict[str, Any]], None]
 
+
+def ref_beside(document: dict[str, Any]) -> None:
+    """A `description` beside a `$ref`, in OpenAPI 3.0 (3.1 allows it)."""
+    document["openapi"] = "3.0.3"
+    document["components"] = {"schemas": {"Name": {"type": "string", "enum": ["a", "b"]}}}
+    items = {"$ref": "#/components/schemas/Name", "description": "A name."}
+    at(document, *MEDIA, "schema")["items"] = items
+
+
 # (rule, the break, the pointer Spectral 6.16 reports: a missing field at its closest parent)
 BROKEN: list[tuple[str, Change, str]] = [
     ("contact-properties", deleting("info", "contact", "email"), "#/info/contact"),
@@ -137,6 +146,7 @@ BROKEN: list[tuple[str, Change, str]] = [
     ("path-keys-no-trailing-slash", setting("paths", "/x/", value={}), "#/paths/~1x~1"),
     ("path-not-include-query", setting("paths", "/x?y=1", value={}), "#/paths/~1x?y=1"),
     ("tag-description", deleting("tags", 0, "description"), "#/tags/0"),
+    ("no-$ref-siblings", ref_beside, f"{AT_MEDIA}/schema/items/description"),
     ("array-items", deleting(*MEDIA, "schema", "items"), f"{AT_MEDIA}/schema"),
     (
         "array-items",
@@ -247,17 +257,12 @@ def test_off_runs_none_and_reports_nothing_missing(tmp_path: Path) -> None:
     assert [f for f in found if f.rule in BUNDLED_RULES or f.rule == "ruleset-rule-skipped"] == []
 
 
-def test_only_no_ref_siblings_is_reported_as_not_run(
-    tmp_path: Path,
-) -> None:
+def test_every_spectral_oas_rule_runs(tmp_path: Path) -> None:
     (tmp_path / "all.yaml").write_text("extends: [[spectral:oas, all]]\n")
     found = run_ruleset(
         load_ruleset(tmp_path / "all.yaml"), Document(CLEAN, yaml.safe_dump(CLEAN), "spec.yaml")
     )
-    [skipped] = [f for f in found if f.rule == "ruleset-rule-skipped"]
-    assert skipped.message == (
-        "spectral:oas rules that need Spectral's own functions were not run: no-$ref-siblings"
-    )
+    assert [f for f in found if f.rule == "ruleset-rule-skipped"] == []
 
 
 def test_spectrals_own_functions_are_for_the_bundled_ruleset_only(tmp_path: Path) -> None:
@@ -266,3 +271,47 @@ def test_spectrals_own_functions_are_for_the_bundled_ruleset_only(tmp_path: Path
     )
     with pytest.raises(RulesetError, match="unknown function 'oasTagDefined'"):
         load_ruleset(tmp_path / "r.yaml")
+
+
+SIBLINGS: dict[str, Any] = {
+    "$ref": "#/x",
+    "paths": {
+        "$ref": "#/x",
+        "/a": {"$ref": "#/x", "get": {"$ref": "#/x", "responses": {}}, "put": {}},
+    },
+    "components": {"schemas": {"A": {"properties": {"$ref": {}, "id": {}}}}},
+}
+# Spectral 6.16.3 on these documents: each key beside a `$ref`, in the object that holds it, and
+# none below a lone one; a property *named* `$ref` is a `$ref` key to Spectral too
+SIBLING_POINTERS = {
+    "#/paths",
+    "#/components",
+    "#/paths/~1a",
+    "#/paths/~1a/get",
+    "#/paths/~1a/put",
+    "#/paths/~1a/get/responses",
+    "#/components/schemas/A/properties/id",
+}
+
+
+def test_every_key_beside_a_ref_is_reported(tmp_path: Path) -> None:
+    found = run("[[spectral:oas, all]]", {"openapi": "3.0.3", **SIBLINGS}, tmp_path)
+    siblings = {p for rule, p in found if rule == "no-$ref-siblings"}
+    assert siblings == {*SIBLING_POINTERS, "#/openapi"}
+
+
+def test_openapi_3_1_allows_keys_beside_a_ref(tmp_path: Path) -> None:
+    found = run("[[spectral:oas, all]]", {"openapi": "3.1.0", **SIBLINGS}, tmp_path)
+    assert {rule for rule, _ in found} & {"no-$ref-siblings"} == set()
+
+
+def test_keys_beside_a_ref_are_found_as_written_not_resolved(tmp_path: Path) -> None:
+    """`resolved: false`: a `$ref` to an object with a `$ref` and siblings reports them once, where
+    they are written."""
+    document = {
+        "openapi": "3.0.3",
+        "paths": {"/a": {"$ref": "#/components/x"}},
+        "components": {"x": {"$ref": "#/components/y", "summary": "s"}, "y": {}},
+    }
+    found = run("[[spectral:oas, all]]", document, tmp_path)
+    assert {p for rule, p in found if rule == "no-$ref-siblings"} == {"#/components/x/summary"}
