@@ -29,15 +29,15 @@ sys.path.insert(0, str(REPO))
 import yaml  # noqa: E402  (after the path tweak, so the kit in this checkout is measured)
 
 from contract_core.lines import _line_tree  # noqa: E402
-from contract_core.spec import _parse_text, _SpecLoader  # noqa: E402
+from contract_core.spec import _parse_text, spec_loader  # noqa: E402
 
 
 def kit_loader(text: str) -> Any:
-    return yaml.load(text, Loader=_SpecLoader)
+    return yaml.load(text, Loader=spec_loader())
 
 
 def kit_compose(text: str) -> Any:
-    return yaml.compose(text, Loader=_SpecLoader)
+    return yaml.compose(text, Loader=spec_loader())
 
 
 def candidates() -> dict[str, Callable[[str], Any]]:

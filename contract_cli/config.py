@@ -18,10 +18,12 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from contract_core.config import ConfigFile, Table, find_config
-from contract_core.redact import Redactor
+
+if TYPE_CHECKING:
+    from contract_core.redact import Redactor
 
 CONFIG_OPTION = "--config"
 _NOT_KEYS = frozenset({"help", "version", "config"})
@@ -193,6 +195,10 @@ def subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.Ar
 
 def secrets_redactor(secrets: Iterable[str]) -> Redactor:
     """A Redactor that knows the values the config took from the environment."""
+    # imported here: the redactor (threading, orjson) costs 4 ms of start-up, and only a config
+    # that took values from the environment needs it
+    from contract_core.redact import Redactor
+
     redactor = Redactor()
     for value in secrets:
         redactor.add_literal(value)

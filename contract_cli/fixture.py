@@ -11,7 +11,6 @@ from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
 from contract_core.errors import InvalidSchema
-from mock_server.fixtures import FixtureEngine, UndocumentedResponse
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +30,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: the fixture engine (Faker, hypothesis) costs 50 ms of start-up that
+    # `contract --help` and the other commands do not need
+    from mock_server.fixtures import FixtureEngine, UndocumentedResponse
+
     spec = load_spec_or_none(args.spec)
     if spec is None:
         return EXIT_USAGE

@@ -14,11 +14,6 @@ from contract_cli.common import add_spec_option, fail, load_spec_or_none
 from contract_core import ContractError
 from contract_core.errors import TrafficFileError
 from contract_core.lines import LineMap, error_line
-from mock_server.expectation_book import TooManyExpectations
-from mock_server.expectation_files import ExpectationFileError
-from mock_server.redis_store import redacted_url
-from mock_server.responder import MockOptions
-from mock_server.server import Features, ServeSettings, configure_logging, is_loopback, serve
 
 
 def register(subparsers: Any) -> None:
@@ -118,6 +113,13 @@ def delay_range(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: the mock server (Connexion, Starlette, Faker) costs 0.3 s of start-up that
+    # `contract --help` and the other commands do not need
+    from mock_server.expectation_book import TooManyExpectations
+    from mock_server.expectation_files import ExpectationFileError
+    from mock_server.responder import MockOptions
+    from mock_server.server import Features, ServeSettings, configure_logging, is_loopback, serve
+
     if args.workers < 1 or not 0 <= args.port <= 65535 or args.max_body < 1:
         fail("--workers and --max-body must be at least 1, --port within 0-65535")
         return EXIT_USAGE
@@ -251,6 +253,9 @@ def _replay_banner(replayed: list[Any]) -> None:
 
 
 def _admin_banner(args: argparse.Namespace, url: str, prefix: str) -> None:
+    from mock_server.redis_store import redacted_url  # imported here: see `run`
+    from mock_server.server import is_loopback
+
     modes = [name for name, on in (("--watch", args.watch), ("--stateful", args.stateful)) if on]
     endpoints = [] if args.no_journal else [f"journal {url}{prefix}/requests"]
     endpoints += [f"state {url}{prefix}/state"] if args.stateful else []

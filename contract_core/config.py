@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +79,8 @@ def _read(path: Path, name: str) -> str:
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
     """tomllib's parse; its error as one located line (`contract.toml:3: invalid TOML: ...`)."""
+    import tomllib  # imported here: 2 ms of start-up that a run without a config file does not pay
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -124,7 +124,7 @@ class ConfigFile:
         known = tuple(known)
         for key, value in self.root.items():
             if key not in known:
-                close = get_close_matches(key, known, n=1)
+                close = _close_matches(key, known)
                 hint = (
                     f"; did you mean [{close[0]}]?"
                     if close
@@ -217,9 +217,16 @@ class Table:
         return text
 
 
+def _close_matches(word: str, known: Iterable[str]) -> list[str]:
+    # imported here: difflib costs 1 ms of start-up, and only an error message needs it
+    from difflib import get_close_matches
+
+    return get_close_matches(word, list(known), n=1)
+
+
 def unknown_key(key: str, table: str, known: Iterable[str]) -> str:
     known = sorted(known)
-    close = get_close_matches(key, known, n=1)
+    close = _close_matches(key, known)
     hint = f'; did you mean "{close[0]}"?' if close else f" (known: {', '.join(known)})"
     return f'unknown key "{key}" in {table}{hint}'
 

@@ -14,13 +14,11 @@ import json
 import re
 from functools import cached_property
 
-import yaml
-
 from contract_core.errors import ContractError, SpecLoadError, UnresolvableReference
 from contract_core.pointer import split
 
 # The loader's own YAML flavour and checks, so that a document built here equals `parse_spec`'s.
-from contract_core.spec import Spec, _SpecLoader, parse_spec
+from contract_core.spec import Spec, parse_spec, spec_loader
 from contract_core.walk import iter_refs
 
 _JSON_WS = re.compile(r"[ \t\n\r]*")
@@ -41,14 +39,20 @@ class LineMap:
             return (
                 self._json_line(split(pointer)) if self.is_json else self._yaml_line(split(pointer))
             )
-        except (ValueError, yaml.YAMLError, RecursionError):
+        except (ValueError, RecursionError):
             return None  # an unparsable text has no lines to give; the loader reports why
 
     # YAML -----------------------------------------------------------------------------------
 
     @cached_property
     def _yaml_root(self) -> _LineNode | int | None:
-        return _line_tree(self.text)
+        """The text's tree of lines; ValueError when the text is not YAML."""
+        import yaml  # imported here: PyYAML costs 7 ms of start-up and a JSON text's lines never need it
+
+        try:
+            return _line_tree(self.text)
+        except yaml.YAMLError as exc:
+            raise ValueError(str(exc)) from exc
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
         node = self._yaml_root
@@ -177,10 +181,12 @@ class _LineNode:
 
 def _line_tree(text: str) -> _LineNode | int | None:
     """The text's tree of lines, from libyaml's events (raises yaml.YAMLError on a broken text)."""
+    import yaml  # imported here: PyYAML costs 7 ms of start-up and a JSON text's lines never need it
+
     root: _LineNode | int | None = None
     stack: list[_LineNode] = []
     anchors: dict[str, _LineNode | int] = {}
-    for event in yaml.parse(text, Loader=_SpecLoader):
+    for event in yaml.parse(text, Loader=spec_loader()):
         # Exact classes by `type(event) is`: mypy narrows on it, and chains of isinstance cost 5% here.
         mark = event.start_mark
         if mark is None:  # typed optional (for events built by hand); the parsers mark every event

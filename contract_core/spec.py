@@ -10,16 +10,17 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
-from importlib import resources
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import yaml
 import yaml_rs  # YAML 1.2 in Rust: builds a 3 MB spec ~15x faster than PyYAML's CSafeLoader
 
 from contract_core import pointer
 from contract_core.errors import SpecLoadError, UnresolvableReference
+
+if TYPE_CHECKING:
+    import yaml
 
 _MISSING = object()
 Derived = TypeVar("Derived")
@@ -28,19 +29,32 @@ BUNDLED_SPEC_NAME = "api-tokens.yaml"
 
 
 def bundled_spec_path() -> Path:
-    """The contract shipped with the kit (package data, so it works from any folder)."""
-    return Path(str(resources.files("contract_core") / "specs" / BUNDLED_SPEC_NAME))
+    """The contract shipped with the kit (package data, so it works from any folder).
+
+    A plain path next to this module, not `importlib.resources`: the package data is a folder of the
+    installed package (pyproject's package-data), and importlib.resources costs 4 ms of start-up.
+    """
+    return Path(__file__).parent / "specs" / BUNDLED_SPEC_NAME
 
 
-# libyaml's loader where PyYAML was built with it; a base chosen at run time is one mypy cannot follow.
-class _SpecLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """YAML as OpenAPI tools read it: keys are strings (`200:` is "200") and dates stay strings."""
+@cache
+def spec_loader() -> type[yaml.SafeLoader]:
+    """YAML as OpenAPI tools read it: keys are strings (`200:` is "200") and dates stay strings.
 
+    Built on first use: PyYAML costs 7 ms of start-up, and only YAML line maps and texts yaml-rs
+    refuses need it (a JSON spec never does).
+    """
+    import yaml
 
-_SpecLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    # libyaml's loader where PyYAML was built with it; a base chosen at run time is one mypy cannot follow.
+    base = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
+    loader = cast("type[yaml.SafeLoader]", type("_SpecLoader", (base,), {}))
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return loader
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -55,9 +69,6 @@ def _key_text(key: Any) -> str:
     if isinstance(key, bool):
         return str(key).lower()
     return key if isinstance(key, str) else str(key)
-
-
-_SpecLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 @dataclass(frozen=True)
@@ -225,8 +236,10 @@ def _parse_text(text: str, source: str) -> Any:
         return _string_keys(yaml_rs.loads(text, parse_datetime=False))
     except (yaml_rs.YAMLDecodeError, ValueError):
         pass  # PyYAML reads it (duplicate keys: the last wins) or says where it breaks, as before
+    import yaml  # imported here: PyYAML costs 7 ms of start-up and yaml-rs reads nearly every spec
+
     try:
-        return yaml.load(text, Loader=_SpecLoader)
+        return yaml.load(text, Loader=spec_loader())
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise SpecLoadError(source, f"invalid YAML: {exc.problem or exc}", line) from None

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-import requests
+if TYPE_CHECKING:  # a type only: `requests` costs 50 ms of `contract --help`, whose conform options read this module
+    import requests
 
 DEFAULT_MAX_WAIT = 60.0
 # Without Retry-After: 0.5, 1, 2, 4, 4... seconds (exponential, capped).

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import cast
 
 from contract_core.config import Table
@@ -83,7 +82,7 @@ class RuleSettings:
         (a ruleset's rules are known only once it has loaded)."""
         for name, setting in self.settings.items():
             if name not in catalogue.rules:
-                close = get_close_matches(name, list(catalogue.rules), n=1)
+                close = _close_matches(name, list(catalogue.rules))
                 hint = (
                     f'; did you mean "{close[0]}"?'
                     if close
@@ -123,7 +122,7 @@ class RuleSettings:
 
 def _setting(table: Table, name: str, value: object) -> RuleSetting:
     if value not in SETTINGS:
-        close = get_close_matches(str(value), SETTINGS, n=1)
+        close = _close_matches(str(value), SETTINGS)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise table.error(
             name,
@@ -131,3 +130,10 @@ def _setting(table: Table, name: str, value: object) -> RuleSetting:
             f"found {table.shown(value)}{hint}",
         )
     return RuleSetting(str(value), table.where(name))
+
+
+def _close_matches(word: str, known: Sequence[str]) -> list[str]:
+    # imported here: difflib costs 1 ms of start-up, and only an error message needs it
+    from difflib import get_close_matches
+
+    return get_close_matches(word, known, n=1)

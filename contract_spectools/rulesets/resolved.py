@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from contract_core import pointer
 from contract_core.lines import LineMap
 from contract_spectools.rulesets.jsonpath import Path as JsonPathTuple
@@ -177,6 +175,8 @@ class _Resolver:
 
 
 def _read(path: Path) -> _File | None:
+    import yaml  # imported here: PyYAML costs 7 ms of start-up and only a `$ref` to another file needs it
+
     try:
         text = path.read_text(encoding="utf-8")
         document = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)

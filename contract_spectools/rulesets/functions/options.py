@@ -10,7 +10,8 @@ too (Spectral finds them mid-run, where the rule throws).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 import jsonschema_rs
 
@@ -185,11 +186,13 @@ OPTION_MESSAGES: dict[str, dict[str, str]] = {
     "or": {"properties": '"or" requires at least two enumerated "properties", i.e. ' + _OR_LISTS},
 }
 
-_VALIDATORS = {
-    name: jsonschema_rs.Draft7Validator(schema)
-    for name, schema in OPTION_SCHEMAS.items()
-    if schema is not None
-}
+
+@cache
+def _validator(name: str) -> Any:
+    """The function's options schema, compiled on first use: a ruleset names a few of the core
+    functions, and compiling all of them cost every run 1 ms."""
+    # check_options asks only for the functions that take options: their schema is a dict
+    return jsonschema_rs.Draft7Validator(cast(dict[str, Any], OPTION_SCHEMAS[name]))
 
 
 def check_options(name: str, options: Any) -> str | None:
@@ -199,7 +202,7 @@ def check_options(name: str, options: Any) -> str | None:
     if OPTION_SCHEMAS[name] is None:
         return None if options is None else f'"{name}" function does not accept any options'
     # Spectral lists the errors in Ajv's order, and those an `errorMessage` replaces after the others
-    errors = in_ajv_order(_VALIDATORS[name].iter_errors(options))
+    errors = in_ajv_order(_validator(name).iter_errors(options))
     ranked = sorted((_reason(name, error) for error in errors), key=lambda reason: reason[0])
     reasons = list(dict.fromkeys(text for _, text in ranked))
     if reasons:

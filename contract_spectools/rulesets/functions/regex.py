@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 import re2
-import regex
 
 from contract_core.errors import ContractError
 
@@ -73,6 +72,8 @@ def compile_pattern(source: str) -> Matcher:
     compiled_re2 = _try_re2(prefix + js_to_python(body, re2_syntax=True, multiline="m" in flags))
     if compiled_re2 is not None:
         return Matcher(source, "re2", compiled_re2, sticky)
+    import regex  # imported here: 6 ms of start-up, and only a pattern RE2 cannot run needs it
+
     try:
         translated = js_to_python(body, re2_syntax=False, multiline="m" in flags)
         compiled = regex.compile(prefix + translated, regex.ASCII | regex.VERSION0)

@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlparse
 
 import jsonschema_rs
 import orjson
-import yaml
 
 from contract_core.errors import ContractError
 from contract_spectools.rulesets.functions.context import (
@@ -122,6 +121,8 @@ def _compile(key: bytes, dialect: str, base: Path) -> Any:
 
 def _read_local(uri: str) -> Any:
     """A `$ref` to a file next to the ruleset (JSON or YAML); nothing is fetched from the network."""
+    import yaml  # imported here: PyYAML costs 7 ms of start-up and only a schema's file `$ref` needs it
+
     parsed = urlparse(uri)
     if parsed.scheme != "file":
         raise ValueError(f"{uri}: only files next to the ruleset are read, not remote schemas")

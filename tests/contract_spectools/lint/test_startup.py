@@ -1,0 +1,50 @@
+"""Start-up: what `contract lint` and `contract --help` import (a fresh interpreter each, no timing).
+
+The heavy libraries are imported where they are used (docs/design.md, "Start-up"); these tests
+fail when a module-level import brings one back onto a path that does not need it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from contract_core import load_spec
+
+# Runs `contract ARGS...` in this interpreter, then prints which of the watched modules were imported.
+_PROBE = """
+import contextlib, io, sys
+from contract_cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):  # --help exits
+    main(sys.argv[2:])
+print("imported:" + ",".join(sorted(name for name in sys.argv[1].split(",") if name in sys.modules)))
+"""
+
+
+def _imported(watched: list[str], *args: str) -> list[str]:
+    command = [sys.executable, "-c", _PROBE, ",".join(watched), *args]
+    found = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    assert found.returncode == 0, found.stderr
+    last = found.stdout.strip().splitlines()[-1]
+    assert last.startswith("imported:"), found.stdout  # the probe ran to its end
+    return [name for name in last.removeprefix("imported:").split(",") if name]
+
+
+def test_linting_a_json_spec_without_a_ruleset_loads_no_yaml_regex_or_toml(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(load_spec().document), encoding="utf-8")
+    watched = ["yaml", "regex", "tomllib", "difflib", "importlib.resources", "contract_core.redact"]
+    assert _imported(watched, "lint", str(spec), "--format", "json") == []
+
+
+def test_the_probe_sees_what_a_yaml_spec_needs() -> None:
+    # a YAML spec with findings: their lines come from PyYAML's events
+    spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
+    assert _imported(["yaml"], "lint", str(spec), "--format", "json") == ["yaml"]
+
+
+def test_help_does_not_import_the_mock_server_or_requests() -> None:
+    watched = ["connexion", "faker", "mock_server", "requests"]
+    assert _imported(watched, "--help") == []
