@@ -455,9 +455,7 @@ def _filtered(expression: Expression, match: Match, root: Any) -> Iterator[Match
 
 def _filter_accepts(expression: Expression, match: Match, child: Match, root: Any) -> bool:
     parent_prop = match.path[-1] if match.path else None
-    scope = Scope(
-        child.value, child.path[-1], match.value, parent_prop, path_text(child.path), root
-    )
+    scope = Scope(child.value, child.path[-1], match.value, parent_prop, child.path, root)
     return matches(expression, scope)
 
 
@@ -474,8 +472,3 @@ def _at(root: Any, path: Path) -> Any:
     for key in path:
         node = node[key]
     return node
-
-
-def path_text(path: Path) -> str:
-    """jsonpath-plus's normalized path, what `@path` reads: `$['paths']['/pets'][0]`."""
-    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f"['{p}']" for p in path)

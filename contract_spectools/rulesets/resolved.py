@@ -57,7 +57,10 @@ class DocumentView:
             node, written = child, Origin(here.file, (*here.path, key))
             known = self.origins.get(id(node)) if isinstance(node, dict | list) else None
             if known is None or (
-                index == len(path) - 1 and not followed and self._with_siblings(written)
+                known != written
+                and index == len(path) - 1
+                and not followed
+                and self._with_siblings(written)  # last: it reads the file's own document
             ):
                 known = written
             followed = followed or known != written
@@ -79,7 +82,7 @@ class DocumentView:
 
     def line(self, origin: Origin) -> int | None:
         found = self.files.get(origin.file)
-        return found.lines.line(pointer.from_path(origin.path)) if found else None
+        return found.lines.line_at(origin.path) if found else None
 
 
 _ABSENT = object()

@@ -129,6 +129,8 @@ def _rule_findings(
 
 def _with_severity(located: LintFinding, severity: str, rule: RulesetRule) -> LintFinding:
     chosen: Severity = rule.severity if severity == DEFAULT else severity  # type: ignore[assignment]
+    if chosen == located.severity:
+        return located  # the usual case: no second finding built
     return LintFinding(
         located.rule,
         chosen,
