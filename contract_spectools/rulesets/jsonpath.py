@@ -11,7 +11,8 @@ under each reference would only multiply the work (Spectral's time on large spec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import bisect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,20 +111,23 @@ class JsonPath:
                 current = [Match(m.path[-1], m.path) for m in current if m.path]
             elif isinstance(step, _Parent):
                 current = _parents(current, root)
-            elif step.descendant and indexes is not None and len(current) == 1:
-                found = indexes.of(current[0], tick).select(step.selectors, root, tick)
-                current = list(found)
+            elif step.descendant and indexes is not None:
+                current = indexes.descend(step.selectors, current, root, tick)
+            elif not step.descendant:
+                current = _select_all(step.selectors, current, root)
             else:
                 current = list(_apply(step, current, root, tick))
         return current
 
 
 class DescentIndexes:
-    """The DescentIndex of each node a `..` starts from (`$`, `$.paths`...), built on first use:
-    the rules of a ruleset mostly descend from the same few nodes."""
+    """The `..` index of one document's root, built on first use (the rules of a ruleset mostly
+    descend from it), and the walks from other nodes (`$.paths..x`, `$..properties..x`,
+    `$.paths[*][*]..content`), each served by the root's index once and kept for the next rule."""
 
     def __init__(self) -> None:
         self._built: dict[tuple[int, Path], DescentIndex] = {}
+        self._walks: dict[tuple[tuple[int, Path], ...], list[Match]] = {}
 
     def of(self, start: Match, tick: Callable[[], None]) -> DescentIndex:
         key = (id(start.value), start.path)
@@ -131,20 +135,117 @@ class DescentIndexes:
             self._built[key] = DescentIndex(start, tick)
         return self._built[key]
 
+    def descend(
+        self,
+        selectors: tuple[Selector, ...],
+        starts: list[Match],
+        root: Any,
+        tick: Callable[[], None],
+    ) -> list[Match]:
+        """What `_apply` finds for a `..` segment from `starts` (from several, in the same order)."""
+        if len(starts) == 1 and not starts[0].path:
+            return list(self.of(starts[0], tick).select(selectors, root, tick))
+        key = tuple((id(start.value), start.path) for start in starts)
+        if key not in self._walks:  # `..content`, `..headers` from the same operations: one walk
+            self._walks[key] = self.of(Match(root, ()), tick).walk(starts, tick)
+        return _select_all(selectors, self._walks[key], root)
+
 
 class DescentIndex:
-    """Every container under one node (each shared one once), and which containers hold each key:
-    built once, it serves each rule's `..` from that node (many rules, one walk), and turns
-    `..name`, `..[?(@property === 'name')]` and `..[?(@.in == 'query')]` into look-ups."""
+    """Every container under one node (each shared one once, in document order: `_descendants`),
+    and which containers hold each key: built once, it serves each rule's `..` from that node (many
+    rules, one walk), and turns `..name`, `..[?(@property === 'name')]` and `..[?(@.in == 'query')]`
+    into look-ups.
+
+    It also knows each container's subtree: the run of the list that its walk found below it
+    (`end`), and whether a walk from that container alone would find exactly that run (`closed`:
+    nothing below it leads back to a container the walk met earlier, which a fresh walk from it
+    would visit again, under new paths). That lets the root's index serve a `..` from other nodes."""
 
     def __init__(self, start: Match, tick: Callable[[], None] = lambda: None):
-        self.containers = list(_descendants(start, set(), tick))
+        self.containers: list[Match] = []
+        self.position: dict[int, int] = {}  # id(container) -> its place in `containers`
+        self.kids: list[list[tuple[str | int, Any]]] = []  # each one's containers: key, value
+        parents: list[int] = []  # the place of the container whose walk found each (-1: none)
+        reaches: list[int] = []  # the lowest place each one's children are at (or its own)
+        stack = [(start.value, start.path, -1)] if isinstance(start.value, dict | list) else []
+        while stack:
+            value, path, parent = stack.pop()
+            known = self.position.get(id(value))
+            if known is not None:  # met before: not walked again
+                reaches[parent] = min(reaches[parent], known)
+                continue
+            tick()
+            here = len(self.containers)
+            self.position[id(value)] = here
+            self.containers.append(Match(value, path))
+            parents.append(parent)
+            reaches.append(here)
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            kids = [(k, c) for k, c in items if isinstance(c, dict | list)]
+            self.kids.append(kids)
+            stack.extend([(c, (*path, k), here) for k, c in reversed(kids)])
+        self.end, self.closed = _subtrees(parents, reaches)
         self.by_path = {match.path: match for match in self.containers}
         self.by_key: dict[str, list[Match]] = {}
         for match in self.containers:
             if isinstance(match.value, dict):
                 for key in match.value:
                     self.by_key.setdefault(key, []).append(match)
+
+    def walk(self, starts: list[Match], tick: Callable[[], None]) -> list[Match]:
+        """`_descendants` of each start in turn with one `seen` set, as `_apply` walks them: cut
+        from this index's list where every start's subtree is `closed`, else walked again over
+        the children this index found (no scalar looked at twice)."""
+        places = [
+            self.position.get(id(s.value)) for s in starts if isinstance(s.value, dict | list)
+        ]
+        if all(place is not None and self.closed[place] for place in places):
+            return self._runs(starts)
+        return self._walk_again(starts, tick)
+
+    def _runs(self, starts: list[Match]) -> list[Match]:
+        """A start inside the subtree of an earlier one was seen with it; a start around earlier
+        ones skips their subtrees (a walk never enters a container it has seen)."""
+        done: list[tuple[int, int]] = []  # the runs walked so far: disjoint, sorted
+        walked: list[Match] = []
+        for start in starts:
+            if not isinstance(start.value, dict | list):
+                continue
+            first = self.position[id(start.value)]
+            after = bisect.bisect_right(done, (first, len(self.containers)))
+            if after and done[after - 1][1] > first:
+                continue  # seen: inside a subtree walked before
+            last = self.end[first]
+            inner = bisect.bisect_left(done, (last, -1), lo=after)
+            gaps = _gaps(first, last, done[after:inner])
+            done[after:inner] = [(first, last)]
+            walked += self._rebased(start, self.containers[first].path, gaps)
+        return walked
+
+    def _walk_again(self, starts: list[Match], tick: Callable[[], None]) -> list[Match]:
+        seen: set[int] = set()
+        walked: list[Match] = []
+        for start in starts:
+            stack = [(start.value, start.path)] if isinstance(start.value, dict | list) else []
+            while stack:
+                value, path = stack.pop()
+                if id(value) in seen:
+                    continue
+                seen.add(id(value))
+                tick()
+                walked.append(Match(value, path))
+                kids = self.kids[self.position[id(value)]]
+                stack.extend([(child, (*path, key)) for key, child in reversed(kids)])
+        return walked
+
+    def _rebased(self, start: Match, base: Path, runs: list[tuple[int, int]]) -> list[Match]:
+        """The containers of `runs`, at their paths below `start`, which this index met at `base`
+        (a shared start may be met under another path: the paths below it are the same after it)."""
+        found = [m for first, last in runs for m in self.containers[first:last]]
+        if start.path == base:
+            return found
+        return [Match(m.value, (*start.path, *m.path[len(base) :])) for m in found]
 
     def select(
         self, selectors: tuple[Selector, ...], root: Any, tick: Callable[[], None]
@@ -180,6 +281,29 @@ class DescentIndex:
         if isinstance(selector, _Filter):
             return property_keys(selector.expression)
         return None
+
+
+def _subtrees(parents: list[int], reaches: list[int]) -> tuple[list[int], list[bool]]:
+    """Each container's subtree as the run `[place, end)` (a walk lists a subtree in one run), and
+    whether nothing in it reaches back before it. Children come after parents: one pass back."""
+    end = list(range(1, len(parents) + 1))
+    lowest = list(reaches)
+    for place in range(len(parents) - 1, -1, -1):
+        parent = parents[place]
+        if parent >= 0:
+            end[parent] = max(end[parent], end[place])
+            lowest[parent] = min(lowest[parent], lowest[place])
+    return end, [lowest[place] >= place for place in range(len(parents))]
+
+
+def _gaps(first: int, last: int, inner: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The run `[first, last)` without the (sorted, disjoint) runs inside it."""
+    gaps, at = [], first
+    for begin, stop in inner:
+        gaps.append((at, begin))
+        at = stop
+    gaps.append((at, last))
+    return [(begin, stop) for begin, stop in gaps if begin < stop]
 
 
 # --- parsing --------------------------------------------------------------------------------------
@@ -403,6 +527,30 @@ def _children(match: Match) -> Iterator[Match]:
             yield Match(child, (*match.path, index))
 
 
+def _select_all(selectors: tuple[Selector, ...], nodes: list[Match], root: Any) -> list[Match]:
+    """`_select` on each node, in order. Names alone (`..content`, `..[get,put]`) and `*` are
+    looked up here: a generator per node of a large walk costs more than the look-up."""
+    if selectors == (_Wildcard(),):
+        return [Match(child, (*node.path, key)) for node in nodes for key, child in _items(node)]
+    names = [s.name for s in selectors if isinstance(s, _Name) and not s.name.isdigit()]
+    if len(names) < len(selectors):
+        return [found for node in nodes for found in _select(selectors, node, root)]
+    return [
+        Match(node.value[name], (*node.path, name))
+        for node in nodes
+        if isinstance(node.value, dict)
+        for name in names
+        if name in node.value
+    ]
+
+
+def _items(match: Match) -> Iterable[tuple[str | int, Any]]:
+    value = match.value
+    if isinstance(value, dict):
+        return value.items()
+    return enumerate(value) if isinstance(value, list) else ()
+
+
 def _select(selectors: tuple[Selector, ...], match: Match, root: Any) -> Iterator[Match]:
     for selector in selectors:
         yield from _select_one(selector, match, root)
@@ -448,8 +596,24 @@ def _indexed(index: int, match: Match) -> Iterator[Match]:
 
 
 def _filtered(expression: Expression, match: Match, root: Any) -> Iterator[Match]:
-    for child in _children(match):
+    for child in _candidates(expression, match):
         if _filter_accepts(expression, match, child, root):
+            yield child
+
+
+def _candidates(expression: Expression, match: Match) -> Iterator[Match]:
+    """The children the filter may accept: those its `property_keys` name (never an array's
+    item), or the objects holding its `required_members`. Skipping the rest is skipping certain
+    falses, and a `..` runs a filter on every child of every container it walks."""
+    value = match.value
+    keys = property_keys(expression)
+    if keys is not None:
+        named = [key for key in value if key in keys] if isinstance(value, dict) else []
+        yield from (Match(value[key], (*match.path, key)) for key in named)
+        return
+    required = required_members(expression)
+    for child in _children(match):
+        if not required or (isinstance(child.value, dict) and required <= child.value.keys()):
             yield child
 
 
