@@ -166,7 +166,8 @@ class DescentIndex:
         self.containers: list[Match] = []
         self.position: dict[int, int] = {}  # id(container) -> its place in `containers`
         self.kids: list[list[tuple[str | int, Any]]] = []  # each one's containers: key, value
-        parents: list[int] = []  # the place of the container whose walk found each (-1: none)
+        self.parents: list[int] = []  # the place of the container whose walk found each (-1: none)
+        parents = self.parents
         reaches: list[int] = []  # the lowest place each one's children are at (or its own)
         stack = [(start.value, start.path, -1)] if isinstance(start.value, dict | list) else []
         while stack:
@@ -186,7 +187,6 @@ class DescentIndex:
             self.kids.append(kids)
             stack.extend([(c, (*path, k), here) for k, c in reversed(kids)])
         self.end, self.closed = _subtrees(parents, reaches)
-        self.by_path = {match.path: match for match in self.containers}
         self.by_key: dict[str, list[Match]] = {}
         for match in self.containers:
             if isinstance(match.value, dict):
@@ -269,9 +269,11 @@ class DescentIndex:
         """The filter run only on the objects that have the members it requires."""
         postings = [self.by_key.get(name, []) for name in required_members(expression)]
         for candidate in min(postings, key=len):
-            parent = self.by_path.get(candidate.path[:-1]) if candidate.path else None
+            parent = self.parents[self.position[id(candidate.value)]]
             tick()
-            if parent is not None and _filter_accepts(expression, parent, candidate, root):
+            if parent >= 0 and _filter_accepts(
+                expression, self.containers[parent], candidate, root
+            ):
                 yield candidate
 
     @staticmethod
