@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +20,7 @@ from contract_core import pointer
 from contract_core.lines import LineMap
 from contract_spectools.lint.findings import LintFinding, Severity, finding
 from contract_spectools.rulesets.errors import LintTimeout
-from contract_spectools.rulesets.jsonpath import DescentIndexes, Match, Path
+from contract_spectools.rulesets.jsonpath import DescentIndexes, JsonPath, Match, Path
 from contract_spectools.rulesets.loader import DEFAULT, Ruleset, RulesetRule, RuleSeverity, Then
 from contract_spectools.rulesets.messages import render_message
 from contract_spectools.rulesets.overrides import overridden
@@ -105,6 +105,7 @@ class _Views:
         self._views: dict[bool, DocumentView] = {}
         self._lines: LineMap | None = None
         self._indexes: dict[bool, DescentIndexes] = {}
+        self._matches: dict[tuple[bool, str], list[Match]] = {}
 
     def get(self, resolve: bool) -> DocumentView:
         if resolve not in self._views:
@@ -117,6 +118,14 @@ class _Views:
     def indexes(self, resolve: bool) -> DescentIndexes:
         """The `..` indexes of a view, each built on first use."""
         return self._indexes.setdefault(resolve, DescentIndexes())
+
+    def matches(self, given: JsonPath, resolve: bool, tick: Callable[[], None]) -> list[Match]:
+        """A `given`'s matches in a view, found once: rulesets repeat a `given` across rules (SPS
+        Commerce's `$.paths.*~` in 15, `$..properties.*~` in 5), and a match is never changed."""
+        key = (resolve, given.text)
+        if key not in self._matches:
+            self._matches[key] = given.find(self.get(resolve).root, tick, self.indexes(resolve))
+        return self._matches[key]
 
 
 def _rule_findings(
@@ -138,7 +147,7 @@ def _rule_findings(
         return
     clock.rule = rule
     view = views.get(rule.resolved)
-    for match, target_path, result in _results(rule, view, views.indexes(rule.resolved), clock):
+    for match, target_path, result in _results(rule, view, views, clock):
         located = _finding(rule, view, match, target_path, result)
         severity = overridden(ruleset.overrides, rule.name, base, located.source, located.pointer)
         if severity != "off":
@@ -161,11 +170,11 @@ def _with_severity(located: LintFinding, severity: str, rule: RulesetRule) -> Li
 
 
 def _results(
-    rule: RulesetRule, view: DocumentView, indexes: DescentIndexes, clock: Deadline
+    rule: RulesetRule, view: DocumentView, views: _Views, clock: Deadline
 ) -> Iterator[tuple[Match, Path, Any]]:
     registry = core_functions()
     for given in rule.given:
-        for match in given.find(view.root, clock.tick, indexes):
+        for match in views.matches(given, rule.resolved, clock.tick):
             for then in rule.then:
                 for value, path in _targets(then, match):
                     clock.tick()
