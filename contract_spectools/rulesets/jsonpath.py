@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from contract_spectools.rulesets.filters import (
     Expression,
@@ -33,8 +33,10 @@ class JsonPathSyntaxError(ValueError):
     """A path that does not parse; the message says where."""
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A node and its path. A named tuple, not a dataclass: a walk of a large spec builds a few
+    hundred thousand, and a tuple is built in a third of the time."""
+
     value: Any
     path: Path
 

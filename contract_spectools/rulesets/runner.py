@@ -71,15 +71,23 @@ def run_ruleset(
     deadline: Deadline | None = None,
 ) -> list[LintFinding]:
     """Every finding of every enabled rule; `severities` (contract.toml's) replaces a rule's own."""
-    clock = deadline or _NoDeadline()
+    with _collector_paused():
+        found = _run(ruleset, document, severities or {}, deadline or _NoDeadline())
+    return [*found, *_unavailable(ruleset), *_undefined(ruleset)]
+
+
+def _run(
+    ruleset: Ruleset, document: Document, severities: Mapping[str, RuleSeverity], clock: Deadline
+) -> list[LintFinding]:
+    """The rules' findings, each once. The views and indexes are gone when this returns: the
+    collector, started again, then has only the findings left to look at."""
     views = _Views(document)
     formats = document_formats(document.data)
     found: dict[tuple[str, str, str, str], LintFinding] = {}
-    with _collector_paused():
-        for rule in ruleset.rules.values():
-            for f in _rule_findings(rule, ruleset, views, formats, clock, severities or {}):
-                found.setdefault((f.rule, f.source, f.pointer, f.message), f)
-    return [*found.values(), *_unavailable(ruleset), *_undefined(ruleset)]
+    for rule in ruleset.rules.values():
+        for f in _rule_findings(rule, ruleset, views, formats, clock, severities):
+            found.setdefault((f.rule, f.source, f.pointer, f.message), f)
+    return list(found.values())
 
 
 @contextmanager
