@@ -21,6 +21,7 @@ import yaml
 
 from contract_core import pointer
 from contract_core.lines import LineMap
+from contract_spectools.rulesets.jsonpath import CONTAINERS
 from contract_spectools.rulesets.jsonpath import Path as JsonPathTuple
 from contract_spectools.rulesets.ref_cycles import RefCycles, Target, ref_graph
 
@@ -55,7 +56,7 @@ class DocumentView:
             if child is _ABSENT:
                 return here, node, path[index:]
             node, written = child, Origin(here.file, (*here.path, key))
-            known = self.origins.get(id(node)) if isinstance(node, dict | list) else None
+            known = self.origins.get(id(node)) if isinstance(node, CONTAINERS) else None
             if known is None or (
                 known != written
                 and index == len(path) - 1
@@ -130,7 +131,7 @@ class _Resolver:
 
     def child(self, value: Any, parent: Origin, key: str | int) -> Any:
         """A scalar is itself: no Origin built for it (most nodes of a spec are scalars)."""
-        if not isinstance(value, dict | list):
+        if not isinstance(value, CONTAINERS):
             return value
         return self.node(value, Origin(parent.file, (*parent.path, key)))
 

@@ -20,7 +20,7 @@ from contract_core import pointer
 from contract_core.lines import LineMap
 from contract_spectools.lint.findings import LintFinding, Severity, finding
 from contract_spectools.rulesets.errors import LintTimeout
-from contract_spectools.rulesets.jsonpath import DescentIndexes, JsonPath, Match, Path
+from contract_spectools.rulesets.jsonpath import CONTAINERS, DescentIndexes, JsonPath, Match, Path
 from contract_spectools.rulesets.loader import DEFAULT, Ruleset, RulesetRule, RuleSeverity, Then
 from contract_spectools.rulesets.messages import render_message
 from contract_spectools.rulesets.overrides import overridden
@@ -212,7 +212,7 @@ def _targets(then: Then, match: Match) -> list[tuple[Any, Path]]:
     """The values `field` names under a `given` match, as Spectral's getLintTargets: a `field` under
     a value that is not an object or array is ignored (the value itself is linted), and none found
     is undefined at the match."""
-    if then.field is None or not isinstance(match.value, dict | list):
+    if then.field is None or not isinstance(match.value, CONTAINERS):
         return [(match.value, match.path)]
     if then.field == "@key":
         return _key_targets(match)
