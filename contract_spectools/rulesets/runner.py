@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from contract_core import pointer
@@ -181,9 +182,10 @@ def _results(
     rule: RulesetRule, view: DocumentView, views: _Views, clock: Deadline
 ) -> Iterator[tuple[Match, Path, Any]]:
     registry = core_functions()
+    calls = [(then, registry.function(then.function)) for then in rule.then]
     for given in rule.given:
         for match in views.matches(given, rule.resolved, clock.tick):
-            for then in rule.then:
+            for then, function in calls:
                 for value, path in _targets(then, match):
                     clock.tick()
                     context = registry.context(
@@ -193,7 +195,7 @@ def _results(
                         rule=rule.name,
                         ruleset_dir=rule.ruleset_dir,
                     )
-                    for result in _called(registry.function(then.function), value, then, context):
+                    for result in _called(function, value, then, context):
                         yield match, path, (value, result)
 
 
@@ -234,8 +236,10 @@ def _key_targets(match: Match) -> list[tuple[Any, Path]]:
     return [(str(key), (*match.path, key)) for key in keys] or [(undefined, match.path)]
 
 
+@lru_cache(maxsize=1024)
 def field_tokens(field: str) -> tuple[str | int, ...]:
-    """lodash's toPath, as Spectral splits a plain `field`: `a.b[0]['c-d']` -> a, b, 0, c-d."""
+    """lodash's toPath, as Spectral splits a plain `field`: `a.b[0]['c-d']` -> a, b, 0, c-d.
+    Cached: asked for each target of each rule with a `field`, always of the ruleset's few."""
     tokens: list[str | int] = []
     for dotted, bracketed in re.findall(r"([^.\[\]]+)|\[(.*?)\]", field):
         token = dotted or bracketed.strip("'\"")
