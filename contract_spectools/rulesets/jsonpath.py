@@ -263,7 +263,10 @@ class DescentIndex:
     ) -> Iterator[Match]:
         for selector in selectors:
             keys = self._keys(selector)
-            if keys is not None:
+            if keys is not None and isinstance(selector, _Name):  # `..name`: the postings are it
+                for match in self.by_key.get(selector.name, ()):
+                    yield Match(match.value[selector.name], (*match.path, selector.name))
+            elif keys is not None:
                 for key in sorted(keys):
                     for match in self.by_key.get(key, ()):
                         yield from _select_one(selector, match, root, only=key)
