@@ -11,7 +11,6 @@ under each reference would only multiply the work (Spectral's time on large spec
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -207,56 +206,40 @@ class DescentIndex:
         self.end, self.closed = _subtrees(parents, reaches)
 
     def walk(self, starts: list[Match], tick: Callable[[], None]) -> list[Match]:
-        """`_descendants` of each start in turn with one `seen` set, as `_apply` walks them: cut
-        from this index's list where every start's subtree is `closed`, else walked again over
-        the children this index found (no scalar looked at twice)."""
-        places = [self.position.get(id(s.value)) for s in starts if isinstance(s.value, CONTAINERS)]
-        if all(place is not None and self.closed[place] for place in places):
-            return self._runs(starts)
-        return self._walk_again(starts, tick)
-
-    def _runs(self, starts: list[Match]) -> list[Match]:
-        """A start inside the subtree of an earlier one was seen with it; a start around earlier
-        ones skips their subtrees (a walk never enters a container it has seen)."""
-        done: list[tuple[int, int]] = []  # the runs walked so far: disjoint, sorted
+        """`_descendants` of each start in turn with one `seen` set, as `_apply` walks them, but a
+        container whose subtree is `closed` and holds nothing seen yet is not walked again: its
+        run of this index's list is what a walk from it would find (the same order and routes),
+        cut out at once."""
+        seen = bytearray(len(self.containers))  # by place
         walked: list[Match] = []
         for start in starts:
             if not isinstance(start.value, CONTAINERS):
                 continue
-            first = self.position[id(start.value)]
-            after = bisect.bisect_right(done, (first, len(self.containers)))
-            if after and done[after - 1][1] > first:
-                continue  # seen: inside a subtree walked before
-            last = self.end[first]
-            inner = bisect.bisect_left(done, (last, -1), lo=after)
-            gaps = _gaps(first, last, done[after:inner])
-            done[after:inner] = [(first, last)]
-            walked += self._rebased(start, self.containers[first].path, gaps)
-        return walked
-
-    def _walk_again(self, starts: list[Match], tick: Callable[[], None]) -> list[Match]:
-        seen: set[int] = set()
-        walked: list[Match] = []
-        for start in starts:
-            stack = [(start.value, start.path)] if isinstance(start.value, CONTAINERS) else []
+            stack = [(self.position[id(start.value)], start.path)]
             while stack:
-                value, path = stack.pop()
-                if id(value) in seen:
+                place, path = stack.pop()
+                if seen[place]:
                     continue
-                seen.add(id(value))
                 tick()
-                walked.append(Match(value, path))
-                kids = self.kids[self.position[id(value)]]
-                stack.extend([(child, (*path, key)) for key, child in reversed(kids)])
+                last = self.end[place]
+                if self.closed[place] and seen.find(1, place, last) == -1:
+                    seen[place:last] = b"\x01" * (last - place)
+                    walked += self._rebased(path, place, last)
+                    continue
+                seen[place] = 1
+                walked.append(Match(self.containers[place].value, path))
+                below = reversed(self.kids[place])
+                stack.extend([(self.position[id(child)], (*path, key)) for key, child in below])
         return walked
 
-    def _rebased(self, start: Match, base: Path, runs: list[tuple[int, int]]) -> list[Match]:
-        """The containers of `runs`, at their paths below `start`, which this index met at `base`
-        (a shared start may be met under another path: the paths below it are the same after it)."""
-        found = [m for first, last in runs for m in self.containers[first:last]]
-        if start.path == base:
-            return found
-        return [Match(m.value, (*start.path, *m.path[len(base) :])) for m in found]
+    def _rebased(self, path: Path, first: int, last: int) -> list[Match]:
+        """The containers of the run `[first, last)` at their paths below `path`: the run's first
+        container may be met here under another path than this index's (a shared node)."""
+        run = self.containers[first:last]
+        base = len(run[0].path)
+        if run[0].path == path:
+            return run
+        return [Match(m.value, (*path, *m.path[base:])) for m in run]
 
     def select(
         self, selectors: tuple[Selector, ...], root: Any, tick: Callable[[], None]
@@ -310,16 +293,6 @@ def _subtrees(parents: list[int], reaches: list[int]) -> tuple[list[int], list[b
             end[parent] = max(end[parent], end[place])
             lowest[parent] = min(lowest[parent], lowest[place])
     return end, [lowest[place] >= place for place in range(len(parents))]
-
-
-def _gaps(first: int, last: int, inner: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The run `[first, last)` without the (sorted, disjoint) runs inside it."""
-    gaps, at = [], first
-    for begin, stop in inner:
-        gaps.append((at, begin))
-        at = stop
-    gaps.append((at, last))
-    return [(begin, stop) for begin, stop in gaps if begin < stop]
 
 
 # --- parsing --------------------------------------------------------------------------------------
