@@ -289,9 +289,11 @@ def _subtrees(parents: list[int], reaches: list[int]) -> tuple[list[int], list[b
     lowest = list(reaches)
     for place in range(len(parents) - 1, -1, -1):
         parent = parents[place]
-        if parent >= 0:
-            end[parent] = max(end[parent], end[place])
-            lowest[parent] = min(lowest[parent], lowest[place])
+        if parent >= 0:  # comparisons, not max() and min(): this runs per container
+            if end[place] > end[parent]:
+                end[parent] = end[place]
+            if lowest[place] < lowest[parent]:
+                lowest[parent] = lowest[place]
     return end, [lowest[place] >= place for place in range(len(parents))]
 
 
