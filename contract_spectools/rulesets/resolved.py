@@ -33,6 +33,9 @@ class Origin:
     path: JsonPathTuple
 
 
+_Located = tuple[Any, str, JsonPathTuple, bool, int]
+
+
 @dataclass
 class _File:
     document: Any
@@ -47,35 +50,56 @@ class DocumentView:
     main_file: str
     files: dict[str, _File]
     origins: dict[int, Origin] = field(default_factory=dict)  # id(container) -> where it is written
+    # a path of `root` -> (node, file, path written, a `$ref` followed, how many keys exist)
+    _located: dict[JsonPathTuple, _Located] = field(default_factory=dict, repr=False)
 
     def locate(self, path: JsonPathTuple) -> tuple[Origin, Any, JsonPathTuple]:
         """Where the node at `path` (of `root`) is written, its value, and the part of `path` past the
-        document. As Spectral, a path that leaves the document is reported at its closest existing node.
-        (File and path kept apart in the loop: an Origin per step cost more than the rest of it.)"""
-        node, file, followed = self.root, self.main_file, False
-        at: JsonPathTuple = ()
-        last = len(path) - 1
-        for index, key in enumerate(path):
-            child = _child(node, key)
-            if child is _ABSENT:
-                return Origin(file, at), node, path[index:]
-            node, written = child, (*at, key)
-            known = self.origins.get(id(node)) if isinstance(node, CONTAINERS) else None
-            if known is None:
-                at = written
-                continue
-            moved = known.file != file or known.path != written
-            if (
-                moved
-                and index == last
-                and not followed
-                and self._with_siblings(Origin(file, written))
-            ):
-                at = written
-                continue
-            followed = followed or moved
-            file, at = known.file, known.path
+        document. As Spectral, a path that leaves the document is reported at its closest existing node."""
+        if not path:
+            return Origin(self.main_file, ()), self.root, ()
+        node, file, at, followed, reached = self._prefix(path[:-1])
+        if reached < len(path) - 1:
+            return Origin(file, at), node, path[reached:]
+        stepped = self._step(node, file, at, followed, path[-1], last=True)
+        if stepped is None:
+            return Origin(file, at), node, path[-1:]
+        node, file, at, _ = stepped
         return Origin(file, at), node, ()
+
+    def _prefix(self, path: JsonPathTuple) -> _Located:
+        """Where `path` leads, kept: the findings of a large spec share most of their paths (the
+        siblings under one schema), and a step from a kept parent is one look-up."""
+        found = self._located.get(path)
+        if found is None:
+            if not path:
+                found = (self.root, self.main_file, (), False, 0)
+            else:
+                node, file, at, followed, reached = found = self._prefix(path[:-1])
+                stepped = None
+                if reached == len(path) - 1:
+                    stepped = self._step(node, file, at, followed, path[-1], last=False)
+                if stepped is not None:
+                    found = (*stepped, len(path))
+            self._located[path] = found
+        return found
+
+    def _step(
+        self, node: Any, file: str, at: JsonPathTuple, followed: bool, key: str | int, last: bool
+    ) -> tuple[Any, str, JsonPathTuple, bool] | None:
+        """One key further (None: the key is not there): into the file and place where the child
+        is written once a `$ref` was followed to it."""
+        child = _child(node, key)
+        if child is _ABSENT:
+            return None
+        written = (*at, key)
+        known = self.origins.get(id(child)) if isinstance(child, CONTAINERS) else None
+        if known is None:
+            return child, file, written, followed
+        moved = known.file != file or known.path != written
+        if moved and last and not followed and self._with_siblings(Origin(file, written)):
+            return child, file, written, followed
+        return child, known.file, known.path, followed or moved
 
     def _with_siblings(self, written: Origin) -> bool:
         """A `$ref` with sibling keys where it is written. Spectral's traverseObjUntilRef follows a
