@@ -154,19 +154,20 @@ class _Resolver:
             ref = node.get("$ref")
             if isinstance(ref, str):
                 return self.reference(node, ref, at)
-            built: Any = {k: self.child(v, at, k) for k, v in node.items()}
+            # a scalar is itself, with no Origin built (most nodes are scalars; no call per node)
+            built: Any = {
+                k: self.node(v, Origin(at.file, (*at.path, k))) if isinstance(v, CONTAINERS) else v
+                for k, v in node.items()
+            }
         elif isinstance(node, list):
-            built = [self.child(v, at, i) for i, v in enumerate(node)]
+            built = [
+                self.node(v, Origin(at.file, (*at.path, i))) if isinstance(v, CONTAINERS) else v
+                for i, v in enumerate(node)
+            ]
         else:
             return node
         self.view.origins[id(built)] = at
         return built
-
-    def child(self, value: Any, parent: Origin, key: str | int) -> Any:
-        """A scalar is itself: no Origin built for it (most nodes of a spec are scalars)."""
-        if not isinstance(value, CONTAINERS):
-            return value
-        return self.node(value, Origin(parent.file, (*parent.path, key)))
 
     def reference(self, node: dict[str, Any], ref: str, at: Origin) -> Any:
         target_file, _, fragment = ref.partition("#")
