@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from contract_core import pointer
@@ -75,5 +76,5 @@ def print_value(value: Any) -> str:
     if isinstance(value, list):
         return "Array[]"
     if isinstance(value, str):
-        return json.dumps(value)
+        return encode_basestring_ascii(value)  # json.dumps's answer for a string, minus its calls
     return json.dumps(value) if value is not None else "null"
