@@ -519,10 +519,13 @@ def _children(match: Match) -> Iterator[Match]:
 
 
 def _select_all(selectors: tuple[Selector, ...], nodes: list[Match], root: Any) -> list[Match]:
-    """`_select` on each node, in order. Names alone (`..content`, `..[get,put]`) and `*` are
-    looked up here: a generator per node of a large walk costs more than the look-up."""
+    """`_select` on each node, in order. Names alone (`..content`, `..[get,put]`), `*` and a filter
+    are served here: two generators per node of a large walk cost more than the look-up."""
     if selectors == (_Wildcard(),):
         return [Match(child, (*node.path, key)) for node in nodes for key, child in _items(node)]
+    if len(selectors) == 1 and isinstance(selectors[0], _Filter):
+        expression = selectors[0].expression
+        return [found for node in nodes for found in _filtered(expression, node, root)]
     names = [s.name for s in selectors if isinstance(s, _Name) and not s.name.isdigit()]
     if len(names) < len(selectors):
         return [found for node in nodes for found in _select(selectors, node, root)]
