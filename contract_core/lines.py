@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Iterable
 from functools import cached_property
 
 from contract_core.errors import ContractError, SpecLoadError, UnresolvableReference
@@ -35,10 +36,14 @@ class LineMap:
 
     def line(self, pointer: str) -> int | None:
         """The line of the node at `pointer` (or of its nearest ancestor present in the text)."""
+        return self.line_at(split(pointer))
+
+    def line_at(self, path: Iterable[str | int]) -> int | None:
+        """`line` for a path of keys and indexes: what a caller holding a path asks (a ruleset's
+        thousands of findings), without writing a pointer only to split it again."""
+        tokens = [str(token) for token in path]
         try:
-            return (
-                self._json_line(split(pointer)) if self.is_json else self._yaml_line(split(pointer))
-            )
+            return self._json_line(tokens) if self.is_json else self._yaml_line(tokens)
         except (ValueError, RecursionError):
             return None  # an unparsable text has no lines to give; the loader reports why
 

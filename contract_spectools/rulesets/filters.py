@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 
@@ -38,16 +37,38 @@ class FilterFailed(Exception):
     """The expression threw on this node (JavaScript's TypeError): the node does not match."""
 
 
-@dataclass(frozen=True)
 class Scope:
-    """What `@`-names read for one candidate node."""
+    """What `@`-names read for one candidate node. A filter runs on every child of every node a `..`
+    walks (100k+ on a large spec) and few read `@path`, so its text is built only when read; a plain
+    slotted class, as a frozen dataclass's `__init__` alone costs as much again."""
 
-    value: Any
-    prop: str | int | None
-    parent: Any
-    parent_prop: str | int | None
-    path: str
-    root: Any
+    __slots__ = ("parent", "parent_prop", "prop", "root", "tokens", "value")
+
+    def __init__(
+        self,
+        value: Any,
+        prop: str | int | None,
+        parent: Any,
+        parent_prop: str | int | None,
+        tokens: tuple[str | int, ...],
+        root: Any,
+    ):
+        self.value = value
+        self.prop = prop
+        self.parent = parent
+        self.parent_prop = parent_prop
+        self.tokens = tokens  # the candidate's path from the root
+        self.root = root
+
+    @property
+    def path(self) -> str:
+        """`@path`: jsonpath-plus's normalized path of the candidate."""
+        return path_text(self.tokens)
+
+
+def path_text(path: tuple[str | int, ...]) -> str:
+    """jsonpath-plus's normalized path, what `@path` reads: `$['paths']['/pets'][0]`."""
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f"['{p}']" for p in path)
 
 
 Expression = Callable[[Scope], Any]

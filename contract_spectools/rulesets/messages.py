@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from contract_core import pointer
@@ -24,22 +26,29 @@ def render_message(
 ) -> str:
     """Spectral 6's `processTargetResults`: the function's error is itself a template; without a
     `message`, the rule's description (as written), else the error. `path` is where the finding is
-    reported (the closest node that exists), `missing` the rest of the path the function named."""
-    names = {
-        "property": _property(path, missing),
-        "error": error,
-        "path": "#" + pointer.from_path(path),
-        "description": description,
-        "value": print_value(value),
+    reported (the closest node that exists), `missing` the rest of the path the function named.
+    Each name is worked out only when the template reads it: most templates read one or two, and
+    a large spec has thousands of findings."""
+    names: dict[str, Callable[[], str]] = {
+        "property": lambda: _property(path, missing),
+        "error": lambda: error,
+        "path": lambda: "#" + pointer.from_path(path),
+        "description": lambda: description,
+        "value": lambda: print_value(value),
     }
-    names["error"] = _filled(error, names)
+    filled_error = _filled(error, names)
+    names["error"] = lambda: filled_error
     if template is None:
-        return (description or names["error"]).strip()
+        return (description or filled_error).strip()
     return _filled(template, names).strip()
 
 
-def _filled(template: str, names: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: names.get(m.group(1), m.group(0)), template)
+def _filled(template: str, names: dict[str, Callable[[], str]]) -> str:
+    if "{{" not in template:
+        return template
+    return _PLACEHOLDER.sub(
+        lambda m: names[m.group(1)]() if m.group(1) in names else m.group(0), template
+    )
 
 
 def _property(path: Path, missing: Path) -> str:
@@ -67,5 +76,5 @@ def print_value(value: Any) -> str:
     if isinstance(value, list):
         return "Array[]"
     if isinstance(value, str):
-        return json.dumps(value)
+        return encode_basestring_ascii(value)  # json.dumps's answer for a string, minus its calls
     return json.dumps(value) if value is not None else "null"

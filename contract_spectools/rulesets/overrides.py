@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 
 from contract_spectools.rulesets.loader import DEFAULT, Override
@@ -39,6 +40,14 @@ def _applies(override: Override, file: str, finding_pointer: str) -> bool:
 
 
 def _relative(file: Path, base: Path) -> str:
+    return _relative_from(file, base, os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _relative_from(file: Path, base: Path, cwd: str) -> str:
+    """Cached: asked for every finding of an overridden rule (thousands on a large spec), always
+    about the same file or two, and each `resolve()` is system calls. `cwd` is in the key: a
+    relative name resolves against it."""
     try:
         return Path(os.path.relpath(file.resolve(), base.resolve())).as_posix()
     except ValueError:  # another drive (Windows)

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from contract_core import pointer
 from contract_core.lines import LineMap
+from contract_spectools.rulesets.jsonpath import CONTAINERS
 from contract_spectools.rulesets.jsonpath import Path as JsonPathTuple
 from contract_spectools.rulesets.ref_cycles import RefCycles, Target, ref_graph
 
@@ -27,6 +29,9 @@ from contract_spectools.rulesets.ref_cycles import RefCycles, Target, ref_graph
 class Origin:
     file: str
     path: JsonPathTuple
+
+
+_Located = tuple[Any, str, JsonPathTuple, bool, int]
 
 
 @dataclass
@@ -43,24 +48,56 @@ class DocumentView:
     main_file: str
     files: dict[str, _File]
     origins: dict[int, Origin] = field(default_factory=dict)  # id(container) -> where it is written
+    # a path of `root` -> (node, file, path written, a `$ref` followed, how many keys exist)
+    _located: dict[JsonPathTuple, _Located] = field(default_factory=dict, repr=False)
 
     def locate(self, path: JsonPathTuple) -> tuple[Origin, Any, JsonPathTuple]:
         """Where the node at `path` (of `root`) is written, its value, and the part of `path` past the
         document. As Spectral, a path that leaves the document is reported at its closest existing node."""
-        node, here, followed = self.root, Origin(self.main_file, ()), False
-        for index, key in enumerate(path):
-            child = _child(node, key)
-            if child is _ABSENT:
-                return here, node, path[index:]
-            node, written = child, Origin(here.file, (*here.path, key))
-            known = self.origins.get(id(node)) if isinstance(node, dict | list) else None
-            if known is None or (
-                index == len(path) - 1 and not followed and self._with_siblings(written)
-            ):
-                known = written
-            followed = followed or known != written
-            here = known
-        return here, node, ()
+        if not path:
+            return Origin(self.main_file, ()), self.root, ()
+        node, file, at, followed, reached = self._prefix(path[:-1])
+        if reached < len(path) - 1:
+            return Origin(file, at), node, path[reached:]
+        stepped = self._step(node, file, at, followed, path[-1], last=True)
+        if stepped is None:
+            return Origin(file, at), node, path[-1:]
+        node, file, at, _ = stepped
+        return Origin(file, at), node, ()
+
+    def _prefix(self, path: JsonPathTuple) -> _Located:
+        """Where `path` leads, kept: the findings of a large spec share most of their paths (the
+        siblings under one schema), and a step from a kept parent is one look-up."""
+        found = self._located.get(path)
+        if found is None:
+            if not path:
+                found = (self.root, self.main_file, (), False, 0)
+            else:
+                node, file, at, followed, reached = found = self._prefix(path[:-1])
+                stepped = None
+                if reached == len(path) - 1:
+                    stepped = self._step(node, file, at, followed, path[-1], last=False)
+                if stepped is not None:
+                    found = (*stepped, len(path))
+            self._located[path] = found
+        return found
+
+    def _step(
+        self, node: Any, file: str, at: JsonPathTuple, followed: bool, key: str | int, last: bool
+    ) -> tuple[Any, str, JsonPathTuple, bool] | None:
+        """One key further (None: the key is not there): into the file and place where the child
+        is written once a `$ref` was followed to it."""
+        child = _child(node, key)
+        if child is _ABSENT:
+            return None
+        written = (*at, key)
+        known = self.origins.get(id(child)) if isinstance(child, CONTAINERS) else None
+        if known is None:
+            return child, file, written, followed
+        moved = known.file != file or known.path != written
+        if moved and last and not followed and self._with_siblings(Origin(file, written)):
+            return child, file, written, followed
+        return child, known.file, known.path, followed or moved
 
     def _with_siblings(self, written: Origin) -> bool:
         """A `$ref` with sibling keys where it is written. Spectral's traverseObjUntilRef follows a
@@ -77,7 +114,7 @@ class DocumentView:
 
     def line(self, origin: Origin) -> int | None:
         found = self.files.get(origin.file)
-        return found.lines.line(pointer.from_path(origin.path)) if found else None
+        return found.lines.line_at(origin.path) if found else None
 
 
 _ABSENT = object()
@@ -115,9 +152,16 @@ class _Resolver:
             ref = node.get("$ref")
             if isinstance(ref, str):
                 return self.reference(node, ref, at)
-            built: Any = {k: self.node(v, Origin(at.file, (*at.path, k))) for k, v in node.items()}
+            # a scalar is itself, with no Origin built (most nodes are scalars; no call per node)
+            built: Any = {
+                k: self.node(v, Origin(at.file, (*at.path, k))) if isinstance(v, CONTAINERS) else v
+                for k, v in node.items()
+            }
         elif isinstance(node, list):
-            built = [self.node(v, Origin(at.file, (*at.path, i))) for i, v in enumerate(node)]
+            built = [
+                self.node(v, Origin(at.file, (*at.path, i))) if isinstance(v, CONTAINERS) else v
+                for i, v in enumerate(node)
+            ]
         else:
             return node
         self.view.origins[id(built)] = at
@@ -135,15 +179,13 @@ class _Resolver:
                 return node
             self.open.add(key)
             try:
-                self.done[key] = self.node(
-                    target, Origin(file, tuple(pointer.split(fragment or "#")))
-                )
+                self.done[key] = self.node(target, Origin(file, fragment_path(fragment)))
             finally:
                 self.open.discard(key)
         return self.done[key]
 
     def closes_cycle(self, at: Origin, file: str, fragment: str) -> bool:
-        target = (file, tuple(pointer.split(fragment or "#")))
+        target = (file, fragment_path(fragment))
         return self.cycles.closes_cycle(at.file, at.path, target)
 
     def follow(self, ref: str, beside: str) -> tuple[Target, Any] | None:
@@ -153,11 +195,11 @@ class _Resolver:
         node = _ABSENT if file is None else self.target(file, fragment)
         if file is None or node is _ABSENT:
             return None
-        return (file, tuple(pointer.split(fragment or "#"))), node
+        return (file, fragment_path(fragment)), node
 
     def target(self, file: str, fragment: str) -> Any:
         try:
-            return pointer.resolve(self.view.files[file].document, fragment or "#")
+            return _at(self.view.files[file].document, fragment_path(fragment))
         except (KeyError, IndexError, ValueError):
             return _ABSENT
 
@@ -172,6 +214,26 @@ class _Resolver:
                 return None
             self.view.files[name] = loaded
         return name
+
+
+@lru_cache(maxsize=4096)
+def fragment_path(fragment: str) -> tuple[str, ...]:
+    """A `$ref`'s fragment as a path. Cached: a spec names the same few hundred targets in
+    thousands of `$ref`s, and each is split three times on the way."""
+    return tuple(pointer.split(fragment or "#"))
+
+
+def _at(document: Any, path: tuple[str, ...]) -> Any:
+    """`pointer.resolve` for a path split already (KeyError, IndexError or ValueError if absent)."""
+    node = document
+    for token in path:
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node[token]
+        else:
+            raise KeyError(token)
+    return node
 
 
 def _read(path: Path) -> _File | None:

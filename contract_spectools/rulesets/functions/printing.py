@@ -11,6 +11,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from json.encoder import encode_basestring
 from typing import Any
 
 from contract_spectools.rulesets.functions.context import MISSING, JsonPath, Segment, lookup
@@ -31,6 +32,10 @@ def print_value(value: Any) -> str:
 
 def js_json(value: Any) -> str:
     """JSON.stringify of a primitive: integral floats lose their `.0`, as JavaScript numbers do."""
+    if isinstance(value, str):
+        # what json.dumps(ensure_ascii=False) returns for a string, without building an encoder
+        # for each of a large spec's thousands of messages
+        return encode_basestring(value)
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))
     return json.dumps(value, ensure_ascii=False)

@@ -10,7 +10,7 @@ instead of the standard `re`, because `regex` takes a `timeout` per match: a thr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +24,8 @@ FALLBACK_TIMEOUT_S = 0.5
 _SLASHED = re.compile(r"^/(.+)/([a-z]*)$", re.DOTALL)
 _JS_FLAGS = frozenset("dgimsuvy")
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
+_VERDICTS_KEPT = 10_000  # per pattern
+_NAME_SIZE = 100  # the texts whose verdicts are kept: names, paths, short values
 
 
 class PatternTimeout(ContractError):
@@ -38,9 +40,22 @@ class Matcher:
     engine: str  # "re2" or "regex" (the bounded fallback)
     compiled: Any
     sticky: bool  # the `y` flag: a match must start at the first character
+    # answers already given (`_NAME_SIZE`): a ruleset tests the same names (`id`, `type`...) again and again,
+    # in many rules and under every schema; a dict look-up costs a tenth of a search
+    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def test(self, text: str) -> bool:
         """RegExp.prototype.test: does the pattern match anywhere in `text`?"""
+        if len(text) > _NAME_SIZE:
+            return self._search(text)  # a description: rarely seen twice, not worth keeping
+        known = self.verdicts.get(text)
+        if known is None:
+            if len(self.verdicts) >= _VERDICTS_KEPT:
+                self.verdicts.clear()  # bounded: a long-lived process lints many specs
+            known = self.verdicts[text] = self._search(text)
+        return known
+
+    def _search(self, text: str) -> bool:
         if self.engine == "re2":
             encoded = utf8(text)
             found = self.compiled.match(encoded) if self.sticky else self.compiled.search(encoded)

@@ -56,10 +56,9 @@ def schema(
     if is_missing(value, context):
         return [FunctionResult(property_prefix(context.document, context.path) + "must exist")]
     try:
-        validator = compiled(options["schema"], _dialect(options), context.ruleset_dir)
+        validator, reach = _prepared(options, context.ruleset_dir)
     except SchemaCompileError as error:
         return [FunctionResult(str(error))]
-    reach = schema_reach(options["schema"])
     size = expanded_size(value, reach)
     if size > LIMIT:
         return [FunctionResult(_too_large(context, size))]
@@ -98,6 +97,24 @@ def dialect_of(schema_document: Any) -> str:
             if mark in uri:
                 return dialect
     return "draft7"
+
+
+# per rule's options (held, so that its id is not reused): its validator and reach, worked out
+# once instead of on each of the thousands of nodes a rule checks on a large spec
+_PREPARED: dict[tuple[int, Path], tuple[Mapping[str, Any], Any, int | None]] = {}
+_PREPARED_KEPT = 512
+
+
+def _prepared(options: Mapping[str, Any], base: Path) -> tuple[Any, int | None]:
+    """The options' validator and `schema_reach`; raises SchemaCompileError (not kept)."""
+    key = (id(options), base)
+    entry = _PREPARED.get(key)
+    if entry is None or entry[0] is not options:
+        if len(_PREPARED) >= _PREPARED_KEPT:
+            _PREPARED.clear()  # bounded: a long-lived process loads many rulesets
+        validator = compiled(options["schema"], _dialect(options), base)
+        entry = _PREPARED[key] = (options, validator, schema_reach(options["schema"]))
+    return entry[1], entry[2]
 
 
 def compiled(schema_document: Any, dialect: str, base: Path) -> Any:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_spectools.rulesets.jsonpath import DescentIndexes, JsonPath, JsonPathSyntaxError
+from contract_spectools.rulesets.filters import path_text
+from contract_spectools.rulesets.jsonpath import (
+    DescentIndex,
+    DescentIndexes,
+    JsonPath,
+    JsonPathSyntaxError,
+    Match,
+    _descendants,
+)
 
 DOC: dict[str, Any] = {
     "paths": {
@@ -244,3 +253,83 @@ def test_the_descent_index_finds_what_the_walk_finds(tree: Any, text: str) -> No
     walked = {m.path for m in path.find(tree)}
     indexed = {m.path for m in path.find(tree, indexes=DescentIndexes())}
     assert indexed == walked
+
+
+def _with_shared(node: Any, shared: list[Any], picks: list[int]) -> Any:
+    """`node` with leaves replaced by the `shared` containers: each leaf takes the next pick, and
+    a pick below 3 names a shared container (in turn), 3 and over keeps the leaf."""
+    if isinstance(node, dict):
+        return {key: _with_shared(child, shared, picks) for key, child in node.items()}
+    if isinstance(node, list):
+        return [_with_shared(child, shared, picks) for child in node]
+    pick = picks.pop() if picks else 3
+    return shared[pick % len(shared)] if shared and pick < 3 else node
+
+
+CONTAINERS = json_trees.filter(lambda tree: isinstance(tree, dict | list))
+PICKS = st.lists(st.integers(0, 4), min_size=2, max_size=10)
+
+
+@st.composite
+def json_dags(draw: st.DrawFn) -> Any:
+    """Documents whose containers may be shared, at any depth, as a resolved document shares a
+    `$ref`'s target among every reference to it (and a target may hold another target)."""
+    shared: list[Any] = []
+    for tree in draw(st.lists(CONTAINERS, min_size=1, max_size=3)):
+        shared.append(_with_shared(tree, shared, draw(PICKS)))
+    return _with_shared(draw(CONTAINERS), shared, draw(PICKS))
+
+
+def every_route(node: Any, path: tuple[str | int, ...] = ()) -> list[Match]:
+    """Each container at each of its paths (a shared one once per route to it)."""
+    if not isinstance(node, dict | list):
+        return []
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    return [Match(node, path)] + [m for k, c in items for m in every_route(c, (*path, k))]
+
+
+@settings(max_examples=150)  # fast; sharing makes many more cases than a tree
+@given(json_dags(), st.data())
+def test_a_walk_from_many_starts_is_the_plain_walk(document: Any, data: st.DataObject) -> None:
+    # DescentIndex.walk cuts closed subtrees out of the root's list: the same nodes, paths and
+    # order as `_descendants` from each start with one `seen` set, shared nodes included
+    routes = every_route(document)
+    starts = data.draw(st.lists(st.sampled_from(routes), max_size=5)) if routes else []
+    seen: set[int] = set()
+    plain = [m for start in starts for m in _descendants(start, seen, lambda: None)]
+    index = DescentIndex(Match(document, ()))
+    walked = index.walk(starts, lambda: None)
+    assert [(id(m.value), m.path) for m in walked] == [(id(m.value), m.path) for m in plain]
+
+
+MANY_STARTS = [
+    "$.*..x",
+    "$..x..y",
+    "$..*..z",
+    "$.*.*..[?(@property === 'y')]",
+    "$.*..[?(@property === 'x' || @property === 'y')]",
+    "$..y..[?(@.x == 1 && @.y)]",
+    "$.x..*",
+    "$.*..[x,z]",
+]
+
+
+@settings(max_examples=100)
+@given(json_dags(), st.sampled_from(MANY_STARTS))
+def test_indexed_descents_find_what_the_walk_finds_in_order(document: Any, text: str) -> None:
+    path = JsonPath(text)
+    walked = [(id(m.value), m.path) for m in path.find(document)]
+    indexed = [(id(m.value), m.path) for m in path.find(document, indexes=DescentIndexes())]
+    assert indexed == walked
+
+
+@given(json_trees)
+def test_path_reads_the_candidates_normalized_path(tree: Any) -> None:
+    # `@path` is built only when a filter reads it: each node's reads as jsonpath-plus writes it
+    for match in JsonPath("$..*").find(tree):
+        if not match.path:
+            continue
+        text = json.dumps(path_text(match.path))
+        assert match.path in paths(f"$..[?(@path === {text})]", tree)
+    if isinstance(tree, dict) and "x" in tree:
+        assert paths("$[?(@path === \"$['x']\")]", tree) == [("x",)]
