@@ -254,8 +254,15 @@ class Example:
     schema_pointer: str
 
 
-def iter_examples(document: dict[str, Any], resolve: Callable[[str], Any]) -> Iterator[Example]:
-    """Every example in the document, beside media types, parameters, headers and inside schemas."""
+def iter_examples(
+    document: dict[str, Any],
+    resolve: Callable[[str], Any],
+    schemas: Iterable[tuple[str, dict[str, Any]]] | None = None,
+) -> Iterator[Example]:
+    """Every example in the document, beside media types, parameters, headers and inside schemas.
+
+    `schemas`: the document's `iter_all_schemas`, when the caller has walked them already.
+    """
     for at, holder in _iter_content_maps(document):
         schema_at = join(at, "schema")
         if "example" in holder:
@@ -269,7 +276,7 @@ def iter_examples(document: dict[str, Any], resolve: Callable[[str], Any]) -> It
                 example = resolve(example["$ref"])
             if isinstance(example, dict) and "value" in example:
                 yield Example(join(at, "examples", name, "value"), example["value"], schema_at)
-    for at, schema in iter_all_schemas(document):
+    for at, schema in iter_all_schemas(document) if schemas is None else schemas:
         if "example" in schema:
             yield Example(join(at, "example"), schema["example"], at)
         if isinstance(schema.get("examples"), list):  # 3.1 / JSON Schema form

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
 from contract_core.spec import Spec, read_spec_text
+from contract_core.walk import iter_all_schemas, iter_objects
 from contract_spectools.lint.document import check_security, check_servers
 from contract_spectools.lint.findings import (
     RULES,
@@ -28,6 +31,7 @@ from contract_spectools.lint.references import (
     check_required_cycles,
     check_unresolved_refs,
     check_unused_components,
+    is_literal,
 )
 from contract_spectools.lint.schemas import check_schemas
 from contract_spectools.lint.structure import check_structure
@@ -83,18 +87,45 @@ def reaches(findings: Iterable[LintFinding], threshold: Severity) -> bool:
     return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in findings)
 
 
+class _Walked:
+    """What several rules read from the same walk of the document, walked once for all of them
+    (Stripe: 21,653 objects, 12,854 schemas; each walk 10-15 ms). A walk that fails on a broken
+    structure is not kept: it fails again for each rule that needs it, as that rule's own failure."""
+
+    def __init__(self, document: dict[str, Any]):
+        self.document = document
+
+    @cached_property
+    def schemas(self) -> list[tuple[str, dict[str, Any]]]:
+        return list(iter_all_schemas(self.document))
+
+    @cached_property
+    def objects(self) -> list[tuple[str, dict[str, Any]]]:
+        return list(iter_objects(self.document))
+
+    @cached_property
+    def refs(self) -> list[tuple[str, str]]:
+        """`document_refs` of the document, from the objects already walked."""
+        return [
+            (at, ref)
+            for at, node in self.objects
+            if isinstance(ref := node.get("$ref"), str) and not is_literal(at)
+        ]
+
+
 def _run_rules(spec: Spec) -> Iterator[LintFinding]:
     structural = list(check_structure(spec))
     yield from structural
+    walked = _Walked(spec.document)
     checks: dict[str, Callable[[Spec], Iterable[LintFinding]]] = {
-        "references": check_unresolved_refs,
+        "references": lambda s: check_unresolved_refs(s, walked.refs),
         "recursion": lambda s: check_required_cycles(s, RecursionAnalysis(s)),
-        "schemas": check_schemas,
-        "values": check_values,
+        "schemas": lambda s: check_schemas(s, walked.schemas),
+        "values": lambda s: check_values(s, walked.schemas),
         "operations": check_operations,
         "security": check_security,
         "servers": check_servers,
-        "components": check_unused_components,
+        "components": lambda s: check_unused_components(s, walked.objects),
     }
     for name, check in checks.items():
         try:

@@ -18,8 +18,11 @@ from contract_spectools.lint.findings import LintFinding, finding
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
 
 
-def check_schemas(spec: Spec) -> Iterator[LintFinding]:
-    for at, schema in iter_all_schemas(spec.document):
+def check_schemas(
+    spec: Spec, schemas: list[tuple[str, dict[str, Any]]] | None = None
+) -> Iterator[LintFinding]:
+    """`schemas`: every schema of the document (`iter_all_schemas`), when the caller walked it already."""
+    for at, schema in iter_all_schemas(spec.document) if schemas is None else schemas:
         yield from _required_undefined(spec, at, schema)
         yield from _invalid_patterns(at, schema)
         yield from _version_mismatches(spec.version, at, schema)

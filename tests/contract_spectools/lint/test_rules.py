@@ -147,3 +147,83 @@ components:
 """
     )
     assert [f for f in lint_spec(spec) if f.rule == "invalid-example"] == []
+
+
+def test_components_count_as_used_through_security_discriminators_and_their_users() -> None:
+    spec = parse_spec(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      security: [{OpKey: []}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/default"}
+              example:
+                {$ref: "#/components/schemas/InExample", operationId: x, security: [{InExampleKey: []}]}
+components:
+  securitySchemes:
+    OpKey: {type: apiKey, in: header, name: X-Key}
+    InExampleKey: {type: apiKey, in: header, name: X-Other}
+  schemas:
+    default:
+      type: object
+      discriminator: {propertyName: kind, mapping: {cat: Cat}}
+    Cat: {type: object, properties: {owner: {$ref: "#/components/schemas/Owner"}}}
+    Owner: {type: string}
+    InExample: {type: string}
+"""
+    )
+    unused = {f.pointer for f in lint_spec(spec) if f.rule == "unused-component"}
+    # a component named like a literal keyword (`default`) still has its discriminator read; a $ref
+    # or a security requirement inside example data is data, not a use
+    assert unused == {
+        "#/components/securitySchemes/InExampleKey",
+        "#/components/schemas/InExample",
+    }
+
+
+def test_a_value_missing_a_property_the_other_side_owns_is_valid_on_its_own_side() -> None:
+    spec = parse_spec(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /items:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Item"}
+              examples:
+                noSecret: {value: {id: a, name: Pen}}
+                noId: {value: {name: Pen, secret: s}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id, name, secret]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+        secret: {type: string, writeOnly: true}
+    ForEitherSide:
+      $ref: "#/components/schemas/Item"
+      example: {name: Pen, secret: s}
+    ForNeither:
+      allOf: [{$ref: "#/components/schemas/Item"}]
+      example: {name: Pen}
+"""
+    )
+    invalid = {f.pointer for f in lint_spec(spec) if f.rule == "invalid-example"}
+    assert invalid == {
+        "#/paths/~1items/get/responses/200/content/application~1json/examples/noId/value",
+        "#/components/schemas/ForNeither/example",
+    }
