@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from contract_core.pointer import join
+from contract_core.pointer import join, split
 from contract_core.spec import HTTP_METHODS
 
 SCHEMA_MAP_KEYWORDS = (
@@ -234,15 +234,32 @@ def iter_refs(node: Any, at: str = "#") -> Iterator[tuple[str, str]]:
             yield here, ref
 
 
-def _iter_content_maps(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+# keys whose values are not entered when looking for content maps
+_NOT_CONTENT_MAPS = ("schema", "example", "examples")
+
+
+def _iter_content_maps(
+    document: dict[str, Any], objects: Iterable[tuple[str, dict[str, Any]]] | None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every object in the document that can carry `example(s)` beside a `schema`.
 
     Media type objects, parameters and headers; found by walking the document's structure, so a
-    property named `example` inside a schema is never mistaken for one.
+    property named `example` inside a schema is never mistaken for one. From `objects` (the whole
+    document's `iter_objects`, in order) when given: the same objects, those under none of the keys
+    that the walk would not enter.
     """
-    for here, node in iter_objects(document, "#", skip_keys=("schema", "example", "examples")):
-        if "schema" in node and ("example" in node or "examples" in node):
+    if objects is None:
+        for here, node in iter_objects(document, "#", skip_keys=_NOT_CONTENT_MAPS):
+            if _is_content_map(node):
+                yield here, node
+        return
+    for here, node in objects:
+        if _is_content_map(node) and not any(t in _NOT_CONTENT_MAPS for t in split(here)):
             yield here, node
+
+
+def _is_content_map(node: dict[str, Any]) -> bool:
+    return "schema" in node and ("example" in node or "examples" in node)
 
 
 @dataclass(frozen=True)
@@ -258,12 +275,14 @@ def iter_examples(
     document: dict[str, Any],
     resolve: Callable[[str], Any],
     schemas: Iterable[tuple[str, dict[str, Any]]] | None = None,
+    objects: Iterable[tuple[str, dict[str, Any]]] | None = None,
 ) -> Iterator[Example]:
     """Every example in the document, beside media types, parameters, headers and inside schemas.
 
-    `schemas`: the document's `iter_all_schemas`, when the caller has walked them already.
+    `schemas` and `objects`: the document's `iter_all_schemas` and `iter_objects`, when the caller
+    has walked them already.
     """
-    for at, holder in _iter_content_maps(document):
+    for at, holder in _iter_content_maps(document, objects):
         schema_at = join(at, "schema")
         if "example" in holder:
             yield Example(join(at, "example"), holder["example"], schema_at)

@@ -121,7 +121,7 @@ def _run_rules(spec: Spec) -> Iterator[LintFinding]:
         "references": lambda s: check_unresolved_refs(s, walked.refs),
         "recursion": lambda s: check_required_cycles(s, RecursionAnalysis(s)),
         "schemas": lambda s: check_schemas(s, walked.schemas),
-        "values": lambda s: check_values(s, walked.schemas),
+        "values": lambda s: check_values(s, walked.schemas, walked.objects),
         "operations": check_operations,
         "security": check_security,
         "servers": check_servers,

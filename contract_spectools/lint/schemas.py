@@ -22,10 +22,16 @@ def check_schemas(
     spec: Spec, schemas: list[tuple[str, dict[str, Any]]] | None = None
 ) -> Iterator[LintFinding]:
     """`schemas`: every schema of the document (`iter_all_schemas`), when the caller walked it already."""
+    # Each rule is asked only where its keyword is: most of Stripe's 12,854 schemas have none of
+    # them, and three generators per schema were most of this function's time.
+    mismatched = ("nullable", "example") if spec.version == "3.1" else ("type",)  # as read below
     for at, schema in iter_all_schemas(spec.document) if schemas is None else schemas:
-        yield from _required_undefined(spec, at, schema)
-        yield from _invalid_patterns(at, schema)
-        yield from _version_mismatches(spec.version, at, schema)
+        if "required" in schema:
+            yield from _required_undefined(spec, at, schema)
+        if "pattern" in schema or "patternProperties" in schema:
+            yield from _invalid_patterns(at, schema)
+        if any(keyword in schema for keyword in mismatched):
+            yield from _version_mismatches(spec.version, at, schema)
 
 
 # required-undefined -----------------------------------------------------------------------------

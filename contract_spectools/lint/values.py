@@ -118,18 +118,25 @@ class ValueChecker:
 
 
 def check_values(
-    spec: Spec, schemas: list[tuple[str, dict[str, Any]]] | None = None
+    spec: Spec,
+    schemas: list[tuple[str, dict[str, Any]]] | None = None,
+    objects: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> Iterator[LintFinding]:
-    """`schemas`: every schema of the document (`iter_all_schemas`), when the caller walked it already."""
+    """`schemas` and `objects`: the document's `iter_all_schemas` and `iter_objects`, when the caller
+    has walked them already."""
     schemas = list(iter_all_schemas(spec.document)) if schemas is None else schemas
-    values = [*_example_values(spec, schemas), *_schema_values(schemas)]
+    values = [*_example_values(spec, schemas, objects), *_schema_values(schemas)]
     for value, problems in zip(values, ValueChecker(spec).judge(values), strict=True):
         if problems:
             yield finding(value.rule, value.pointer, _describe(value.what, problems))
 
 
-def _example_values(spec: Spec, schemas: list[tuple[str, dict[str, Any]]]) -> Iterator[_Value]:
-    for example in iter_examples(spec.document, _lenient_resolver(spec), schemas):
+def _example_values(
+    spec: Spec,
+    schemas: list[tuple[str, dict[str, Any]]],
+    objects: list[tuple[str, dict[str, Any]]] | None,
+) -> Iterator[_Value]:
+    for example in iter_examples(spec.document, _lenient_resolver(spec), schemas, objects):
         yield _Value(
             "invalid-example",
             example.pointer,

@@ -14,6 +14,7 @@ from contract_core.walk import (
     SCHEMA_KEYWORDS,
     SCHEMA_LIST_KEYWORDS,
     SCHEMA_MAP_KEYWORDS,
+    iter_examples,
     iter_json_objects,
     iter_objects,
     iter_schema_tree,
@@ -96,3 +97,27 @@ def test_the_schema_walk_visits_what_a_plain_walk_visits_in_order(schema: Any) -
 
     assert ids(iter_subschemas(schema, "#")) == ids(_plain_subschemas(schema, "#"))
     assert ids(iter_schema_tree(schema, "#/s")) == ids(_plain_tree(schema, "#/s"))
+
+
+# documents where content maps (a `schema` beside `example(s)`) stand at every depth, some under keys
+# the content-map walk must not enter
+CONTENT_KEYS = st.sampled_from(["schema", "example", "examples", "value", "content", "a/b"])
+CONTENT = st.recursive(
+    st.none() | st.integers(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(CONTENT_KEYS, children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200)
+@given(st.dictionaries(CONTENT_KEYS, CONTENT, max_size=4))
+def test_examples_found_from_a_walk_already_made_are_those_a_fresh_walk_finds(
+    document: Any,
+) -> None:
+    def found(**walked: Any) -> list[tuple[str, int, str]]:
+        examples = iter_examples(document, lambda _: None, schemas=[], **walked)
+        return [(e.pointer, id(e.value), e.schema_pointer) for e in examples]
+
+    assert found(objects=list(iter_objects(document))) == found()
