@@ -104,13 +104,14 @@ class _Walked:
         return list(iter_objects(self.document))
 
     @cached_property
+    def all_refs(self) -> list[tuple[str, str]]:
+        """`iter_refs` of the document (example data included), from the objects already walked."""
+        return [(at, ref) for at, node in self.objects if isinstance(ref := node.get("$ref"), str)]
+
+    @cached_property
     def refs(self) -> list[tuple[str, str]]:
-        """`document_refs` of the document, from the objects already walked."""
-        return [
-            (at, ref)
-            for at, node in self.objects
-            if isinstance(ref := node.get("$ref"), str) and not is_literal(at)
-        ]
+        """`document_refs` of the document: its `$ref`s that are not example data."""
+        return [(at, ref) for at, ref in self.all_refs if not is_literal(at)]
 
 
 def _run_rules(spec: Spec) -> Iterator[LintFinding]:
@@ -119,7 +120,9 @@ def _run_rules(spec: Spec) -> Iterator[LintFinding]:
     walked = _Walked(spec.document)
     checks: dict[str, Callable[[Spec], Iterable[LintFinding]]] = {
         "references": lambda s: check_unresolved_refs(s, walked.refs),
-        "recursion": lambda s: check_required_cycles(s, RecursionAnalysis(s)),
+        "recursion": lambda s: check_required_cycles(
+            s, RecursionAnalysis(s, [ref for _, ref in walked.all_refs])
+        ),
         "schemas": lambda s: check_schemas(s, walked.schemas),
         "values": lambda s: check_values(s, walked.schemas, walked.objects),
         "operations": check_operations,
