@@ -7,7 +7,7 @@ from typing import Any
 
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import InfiniteRecursion, UnresolvableReference
-from contract_core.pointer import join, split
+from contract_core.pointer import join, split, unescape
 from contract_core.spec import Spec
 from contract_core.walk import iter_objects, iter_refs
 from contract_spectools.lint.findings import LintFinding, finding
@@ -120,30 +120,32 @@ def _uses(
     schemas = declared if isinstance(declared := components.get("schemas"), dict) else {}
     for at, node in objects:
         if "$ref" in node or "security" in node or "discriminator" in node:
-            owner, below_owner = _owner(at)
+            owner = _owner(at)
             if owner:
-                uses.setdefault(owner, set()).update(_named(at, node, below_owner, schemas))
+                uses.setdefault(owner, set()).update(_named(at, node, owner, schemas))
     return uses
 
 
-def _owner(at: str) -> tuple[Owner, list[str]]:
-    """Who holds the object at `at` (none for the document and `components` themselves), and the keys
-    below the owner's own node."""
-    tokens = split(at)
-    if tokens[:1] == ["components"]:
-        return (tuple(tokens[1:3]) if len(tokens) >= 3 else ()), tokens[3:]
-    return tuple(tokens[:1]), tokens[1:]
+def _owner(at: str) -> Owner:
+    """Who holds the object at `at`: none for the document and `components` themselves."""
+    # only the first three tokens matter: split no further (Stripe: 1,800 pointers of ~10 tokens)
+    head = [unescape(token) for token in at.split("/", 4)[1:4]]
+    if head[:1] == ["components"]:
+        return tuple(head[1:3]) if len(head) >= 3 else ()
+    return tuple(head[:1])
 
 
 def _named(
-    at: str, node: dict[str, Any], below_owner: list[str], schemas: dict[str, Any]
+    at: str, node: dict[str, Any], owner: Owner, schemas: dict[str, Any]
 ) -> Iterator[tuple[str, str]]:
     """The components one object names: by `$ref`, by security requirement, by discriminator mapping."""
     ref = node.get("$ref")
-    if isinstance(ref, str) and not is_literal(at):
-        tokens = split(ref) if ref.startswith("#") else []
-        if len(tokens) >= 3 and tokens[0] == "components":
-            yield tokens[1], tokens[2]
+    if isinstance(ref, str) and not is_literal(at) and (target := _component(ref)):
+        yield target
+    if "security" not in node and "discriminator" not in node:
+        return
+    # the keys below the owner's own node (a component's pointer has three tokens, a section's one)
+    below_owner = split(at)[1 if len(owner) == 1 else 3 :]
     if any(key in _LITERAL_KEYWORDS for key in below_owner):
         return  # example data: neither a security requirement nor a discriminator
     security = node.get("security")
@@ -156,6 +158,14 @@ def _named(
         for target in discriminator["mapping"].values():
             if isinstance(target, str) and target in schemas:
                 yield "schemas", target
+
+
+def _component(ref: str) -> tuple[str, str] | None:
+    """(kind, name) of a `#/components/kind/name...` reference."""
+    tokens = ref[1:].split("/", 4)[1:] if ref.startswith("#") else []
+    if len(tokens) >= 3 and tokens[0] == "components":
+        return unescape(tokens[1]), unescape(tokens[2])
+    return None
 
 
 def _is_operation(node: dict[str, Any]) -> bool:
