@@ -6,7 +6,9 @@ is a single `spec-unreadable` finding. Library code returns findings; the CLI pr
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -76,10 +78,30 @@ def _load(path: str | Path) -> tuple[Spec, LineMap]:
 
 def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[LintFinding]:
     """Every finding of every rule, located (line numbers) and sorted by position in the file."""
-    found = _deduplicated(_run_rules(spec))
-    lines = lines or LineMap(spec.text)
-    located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
+    with _collector_paused():
+        found = _deduplicated(_run_rules(spec))
+        lines = lines or LineMap(spec.text)
+        located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
     return sorted(located, key=lambda f: (f.line or 0, f.pointer, f.rule))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the rules run.
+
+    They allocate ~100,000 short-lived lists and tuples, and no cycles; each allocation burst set off
+    a collection, and the full ones walked the whole loaded document (Stripe: 19 ms of 240, OpenAI:
+    68 ms of 545). Paused rather than frozen (`gc.freeze`): this is library code, and a pause ends
+    with the call. A caller that paused the collector itself keeps it paused.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def reaches(findings: Iterable[LintFinding], threshold: Severity) -> bool:

@@ -5,6 +5,7 @@ Every file in specs/ names what it must produce in `# expect: RULE POINTER` comm
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,16 @@ components:
         "#/paths/~1items/get/responses/200/content/application~1json/examples/noId/value",
         "#/components/schemas/ForNeither/example",
     }
+
+
+def test_the_collector_is_left_as_the_caller_had_it() -> None:
+    spec = parse_spec(bundled_spec_path().read_text(encoding="utf-8"))
+    assert gc.isenabled()
+    lint_spec(spec)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        lint_spec(spec)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
