@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import jsonschema_rs
@@ -49,6 +48,7 @@ class ValueChecker:
     """Validators for one spec, one per direction, built when first needed."""
 
     spec: Spec
+    schemas: list[tuple[str, dict[str, Any]]]  # the document's `iter_all_schemas`
     _validators: dict[Direction | None, SchemaValidator] = field(default_factory=dict)
 
     def _validator(self, direction: Direction | None) -> SchemaValidator:
@@ -71,6 +71,8 @@ class ValueChecker:
             # a component's value (no direction) passes when either side accepts it: it is judged
             # by the response side only when the request side rejected it
             mine = [i for i in unsure if values[i].direction in (side, None) and found[i]]
+            if not mine or not self._drops_required(side):
+                continue  # this side's view is the undirected one: its verdicts are `found`
             self._prepare(side, [values[i].schema_pointer for i in mine])
             for i in mine:
                 found[i] = self._by_side(values[i], side, found[i])
@@ -91,11 +93,20 @@ class ValueChecker:
             return []  # a broken pattern or $ref in the schema: reported by its own rule
 
     def _may_depend_on_side(self, problems: list[SchemaViolation]) -> bool:
-        return (
-            bool(problems)
-            and self._directional
-            and any(v.schema_pointer.endswith("/required") for v in problems)
-        )
+        return any(v.schema_pointer.endswith("/required") for v in problems)
+
+    def _drops_required(self, side: Direction) -> bool:
+        """Does `side`'s view differ from the undirected one at all?
+
+        It differs only where `contract_core.dialect` drops a `required` name whose property (inline)
+        is readOnly (request view) or writeOnly (response view); where no schema has one, the view is
+        the undirected one, and building it (a converted copy of the whole document: 50 ms for each
+        side of OpenAI's, which says readOnly 130 times but never of a required property) is skipped.
+        """
+        owned = "readOnly" if side == "request" else "writeOnly"
+        if owned not in self.spec.text:
+            return False  # a text scan first: most specs never say it (a millisecond on 3 MB)
+        return any(_requires_owned(schema, owned) for _, schema in self.schemas)
 
     def _by_side(
         self, value: _Value, side: Direction, problems: list[SchemaViolation]
@@ -110,11 +121,16 @@ class ValueChecker:
         except _COMPILE_ERRORS:
             return []  # a broken pattern or $ref in the schema: reported by its own rule
 
-    @cached_property
-    def _directional(self) -> bool:
-        # once per spec: a scan of OpenAI's 3 MB text costs a millisecond, and every unsure value asks
-        text = self.spec.text
-        return "readOnly" in text or "writeOnly" in text
+
+def _requires_owned(schema: dict[str, Any], owned: str) -> bool:
+    """`dialect._drop_required_of_other_direction`'s condition: a required property marked `owned`."""
+    required, properties = schema.get("required"), schema.get("properties")
+    if not isinstance(required, list) or not isinstance(properties, dict):
+        return False
+    return any(
+        isinstance(properties.get(name), dict) and properties[name].get(owned) is True
+        for name in required
+    )
 
 
 def check_values(
@@ -126,7 +142,7 @@ def check_values(
     has walked them already."""
     schemas = list(iter_all_schemas(spec.document)) if schemas is None else schemas
     values = [*_example_values(spec, schemas, objects), *_schema_values(schemas)]
-    for value, problems in zip(values, ValueChecker(spec).judge(values), strict=True):
+    for value, problems in zip(values, ValueChecker(spec, schemas).judge(values), strict=True):
         if problems:
             yield finding(value.rule, value.pointer, _describe(value.what, problems))
 

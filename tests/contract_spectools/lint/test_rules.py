@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from contract_core import bundled_spec_path, parse_spec
+from contract_core.walk import iter_all_schemas
 from contract_spectools.lint import RULES, lint_file, lint_spec
+from contract_spectools.lint.values import ValueChecker
 
 SPECS = Path(__file__).parent / "specs"
 BROKEN = sorted(p for p in SPECS.glob("*.yaml") if p.name != "clean.yaml")
@@ -241,3 +243,34 @@ def test_the_collector_is_left_as_the_caller_had_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("flags", "differing"),
+    [
+        ("", set()),
+        ("id: {type: string, readOnly: true}", {"request"}),
+        ("id: {type: string, writeOnly: true}", {"response"}),
+        ("id: {type: string}\n        other: {type: string, readOnly: true}", set()),
+    ],
+)
+def test_a_side_view_differs_only_where_it_drops_a_required_property(
+    flags: str, differing: set[str]
+) -> None:
+    properties = flags or "id: {type: string}"
+    spec = parse_spec(
+        f"""
+openapi: 3.0.3
+info: {{title: T, version: "1"}}
+paths: {{}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id]
+      properties:
+        {properties}
+"""
+    )
+    checker = ValueChecker(spec, list(iter_all_schemas(spec.document)))
+    assert {side for side in ("request", "response") if checker._drops_required(side)} == differing
