@@ -101,7 +101,7 @@ class ValueChecker:
         It differs only where `contract_core.dialect` drops a `required` name whose property (inline)
         is readOnly (request view) or writeOnly (response view); where no schema has one, the view is
         the undirected one, and building it (a converted copy of the whole document: 50 ms for each
-        side of OpenAI's, which says readOnly 130 times but never of a required property) is skipped.
+        side of OpenAI's, whose two readOnly properties are never required ones) is skipped.
         """
         owned = "readOnly" if side == "request" else "writeOnly"
         if owned not in self.spec.text:
