@@ -236,10 +236,12 @@ def test_the_collector_is_left_as_the_caller_had_it() -> None:
     spec = parse_spec(bundled_spec_path().read_text(encoding="utf-8"))
     assert gc.isenabled()
     lint_spec(spec)
+    lint_file(SPECS / "spec-unreadable.yaml")  # the pause ends on the early return too
     assert gc.isenabled()
     gc.disable()
     try:
         lint_spec(spec)
+        lint_file(bundled_spec_path())
         assert not gc.isenabled()
     finally:
         gc.enable()
