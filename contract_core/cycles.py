@@ -9,8 +9,8 @@ The fixture engine refuses such schemas up front and the linter reports them, fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -60,10 +60,13 @@ class RecursionAnalysis:
     """Finite/infinite verdict for every `$ref` target of one spec."""
 
     spec: Spec
+    # every `$ref` string of the document, when the caller has walked them already (the linter)
+    refs: Iterable[str] | None = field(default=None, repr=False)
 
     @cached_property
     def targets(self) -> list[str]:
-        return sorted({ref for _, ref in iter_refs(self.spec.document) if ref.startswith("#/")})
+        refs = (ref for _, ref in iter_refs(self.spec.document)) if self.refs is None else self.refs
+        return sorted({ref for ref in refs if ref.startswith("#/")})
 
     @cached_property
     def infinite(self) -> frozenset[str]:

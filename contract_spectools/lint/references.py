@@ -7,7 +7,7 @@ from typing import Any
 
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import InfiniteRecursion, UnresolvableReference
-from contract_core.pointer import join, split
+from contract_core.pointer import join, split, unescape
 from contract_core.spec import Spec
 from contract_core.walk import iter_objects, iter_refs
 from contract_spectools.lint.findings import LintFinding, finding
@@ -19,6 +19,8 @@ _NAME_MAPS = ("properties", "patternProperties", "responses")  # a key here is a
 
 def is_literal(at: str) -> bool:
     """True when the pointer lies inside an example, default, enum or const value."""
+    if not any(keyword in at for keyword in _LITERAL_KEYWORDS):
+        return False  # the common case, without splitting the pointer ("examples" holds "example")
     tokens = split(at)
     for i, token in enumerate(tokens):
         named = i > 0 and tokens[i - 1] in _NAME_MAPS
@@ -36,8 +38,11 @@ def document_refs(node: Any, at: str = "#") -> Iterator[tuple[str, str]]:
             yield holder, ref
 
 
-def check_unresolved_refs(spec: Spec) -> Iterator[LintFinding]:
-    for holder, ref in document_refs(spec.document):
+def check_unresolved_refs(
+    spec: Spec, refs: list[tuple[str, str]] | None = None
+) -> Iterator[LintFinding]:
+    """`refs`: the document's `document_refs`, when the caller has walked them already."""
+    for holder, ref in document_refs(spec.document) if refs is None else refs:
         if not ref.startswith("#"):
             yield finding(
                 "unresolved-ref",
@@ -62,12 +67,16 @@ def check_required_cycles(spec: Spec, analysis: RecursionAnalysis) -> Iterator[L
         yield finding("required-cycle", at, str(InfiniteRecursion(cycle)).split(";")[0])
 
 
-def check_unused_components(spec: Spec) -> Iterator[LintFinding]:
+def check_unused_components(
+    spec: Spec, objects: list[tuple[str, dict[str, Any]]] | None = None
+) -> Iterator[LintFinding]:
+    """`objects`: the document's `iter_objects`, when the caller has walked them already."""
     document = spec.document
     components = document.get("components")
     if not isinstance(components, dict) or not (document.get("paths") or document.get("webhooks")):
         return  # a document with no paths is a component library: everything is there to be used
-    used = _used_components(document, components)
+    walked = list(iter_objects(document)) if objects is None else objects
+    used = _used_components(document, _uses(components, walked))
     for kind, members in components.items():
         if not isinstance(members, dict) or kind.startswith("x-"):
             continue
@@ -80,7 +89,14 @@ def check_unused_components(spec: Spec) -> Iterator[LintFinding]:
                 )
 
 
-def _used_components(document: dict[str, Any], components: dict[str, Any]) -> set[tuple[str, str]]:
+# Who uses what: a top-level section (`("paths",)`) or a component (`("schemas", "Pet")`) -> the
+# components it names. Built from one walk of the whole document rather than one per component.
+Owner = tuple[str, ...]
+
+
+def _used_components(
+    document: dict[str, Any], uses: dict[Owner, set[tuple[str, str]]]
+) -> set[tuple[str, str]]:
     """Components reachable from everything outside `components` (and from security requirements)."""
     used: set[tuple[str, str]] = {
         ("securitySchemes", name)
@@ -88,48 +104,69 @@ def _used_components(document: dict[str, Any], components: dict[str, Any]) -> se
         if isinstance(requirement, dict)
         for name in requirement
     }
-    pending: list[tuple[str, Any]] = [
-        (join("#", key), value) for key, value in document.items() if key != "components"
-    ]
+    pending: list[Owner] = [(key,) for key in document if key != "components"]
     while pending:
-        at, node = pending.pop()
-        for target in _references_from(node, at, components):
+        for target in uses.get(pending.pop(), ()):
             if target not in used:
                 used.add(target)
-                member = (components.get(target[0]) or {}).get(target[1])
-                pending.append((join("#/components", *target), member))
+                pending.append(target)
     return used
 
 
-def _references_from(node: Any, at: str, components: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    for _, ref in document_refs(node, at):
-        tokens = split(ref) if ref.startswith("#") else []
-        if len(tokens) >= 3 and tokens[0] == "components":
-            yield tokens[1], tokens[2]
-    for requirement in _security_requirements(node):
-        for scheme in requirement:
-            yield "securitySchemes", scheme
+def _uses(
+    components: dict[str, Any], objects: list[tuple[str, dict[str, Any]]]
+) -> dict[Owner, set[tuple[str, str]]]:
+    uses: dict[Owner, set[tuple[str, str]]] = {}
     schemas = declared if isinstance(declared := components.get("schemas"), dict) else {}
-    for mapping in _discriminator_mappings(node):
-        for target in mapping.values():
+    for at, node in objects:
+        if "$ref" in node or "security" in node or "discriminator" in node:
+            owner = _owner(at)
+            if owner:
+                uses.setdefault(owner, set()).update(_named(at, node, owner, schemas))
+    return uses
+
+
+def _owner(at: str) -> Owner:
+    """Who holds the object at `at`: none for the document and `components` themselves."""
+    # only the first three tokens matter: split no further (Stripe: 1,800 pointers of ~10 tokens)
+    head = [unescape(token) for token in at.split("/", 4)[1:4]]
+    if head[:1] == ["components"]:
+        return tuple(head[1:3]) if len(head) >= 3 else ()
+    return tuple(head[:1])
+
+
+def _named(
+    at: str, node: dict[str, Any], owner: Owner, schemas: dict[str, Any]
+) -> Iterator[tuple[str, str]]:
+    """The components one object names: by `$ref`, by security requirement, by discriminator mapping."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and not is_literal(at) and (target := _component(ref)):
+        yield target
+    if "security" not in node and "discriminator" not in node:
+        return
+    # the keys below the owner's own node (a component's pointer has three tokens, a section's one)
+    below_owner = split(at)[1 if len(owner) == 1 else 3 :]
+    if any(key in _LITERAL_KEYWORDS for key in below_owner):
+        return  # example data: neither a security requirement nor a discriminator
+    security = node.get("security")
+    if isinstance(security, list) and _is_operation(node):
+        for requirement in security:
+            if isinstance(requirement, dict):
+                yield from (("securitySchemes", scheme) for scheme in requirement)
+    discriminator = node.get("discriminator")
+    if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+        for target in discriminator["mapping"].values():
             if isinstance(target, str) and target in schemas:
                 yield "schemas", target
 
 
-def _security_requirements(node: Any) -> Iterator[dict[str, Any]]:
-    """Security requirement objects under `node` (document or operation level)."""
-    for _, current in iter_objects(node, skip_keys=_LITERAL_KEYWORDS):
-        security = current.get("security")
-        if isinstance(security, list) and _is_operation(current):
-            yield from (r for r in security if isinstance(r, dict))
+def _component(ref: str) -> tuple[str, str] | None:
+    """(kind, name) of a `#/components/kind/name...` reference."""
+    tokens = ref[1:].split("/", 4)[1:] if ref.startswith("#") else []
+    if len(tokens) >= 3 and tokens[0] == "components":
+        return unescape(tokens[1]), unescape(tokens[2])
+    return None
 
 
 def _is_operation(node: dict[str, Any]) -> bool:
     return "responses" in node or "operationId" in node
-
-
-def _discriminator_mappings(node: Any) -> Iterator[dict[str, Any]]:
-    for _, current in iter_objects(node, skip_keys=_LITERAL_KEYWORDS):
-        discriminator = current.get("discriminator")
-        if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
-            yield discriminator["mapping"]

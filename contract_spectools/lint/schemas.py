@@ -16,13 +16,25 @@ from contract_core.walk import iter_all_schemas
 from contract_spectools.lint.findings import LintFinding, finding
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
+# the keywords `_version_mismatches` reads, by version
+_MISMATCHED_IN_3_1 = frozenset(("nullable", "example"))
+_MISMATCHED_IN_3_0 = frozenset(("type",))
 
 
-def check_schemas(spec: Spec) -> Iterator[LintFinding]:
-    for at, schema in iter_all_schemas(spec.document):
-        yield from _required_undefined(spec, at, schema)
-        yield from _invalid_patterns(at, schema)
-        yield from _version_mismatches(spec.version, at, schema)
+def check_schemas(
+    spec: Spec, schemas: list[tuple[str, dict[str, Any]]] | None = None
+) -> Iterator[LintFinding]:
+    """`schemas`: every schema of the document (`iter_all_schemas`), when the caller walked it already."""
+    # Each rule is asked only where its keyword is: most of Stripe's 12,854 schemas have none of
+    # them, and three generators per schema were most of this function's time.
+    mismatched = _MISMATCHED_IN_3_1 if spec.version == "3.1" else _MISMATCHED_IN_3_0
+    for at, schema in iter_all_schemas(spec.document) if schemas is None else schemas:
+        if "required" in schema:
+            yield from _required_undefined(spec, at, schema)
+        if "pattern" in schema or "patternProperties" in schema:
+            yield from _invalid_patterns(at, schema)
+        if not mismatched.isdisjoint(schema):
+            yield from _version_mismatches(spec.version, at, schema)
 
 
 # required-undefined -----------------------------------------------------------------------------

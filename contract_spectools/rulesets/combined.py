@@ -13,7 +13,7 @@ from pathlib import Path
 from contract_core.errors import SpecLoadError
 from contract_core.lines import parse_spec_with_lines
 from contract_core.spec import read_spec_text
-from contract_spectools.lint import LintResult, lint_spec
+from contract_spectools.lint import LintResult, collector_paused, lint_spec
 from contract_spectools.lint.findings import LintFinding, finding
 from contract_spectools.rulesets.loader import DEFAULT, Ruleset, RuleSeverity
 from contract_spectools.rulesets.overrides import overridden
@@ -28,12 +28,21 @@ def lint_file_with_ruleset(
     deadline: Deadline | None = None,
 ) -> LintResult:
     """The kit's findings (steered by the ruleset) and the ruleset's, sorted by file and line."""
+    with collector_paused():  # see there: OpenAI with SPS Commerce's ruleset, 2.5 s → 2.0 s
+        return _lint_with_ruleset(path, ruleset, severities or {}, deadline)
+
+
+def _lint_with_ruleset(
+    path: str | Path,
+    ruleset: Ruleset,
+    severities: Mapping[str, RuleSeverity],
+    deadline: Deadline | None,
+) -> LintResult:
     try:
         spec, lines = parse_spec_with_lines(read_spec_text(Path(path), str(path)), str(path))
     except SpecLoadError as exc:
         unreadable = finding("spec-unreadable", "#", exc.detail).located(str(path), exc.line)
         return LintResult(str(path), [unreadable], loaded=False)
-    severities = severities or {}
     kit = steer_kit_findings(lint_spec(spec, lines), ruleset, severities)
     document = Document(spec.document, spec.text, spec.source, lines)
     own = run_ruleset(ruleset, document, severities=severities, deadline=deadline)

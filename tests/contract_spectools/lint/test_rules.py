@@ -5,12 +5,15 @@ Every file in specs/ names what it must produce in `# expect: RULE POINTER` comm
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
 from contract_core import bundled_spec_path, parse_spec
+from contract_core.walk import iter_all_schemas
 from contract_spectools.lint import RULES, lint_file, lint_spec
+from contract_spectools.lint.values import ValueChecker
 
 SPECS = Path(__file__).parent / "specs"
 BROKEN = sorted(p for p in SPECS.glob("*.yaml") if p.name != "clean.yaml")
@@ -147,3 +150,129 @@ components:
 """
     )
     assert [f for f in lint_spec(spec) if f.rule == "invalid-example"] == []
+
+
+def test_components_count_as_used_through_security_discriminators_and_their_users() -> None:
+    spec = parse_spec(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      security: [{OpKey: []}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/default"}
+              example:
+                {$ref: "#/components/schemas/InExample", operationId: x, security: [{InExampleKey: []}]}
+components:
+  securitySchemes:
+    OpKey: {type: apiKey, in: header, name: X-Key}
+    InExampleKey: {type: apiKey, in: header, name: X-Other}
+  schemas:
+    default:
+      type: object
+      discriminator: {propertyName: kind, mapping: {cat: Cat}}
+    Cat: {type: object, properties: {owner: {$ref: "#/components/schemas/Owner"}}}
+    Owner: {type: string}
+    InExample: {type: string}
+"""
+    )
+    unused = {f.pointer for f in lint_spec(spec) if f.rule == "unused-component"}
+    # a component named like a literal keyword (`default`) still has its discriminator read; a $ref
+    # or a security requirement inside example data is data, not a use
+    assert unused == {
+        "#/components/securitySchemes/InExampleKey",
+        "#/components/schemas/InExample",
+    }
+
+
+def test_a_value_missing_a_property_the_other_side_owns_is_valid_on_its_own_side() -> None:
+    spec = parse_spec(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /items:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Item"}
+              examples:
+                noSecret: {value: {id: a, name: Pen}}
+                noId: {value: {name: Pen, secret: s}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id, name, secret]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+        secret: {type: string, writeOnly: true}
+    ForEitherSide:
+      $ref: "#/components/schemas/Item"
+      example: {name: Pen, secret: s}
+    ForNeither:
+      allOf: [{$ref: "#/components/schemas/Item"}]
+      example: {name: Pen}
+"""
+    )
+    invalid = {f.pointer for f in lint_spec(spec) if f.rule == "invalid-example"}
+    assert invalid == {
+        "#/paths/~1items/get/responses/200/content/application~1json/examples/noId/value",
+        "#/components/schemas/ForNeither/example",
+    }
+
+
+def test_the_collector_is_left_as_the_caller_had_it() -> None:
+    spec = parse_spec(bundled_spec_path().read_text(encoding="utf-8"))
+    assert gc.isenabled()
+    lint_spec(spec)
+    lint_file(SPECS / "spec-unreadable.yaml")  # the pause ends on the early return too
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        lint_spec(spec)
+        lint_file(bundled_spec_path())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("flags", "differing"),
+    [
+        ("", set()),
+        ("id: {type: string, readOnly: true}", {"request"}),
+        ("id: {type: string, writeOnly: true}", {"response"}),
+        ("id: {type: string}\n        other: {type: string, readOnly: true}", set()),
+    ],
+)
+def test_a_side_view_differs_only_where_it_drops_a_required_property(
+    flags: str, differing: set[str]
+) -> None:
+    properties = flags or "id: {type: string}"
+    spec = parse_spec(
+        f"""
+openapi: 3.0.3
+info: {{title: T, version: "1"}}
+paths: {{}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id]
+      properties:
+        {properties}
+"""
+    )
+    checker = ValueChecker(spec, list(iter_all_schemas(spec.document)))
+    assert {side for side in ("request", "response") if checker._drops_required(side)} == differing
