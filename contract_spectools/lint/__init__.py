@@ -6,14 +6,13 @@ is a single `spec-unreadable` finding. Library code returns findings; the CLI pr
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from contract_core.collector import collector_paused
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
@@ -48,7 +47,6 @@ __all__ = [
     "LintResult",
     "Rule",
     "Severity",
-    "collector_paused",
     "lint_file",
     "lint_spec",
     "reaches",
@@ -85,27 +83,6 @@ def lint_spec(spec: Spec, lines: LineMap | None = None) -> list[LintFinding]:
         lines = lines or LineMap(spec.text)
         located = [f.located(spec.source, lines.line(f.pointer)) for f in found]
     return sorted(located, key=lambda f: (f.line or 0, f.pointer, f.rule))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a spec is loaded and linted.
-
-    Loading builds about a million objects, and the rules allocate some 100,000 short-lived lists
-    and tuples, none of them in cycles; each allocation burst set off a collection, and the full ones
-    walked the whole loaded document (the kit's rules: Stripe 19 ms of 240, OpenAI 68 ms of 545;
-    with SPS Commerce's ruleset, OpenAI 2.5 s → 2.0 s). Paused rather than frozen (`gc.freeze`):
-    this is library code, and a pause ends with the call (what cyclic garbage the run made is then
-    collected as usual). A caller that paused the collector itself keeps it paused.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def reaches(findings: Iterable[LintFinding], threshold: Severity) -> bool:

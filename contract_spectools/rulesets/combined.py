@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from contract_core.collector import collector_paused
 from contract_core.errors import SpecLoadError
 from contract_core.lines import parse_spec_with_lines
 from contract_core.spec import read_spec_text
-from contract_spectools.lint import LintResult, collector_paused, lint_spec
+from contract_spectools.lint import LintResult, lint_spec
 from contract_spectools.lint.findings import LintFinding, finding
 from contract_spectools.rulesets.loader import DEFAULT, Ruleset, RuleSeverity
 from contract_spectools.rulesets.overrides import overridden

@@ -8,16 +8,15 @@ the whole lint). `--timeout` is a deadline checked between nodes and calls: pass
 
 from __future__ import annotations
 
-import gc
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from contract_core import pointer
+from contract_core.collector import collector_paused
 from contract_core.lines import LineMap
 from contract_spectools.lint.findings import LintFinding, Severity, finding
 from contract_spectools.rulesets.errors import LintTimeout
@@ -72,7 +71,7 @@ def run_ruleset(
     deadline: Deadline | None = None,
 ) -> list[LintFinding]:
     """Every finding of every enabled rule; `severities` (contract.toml's) replaces a rule's own."""
-    with _collector_paused():
+    with collector_paused():
         found = _run(ruleset, document, severities or {}, deadline or _NoDeadline())
     return [*found, *_undefined(ruleset)]
 
@@ -89,21 +88,6 @@ def _run(
         for f in _rule_findings(rule, ruleset, views, formats, clock, severities):
             found.setdefault((f.rule, f.source, f.pointer, f.message), f)
     return list(found.values())
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused for the run: the run allocates hundreds of thousands of
-    small objects (matches, paths, views, indexes), and each allocation burst sets off a
-    collection that scans the whole parsed document again (a fifth of the run on a 4 MB spec).
-    What the run builds holds no cycles it needs collected; the collector runs again after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Views:

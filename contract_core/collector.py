@@ -1,0 +1,29 @@
+"""Python's cycle collector paused while a large document is loaded and checked.
+
+Loading a 4 MB spec builds about a million objects, and the linters then allocate hundreds of
+thousands of short-lived lists, tuples and matches, none of them in cycles. Each allocation burst
+set off a collection, and the full ones walked the whole loaded document again: the kit's rules
+on Stripe 19 ms of 240, OpenAI 68 ms of 545; a ruleset's run on a 4 MB spec about a fifth; with SPS
+Commerce's ruleset OpenAI went 2.5 s → 2.0 s. Paused rather than frozen (`gc.freeze`, which the
+long-running mock and proxy use): this is library code, and the pause ends with the call, after
+which the cyclic garbage the run made is collected as usual.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic collection inside the block; a caller that paused the collector keeps it paused."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
