@@ -31,8 +31,13 @@ def split(pointer: str) -> list[str]:
 
 def resolve(document: Any, pointer: str) -> Any:
     """The node at `pointer` (`#/a/b` or `/a/b`); KeyError or IndexError if absent."""
+    return resolve_path(document, split(pointer))
+
+
+def resolve_path(document: Any, path: Iterable[str]) -> Any:
+    """`resolve` for a pointer split already (KeyError, IndexError or ValueError if absent)."""
     node = document
-    for token in split(pointer):
+    for token in path:
         if isinstance(node, list):
             node = node[int(token)]
         elif isinstance(node, dict):

@@ -199,7 +199,7 @@ class _Resolver:
 
     def target(self, file: str, fragment: str) -> Any:
         try:
-            return _at(self.view.files[file].document, fragment_path(fragment))
+            return pointer.resolve_path(self.view.files[file].document, fragment_path(fragment))
         except (KeyError, IndexError, ValueError):
             return _ABSENT
 
@@ -221,19 +221,6 @@ def fragment_path(fragment: str) -> tuple[str, ...]:
     """A `$ref`'s fragment as a path. Cached: a spec names the same few hundred targets in
     thousands of `$ref`s, and each is split three times on the way."""
     return tuple(pointer.split(fragment or "#"))
-
-
-def _at(document: Any, path: tuple[str, ...]) -> Any:
-    """`pointer.resolve` for a path split already (KeyError, IndexError or ValueError if absent)."""
-    node = document
-    for token in path:
-        if isinstance(node, list):
-            node = node[int(token)]
-        elif isinstance(node, dict):
-            node = node[token]
-        else:
-            raise KeyError(token)
-    return node
 
 
 def _read(path: Path) -> _File | None:
