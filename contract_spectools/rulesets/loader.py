@@ -106,7 +106,6 @@ class Override:
 
 @dataclass
 class Ruleset:
-    file: str
     rules: dict[str, RulesetRule] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
@@ -137,7 +136,7 @@ def load_ruleset(path: str | Path) -> Ruleset:
 
 def _load(path: Path, chain: tuple[Path, ...]) -> Ruleset:
     source = read_source(path)
-    ruleset = Ruleset(file=str(path))
+    ruleset = Ruleset()
     for index, (name, mode) in enumerate(_extends_entries(source)):
         _extend(ruleset, source, name, mode, (*chain, path.resolve()), index)
     ruleset.aliases.update(_aliases(source))
