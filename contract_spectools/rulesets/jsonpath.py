@@ -174,35 +174,36 @@ class DescentIndex:
         self.by_key: defaultdict[str, list[Match]] = defaultdict(list)
         reaches: list[int] = []  # the lowest place each one's children are at (or its own)
         # locals, not attributes, in the loop: it runs once per container of the document
-        containers, position, kids_of, parents = (
+        containers, position, kids_of, parents, by_key = (
             self.containers,
             self.position,
             self.kids,
             self.parents,
+            self.by_key,
         )
         stack = [(start.value, start.path, -1)] if isinstance(start.value, CONTAINERS) else []
         while stack:
             value, path, parent = stack.pop()
-            known = position.get(id(value))
+            known = position.get(identity := id(value))
             if known is not None:  # met before: not walked again
                 reaches[parent] = min(reaches[parent], known)
                 continue
             tick()
             here = len(containers)
-            position[id(value)] = here
+            position[identity] = here
             match = Match(value, path)
             containers.append(match)
             parents.append(parent)
             reaches.append(here)
             if isinstance(value, dict):
                 for key in value:
-                    self.by_key[key].append(match)
-                items: Iterable[tuple[str | int, Any]] = value.items()
+                    by_key[key].append(match)
+                kids = [(k, c) for k, c in value.items() if isinstance(c, CONTAINERS)]
             else:
-                items = enumerate(value)
-            kids = [(k, c) for k, c in items if isinstance(c, CONTAINERS)]
+                kids = [(k, c) for k, c in enumerate(value) if isinstance(c, CONTAINERS)]
             kids_of.append(kids)
-            stack.extend([(c, (*path, k), here) for k, c in reversed(kids)])
+            if kids:
+                stack.extend([(c, (*path, k), here) for k, c in reversed(kids)])
         self.end, self.closed = _subtrees(parents, reaches)
 
     def walk(self, starts: list[Match], tick: Callable[[], None]) -> list[Match]:

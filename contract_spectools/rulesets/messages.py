@@ -29,6 +29,8 @@ def render_message(
     reported (the closest node that exists), `missing` the rest of the path the function named.
     Each name is worked out only when the template reads it: most templates read one or two, and
     a large spec has thousands of findings."""
+    if "{{" not in error and (template is None or "{{" not in template):
+        return (description or error if template is None else template).strip()  # nothing to fill
     names: dict[str, Callable[[], str]] = {
         "property": lambda: _property(path, missing),
         "error": lambda: error,

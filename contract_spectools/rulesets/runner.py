@@ -140,9 +140,14 @@ def _rule_findings(
         return
     clock.rule = rule
     view = views.get(rule.resolved)
-    for match, target_path, result in _results(rule, view, views, clock):
-        located = _finding(rule, view, match, target_path, result)
-        severity = overridden(ruleset.overrides, rule.name, base, located.source, located.pointer)
+    hint = rule.documentation_url or f"follow the ruleset's rule {rule.name} ({rule.source})"
+    for target_path, result in _results(rule, view, views, clock):
+        located = _finding(rule, view, target_path, result, hint)
+        severity: str = base
+        if ruleset.overrides:  # most rulesets have none: no call per finding
+            severity = overridden(
+                ruleset.overrides, rule.name, base, located.source, located.pointer
+            )
         if severity != "off":
             yield _with_severity(located, severity, rule)
 
@@ -164,28 +169,30 @@ def _with_severity(located: LintFinding, severity: str, rule: RulesetRule) -> Li
 
 def _results(
     rule: RulesetRule, view: DocumentView, views: _Views, clock: Deadline
-) -> Iterator[tuple[Match, Path, Any]]:
+) -> Iterator[tuple[Path, Any]]:
+    """Each function result, with the path of the target it was found on."""
+    # what does not depend on the node, looked up once per rule: this loop runs once per target
+    # (thousands per rule on a large spec), and each attribute or global read in it is paid there
     registry = core_functions()
-    calls = [(then, registry.function(then.function)) for then in rule.then]
+    context_of, tick, root = registry.context, clock.tick, view.root
+    name, folder = rule.name, rule.ruleset_dir
+    calls = [(then, registry.function(then.function), then.options) for then in rule.then]
     for given in rule.given:
-        for match in views.matches(given, rule.resolved, clock.tick):
-            for then, function in calls:
-                for value, path in _targets(then, match):
-                    clock.tick()
-                    context = registry.context(
-                        document=view.root,
-                        path=path,
-                        given_path=match.path,
-                        rule=rule.name,
-                        ruleset_dir=rule.ruleset_dir,
-                    )
-                    for result in _called(function, value, then, context):
-                        yield match, path, (value, result)
+        for match in views.matches(given, rule.resolved, tick):
+            for then, function, options in calls:
+                plain = then.field is None  # the match itself: no `_targets` list built
+                targets = ((match.value, match.path),) if plain else _targets(then, match)
+                for value, path in targets:
+                    tick()
+                    # positional: FunctionContext(document, path, given_path, rule, ruleset_dir)
+                    context = context_of(root, path, match.path, name, folder)
+                    for result in _called(function, value, options, context):
+                        yield path, result
 
 
-def _called(function: Any, value: Any, then: Then, context: Any) -> list[Any]:
+def _called(function: Any, value: Any, options: Any, context: Any) -> list[Any]:
     try:
-        return list(function(value, then.options, context))
+        return function(value, options, context)
     except LintTimeout:
         raise
     except (
@@ -244,9 +251,8 @@ def _lookup(node: Any, tokens: tuple[str | int, ...]) -> Any:
 
 
 def _finding(
-    rule: RulesetRule, view: DocumentView, match: Match, target_path: Path, outcome: Any
+    rule: RulesetRule, view: DocumentView, target_path: Path, result: Any, hint: str
 ) -> LintFinding:
-    _, result = outcome
     origin, value, missing = view.locate(result.path_from(target_path))
     message = render_message(
         rule.message,
@@ -256,7 +262,6 @@ def _finding(
         value=value,
         description=rule.description,
     )
-    hint = rule.documentation_url or f"follow the ruleset's rule {rule.name} ({rule.source})"
     return LintFinding(
         rule.name,
         rule.severity,
