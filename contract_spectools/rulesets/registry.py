@@ -16,7 +16,8 @@ from contract_spectools.rulesets.oas_functions import BUNDLED_FUNCTIONS
 class CoreFunctions:
     functions: Mapping[str, Callable[..., list[Any]]]
     check_options: Callable[[str, Any], str | None]
-    # FunctionContext(document, path, given_path, rule, ruleset_dir): positional, as the runner calls it
+    # FunctionContext(document, path, given_path, rule, ruleset_dir): the runner sets the two paths
+    # of one context per rule for each target
     context: Callable[..., Any]
     # why a `pattern` runs on the bounded backtracking engine rather than RE2, one line per pattern
     engine_notices: Callable[[str, Mapping[str, Any] | None], list[str]]

@@ -21,7 +21,7 @@ class _Missing:
 MISSING: Final = _Missing()
 
 
-@dataclass(slots=True)  # not frozen: one is built per target, and a frozen one takes twice as long
+@dataclass(slots=True)  # not frozen: the runner sets its `path` and `given_path` for each target
 class FunctionContext:
     document: (
         Any  # the whole document the rule runs on (resolved, or as written when `resolved: false`)
