@@ -400,6 +400,12 @@ _AT_READERS: dict[str, Expression] = {
 
 
 def truthy(value: Any) -> bool:
+    # the types of parsed JSON first, by exact type: a filter runs on every node a `..` walks
+    kind = type(value)
+    if kind is str:
+        return value != ""
+    if kind is dict or kind is list:
+        return True
     if value is UNDEFINED or value is None or value is False:
         return False
     if isinstance(value, bool):
@@ -427,6 +433,8 @@ def type_of(value: Any) -> str:
 
 def get_property(target: Any, name: Any) -> Any:
     """`target[name]`; reading any property of null or undefined throws."""
+    if type(target) is dict and type(name) is str:  # `@.in`: the usual read, answered at once
+        return target.get(name, UNDEFINED)
     if target is None or target is UNDEFINED:
         raise FilterFailed(f"cannot read property {name!r} of {target!r}")
     if isinstance(target, dict):
@@ -479,6 +487,8 @@ def _number(value: Any) -> float | int:
 
 
 def strict_equal(left: Any, right: Any) -> bool:
+    if type(left) is str:  # a name or a value against a string literal: the usual comparison
+        return type(right) is str and left == right
     if isinstance(left, bool) != isinstance(right, bool):
         return False
     both_numbers = isinstance(left, int | float) and isinstance(right, int | float)
@@ -492,6 +502,8 @@ def strict_equal(left: Any, right: Any) -> bool:
 
 
 def loose_equal(left: Any, right: Any) -> bool:
+    if type(left) is str and type(right) is str:  # the usual comparison, as `strict_equal` has it
+        return left == right
     nullish = (None, UNDEFINED)
     if left in nullish or right in nullish:
         return left in nullish and right in nullish

@@ -43,6 +43,11 @@ class Match(NamedTuple):
     path: Path
 
 
+# `_new_tuple(Match, (value, path))` in the walks: `Match(value, path)` goes through the named
+# tuple's own `__new__`, a Python function, and takes twice as long as the tuple it builds
+_new_tuple = tuple.__new__
+
+
 @dataclass(frozen=True)
 class _Name:
     name: str
@@ -112,7 +117,7 @@ class JsonPath:
         current = [Match(root, ())]
         for step in self.steps:
             if isinstance(step, _PropertyName):
-                current = [Match(m.path[-1], m.path) for m in current if m.path]
+                current = [_new_tuple(Match, (m.path[-1], m.path)) for m in current if m.path]
             elif isinstance(step, _Parent):
                 current = _parents(current, root)
             elif step.descendant and indexes is not None:
@@ -191,7 +196,7 @@ class DescentIndex:
             tick()
             here = len(containers)
             position[identity] = here
-            match = Match(value, path)
+            match = _new_tuple(Match, (value, path))
             containers.append(match)
             parents.append(parent)
             reaches.append(here)
@@ -228,7 +233,7 @@ class DescentIndex:
                     walked += self._rebased(path, place, last)
                     continue
                 seen[place] = 1
-                walked.append(Match(self.containers[place].value, path))
+                walked.append(_new_tuple(Match, (self.containers[place].value, path)))
                 below = reversed(self.kids[place])
                 stack.extend([(self.position[id(child)], (*path, key)) for key, child in below])
         return walked
@@ -240,7 +245,7 @@ class DescentIndex:
         base = len(run[0].path)
         if run[0].path == path:
             return run
-        return [Match(m.value, (*path, *m.path[base:])) for m in run]
+        return [_new_tuple(Match, (m.value, (*path, *m.path[base:]))) for m in run]
 
     def select(
         self, selectors: tuple[Selector, ...], root: Any, tick: Callable[[], None]
@@ -249,7 +254,9 @@ class DescentIndex:
             keys = self._keys(selector)
             if keys is not None and isinstance(selector, _Name):  # `..name`: the postings are it
                 for match in self.by_key.get(selector.name, ()):
-                    yield Match(match.value[selector.name], (*match.path, selector.name))
+                    yield _new_tuple(
+                        Match, (match.value[selector.name], (*match.path, selector.name))
+                    )
             elif keys is not None:
                 for key in sorted(keys):
                     for match in self.by_key.get(key, ()):
@@ -513,17 +520,21 @@ def _children(match: Match) -> Iterator[Match]:
     value = match.value
     if isinstance(value, dict):
         for key, child in value.items():
-            yield Match(child, (*match.path, key))
+            yield _new_tuple(Match, (child, (*match.path, key)))
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield Match(child, (*match.path, index))
+            yield _new_tuple(Match, (child, (*match.path, index)))
 
 
 def _select_all(selectors: tuple[Selector, ...], nodes: list[Match], root: Any) -> list[Match]:
     """`_select` on each node, in order. Names alone (`..content`, `..[get,put]`), `*` and a filter
     are served here: two generators per node of a large walk cost more than the look-up."""
     if selectors == (_Wildcard(),):
-        return [Match(child, (*node.path, key)) for node in nodes for key, child in _items(node)]
+        return [
+            _new_tuple(Match, (child, (*node.path, key)))
+            for node in nodes
+            for key, child in _items(node)
+        ]
     if len(selectors) == 1 and isinstance(selectors[0], _Filter):
         expression = selectors[0].expression
         return [found for node in nodes for found in _filtered(expression, node, root)]
@@ -531,7 +542,7 @@ def _select_all(selectors: tuple[Selector, ...], nodes: list[Match], root: Any) 
     if len(names) < len(selectors):
         return [found for node in nodes for found in _select(selectors, node, root)]
     return [
-        Match(node.value[name], (*node.path, name))
+        _new_tuple(Match, (node.value[name], (*node.path, name)))
         for node in nodes
         if isinstance(node.value, dict)
         for name in names
@@ -604,12 +615,16 @@ def _candidates(expression: Expression, match: Match) -> Iterator[Match]:
     keys = property_keys(expression)
     if keys is not None:
         named = [key for key in value if key in keys] if isinstance(value, dict) else []
-        yield from (Match(value[key], (*match.path, key)) for key in named)
+        yield from (_new_tuple(Match, (value[key], (*match.path, key))) for key in named)
         return
     required = required_members(expression)
-    for child in _children(match):
-        if not required or (isinstance(child.value, dict) and required <= child.value.keys()):
-            yield child
+    if not required:
+        yield from _children(match)
+        return
+    path = match.path
+    for key, child in _items(match):  # a child without the members is skipped before it is built
+        if isinstance(child, dict) and required <= child.keys():
+            yield _new_tuple(Match, (child, (*path, key)))
 
 
 def _filter_accepts(expression: Expression, match: Match, child: Match, root: Any) -> bool:
