@@ -19,10 +19,10 @@ def pattern(
 ) -> list[FunctionResult]:
     if not isinstance(value, str) or options is None:
         return []  # Spectral's input schema: strings only; anything else is not judged
-    results: list[FunctionResult] = []
-    for key, wanted, verb in (("match", True, "must match"), ("notMatch", False, "must not match")):
-        if key in options:
-            results += _judge(value, options[key], wanted, verb)
+    # the two keys read in turn, not looped over: this runs for every target of every pattern rule
+    results = _judge(value, options["match"], True, "must match") if "match" in options else []
+    if "notMatch" in options:
+        results += _judge(value, options["notMatch"], False, "must not match")
     return results
 
 
