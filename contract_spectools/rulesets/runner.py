@@ -188,19 +188,14 @@ def _results(
                 for value, path in targets:
                     tick()
                     context.path = path
-                    for result in _called(function, value, options, context):
+                    try:
+                        results = function(value, options, context)
+                    except LintTimeout:
+                        raise
+                    except Exception:  # a throw on one node: its non-match, never the run's end
+                        continue
+                    for result in results:
                         yield path, result
-
-
-def _called(function: Any, value: Any, options: Any, context: Any) -> list[Any]:
-    try:
-        return function(value, options, context)
-    except LintTimeout:
-        raise
-    except (
-        Exception
-    ):  # a function that throws on one node: that node's non-match, never the run's end
-        return []
 
 
 def _targets(then: Then, match: Match) -> list[tuple[Any, Path]]:

@@ -11,8 +11,8 @@ import pytest
 
 from contract_cli import main
 from contract_core import bundled_spec_path
+from contract_spectools.rulesets.functions import CORE_FUNCTIONS, FunctionResult
 from contract_spectools.rulesets.loader import load_ruleset
-from contract_spectools.rulesets.runner import _called
 from contract_spectools.rulesets.spectral_oas import BUNDLED
 from tests.conftest import corpus_dir
 
@@ -261,11 +261,18 @@ def test_ref_cycles_across_files_terminate(
     }
 
 
-def test_a_function_that_throws_is_a_non_match() -> None:
-    def throws(value: object, options: object, context: object) -> list[object]:
-        raise TypeError("cannot read properties of null")
+def test_a_function_that_throws_is_a_non_match(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def throws_on_the_title(value: object, options: object, context: object) -> list[object]:
+        if value == "Styled":
+            raise TypeError("cannot read properties of null")
+        return [FunctionResult("judged")]
 
-    assert _called(throws, None, None, None) == []
+    monkeypatch.setitem(CORE_FUNCTIONS, "truthy", throws_on_the_title)
+    ruleset = write(tmp_path, RULE.replace("$.info", "$.info.*"))
+    _, found = findings(capsys, "--ruleset", str(ruleset), str(STYLED))
+    assert [f["pointer"] for f in found if f["rule"] == "r"] == ["#/info/version"]
 
 
 def test_the_bundled_spec_with_the_style_ruleset(capsys: pytest.CaptureFixture[str]) -> None:
