@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from contract_core.errors import ConfigError
 
@@ -95,8 +96,7 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         raise ConfigError(where, f"invalid TOML: {detail}") from None
 
 
-@dataclass
-class ConfigFile:
+class ConfigFile(Struct):
     """One parsed config file: its tables, and the line each table and key was written on."""
 
     name: str  # as messages name it: `contract.toml`, or the --config path
@@ -165,8 +165,7 @@ class ConfigFile:
         return value
 
 
-@dataclass
-class Table:
+class Table(Struct):
     """One table of the file (`[conform]`, `[conform.data."POST /x"]`), its values filled in."""
 
     file: ConfigFile

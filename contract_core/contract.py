@@ -12,7 +12,6 @@ in `unresolved`, for the components that refuse such a spec (the mock at start-u
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -159,7 +158,7 @@ class Contract:
 def raise_unresolved(found: RequestBody | Response) -> None:
     """Raise the error of a `$ref` that led nowhere, as a fresh exception (a kept one would gather tracebacks)."""
     if found.unresolved is not None:
-        raise dataclasses.replace(found.unresolved)
+        raise UnresolvableReference(found.unresolved.ref, found.unresolved.pointer)
 
 
 def compiled_operation(

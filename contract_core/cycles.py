@@ -10,9 +10,10 @@ The fixture engine refuses such schemas up front and the linter reports them, fr
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+from msgspec import Struct
 
 from contract_core.errors import UnresolvableReference
 from contract_core.spec import Spec
@@ -55,13 +56,12 @@ def mandatory_children(schema: dict[str, Any]) -> Iterator[tuple[str, list[Any]]
         yield "all", [items]
 
 
-@dataclass
-class RecursionAnalysis:
+class RecursionAnalysis(Struct, dict=True):  # a __dict__ for its cached_property members
     """Finite/infinite verdict for every `$ref` target of one spec."""
 
     spec: Spec
     # every `$ref` string of the document, when the caller has walked them already (the linter)
-    refs: Iterable[str] | None = field(default=None, repr=False)
+    refs: Iterable[str] | None = None
 
     @cached_property
     def targets(self) -> list[str]:

@@ -22,13 +22,13 @@ values of its fields) and asks `judge`. Errors name `file:line` (the JSON line o
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field, structs
 
 from contract_core.errors import LocatedError
 from contract_core.lines import LineMap
@@ -42,8 +42,7 @@ class FindingsFileError(LocatedError):
     """The file cannot be read, parsed or written; names `file:line` and the fix."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """One known finding: its key (the values of the file's fields), the reviewer's reason and expiry."""
 
     key: Key
@@ -58,11 +57,10 @@ class Entry:
         """This entry with the reason and expiry a reviewer gave `previous` (the same key)."""
         if previous is None:
             return self
-        return dataclasses.replace(self, reason=previous.reason, expires=previous.expires)
+        return structs.replace(self, reason=previous.reason, expires=previous.expires)
 
 
-@dataclass(frozen=True)
-class Fields:
+class Fields(Struct, frozen=True):
     """What identifies a tool's finding: the entry fields, in key order, and how a value is normalised."""
 
     names: Key
@@ -73,8 +71,7 @@ class Fields:
         return tuple(self.normalise(name, str(values.get(name) or "")) for name in self.names)
 
 
-@dataclass
-class FindingsFile:
+class FindingsFile(Struct):
     path: Path
     fields: Fields
     entries: list[Entry] = field(default_factory=list)
@@ -169,8 +166,7 @@ def _expires(
 # --- judging ----------------------------------------------------------------------------------
 
 
-@dataclass
-class Judgement:
+class Judgement(Struct):
     """A run's findings held to the file: which keys it excuses, which entries expired, which resolved."""
 
     file: FindingsFile

@@ -14,11 +14,11 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
 import jsonschema_rs
+from msgspec import Struct
 
 from contract_core.dialect import Direction, to_json_schema
 from contract_core.errors import InvalidSchema
@@ -28,8 +28,7 @@ from contract_core.spec import Spec
 _BASE_URI = "urn:contract-kit:spec"
 
 
-@dataclass(frozen=True)
-class SchemaViolation:
+class SchemaViolation(Struct, frozen=True):
     """One way an instance breaks its schema."""
 
     instance_pointer: str  # RFC 6901, "" for the whole instance

@@ -9,8 +9,9 @@ the JSON Schema keywords that hold schemas. Nothing here follows `$ref`: callers
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from contract_core.pointer import join, split
 from contract_core.spec import HTTP_METHODS
@@ -262,8 +263,7 @@ def _is_content_map(node: dict[str, Any]) -> bool:
     return "schema" in node and ("example" in node or "examples" in node)
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(Struct, frozen=True):
     """An example value and the schema it must satisfy."""
 
     pointer: str  # where the example value stands

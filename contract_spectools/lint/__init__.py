@@ -7,10 +7,11 @@ is a single `spec-unreadable` finding. Library code returns findings; the CLI pr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from contract_core.collector import collector_paused
 from contract_core.cycles import RecursionAnalysis
@@ -53,8 +54,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class LintResult:
+class LintResult(Struct, frozen=True):
     """The findings for one file; `loaded` is False when the file could not be read as a spec."""
 
     source: str

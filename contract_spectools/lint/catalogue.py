@@ -11,10 +11,10 @@ the same way.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import cast
+
+from msgspec import Struct, field, structs
 
 from contract_core.config import Table
 from contract_core.errors import ConfigError
@@ -24,8 +24,7 @@ SETTINGS = ("error", "warning", "info", "hint", "off")
 KIT = "kit"
 
 
-@dataclass(frozen=True)
-class CatalogueRule:
+class CatalogueRule(Struct, frozen=True):
     """A rule as `--list-rules` shows it: its name, default severity, description and source."""
 
     name: str
@@ -34,8 +33,7 @@ class CatalogueRule:
     source: str = KIT  # `kit`, or `FILE:LINE` of the ruleset that defines it (`spectral:oas:LINE`)
 
 
-@dataclass
-class Catalogue:
+class Catalogue(Struct):
     rules: dict[str, CatalogueRule] = field(default_factory=dict)
 
     def add(self, rules: Iterable[CatalogueRule]) -> None:
@@ -50,22 +48,19 @@ def kit_catalogue() -> Catalogue:
     )
 
 
-@dataclass(frozen=True)
-class RuleSetting:
+class RuleSetting(Struct, frozen=True):
     severity: str  # one of SETTINGS
     where: str  # `contract.toml:LINE`
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+class ActiveRule(Struct, frozen=True):
     name: str
     severity: str  # one of SETTINGS
     source: str  # where the severity comes from: the rule's source, or the setting's place
     description: str
 
 
-@dataclass
-class RuleSettings:
+class RuleSettings(Struct):
     """`[lint.rules]`: rule name -> the severity the project wants."""
 
     settings: dict[str, RuleSetting] = field(default_factory=dict)
@@ -103,7 +98,7 @@ class RuleSettings:
         severity = self._severity(finding.rule)
         if severity is None:
             return finding
-        return dataclasses.replace(finding, severity=cast(Severity, severity))
+        return structs.replace(finding, severity=cast(Severity, severity))
 
     def _severity(self, rule: str) -> str | None:
         setting = self.settings.get(rule)

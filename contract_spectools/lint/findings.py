@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from msgspec import Struct
 
 # Spectral's four levels (its `warn` is our `warning`); `info` and `hint` fail a run only when
 # --fail-on names them (Spectral's --fail-severity has the same four).
@@ -13,8 +14,7 @@ RuleSeverity = Literal["error", "warning", "info", "hint", "off"]
 SEVERITY_RANK: dict[str, int] = {"hint": 0, "info": 1, "warning": 2, "error": 3}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """One check. `id` is stable: users filter, suppress and search by it."""
 
     id: str
@@ -23,8 +23,7 @@ class Rule:
     hint: str
 
 
-@dataclass(frozen=True)
-class LintFinding:
+class LintFinding(Struct, frozen=True):
     """One defect at one place of one spec file."""
 
     rule: str

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from contract_core.findings_file import (
     Entry,
@@ -45,8 +46,7 @@ def read_ignores(path: Path) -> FindingsFile:
     return read_findings_file(path, LINT_FIELDS)
 
 
-@dataclass
-class Ignored:
+class Ignored(Struct):
     """A run's findings held to the ignore file."""
 
     file: str

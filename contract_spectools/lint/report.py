@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from contract_core.findings_file import as_dict
 from contract_spectools.annotations import github_command, sarif_log, sarif_result, sarif_rule
@@ -20,8 +22,7 @@ from contract_spectools.lint.ignores import LINT_FIELDS, Ignored
 TOOL_NAME = "contract lint"
 
 
-@dataclass
-class LintReport:
+class LintReport(Struct):
     """What a run reports: its findings, held to an ignore file when it had one."""
 
     findings: Sequence[LintFinding]

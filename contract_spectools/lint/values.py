@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema_rs
+from msgspec import Struct, field
 
 from contract_core.dialect import Direction
 from contract_core.errors import UnresolvableReference
@@ -26,8 +26,7 @@ _COMPILE_ERRORS = (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError
 _SHOWN_VIOLATIONS = 3
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass is built 4x slower, and Stripe has 10,617
-class _Value:
+class _Value(Struct):  # not frozen: a frozen dataclass is built 4x slower, and Stripe has 10,617
     """One literal value to judge against its schema, and where its finding points."""
 
     rule: str
@@ -43,8 +42,7 @@ class _Value:
         return "example" if self.rule == "invalid-example" else "default"
 
 
-@dataclass
-class ValueChecker:
+class ValueChecker(Struct):
     """Validators for one spec, one per direction, built when first needed."""
 
     spec: Spec

@@ -7,8 +7,9 @@ The kit's rules always run; the ruleset steers them through the `spectral:oas` n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from contract_core.collector import collector_paused
 from contract_core.errors import SpecLoadError
@@ -63,5 +64,5 @@ def steer_kit_findings(
         base = severities.get(f.rule, steered.get(f.rule, DEFAULT))
         severity = overridden(ruleset.overrides, f.rule, base, f.source, f.pointer)
         if severity != "off":
-            kept.append(f if severity == DEFAULT else replace(f, severity=severity))  # type: ignore[arg-type]
+            kept.append(f if severity == DEFAULT else replace(f, severity=severity))
     return kept

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from contract_core.errors import ContractError, LocatedError
+from contract_core.errors import DetailedError, LocatedError
 
 
 class RulesetError(LocatedError):
     """A ruleset that cannot be used (not YAML/JSON, an unknown function, a bad `given`...)."""
 
 
-@dataclass
-class LintTimeout(ContractError):
+class LintTimeout(DetailedError):
     """The run passed --timeout; `rule` is the one that was running, `source` where it is defined."""
 
-    seconds: float
-    rule: str
-    source: str
+    def __init__(self, seconds: float, rule: str, source: str) -> None:
+        self.seconds = seconds
+        self.rule = rule
+        self.source = source
 
     def __str__(self) -> str:
         return (

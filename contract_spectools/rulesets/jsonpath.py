@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+from msgspec import Struct
 
 from contract_spectools.rulesets.filters import (
     Expression,
@@ -48,49 +49,41 @@ class Match(NamedTuple):
 _new_tuple = tuple.__new__
 
 
-@dataclass(frozen=True)
-class _Name:
+class _Name(Struct, frozen=True):
     name: str
 
 
-@dataclass(frozen=True)
-class _Wildcard:
+class _Wildcard(Struct, frozen=True):
     pass
 
 
-@dataclass(frozen=True)
-class _Index:
+class _Index(Struct, frozen=True):
     index: int
 
 
-@dataclass(frozen=True)
-class _Slice:
+class _Slice(Struct, frozen=True):
     start: int | None
     stop: int | None
     step: int | None
 
 
-@dataclass(frozen=True)
-class _Filter:
+class _Filter(Struct, frozen=True):
     expression: Expression
 
 
 Selector = _Name | _Wildcard | _Index | _Slice | _Filter
 
 
-@dataclass(frozen=True)
-class _Segment:
+class _Segment(Struct, frozen=True):
     selectors: tuple[Selector, ...]
     descendant: bool = False
 
 
-@dataclass(frozen=True)
-class _PropertyName:
+class _PropertyName(Struct, frozen=True):
     """`~`: the match's property name instead of its value."""
 
 
-@dataclass(frozen=True)
-class _Parent:
+class _Parent(Struct, frozen=True):
     """`^`: the match's parent (jsonpath-plus), each parent once."""
 
 

@@ -7,9 +7,11 @@ at load time: a run never starts with a rule that cannot work.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from contract_spectools.lint.findings import RULES as KIT_RULES
 from contract_spectools.lint.findings import Rule, RuleSeverity, Severity
@@ -59,16 +61,14 @@ FORMATS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Then:
+class Then(Struct, frozen=True):
     field: str | None  # as written: a name, a dotted path, "@key", or a JSONPath from "$"
     function: str
     options: Any
     field_path: JsonPath | None = None  # the compiled JSONPath field
 
 
-@dataclass(frozen=True)
-class RulesetRule:
+class RulesetRule(Struct, frozen=True):
     name: str
     severity: Severity  # as defined; `effective_severity` is "off" when not enabled
     description: str
@@ -94,8 +94,7 @@ class RulesetRule:
         return Rule(self.name, self.severity, title, self.documentation_url or title)
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(Struct, frozen=True):
     """`overrides`: severities for files matching a glob, or for a JSON pointer of a file."""
 
     files: tuple[str, ...]
@@ -104,8 +103,7 @@ class Override:
     source: str
 
 
-@dataclass
-class Ruleset:
+class Ruleset(Struct):
     rules: dict[str, RulesetRule] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)

@@ -4,16 +4,16 @@ through the interface `contract_spectools.rulesets.functions` exports."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from msgspec import Struct
 
 from contract_spectools.rulesets import functions
 from contract_spectools.rulesets.oas_functions import BUNDLED_FUNCTIONS
 
 
-@dataclass(frozen=True)
-class CoreFunctions:
+class CoreFunctions(Struct, frozen=True):
     functions: Mapping[str, Callable[..., list[Any]]]
     check_options: Callable[[str, Any], str | None]
     # FunctionContext(document, path, given_path, rule, ruleset_dir): the runner sets the two paths

@@ -13,10 +13,11 @@ is written, not at its target.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from contract_core import pointer
 from contract_core.lines import LineMap
@@ -25,8 +26,7 @@ from contract_spectools.rulesets.jsonpath import Path as JsonPathTuple
 from contract_spectools.rulesets.ref_cycles import RefCycles, Target, ref_graph
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(Struct, frozen=True):
     file: str
     path: JsonPathTuple
 
@@ -34,14 +34,12 @@ class Origin:
 _Located = tuple[Any, str, JsonPathTuple, bool, int]
 
 
-@dataclass
-class _File:
+class _File(Struct):
     document: Any
     lines: LineMap
 
 
-@dataclass
-class DocumentView:
+class DocumentView(Struct):
     """The root a rule walks, and where its nodes are written."""
 
     root: Any
@@ -49,7 +47,7 @@ class DocumentView:
     files: dict[str, _File]
     origins: dict[int, Origin] = field(default_factory=dict)  # id(container) -> where it is written
     # a path of `root` -> (node, file, path written, a `$ref` followed, how many keys exist)
-    _located: dict[JsonPathTuple, _Located] = field(default_factory=dict, repr=False)
+    _located: dict[JsonPathTuple, _Located] = field(default_factory=dict)
 
     def locate(self, path: JsonPathTuple) -> tuple[Origin, Any, JsonPathTuple]:
         """Where the node at `path` (of `root`) is written, its value, and the part of `path` past the

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from msgspec import Struct
 
 from contract_core import pointer
 from contract_core.collector import collector_paused
@@ -52,8 +53,7 @@ class _NoDeadline(Deadline):
         pass
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     """The spec a ruleset runs on: parsed, its text (for lines), and its file name; `lines` the
     caller's LineMap of that text when it has one (built once: it reads the whole text)."""
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml_rs
+from msgspec import Struct
 
 from contract_core import pointer
 from contract_core.lines import LineMap
@@ -15,8 +15,7 @@ from contract_spectools.rulesets.errors import RulesetError
 from contract_spectools.rulesets.spectral_oas import BUNDLED, EXTENDS_NAME
 
 
-@dataclass
-class RulesetSource:
+class RulesetSource(Struct):
     path: Path
     document: dict[str, Any]
     lines: LineMap

@@ -10,12 +10,12 @@ Only the OpenAPI 3 rules are listed: the kit lints OpenAPI 3.0 and 3.1 documents
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class SpectralRule:
+
+class SpectralRule(Struct, frozen=True):
     kit_rules: tuple[str, ...]
     recommended: bool = True
 

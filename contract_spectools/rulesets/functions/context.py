@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
+
+from msgspec import Struct
 
 Segment = str | int
 JsonPath = tuple[Segment, ...]
@@ -21,8 +22,7 @@ class _Missing:
 MISSING: Final = _Missing()
 
 
-@dataclass(slots=True)  # not frozen: the runner sets its `path` and `given_path` for each target
-class FunctionContext:
+class FunctionContext(Struct):  # not frozen: the runner sets its `path` and `given_path` per target
     document: (
         Any  # the whole document the rule runs on (resolved, or as written when `resolved: false`)
     )
@@ -32,8 +32,7 @@ class FunctionContext:
     ruleset_dir: Path  # where the ruleset file lives (the `schema` function's local $refs)
 
 
-@dataclass(frozen=True)
-class FunctionResult:
+class FunctionResult(Struct, frozen=True):
     message: str  # Spectral's `{{error}}`
     path: JsonPath = ()  # relative to context.path, where the problem is
     # from the document's root, where the problem is outside the target (Spectral's results may name

@@ -10,11 +10,11 @@ instead of the standard `re`, because `regex` takes a `timeout` per match: a thr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import re2
+from msgspec import Struct, field
 
 from contract_core.errors import ContractError
 
@@ -32,8 +32,7 @@ class PatternTimeout(ContractError):
     """The fallback engine gave up on one value after FALLBACK_TIMEOUT_S."""
 
 
-@dataclass(frozen=True)
-class Matcher:
+class Matcher(Struct, frozen=True):
     """One compiled user pattern, with the engine that runs it."""
 
     source: str  # as written in the ruleset
@@ -42,7 +41,7 @@ class Matcher:
     sticky: bool  # the `y` flag: a match must start at the first character
     # answers already given (`_NAME_SIZE`): a ruleset tests the same names (`id`, `type`...) again and again,
     # in many rules and under every schema; a dict look-up costs a tenth of a search
-    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    verdicts: dict[str, bool] = field(default_factory=dict)
 
     def test(self, text: str) -> bool:
         """RegExp.prototype.test: does the pattern match anywhere in `text`?"""

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from msgspec import Struct, field
 
 from contract_spectools.rulesets.functions.context import MISSING, JsonPath, lookup
 from contract_spectools.rulesets.functions.printing import js_json, js_key_order
@@ -87,8 +87,7 @@ def _order_key(schema_path: list[Any], first_seen: dict[tuple[Any, ...], int]) -
     return tuple(key)
 
 
-@dataclass
-class AjvError:
+class AjvError(Struct):
     """One error as Ajv would report it."""
 
     keyword: str
@@ -101,8 +100,7 @@ class AjvError:
         return "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in self.path)
 
 
-@dataclass
-class _Node:
+class _Node(Struct):
     errors: list[AjvError] = field(default_factory=list)
     children: dict[str, _Node] = field(default_factory=dict)
 

@@ -48,3 +48,42 @@ def test_the_probe_sees_what_a_yaml_spec_needs() -> None:
 def test_help_does_not_import_the_mock_server_or_requests() -> None:
     watched = ["connexion", "faker", "mock_server", "requests"]
     assert _imported(watched, "--help") == []
+
+
+# Runs `contract ARGS...`, then prints the dataclasses of the kit's own modules that it imported.
+_DATACLASS_PROBE = """
+import contextlib, dataclasses, io, sys
+from contract_cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    main(sys.argv[1:])
+kit = ("contract_core", "contract_spectools", "contract_cli")
+built = sorted(
+    f"{name}.{value.__qualname__}"
+    for name, module in list(sys.modules.items())
+    if name.partition(".")[0] in kit
+    for value in list(vars(module).values())
+    if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name
+)
+print("dataclasses:" + ",".join(built))
+"""
+
+
+def _dataclasses_built(*args: str) -> list[str]:
+    command = [sys.executable, "-c", _DATACLASS_PROBE, *args]
+    found = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    assert found.returncode == 0, found.stderr
+    last = found.stdout.strip().splitlines()[-1]
+    assert last.startswith("dataclasses:"), found.stdout
+    return [name for name in last.removeprefix("dataclasses:").split(",") if name]
+
+
+def test_linting_with_a_ruleset_builds_no_dataclass() -> None:
+    # a @dataclass costs ~300 us to build at import: lint's records are msgspec Structs (docs/design.md)
+    ruleset = Path(__file__).parents[1] / "rulesets" / "public" / "sps-commerce" / ".spectral.yml"
+    spec = str(load_spec().source)
+    assert _dataclasses_built("lint", spec, "--ruleset", str(ruleset), "--format", "json") == []
+
+
+def test_the_dataclass_probe_sees_the_differs_dataclasses() -> None:
+    spec = str(load_spec().source)
+    assert "contract_spectools.diff.changes.Change" in _dataclasses_built("diff", spec, spec)
