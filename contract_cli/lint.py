@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from contract_core.findings_file import FindingsFile
     from contract_spectools.lint import LintResult
     from contract_spectools.lint.catalogue import Catalogue, RuleSettings
+    from contract_spectools.lint.findings import LintFinding
+    from contract_spectools.lint.ignores import Ignored
     from contract_spectools.rulesets.loader import Ruleset
 
 # [lint.rules] is a table of rule severities, not an option: read here, not by the option mapping.
@@ -112,12 +114,13 @@ def _rules(args: argparse.Namespace, ruleset: Ruleset | None) -> tuple[RuleSetti
 
 
 def _previous_ignores(args: argparse.Namespace) -> FindingsFile | None:
-    from contract_spectools.lint.ignores import read_ignores
-
     if args.update_ignore and args.ignore is None:
         raise ContractError("--update-ignore needs --ignore FILE naming the file to write")
     if args.ignore is None or (args.update_ignore and not args.ignore.exists()):
         return None
+    # imported here, as below: the findings file costs 2 ms of start-up and most runs have no --ignore
+    from contract_spectools.lint.ignores import read_ignores
+
     return read_ignores(args.ignore)
 
 
@@ -128,7 +131,6 @@ def _lint(
     ruleset: Ruleset | None,
 ) -> int:
     from contract_spectools.lint import reaches
-    from contract_spectools.lint.ignores import apply_ignores, write_ignores
     from contract_spectools.lint.report import LintReport, render
 
     paths = args.specs or [str(bundled_spec_path())]
@@ -138,12 +140,14 @@ def _lint(
         findings = settings.apply(findings)
     loaded = all(result.loaded for result in results)
     if args.update_ignore and loaded:
+        from contract_spectools.lint.ignores import write_ignores
+
         written = write_ignores(args.ignore, findings, previous)
         print(
             f"contract lint: wrote {written} accepted finding(s) to {args.ignore}", file=sys.stderr
         )
         return EXIT_OK
-    ignored = apply_ignores(findings, previous) if previous is not None else None
+    ignored = _ignored(findings, previous)
     reported = ignored.reported if ignored is not None else findings
     extra = [rule.as_rule() for rule in ruleset.rules.values()] if ruleset is not None else []
     report = LintReport(reported, ignored, settings.severity_map(), extra_rules=extra)
@@ -151,6 +155,14 @@ def _lint(
     if not loaded:
         return EXIT_USAGE
     return EXIT_FINDINGS if reaches(reported, args.fail_on) else EXIT_OK
+
+
+def _ignored(findings: list[LintFinding], previous: FindingsFile | None) -> Ignored | None:
+    if previous is None:
+        return None
+    from contract_spectools.lint.ignores import apply_ignores
+
+    return apply_ignores(findings, previous)
 
 
 def _linted(

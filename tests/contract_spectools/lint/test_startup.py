@@ -39,6 +39,24 @@ def test_linting_a_json_spec_without_a_ruleset_loads_no_yaml_regex_or_toml(tmp_p
     assert _imported(watched, "lint", str(spec), "--format", "json") == []
 
 
+def test_a_lint_without_ignore_loads_no_findings_file_nor_shutil() -> None:
+    # shutil: argparse imports it to size help text (contract_cli.HelpFormatter sizes it without)
+    spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
+    ruleset = Path(__file__).parents[1] / "rulesets" / "public" / "sps-commerce" / ".spectral.yml"
+    watched = ["contract_core.findings_file", "contract_spectools.lint.ignores", "shutil"]
+    for fmt in ("text", "json", "github", "sarif"):
+        args = ("lint", str(spec), "--ruleset", str(ruleset), "--format", fmt)
+        assert _imported(watched, *args) == [], fmt
+
+
+def test_the_probe_sees_what_an_ignore_file_needs(tmp_path: Path) -> None:
+    spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
+    ignore = tmp_path / "ignore.json"
+    ignore.write_text('{"version": 1, "entries": []}', encoding="utf-8")
+    watched = ["contract_core.findings_file", "contract_spectools.lint.ignores"]
+    assert _imported(watched, "lint", str(spec), "--ignore", str(ignore)) == watched
+
+
 def test_the_probe_sees_what_a_yaml_spec_needs() -> None:
     # a YAML spec with findings: their lines come from PyYAML's events
     spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
