@@ -103,8 +103,10 @@ def _rules(args: argparse.Namespace, ruleset: Ruleset | None) -> tuple[RuleSetti
     table = getattr(args, "project_config", None)
     settings = RuleSettings.from_table(table.sub("rules") if table is not None else None)
     catalogue = kit_catalogue()
-    # before the check: a [lint.rules] name is unknown only once every source has loaded
-    if ruleset is not None:
+    # before the check: a [lint.rules] name is unknown only once every source has loaded. Only the
+    # check and --list-rules read the catalogue, and a ruleset rule's source (FILE:LINE) costs a YAML
+    # read of its file: without either, the run reads the lines of the rules it reports only.
+    if ruleset is not None and (args.list_rules or settings.settings):
         catalogue.add(
             CatalogueRule(r.name, r.effective_severity, r.description, r.source)
             for r in ruleset.rules.values()

@@ -33,6 +33,33 @@ class RulesetSource:
         return RulesetError(self.name, self.line(*tokens), detail)
 
 
+class Where:
+    """`FILE:LINE` of a key in a ruleset file (`str(where)`), looked up when first read: a run reads
+    it only for the rules it reports (a finding's hint), and a file's first line costs a YAML read
+    of the whole file. Equal when they name the same key of the same file."""
+
+    __slots__ = ("_shown", "source", "tokens")
+
+    def __init__(self, source: RulesetSource, *tokens: str | int) -> None:
+        self.source = source
+        self.tokens = tokens
+        self._shown: str | None = None
+
+    def __str__(self) -> str:
+        if self._shown is None:
+            self._shown = self.source.where(*self.tokens)
+        return self._shown
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Where) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[Path, tuple[str | int, ...]]:
+        return self.source.path, self.tokens
+
+
 def read_source(path: Path) -> RulesetSource:
     """The parsed file; RulesetError when it cannot be read, is not YAML/JSON, or is not a mapping."""
     try:

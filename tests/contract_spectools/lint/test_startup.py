@@ -39,6 +39,19 @@ def test_linting_a_json_spec_without_a_ruleset_loads_no_yaml_regex_or_toml(tmp_p
     assert _imported(watched, "lint", str(spec), "--format", "json") == []
 
 
+def test_a_ruleset_reads_its_lines_only_for_the_rules_it_reports(tmp_path: Path) -> None:
+    # a rule's FILE:LINE (a finding's hint) is a PyYAML read of its ruleset file: none without findings
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(load_spec().document), encoding="utf-8")
+    ruleset = tmp_path / "ruleset.yaml"
+    rule = "rules:\n  titled:\n    given: $.info\n    then: {{field: title, function: {}}}\n"
+    ruleset.write_text(rule.format("truthy"), encoding="utf-8")
+    args = ("lint", str(spec), "--ruleset", str(ruleset), "--format", "json")
+    assert _imported(["yaml"], *args) == []
+    ruleset.write_text(rule.format("falsy"), encoding="utf-8")  # now it reports the title
+    assert _imported(["yaml"], *args) == ["yaml"]
+
+
 def test_a_lint_without_ignore_loads_no_findings_file_nor_shutil() -> None:
     # shutil: argparse imports it to size help text (contract_cli.HelpFormatter sizes it without)
     spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
