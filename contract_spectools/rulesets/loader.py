@@ -16,7 +16,7 @@ from contract_spectools.lint.findings import RULES as KIT_RULES
 from contract_spectools.lint.findings import Rule, RuleSeverity, Severity
 from contract_spectools.rulesets.jsonpath import JsonPath, JsonPathSyntaxError
 from contract_spectools.rulesets.registry import core_functions
-from contract_spectools.rulesets.source import RulesetSource, Where, read_source
+from contract_spectools.rulesets.source import RulesetSource, Where, is_bundled, read_source
 from contract_spectools.rulesets.spectral_oas import BUNDLED, EXTENDS_NAME, SPECTRAL_OAS
 
 DEFAULT = "default"  # a rule enabled at the severity it was defined with
@@ -225,7 +225,7 @@ def _extend_spectral_oas(ruleset: Ruleset, mode: ExtendsMode, chain: tuple[Path,
 def _merge(ruleset: Ruleset, parent: Ruleset, mode: ExtendsMode) -> None:
     for name, rule in parent.rules.items():
         enabled = mode == "all" or (mode == "recommended" and rule.enabled)
-        ruleset.rules[name] = replace(rule, enabled=enabled)
+        ruleset.rules[name] = rule if rule.enabled == enabled else replace(rule, enabled=enabled)
         ruleset.spectral_oas.pop(name, None)
     ruleset.overrides.extend(parent.overrides)
     ruleset.aliases.update(parent.aliases)
@@ -433,7 +433,7 @@ def _check_function(
     registry = core_functions()
     if name in custom and name not in registry.functions:
         return
-    if name in registry.bundled and source.path.resolve() == BUNDLED.resolve():
+    if name in registry.bundled and is_bundled(source.path):
         return  # Spectral's own OpenAPI functions: for its spectral:oas rules, not a team's
     if name not in registry.functions:
         known = ", ".join(sorted(registry.functions))

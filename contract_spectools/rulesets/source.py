@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,17 @@ def read_source(path: Path) -> RulesetSource:
 def shown_name(path: Path) -> str:
     """The bundled spectral:oas ruleset by the name a ruleset extends it by, not by where the kit is
     installed (`--list-rules`, a rule's hint and timeout); any other file by its path."""
-    return EXTENDS_NAME if path.resolve() == BUNDLED.resolve() else str(path)
+    return EXTENDS_NAME if is_bundled(path) else str(path)
+
+
+def is_bundled(path: Path) -> bool:
+    """Is `path` the bundled spectral:oas ruleset (however it is named)?"""
+    return path.resolve() == _bundled()
+
+
+@cache
+def _bundled() -> Path:
+    return BUNDLED.resolve()  # once: the kit's own file, read on every ruleset file's load
 
 
 def _parsed(text: str, name: str) -> Any:
