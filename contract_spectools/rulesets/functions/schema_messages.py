@@ -10,12 +10,11 @@ steps, so `"bar" property type must be string`, `Property "baz" is not expected 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import orjson
 
 from contract_spectools.rulesets.functions.context import MISSING, JsonPath, lookup
 from contract_spectools.rulesets.functions.printing import js_json, js_key_order
@@ -196,7 +195,7 @@ def _contains_items(
     path: JsonPath = tuple(error.instance_path)
     items = lookup(target, path)
     subschema = lookup(schema, tuple(error.schema_path))
-    if not isinstance(items, list) or b'"$ref"' in orjson.dumps(subschema):
+    if not isinstance(items, list) or '"$ref"' in json.dumps(subschema):
         return
     for index, item in enumerate(items):
         found = check(subschema, item)

@@ -52,11 +52,12 @@ def test_a_ruleset_reads_its_lines_only_for_the_rules_it_reports(tmp_path: Path)
     assert _imported(["yaml"], *args) == ["yaml"]
 
 
-def test_a_lint_without_ignore_loads_no_findings_file_nor_shutil() -> None:
-    # shutil: argparse imports it to size help text (contract_cli.HelpFormatter sizes it without)
+def test_a_lint_with_a_ruleset_loads_no_findings_file_shutil_or_orjson() -> None:
+    # the findings file: only --ignore reads one; shutil: argparse imports it to size help text
+    # (contract_cli.HelpFormatter sizes it without); orjson: the `schema` function keys with json
     spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
     ruleset = Path(__file__).parents[1] / "rulesets" / "public" / "sps-commerce" / ".spectral.yml"
-    watched = ["contract_core.findings_file", "contract_spectools.lint.ignores", "shutil"]
+    watched = ["contract_core.findings_file", "contract_spectools.lint.ignores", "shutil", "orjson"]
     for fmt in ("text", "json", "github", "sarif"):
         args = ("lint", str(spec), "--ruleset", str(ruleset), "--format", fmt)
         assert _imported(watched, *args) == [], fmt
