@@ -23,16 +23,19 @@ from contract_core import Spec
 _URI = "urn:oracle:spec"
 
 
-_REGISTRIES: dict[int, Registry] = {}
+# id(spec) -> (spec, its registry): the Spec is kept with its registry, or a later Spec could be
+# given a freed one's id and read the other document's schemas
+_REGISTRIES: dict[int, tuple[Spec, Registry]] = {}
 
 
 def _registry(spec: Spec) -> Registry:
-    if id(spec) in _REGISTRIES:
-        return _REGISTRIES[id(spec)]
+    found = _REGISTRIES.get(id(spec))
+    if found is not None and found[0] is spec:
+        return found[1]
     specification = DRAFT4 if spec.version == "3.0" else DRAFT202012
     resource = Resource.from_contents(spec.document, default_specification=specification)
     registry = Registry().with_resource(_URI, resource)
-    _REGISTRIES[id(spec)] = registry
+    _REGISTRIES[id(spec)] = (spec, registry)
     return registry
 
 
