@@ -113,14 +113,22 @@ class _Fallback:
         _check_syntax(body, translated)
 
     def search(self, text: str, timeout: float) -> Any | None:
-        if self.prefilter is not None and self.prefilter.search(utf8(text)) is None:
+        if self._misses(text, anchored=False):
             return None
         return self.compiled().search(text, timeout=timeout)
 
     def match(self, text: str, timeout: float) -> Any | None:
-        if self.prefilter is not None and self.prefilter.match(utf8(text)) is None:
+        if self._misses(text, anchored=True):
             return None
         return self.compiled().match(text, timeout=timeout)
+
+    def _misses(self, text: str, *, anchored: bool) -> bool:
+        """The pre-check settles it: the pattern cannot match `text`."""
+        if self.prefilter is None:
+            return False
+        encoded = utf8(text)
+        found = self.prefilter.match(encoded) if anchored else self.prefilter.search(encoded)
+        return found is None
 
     def compiled(self) -> Any:
         if self._compiled is None:
@@ -151,9 +159,10 @@ _ANY_TEXT = r"[\s\S]*"
 
 
 def _without_lookarounds(body: str) -> str | None:
-    """A JavaScript pattern that matches at least every text `body` matches: lookarounds dropped
-    (an assertion that always holds), backreferences read as any text. None where dropping would
-    leave a quantifier without its operand (`(?=a)*`)."""
+    """A JavaScript pattern that matches at least every text `body` matches, in RE2 as in the
+    fallback: lookarounds dropped (an assertion that always holds), backreferences read as any text,
+    `\\s` widened to the fallback's. None where dropping would leave a quantifier without its
+    operand (`(?=a)*`)."""
     out: list[str] = []
     index, in_class = 0, False
     while index < len(body):
@@ -166,6 +175,8 @@ def _without_lookarounds(body: str) -> str | None:
         piece, index = _pattern_piece(body, index, in_class)
         if not in_class and _is_backreference(piece):
             piece = _ANY_TEXT
+        elif piece == "\\s":  # RE2's \s lacks the vertical tab that the fallback's has
+            piece = "\\s\\x0B" if in_class else "[\\s\\x0B]"
         in_class = (in_class or piece == "[") and not (in_class and piece == "]")
         out.append(piece)
     return "".join(out)
