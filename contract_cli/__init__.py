@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from contract_cli.common import fail
 from contract_cli.config import (
@@ -34,15 +36,54 @@ SUBCOMMANDS: tuple[str, ...] = ("mock", "fixture", "lint", "diff", "conform", "p
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's own, sized as `shutil.get_terminal_size` would size it: argparse imports shutil
+    for that on every `add_argument`, and shutil's compression modules cost 2 ms of every run."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ):
+        super().__init__(prog, indent_increment, max_help_position, width or _terminal_columns())
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS when set, else the terminal's, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.__stdout__ is None:  # no stdout at all (pythonw)
+        return 80
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (ValueError, OSError):  # stdout closed, or not a terminal
+        return 80
+
+
+class _SubcommandParser(argparse.ArgumentParser):
+    """A subcommand's parser, with the formatter above."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(formatter_class=HelpFormatter, **kwargs)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line; `only` registers just that subcommand (start-up: `mock` imports Connexion,
     a second that `contract lint` and `contract diff` in a pre-commit hook should not pay)."""
     parser = argparse.ArgumentParser(
         prog="contract",
         description="OpenAPI contract kit: fixtures, mock server, conformance and linting from one spec.",
+        formatter_class=HelpFormatter,
     )
     add_config_option(parser)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        parser_class=_SubcommandParser,
+    )
     for name in SUBCOMMANDS:
         if only is None or name == only:
             importlib.import_module(f"contract_cli.{name}").register(subparsers)

@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any
 from contract_cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from contract_cli.common import fail
 from contract_core import ContractError, bundled_spec_path
+from contract_core.collector import collector_paused
 
 if TYPE_CHECKING:
     from contract_core.findings_file import FindingsFile
     from contract_spectools.lint import LintResult
     from contract_spectools.lint.catalogue import Catalogue, RuleSettings
+    from contract_spectools.lint.findings import LintFinding
+    from contract_spectools.lint.ignores import Ignored
     from contract_spectools.rulesets.loader import Ruleset
 
 # [lint.rules] is a table of rule severities, not an option: read here, not by the option mapping.
@@ -82,8 +85,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        ruleset = _ruleset(args)
-        settings, catalogue = _rules(args, ruleset)
+        # No cyclic collection while the ruleset's modules are imported and its rules built: they
+        # set off 20 that walked every module. Each spec's lint pauses the collector on its own.
+        with collector_paused():
+            ruleset = _ruleset(args)
+            settings, catalogue = _rules(args, ruleset)
         if args.list_rules:
             sys.stdout.write(_rule_list(settings, catalogue, args.format))
             return EXIT_OK
@@ -101,8 +107,10 @@ def _rules(args: argparse.Namespace, ruleset: Ruleset | None) -> tuple[RuleSetti
     table = getattr(args, "project_config", None)
     settings = RuleSettings.from_table(table.sub("rules") if table is not None else None)
     catalogue = kit_catalogue()
-    # before the check: a [lint.rules] name is unknown only once every source has loaded
-    if ruleset is not None:
+    # before the check: a [lint.rules] name is unknown only once every source has loaded. Only the
+    # check and --list-rules read the catalogue, and a ruleset rule's source (FILE:LINE) costs a YAML
+    # read of its file: without either, the run reads the lines of the rules it reports only.
+    if ruleset is not None and (args.list_rules or settings.settings):
         catalogue.add(
             CatalogueRule(r.name, r.effective_severity, r.description, r.source)
             for r in ruleset.rules.values()
@@ -112,12 +120,13 @@ def _rules(args: argparse.Namespace, ruleset: Ruleset | None) -> tuple[RuleSetti
 
 
 def _previous_ignores(args: argparse.Namespace) -> FindingsFile | None:
-    from contract_spectools.lint.ignores import read_ignores
-
     if args.update_ignore and args.ignore is None:
         raise ContractError("--update-ignore needs --ignore FILE naming the file to write")
     if args.ignore is None or (args.update_ignore and not args.ignore.exists()):
         return None
+    # imported here, as below: the findings file costs 2 ms of start-up and most runs have no --ignore
+    from contract_spectools.lint.ignores import read_ignores
+
     return read_ignores(args.ignore)
 
 
@@ -128,7 +137,6 @@ def _lint(
     ruleset: Ruleset | None,
 ) -> int:
     from contract_spectools.lint import reaches
-    from contract_spectools.lint.ignores import apply_ignores, write_ignores
     from contract_spectools.lint.report import LintReport, render
 
     paths = args.specs or [str(bundled_spec_path())]
@@ -138,12 +146,14 @@ def _lint(
         findings = settings.apply(findings)
     loaded = all(result.loaded for result in results)
     if args.update_ignore and loaded:
+        from contract_spectools.lint.ignores import write_ignores
+
         written = write_ignores(args.ignore, findings, previous)
         print(
             f"contract lint: wrote {written} accepted finding(s) to {args.ignore}", file=sys.stderr
         )
         return EXIT_OK
-    ignored = apply_ignores(findings, previous) if previous is not None else None
+    ignored = _ignored(findings, previous)
     reported = ignored.reported if ignored is not None else findings
     extra = [rule.as_rule() for rule in ruleset.rules.values()] if ruleset is not None else []
     report = LintReport(reported, ignored, settings.severity_map(), extra_rules=extra)
@@ -151,6 +161,14 @@ def _lint(
     if not loaded:
         return EXIT_USAGE
     return EXIT_FINDINGS if reaches(reported, args.fail_on) else EXIT_OK
+
+
+def _ignored(findings: list[LintFinding], previous: FindingsFile | None) -> Ignored | None:
+    if previous is None:
+        return None
+    from contract_spectools.lint.ignores import apply_ignores
+
+    return apply_ignores(findings, previous)
 
 
 def _linted(

@@ -24,6 +24,8 @@ from contract_core.walk import iter_refs
 
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+# YAML keys the spec loader reads as booleans, so names as "true"/"false" (`200:` stays "200")
+_BOOLEAN_WORDS = frozenset(("True", "TRUE", "False", "FALSE"))
 
 
 class LineMap:
@@ -188,39 +190,50 @@ def _line_tree(text: str) -> _LineNode | int | None:
     """The text's tree of lines, from libyaml's events (raises yaml.YAMLError on a broken text)."""
     import yaml  # imported here: PyYAML costs 7 ms of start-up and a JSON text's lines never need it
 
+    # Once per event (130,000 in a 3 MB spec): the classes are looked up once, the parser is asked
+    # directly (yaml.parse wraps it in a generator), and the most frequent events are tested first.
+    scalar, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    starts, ends = (
+        (yaml.MappingStartEvent, yaml.SequenceStartEvent),
+        (yaml.MappingEndEvent, yaml.SequenceEndEvent),
+    )
     root: _LineNode | int | None = None
     stack: list[_LineNode] = []
     anchors: dict[str, _LineNode | int] = {}
-    for event in yaml.parse(text, Loader=spec_loader()):
-        # Exact classes by `type(event) is`: mypy narrows on it, and chains of isinstance cost 5% here.
-        mark = event.start_mark
-        if mark is None:  # typed optional (for events built by hand); the parsers mark every event
-            raise yaml.YAMLError(f"{type(event).__name__} without a position")
-        if type(event) is yaml.ScalarEvent:
-            node: _LineNode | int = mark.line
-            key_text: str | None = event.value
-        elif type(event) is yaml.MappingStartEvent or type(event) is yaml.SequenceStartEvent:
-            node = _LineNode(mark.line, type(event) is yaml.MappingStartEvent)
-            key_text = None
-        elif type(event) is yaml.MappingEndEvent or type(event) is yaml.SequenceEndEvent:
-            stack.pop()
-            continue
-        elif type(event) is yaml.AliasEvent:
-            node, key_text = anchors.get(event.anchor or "", mark.line), None
-        else:
-            continue  # stream and document events
-        line, alias = mark.line, type(event) is yaml.AliasEvent
-        if not alias and event.anchor:
-            anchors[event.anchor] = node
-        if stack:
-            stack[-1].add(node, line, _yaml_key_text(key_text) if key_text is not None else None)
-        else:
-            root = node
-        if isinstance(node, _LineNode) and not alias:
-            stack.append(node)
+    parser = spec_loader()(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            mark = event.start_mark
+            # typed optional (for events built by hand); the parsers mark every event
+            if mark is None:
+                raise yaml.YAMLError(f"{type(event).__name__} without a position")
+            if isinstance(event, scalar):
+                node: _LineNode | int = mark.line
+                key_text: str | None = event.value
+                if key_text in _BOOLEAN_WORDS:  # a key as the spec loader reads it
+                    key_text = key_text.lower()
+            elif isinstance(event, ends):
+                stack.pop()
+                continue
+            elif isinstance(event, starts):
+                node, key_text = _LineNode(mark.line, isinstance(event, starts[0])), None
+            elif isinstance(event, alias_event):  # the anchored node again: attached, never entered
+                node = anchors.get(event.anchor or "", mark.line)
+                if stack:
+                    stack[-1].add(node, mark.line, None)
+                else:
+                    root = node
+                continue
+            else:
+                continue  # stream and document events
+            if event.anchor:
+                anchors[event.anchor] = node
+            if stack:
+                stack[-1].add(node, mark.line, key_text)
+            else:
+                root = node
+            if isinstance(node, _LineNode):
+                stack.append(node)
+    finally:
+        parser.dispose()
     return root
-
-
-def _yaml_key_text(value: str) -> str:
-    """Keys as the spec loader reads them: `true:` is "true", `200:` is "200"."""
-    return value.lower() if value in ("True", "TRUE", "False", "FALSE") else value

@@ -7,6 +7,7 @@ at load time: a run never starts with a rule that cannot work.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ from contract_spectools.lint.findings import RULES as KIT_RULES
 from contract_spectools.lint.findings import Rule, RuleSeverity, Severity
 from contract_spectools.rulesets.jsonpath import JsonPath, JsonPathSyntaxError
 from contract_spectools.rulesets.registry import core_functions
-from contract_spectools.rulesets.source import RulesetSource, read_source
+from contract_spectools.rulesets.source import RulesetSource, Where, is_bundled, read_source
 from contract_spectools.rulesets.spectral_oas import BUNDLED, EXTENDS_NAME, SPECTRAL_OAS
 
 DEFAULT = "default"  # a rule enabled at the severity it was defined with
@@ -79,7 +80,7 @@ class RulesetRule(Struct, frozen=True):
     resolved: bool
     recommended: bool
     documentation_url: str | None
-    source: str  # "FILE:LINE" of the rule's definition
+    where: Where  # the rule's definition (`source` is its FILE:LINE)
     ruleset_dir: Path
     custom_function: str | None = None  # a JavaScript function the kit does not run
     enabled: bool = True
@@ -87,6 +88,11 @@ class RulesetRule(Struct, frozen=True):
     @property
     def effective_severity(self) -> RuleSeverity:
         return self.severity if self.enabled else "off"
+
+    @property
+    def source(self) -> str:
+        """ "FILE:LINE" of the rule's definition."""
+        return str(self.where)
 
     def as_rule(self) -> Rule:
         """The rule in the kit's catalogue terms (SARIF's rules list)."""
@@ -100,7 +106,7 @@ class Override(Struct, frozen=True):
     files: tuple[str, ...]
     severities: dict[str, str]  # a RuleSeverity, or DEFAULT: enabled as defined
     base: Path  # globs and file names are relative to the ruleset's folder
-    source: str
+    source: Where
 
 
 class Ruleset(Struct):
@@ -217,7 +223,7 @@ def _extend_spectral_oas(ruleset: Ruleset, mode: ExtendsMode, chain: tuple[Path,
 def _merge(ruleset: Ruleset, parent: Ruleset, mode: ExtendsMode) -> None:
     for name, rule in parent.rules.items():
         enabled = mode == "all" or (mode == "recommended" and rule.enabled)
-        ruleset.rules[name] = replace(rule, enabled=enabled)
+        ruleset.rules[name] = rule if rule.enabled == enabled else replace(rule, enabled=enabled)
         ruleset.spectral_oas.pop(name, None)
     ruleset.overrides.extend(parent.overrides)
     ruleset.aliases.update(parent.aliases)
@@ -328,7 +334,7 @@ def _rule(
         resolved=definition.get("resolved", True) is not False,
         recommended=recommended,
         documentation_url=_optional_text(source, definition, "documentationUrl", where),
-        source=source.where(*where),
+        where=Where(source, *where),
         ruleset_dir=source.path.parent,
         custom_function=customs[0] if customs else None,
         enabled=severity != "off" and recommended,
@@ -385,9 +391,16 @@ def _expand_alias(
 
 def _compiled(source: RulesetSource, text: str, at: tuple[Any, ...]) -> JsonPath:
     try:
-        return JsonPath(text)
+        return _json_path(text)
     except JsonPathSyntaxError as exc:
         raise source.error(f"`given` does not parse: {exc}", *at) from None
+
+
+@lru_cache(maxsize=4096)
+def _json_path(text: str) -> JsonPath:
+    """One parse per path text: rulesets repeat their paths (SPS with spectral:oas: 94 texts in 131
+    `given`s), and a parsed path is read-only."""
+    return JsonPath(text)
 
 
 def _then_items(
@@ -418,7 +431,7 @@ def _check_function(
     registry = core_functions()
     if name in custom and name not in registry.functions:
         return
-    if name in registry.bundled and source.path.resolve() == BUNDLED.resolve():
+    if name in registry.bundled and is_bundled(source.path):
         return  # Spectral's own OpenAPI functions: for its spectral:oas rules, not a team's
     if name not in registry.functions:
         known = ", ".join(sorted(registry.functions))
@@ -446,7 +459,7 @@ def _field_path(
     value = definition.get("field")
     if isinstance(value, str) and value.startswith("$"):
         try:
-            return JsonPath(value)
+            return _json_path(value)
         except JsonPathSyntaxError as exc:
             raise source.error(f"`field` does not parse: {exc}", *at, "field") from None
     return None
@@ -502,4 +515,4 @@ def _override(source: RulesetSource, entry: Any, index: int) -> Override:
                 name,
             )
         severities[str(name)] = _steering(*_bare_severity(source, str(name), value))
-    return Override(tuple(files), severities, source.path.parent, source.where(*at))
+    return Override(tuple(files), severities, source.path.parent, Where(source, *at))

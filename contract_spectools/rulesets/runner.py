@@ -140,8 +140,13 @@ def _rule_findings(
         return
     clock.rule = rule
     view = views.get(rule.resolved)
-    hint = rule.documentation_url or f"follow the ruleset's rule {rule.name} ({rule.source})"
+    hint = ""  # written at the first finding: a rule's FILE:LINE reads its ruleset file's YAML
     for target_path, result in _results(rule, view, views, clock):
+        hint = (
+            hint
+            or rule.documentation_url
+            or f"follow the ruleset's rule {rule.name} ({rule.source})"
+        )
         located = _finding(rule, view, target_path, result, hint)
         severity: str = base
         if ruleset.overrides:  # most rulesets have none: no call per finding

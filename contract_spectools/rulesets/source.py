@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,33 @@ class RulesetSource(Struct):
         return RulesetError(self.name, self.line(*tokens), detail)
 
 
+class Where:
+    """`FILE:LINE` of a key in a ruleset file (`str(where)`), looked up when first read: a run reads
+    it only for the rules it reports (a finding's hint), and a file's first line costs a YAML read
+    of the whole file. Equal when they name the same key of the same file."""
+
+    __slots__ = ("_shown", "source", "tokens")
+
+    def __init__(self, source: RulesetSource, *tokens: str | int) -> None:
+        self.source = source
+        self.tokens = tokens
+        self._shown: str | None = None
+
+    def __str__(self) -> str:
+        if self._shown is None:
+            self._shown = self.source.where(*self.tokens)
+        return self._shown
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Where) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[Path, tuple[str | int, ...]]:
+        return self.source.path, self.tokens
+
+
 def read_source(path: Path) -> RulesetSource:
     """The parsed file; RulesetError when it cannot be read, is not YAML/JSON, or is not a mapping."""
     try:
@@ -49,7 +77,17 @@ def read_source(path: Path) -> RulesetSource:
 def shown_name(path: Path) -> str:
     """The bundled spectral:oas ruleset by the name a ruleset extends it by, not by where the kit is
     installed (`--list-rules`, a rule's hint and timeout); any other file by its path."""
-    return EXTENDS_NAME if path.resolve() == BUNDLED.resolve() else str(path)
+    return EXTENDS_NAME if is_bundled(path) else str(path)
+
+
+def is_bundled(path: Path) -> bool:
+    """Is `path` the bundled spectral:oas ruleset (however it is named)?"""
+    return path.resolve() == _bundled()
+
+
+@cache
+def _bundled() -> Path:
+    return BUNDLED.resolve()  # once: the kit's own file, read on every ruleset file's load
 
 
 def _parsed(text: str, name: str) -> Any:

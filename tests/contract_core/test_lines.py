@@ -64,3 +64,40 @@ def test_compact_json_is_all_line_one() -> None:
 def test_unparsable_text_has_no_lines() -> None:
     assert LineMap("a: [b\n").line("#/a") is None
     assert LineMap('{"a": [1,').line("#/a/0") is None
+
+
+ANCHORED = """\
+a: &A
+  x: 1
+  y: [1, 2, {z: 3}]
+b: *A
+c:
+  <<: *A
+  w: true
+True: 1
+? complex
+: value
+d: &S scalar
+e: *S
+h:
+  - 0
+  - &M {q: 1}
+  - *M
+"""
+
+
+@pytest.mark.parametrize(
+    ("pointer", "yaml_line"),
+    [
+        ("#/a/y/2/z", 3),  # flow collections
+        ("#/b/x", 2),  # an alias: the anchored mapping's lines
+        ("#/c/x", 2),  # a merge key: the merged mapping's lines
+        ("#/c/w", 7),  # own keys beside a merge
+        ("#/true", 8),  # a boolean key, named as the loader names it
+        ("#/complex", 9),  # an explicit key
+        ("#/e", 12),  # an alias of a scalar: its key's line
+        ("#/h/2/q", 15),  # an aliased item
+    ],
+)
+def test_yaml_lines_through_anchors_aliases_and_merges(pointer: str, yaml_line: int) -> None:
+    assert LineMap(ANCHORED).line(pointer) == yaml_line

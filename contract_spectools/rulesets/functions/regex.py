@@ -83,17 +83,142 @@ def compile_pattern(source: str) -> Matcher:
     inline = "".join(f for f in "ims" if f in flags)
     prefix = f"(?{inline})" if inline else ""
     sticky = "y" in flags
-    compiled_re2 = _try_re2(prefix + js_to_python(body, re2_syntax=True, multiline="m" in flags))
+    multiline = "m" in flags
+    compiled_re2 = _try_re2(prefix + js_to_python(body, re2_syntax=True, multiline=multiline))
     if compiled_re2 is not None:
         return Matcher(source, "re2", compiled_re2, sticky)
-    import regex  # imported here: 6 ms of start-up, and only a pattern RE2 cannot run needs it
+    translated = prefix + js_to_python(body, re2_syntax=False, multiline=multiline)
+    superset = _without_lookarounds(body)
+    prefilter = (
+        _try_re2(prefix + js_to_python(superset, re2_syntax=True, multiline=multiline))
+        if superset is not None
+        else None
+    )
+    return Matcher(source, "regex", _Fallback(body, translated, prefilter), sticky)
+
+
+class _Fallback:
+    """The bounded engine, asked only about the values RE2 cannot settle alone, and so imported and
+    compiled on the first of them (`regex` costs 7 ms of start-up): the pattern without its
+    lookarounds, backreferences read as any text, matches every text the pattern matches, so a text
+    it misses is a miss (SPS Commerce's `(?!https?://localhost)(https?://.*):(\\d*)` needs no
+    backtracking for a URL without a port)."""
+
+    def __init__(self, body: str, translated: str, prefilter: Any | None):
+        self.body = body
+        self.translated = translated
+        self.prefilter = prefilter
+        self._compiled: Any | None = None
+        _check_syntax(body, translated)
+
+    def search(self, text: str, timeout: float) -> Any | None:
+        if self._misses(text, anchored=False):
+            return None
+        return self.compiled().search(text, timeout=timeout)
+
+    def match(self, text: str, timeout: float) -> Any | None:
+        if self._misses(text, anchored=True):
+            return None
+        return self.compiled().match(text, timeout=timeout)
+
+    def _misses(self, text: str, *, anchored: bool) -> bool:
+        """The pre-check settles it: the pattern cannot match `text`."""
+        if self.prefilter is None:
+            return False
+        encoded = utf8(text)
+        found = self.prefilter.match(encoded) if anchored else self.prefilter.search(encoded)
+        return found is None
+
+    def compiled(self) -> Any:
+        if self._compiled is None:
+            self._compiled = _compile_fallback(self.body, self.translated)
+        return self._compiled
+
+
+def _check_syntax(body: str, translated: str) -> None:
+    """InvalidPattern at load, as Spectral's createRegex would raise it. The standard `re` reads the
+    `regex` package's syntax but for additions (`\\p{L}`...): what it accepts needs no `regex`."""
+    try:
+        re.compile(translated, re.ASCII)
+    except re.error:
+        _compile_fallback(body, translated)  # `regex` itself says whether, and why not
+
+
+def _compile_fallback(body: str, translated: str) -> Any:
+    import regex  # imported here: 7 ms of start-up, and only a pattern RE2 cannot run needs it
 
     try:
-        translated = js_to_python(body, re2_syntax=False, multiline="m" in flags)
-        compiled = regex.compile(prefix + translated, regex.ASCII | regex.VERSION0)
+        return regex.compile(translated, regex.ASCII | regex.VERSION0)
     except regex.error as error:
         raise InvalidPattern(f"Invalid regular expression: /{body}/: {error}") from error
-    return Matcher(source, "regex", compiled, sticky)
+
+
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+_ANY_TEXT = r"[\s\S]*"
+
+
+def _without_lookarounds(body: str) -> str | None:
+    """A JavaScript pattern that matches at least every text `body` matches, in RE2 as in the
+    fallback: lookarounds dropped (an assertion that always holds), backreferences read as any text,
+    `\\s` widened to the fallback's. None where dropping would leave a quantifier without its
+    operand (`(?=a)*`)."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(body):
+        if not in_class and body.startswith(_LOOKAROUNDS, index):
+            end = _group_end(body, index)
+            if end is None or body[end + 1 : end + 2] in ("*", "+", "?", "{"):
+                return None
+            index = end + 1
+            continue
+        piece, index = _pattern_piece(body, index, in_class)
+        if not in_class and _is_backreference(piece):
+            piece = _ANY_TEXT
+        elif piece == "\\s":  # RE2's \s lacks the vertical tab that the fallback's has
+            piece = "\\s\\x0B" if in_class else "[\\s\\x0B]"
+        in_class = (in_class or piece == "[") and not (in_class and piece == "]")
+        out.append(piece)
+    return "".join(out)
+
+
+def _pattern_piece(body: str, index: int, in_class: bool) -> tuple[str, int]:
+    """The next character, escape (`\\k<name>` whole), or JavaScript's `[]`/`[^]`."""
+    if body[index] == "\\" and index + 1 < len(body):
+        end = body.find(">", index + 3)
+        if body.startswith("k<", index + 1) and end != -1 and not in_class:
+            return body[index : end + 1], end + 1
+        digits = index + 1
+        while not in_class and digits < len(body) and body[digits].isdigit():
+            digits += 1
+        return body[index : max(digits, index + 2)], max(digits, index + 2)
+    for whole in ("[^]", "[]"):
+        if not in_class and body.startswith(whole, index):
+            return whole, index + len(whole)
+    return body[index], index + 1
+
+
+def _is_backreference(piece: str) -> bool:
+    return piece.startswith("\\k<") or (
+        len(piece) > 1 and piece[0] == "\\" and piece[1:].isdigit() and piece[1] != "0"
+    )
+
+
+def _group_end(body: str, index: int) -> int | None:
+    """Where the group opened at `index` closes (escapes and classes skipped)."""
+    depth, in_class = 0, False
+    while index < len(body):
+        piece, index = _pattern_piece(body, index, in_class)
+        if in_class:
+            in_class = piece != "]"
+        elif piece == "[":
+            in_class = True
+        elif piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+            if depth == 0:
+                return index - 1
+    return None
 
 
 def engine_notice(source: str) -> str | None:

@@ -10,11 +10,11 @@ steps, so `"bar" property type must be string`, `Property "baz" is not expected 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-import orjson
 from msgspec import Struct, field
 
 from contract_spectools.rulesets.functions.context import MISSING, JsonPath, lookup
@@ -194,7 +194,7 @@ def _contains_items(
     path: JsonPath = tuple(error.instance_path)
     items = lookup(target, path)
     subschema = lookup(schema, tuple(error.schema_path))
-    if not isinstance(items, list) or b'"$ref"' in orjson.dumps(subschema):
+    if not isinstance(items, list) or '"$ref"' in json.dumps(subschema):
         return
     for index, item in enumerate(items):
         found = check(subschema, item)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from contract_core import load_spec
+from contract_core import bundled_spec_path, load_spec
 
 # Runs `contract ARGS...` in this interpreter, then prints which of the watched modules were imported.
 _PROBE = """
@@ -37,6 +37,42 @@ def test_linting_a_json_spec_without_a_ruleset_loads_no_yaml_regex_or_toml(tmp_p
     spec.write_text(json.dumps(load_spec().document), encoding="utf-8")
     watched = ["yaml", "regex", "tomllib", "difflib", "importlib.resources", "contract_core.redact"]
     assert _imported(watched, "lint", str(spec), "--format", "json") == []
+
+
+def test_a_ruleset_reads_its_lines_only_for_the_rules_it_reports(tmp_path: Path) -> None:
+    # a rule's FILE:LINE (a finding's hint) is a PyYAML read of its ruleset file: none without findings
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(load_spec().document), encoding="utf-8")
+    ruleset = tmp_path / "ruleset.yaml"
+    rule = "rules:\n  titled:\n    given: $.info\n    then: {{field: title, function: {}}}\n"
+    ruleset.write_text(rule.format("truthy"), encoding="utf-8")
+    args = ("lint", str(spec), "--ruleset", str(ruleset), "--format", "json")
+    assert _imported(["yaml"], *args) == []
+    ruleset.write_text(rule.format("falsy"), encoding="utf-8")  # now it reports the title
+    assert _imported(["yaml"], *args) == ["yaml"]
+
+
+def test_a_lint_with_a_ruleset_loads_no_findings_file_shutil_orjson_or_regex() -> None:
+    # the findings file: only --ignore reads one; shutil: argparse imports it to size help text
+    # (contract_cli.HelpFormatter sizes it without); orjson: the `schema` function keys with json;
+    # regex: SPS Commerce's lookahead pattern meets no server URL with a port here
+    spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
+    ruleset = Path(__file__).parents[1] / "rulesets" / "public" / "sps-commerce" / ".spectral.yml"
+    watched = ["contract_core.findings_file", "contract_spectools.lint.ignores", "shutil", "orjson"]
+    for fmt in ("text", "json", "github", "sarif"):
+        args = ("lint", str(spec), "--ruleset", str(ruleset), "--format", fmt)
+        assert _imported([*watched, "regex"], *args) == [], fmt
+    # the bundled contract's server has a port: only the backtracking engine can answer
+    args = ("lint", str(bundled_spec_path()), "--ruleset", str(ruleset), "--format", "json")
+    assert _imported(["regex"], *args) == ["regex"]
+
+
+def test_the_probe_sees_what_an_ignore_file_needs(tmp_path: Path) -> None:
+    spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
+    ignore = tmp_path / "ignore.json"
+    ignore.write_text('{"version": 1, "entries": []}', encoding="utf-8")
+    watched = ["contract_core.findings_file", "contract_spectools.lint.ignores"]
+    assert _imported(watched, "lint", str(spec), "--ignore", str(ignore)) == watched
 
 
 def test_the_probe_sees_what_a_yaml_spec_needs() -> None:

@@ -26,6 +26,7 @@ from contract_spectools.rulesets.functions import (
 )
 from contract_spectools.rulesets.functions.context import JsonPath, lookup
 from contract_spectools.rulesets.functions.expansion import cut, expanded_size, schema_reach
+from contract_spectools.rulesets.functions.regex import compile_pattern
 
 CASING_TYPES = ["flat", "camel", "pascal", "kebab", "cobol", "snake", "macro"]
 
@@ -305,7 +306,8 @@ def test_pattern_with_lookahead_runs_on_the_bounded_fallback_and_is_reported() -
 
 def test_a_backtracking_fallback_pattern_is_cut_off_and_said_so() -> None:
     started = time.perf_counter()
-    [(message, path)] = run("pattern", "a" * 30 + "!", {"match": "^(?=a)(a|a)+$"})
+    # `^(a|a)+$` (the pattern without its lookahead) matches, so only the fallback can answer
+    [(message, path)] = run("pattern", "a" * 30, {"match": "^(a|a)+(?!)$"})
     assert time.perf_counter() - started < 3
     assert "could not be checked against the pattern" in message and path == ()
 
@@ -1003,3 +1005,42 @@ def test_a_failing_contains_reports_each_items_failing_keyword_as_ajv() -> None:
     assert [path for _, path in alone] == [(0, "name"), (), ()]
     good = [_query("limit"), _query("cursor")]
     assert run("schema", good, {"schema": PAGINATION}) == []
+
+
+FALLBACK_PATTERNS = [
+    "(?!https?://localhost)(https?://.*):(\\d*)\\/?(.*)",  # SPS Commerce's
+    "^(?=a)\\w+$",
+    "^(?!a)",
+    "(?<=a)b",
+    "(?<!a)b+",
+    "^(ab)\\1$",
+    "(?<n>a)\\k<n>",
+    "a(?=[)(])b",  # parentheses in a class inside the lookahead
+    "(?=a)*b",  # a quantified lookahead: no pre-check, the fallback answers alone
+    "/^b(?=a)/y",
+    "(?=a)a\\s+b",  # `\\s` takes the vertical tab in the fallback, not in RE2
+    "[\\s,](?!x)",
+    "/^(?!x)A.b/is",
+]
+# with a lone surrogate (JSON allows "\\ud800"), which RE2 reads from its UTF-8 bytes
+_PATTERN_TEXT = st.text(alphabet=st.sampled_from([*"abhtpsABx:/0189()[]lo\x0b \t\n", "\ud800"]))
+
+
+@pytest.mark.parametrize("source", FALLBACK_PATTERNS)
+@given(text=_PATTERN_TEXT)
+def test_the_re2_pre_check_never_changes_a_fallback_answer(source: str, text: str) -> None:
+
+    matcher = compile_pattern(source)
+    assert matcher.engine == "regex"
+    exact = matcher.compiled.compiled()  # the fallback itself, asked directly
+    method = exact.match if matcher.sticky else exact.search
+    assert matcher.test(text) is (method(text) is not None)
+
+
+def test_a_miss_the_re2_pre_check_settles_needs_no_fallback() -> None:
+    # a fresh matcher (compile_pattern keeps them, and another test asked this one's fallback)
+    matcher = compile_pattern.__wrapped__("(?!https?://localhost)(https?://.*):(\\d*)\\/?(.*)")
+    assert matcher.compiled.prefilter is not None
+    assert matcher.test("http://localhost/api/v1") is False  # no port: no `:` after the scheme
+    assert matcher.compiled._compiled is None  # the backtracking engine was not needed
+    assert matcher.test("https://api.example.com:8443/v1") is True
