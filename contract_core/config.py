@@ -17,9 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-
 from contract_core.errors import ConfigError
+from contract_core.records import Struct, field
 
 CONFIG_FILE = "contract.toml"
 PYPROJECT = "pyproject.toml"

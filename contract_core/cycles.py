@@ -13,9 +13,8 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
-from msgspec import Struct
-
 from contract_core.errors import UnresolvableReference
+from contract_core.records import Struct
 from contract_core.spec import Spec
 from contract_core.walk import iter_refs
 

@@ -28,10 +28,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field, structs
-
 from contract_core.errors import LocatedError
 from contract_core.lines import LineMap
+from contract_core.records import Struct, field, replace
 
 FORMAT_VERSION = 1
 Key = tuple[str, ...]
@@ -57,7 +56,7 @@ class Entry(Struct, frozen=True):
         """This entry with the reason and expiry a reviewer gave `previous` (the same key)."""
         if previous is None:
             return self
-        return structs.replace(self, reason=previous.reason, expires=previous.expires)
+        return replace(self, reason=previous.reason, expires=previous.expires)
 
 
 class Fields(Struct, frozen=True):

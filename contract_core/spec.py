@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml_rs  # YAML 1.2 in Rust: builds a 3 MB spec ~15x faster than PyYAML's CSafeLoader
-from msgspec import Struct, field
 
 from contract_core import pointer
 from contract_core.errors import SpecLoadError, UnresolvableReference
+from contract_core.records import Struct, field
 
 if TYPE_CHECKING:
     import yaml

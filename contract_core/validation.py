@@ -18,11 +18,11 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import jsonschema_rs
-from msgspec import Struct
 
 from contract_core.dialect import Direction, to_json_schema
 from contract_core.errors import InvalidSchema
 from contract_core.pointer import from_path, resolve
+from contract_core.records import Struct
 from contract_core.spec import Spec
 
 _BASE_URI = "urn:contract-kit:spec"

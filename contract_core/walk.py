@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
-from msgspec import Struct
-
 from contract_core.pointer import join, split
+from contract_core.records import Struct
 from contract_core.spec import HTTP_METHODS
 
 SCHEMA_MAP_KEYWORDS = (

@@ -11,12 +11,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-
 from contract_core.collector import collector_paused
 from contract_core.cycles import RecursionAnalysis
 from contract_core.errors import SpecLoadError
 from contract_core.lines import LineMap, parse_spec_with_lines
+from contract_core.records import Struct
 from contract_core.spec import Spec, read_spec_text
 from contract_core.walk import iter_all_schemas, iter_objects
 from contract_spectools.lint.document import check_security, check_servers

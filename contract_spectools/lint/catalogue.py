@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from msgspec import Struct, field, structs
-
 from contract_core.config import Table
 from contract_core.errors import ConfigError
+from contract_core.records import Struct, field, replace
 from contract_spectools.lint.findings import RULES, LintFinding, RuleSeverity, Severity
 
 SETTINGS = ("error", "warning", "info", "hint", "off")
@@ -98,7 +97,7 @@ class RuleSettings(Struct):
         severity = self._severity(finding.rule)
         if severity is None:
             return finding
-        return structs.replace(finding, severity=cast(Severity, severity))
+        return replace(finding, severity=cast(Severity, severity))
 
     def _severity(self, rule: str) -> str | None:
         setting = self.settings.get(rule)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from msgspec import Struct
+from contract_core.records import Struct
 
 # Spectral's four levels (its `warn` is our `warning`); `info` and `hint` fail a run only when
 # --fail-on names them (Spectral's --fail-severity has the same four).

@@ -13,8 +13,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from contract_core.findings_file import (
     Entry,
     Fields,
@@ -24,6 +22,7 @@ from contract_core.findings_file import (
     read_findings_file,
     write_findings_file,
 )
+from contract_core.records import Struct, field
 from contract_spectools.lint.findings import LintFinding
 
 LINT_FIELDS = Fields(("rule", "file", "pointer"), required=("rule", "file"))

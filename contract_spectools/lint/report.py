@@ -11,9 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
-from msgspec.structs import asdict
-
+from contract_core.records import Struct, asdict, field
 from contract_spectools.annotations import github_command, sarif_log, sarif_result, sarif_rule
 from contract_spectools.lint.findings import RULES, LintFinding, Rule
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
-from msgspec import Struct, field
 
 from contract_core.dialect import Direction
 from contract_core.errors import UnresolvableReference
+from contract_core.records import Struct, field
 from contract_core.spec import Spec
 from contract_core.validation import SchemaValidator, SchemaViolation
 from contract_core.walk import iter_all_schemas, iter_examples

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from msgspec.structs import replace
-
 from contract_core.collector import collector_paused
 from contract_core.errors import SpecLoadError
 from contract_core.lines import parse_spec_with_lines
+from contract_core.records import replace
 from contract_core.spec import read_spec_text
 from contract_spectools.lint import LintResult, lint_spec
 from contract_spectools.lint.findings import LintFinding, finding

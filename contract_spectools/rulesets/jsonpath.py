@@ -15,8 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from msgspec import Struct
-
+from contract_core.records import Struct
 from contract_spectools.rulesets.filters import (
     Expression,
     FilterSyntaxError,

@@ -11,9 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from msgspec import Struct, field
-from msgspec.structs import replace
-
+from contract_core.records import Struct, field, replace
 from contract_spectools.lint.findings import RULES as KIT_RULES
 from contract_spectools.lint.findings import Rule, RuleSeverity, Severity
 from contract_spectools.rulesets.jsonpath import JsonPath, JsonPathSyntaxError

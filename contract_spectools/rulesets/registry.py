@@ -7,8 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from msgspec import Struct
-
+from contract_core.records import Struct
 from contract_spectools.rulesets import functions
 from contract_spectools.rulesets.oas_functions import BUNDLED_FUNCTIONS
 

@@ -17,10 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-
 from contract_core import pointer
 from contract_core.lines import LineMap
+from contract_core.records import Struct, field
 from contract_spectools.rulesets.jsonpath import CONTAINERS
 from contract_spectools.rulesets.jsonpath import Path as JsonPathTuple
 from contract_spectools.rulesets.ref_cycles import RefCycles, Target, ref_graph

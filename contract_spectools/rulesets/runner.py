@@ -14,11 +14,10 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from msgspec import Struct
-
 from contract_core import pointer
 from contract_core.collector import collector_paused
 from contract_core.lines import LineMap
+from contract_core.records import Struct
 from contract_spectools.lint.findings import LintFinding, Severity, finding
 from contract_spectools.rulesets.errors import LintTimeout
 from contract_spectools.rulesets.jsonpath import CONTAINERS, DescentIndexes, JsonPath, Match, Path

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml_rs
-from msgspec import Struct
 
 from contract_core import pointer
 from contract_core.lines import LineMap
+from contract_core.records import Struct
 from contract_spectools.rulesets.errors import RulesetError
 from contract_spectools.rulesets.spectral_oas import BUNDLED, EXTENDS_NAME
 

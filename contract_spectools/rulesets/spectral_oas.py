@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from msgspec import Struct
+from contract_core.records import Struct
 
 
 class SpectralRule(Struct, frozen=True):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from msgspec import Struct
+from contract_core.records import Struct
 
 Segment = str | int
 JsonPath = tuple[Segment, ...]

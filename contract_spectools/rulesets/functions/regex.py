@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 import re2
-from msgspec import Struct, field
 
 from contract_core.errors import ContractError
+from contract_core.records import Struct, field
 
 # A per-match limit for the backtracking fallback: far above any sane pattern on an API spec value.
 FALLBACK_TIMEOUT_S = 0.5

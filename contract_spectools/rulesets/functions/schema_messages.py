@@ -15,8 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from msgspec import Struct, field
-
+from contract_core.records import Struct, field
 from contract_spectools.rulesets.functions.context import MISSING, JsonPath, lookup
 from contract_spectools.rulesets.functions.printing import js_json, js_key_order
 
