@@ -17,7 +17,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from contract_cli.common import fail
 from contract_cli.config import (
@@ -29,11 +29,15 @@ from contract_cli.config import (
     subcommand_parser,
 )
 from contract_core import ContractError
+from contract_core.collector import skip_final_collection
 
 # Subcommand modules, in the order `contract --help` lists them.
 SUBCOMMANDS: tuple[str, ...] = ("mock", "fixture", "lint", "diff", "conform", "proxy", "verify")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# Commands whose process ends holding nothing to finalise (no server, thread or open file): their
+# exit skips Python's last full collection (`skip_final_collection`), a tenth of a small lint.
+_NOTHING_TO_FINALISE = frozenset({"lint"})
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -128,5 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
 
 
+def run() -> NoReturn:
+    """The `contract` command (the console script): `main`, then the process ends."""
+    code = main()
+    if command_in(sys.argv[1:], SUBCOMMANDS) in _NOTHING_TO_FINALISE:
+        skip_final_collection()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -1,5 +1,3 @@
-import sys
+from contract_cli import run
 
-from contract_cli import main
-
-sys.exit(main())
+run()

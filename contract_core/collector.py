@@ -38,3 +38,14 @@ def _promote_young_objects() -> None:
         return  # a process froze its heap (the mock's start-up, mock_server/heap.py): left frozen
     gc.freeze()  # every tracked object -> the permanent generation
     gc.unfreeze()  # the permanent generation -> the oldest one
+
+
+def skip_final_collection() -> None:
+    """The process is about to exit: skip the full collection Python runs as it ends.
+
+    That collection walks every object still alive (the loaded spec, the rules, every finding:
+    12 ms of a 125 ms `contract lint` of a 46 kB spec) only for the OS to free them all at once.
+    Frozen objects are left out of it. The cost: objects held only by a reference cycle are not
+    finalised, so call this only from a command that leaves no file, socket or thread to one.
+    """
+    gc.freeze()

@@ -125,3 +125,26 @@ def test_linting_with_a_ruleset_builds_no_dataclass() -> None:
 def test_the_dataclass_probe_sees_the_differs_dataclasses() -> None:
     spec = str(load_spec().source)
     assert "contract_spectools.diff.changes.Change" in _dataclasses_built("diff", spec, spec)
+
+
+# Runs the console script's `run` on ARGS, then says at exit whether the heap was frozen.
+_EXIT_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen:", gc.get_freeze_count() > 0))
+from contract_cli import run
+sys.argv = ["contract", *sys.argv[1:]]
+run()
+"""
+
+
+def _frozen_at_exit(*args: str) -> tuple[int, str]:
+    command = [sys.executable, "-c", _EXIT_PROBE, *args]
+    found = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    return found.returncode, found.stdout.strip().splitlines()[-1]
+
+
+def test_only_lint_skips_the_last_collection_at_exit() -> None:
+    # lint's process holds nothing to finalise: its exit skips the full collection of its heap
+    spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
+    assert _frozen_at_exit("lint", str(spec), "--format", "json") == (1, "frozen: True")
+    assert _frozen_at_exit("diff", str(spec), str(spec)) == (0, "frozen: False")
