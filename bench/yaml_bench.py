@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO))
 
 import yaml  # noqa: E402  (after the path tweak, so the kit in this checkout is measured)
 
-from contract_core.lines import _line_tree  # noqa: E402
 from contract_core.spec import _parse_text, spec_loader  # noqa: E402
+from contract_core.yaml_lines import block_line_tree, event_line_tree  # noqa: E402
 
 
 def kit_loader(text: str) -> Any:
@@ -45,7 +45,8 @@ def candidates() -> dict[str, Callable[[str], Any]]:
         "PyYAML CSafeLoader (kit before)": kit_loader,
         "kit now: yaml-rs + string keys": lambda text: _parse_text(text, "bench"),
         "lines before: PyYAML compose": kit_compose,
-        "lines now: libyaml events": _line_tree,
+        "lines: libyaml events": event_line_tree,
+        "lines now: the block reader": block_line_tree,
     }
     try:
         import yaml_rs

@@ -1,8 +1,8 @@
 """Where a JSON pointer stands in the spec's text: its 1-based line, for YAML and JSON files.
 
 Only tools that report locations (the linter, the differ) need this, and only for the few pointers
-they report, so the map is built lazily: a YAML text is read once as libyaml's event stream (marks
-only: no scalar typing, which is what makes building a document slow) into a tree of lines; JSON
+they report, so the map is built lazily: a YAML text is read once into a tree of lines
+(`contract_core/yaml_lines.py`: plain block YAML line by line, anything else as libyaml's events); JSON
 objects are scanned on demand, skipping unneeded values with the C decoder. A pointer that does not
 exist in the text (a missing key) answers with the line of its nearest existing ancestor.
 """
@@ -14,18 +14,18 @@ import json
 import re
 from collections.abc import Iterable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from contract_core.errors import ContractError, SpecLoadError, UnresolvableReference
 from contract_core.pointer import split
-
-# The loader's own YAML flavour and checks, so that a document built here equals `parse_spec`'s.
-from contract_core.spec import Spec, parse_spec, spec_loader
+from contract_core.spec import Spec, parse_spec
 from contract_core.walk import iter_refs
+
+if TYPE_CHECKING:
+    from contract_core.yaml_lines import LineNode
 
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-# YAML keys the spec loader reads as booleans, so names as "true"/"false" (`200:` stays "200")
-_BOOLEAN_WORDS = frozenset(("True", "TRUE", "False", "FALSE"))
 
 
 class LineMap:
@@ -52,22 +52,19 @@ class LineMap:
     # YAML -----------------------------------------------------------------------------------
 
     @cached_property
-    def _yaml_root(self) -> _LineNode | int | None:
+    def _yaml_root(self) -> LineNode | int | None:
         """The text's tree of lines; ValueError when the text is not YAML."""
-        import yaml  # imported here: PyYAML costs 7 ms of start-up and a JSON text's lines never need it
+        from contract_core.yaml_lines import line_tree  # a JSON text never needs it
 
-        try:
-            return _line_tree(self.text)
-        except yaml.YAMLError as exc:
-            raise ValueError(str(exc)) from exc
+        return line_tree(self.text)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
         node = self._yaml_root
         if node is None:
             return None
-        line = node.line if isinstance(node, _LineNode) else node
+        line = node if isinstance(node, int) else node.line
         for token in tokens:
-            found = node.child(token) if isinstance(node, _LineNode) else None
+            found = None if isinstance(node, int) else node.child(token)
             if found is None:
                 break
             line, node = found
@@ -140,100 +137,3 @@ def error_line(exc: ContractError, spec: Spec | None, lines: LineMap) -> int | N
 def parse_spec_with_lines(text: str, source: str = "<string>") -> tuple[Spec, LineMap]:
     """`parse_spec(text, source)` and the text's LineMap (built only when a line is asked for)."""
     return parse_spec(text, source), LineMap(text)
-
-
-class _LineNode:
-    """A YAML collection reduced to what locating needs: its line, and its members with the lines naming
-    them. Scalars are just their (0-based) line: nothing is inside them."""
-
-    __slots__ = ("items", "line", "members", "merged", "pending")
-
-    def __init__(self, line: int, mapping: bool):
-        self.line = line
-        self.members: dict[str, tuple[int, _LineNode | int]] | None = {} if mapping else None
-        self.items: list[_LineNode | int] | None = None if mapping else []
-        # `<<:` merge-key values, looked into after own keys
-        self.merged: list[_LineNode | int] = []
-        # while reading a mapping: the key awaiting its value
-        self.pending: tuple[str | None, int] | None = None
-
-    def child(self, token: str) -> tuple[int, _LineNode | int] | None:
-        """The member named `token`: the 0-based line that names it (its key, or the item) and its node."""
-        if self.members is not None:
-            found = self.members.get(token)
-            for merged in self.merged if found is None else ():
-                found = merged.child(token) if isinstance(merged, _LineNode) else None
-                if found is not None:
-                    break
-            return found
-        if self.items is not None and token.isdigit() and int(token) < len(self.items):
-            item = self.items[int(token)]
-            return (item.line if isinstance(item, _LineNode) else item), item
-        return None
-
-    def add(self, node: _LineNode | int, line: int, key_text: str | None) -> None:
-        """Attach the next node read inside this one (a key, a value or an item)."""
-        if self.items is not None:
-            self.items.append(node)
-        elif self.pending is None:
-            self.pending = (key_text, line)
-        else:
-            key, key_line = self.pending
-            self.pending = None
-            if key == "<<":
-                self.merged.append(node)
-            elif key is not None and self.members is not None:  # a mapping: `items` is None
-                self.members.setdefault(key, (key_line, node))
-
-
-def _line_tree(text: str) -> _LineNode | int | None:
-    """The text's tree of lines, from libyaml's events (raises yaml.YAMLError on a broken text)."""
-    import yaml  # imported here: PyYAML costs 7 ms of start-up and a JSON text's lines never need it
-
-    # Once per event (130,000 in a 3 MB spec): the classes are looked up once, the parser is asked
-    # directly (yaml.parse wraps it in a generator), and the most frequent events are tested first.
-    scalar, alias_event = yaml.ScalarEvent, yaml.AliasEvent
-    starts, ends = (
-        (yaml.MappingStartEvent, yaml.SequenceStartEvent),
-        (yaml.MappingEndEvent, yaml.SequenceEndEvent),
-    )
-    root: _LineNode | int | None = None
-    stack: list[_LineNode] = []
-    anchors: dict[str, _LineNode | int] = {}
-    parser = spec_loader()(text)
-    try:
-        while (event := parser.get_event()) is not None:
-            mark = event.start_mark
-            # typed optional (for events built by hand); the parsers mark every event
-            if mark is None:
-                raise yaml.YAMLError(f"{type(event).__name__} without a position")
-            if isinstance(event, scalar):
-                node: _LineNode | int = mark.line
-                key_text: str | None = event.value
-                if key_text in _BOOLEAN_WORDS:  # a key as the spec loader reads it
-                    key_text = key_text.lower()
-            elif isinstance(event, ends):
-                stack.pop()
-                continue
-            elif isinstance(event, starts):
-                node, key_text = _LineNode(mark.line, isinstance(event, starts[0])), None
-            elif isinstance(event, alias_event):  # the anchored node again: attached, never entered
-                node = anchors.get(event.anchor or "", mark.line)
-                if stack:
-                    stack[-1].add(node, mark.line, None)
-                else:
-                    root = node
-                continue
-            else:
-                continue  # stream and document events
-            if event.anchor:
-                anchors[event.anchor] = node
-            if stack:
-                stack[-1].add(node, mark.line, key_text)
-            else:
-                root = node
-            if isinstance(node, _LineNode):
-                stack.append(node)
-    finally:
-        parser.dispose()
-    return root

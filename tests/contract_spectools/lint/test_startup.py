@@ -40,16 +40,16 @@ def test_linting_a_json_spec_without_a_ruleset_loads_no_yaml_regex_or_toml(tmp_p
 
 
 def test_a_ruleset_reads_its_lines_only_for_the_rules_it_reports(tmp_path: Path) -> None:
-    # a rule's FILE:LINE (a finding's hint) is a PyYAML read of its ruleset file: none without findings
+    # a rule's FILE:LINE (a finding's hint) is a read of its ruleset file: none without findings
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(load_spec().document), encoding="utf-8")
     ruleset = tmp_path / "ruleset.yaml"
     rule = "rules:\n  titled:\n    given: $.info\n    then: {{field: title, function: {}}}\n"
     ruleset.write_text(rule.format("truthy"), encoding="utf-8")
     args = ("lint", str(spec), "--ruleset", str(ruleset), "--format", "json")
-    assert _imported(["yaml"], *args) == []
+    assert _imported(["contract_core.yaml_lines"], *args) == []
     ruleset.write_text(rule.format("falsy"), encoding="utf-8")  # now it reports the title
-    assert _imported(["yaml"], *args) == ["yaml"]
+    assert _imported(["contract_core.yaml_lines"], *args) == ["contract_core.yaml_lines"]
 
 
 def test_a_lint_with_a_ruleset_loads_no_findings_file_shutil_orjson_inspect_or_regex() -> None:
@@ -77,10 +77,17 @@ def test_the_probe_sees_what_an_ignore_file_needs(tmp_path: Path) -> None:
     assert _imported(watched, "lint", str(spec), "--ignore", str(ignore)) == watched
 
 
-def test_the_probe_sees_what_a_yaml_spec_needs() -> None:
-    # a YAML spec with findings: their lines come from PyYAML's events
+def test_a_plain_yaml_spec_is_located_without_pyyaml_and_one_with_anchors_with_it(
+    tmp_path: Path,
+) -> None:
+    # the lines of a YAML spec's findings: plain block YAML is read line by line, the rest by libyaml
     spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
-    assert _imported(["yaml"], "lint", str(spec), "--format", "json") == ["yaml"]
+    watched = ["contract_core.yaml_lines", "yaml"]
+    assert _imported(watched, "lint", str(spec), "--format", "json") == watched[:1]
+    anchored = tmp_path / "anchored.yaml"
+    text = spec.read_text(encoding="utf-8") + "x-shared: &shared {a: 1}\nx-again: *shared\n"
+    anchored.write_text(text, encoding="utf-8")
+    assert _imported(watched, "lint", str(anchored), "--format", "json") == watched
 
 
 def test_help_does_not_import_the_mock_server_or_requests() -> None:
