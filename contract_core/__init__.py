@@ -4,6 +4,8 @@ The mock server, the fixture engine, conformance and the linter all build on thi
 depends on none of them.
 """
 
+# first: msgspec and jsonschema-rs loaded before any module imports them the plain way
+from contract_core import thirdparty  # noqa: F401
 from contract_core.errors import (
     ContractError,
     InfiniteRecursion,

@@ -68,7 +68,7 @@ def _assert_same_lines(text: str) -> bool:
 
 
 def _yaml_files() -> list[Path]:
-    found = sorted(CORPUS.glob("*.yaml")) + [REPO / "openapi" / "api-tokens.yaml"]
+    found = [*sorted(CORPUS.glob("*.yaml")), REPO / "openapi" / "api-tokens.yaml"]
     found += sorted(p for p in (REPO / "tests").rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
     return [p for p in found if _is_yaml(p)]  # not the broken-input fixtures
 
@@ -100,7 +100,7 @@ CASES = {
     "item mapping below its dash": "a:\n  -\n    x: 1\n    y: 2\n  - 3\n",
     "block scalars": "a: |\n  one\n  # not a comment\n\n  two\nb: >-\n  folded\nc:\n  - |\n    x\n  - y\n",
     "folded plain scalars": "a: one\n  two\n  three no key\nb:\n  plain on\n  two lines\nc: 1\n",
-    "quoted over lines": 'a: "one\n  two \\" three"\nb: \'it\'\'s\n  two\'\nc: 1\n',
+    "quoted over lines": "a: \"one\n  two \\\" three\"\nb: 'it''s\n  two'\nc: 1\n",
     "flow over lines": "a: [\n  1,\n  {x: 1,\n   y: [2, 3]},\n  'q'  # c\n]\nb: {k: v, 'n': [1]}\n",
     "flow members": "a: {x, y: , z: [1, {w: 2}]}\nb: [a, 'b', \"c\", d e]\n",
     "comments and blanks": "# top\n\na: 1  # c\n\n  # indented comment\nb:   # c\n  c: 2\n",

@@ -55,12 +55,13 @@ def test_a_ruleset_reads_its_lines_only_for_the_rules_it_reports(tmp_path: Path)
 def test_a_lint_with_a_ruleset_loads_no_findings_file_shutil_orjson_inspect_or_regex() -> None:
     # the findings file: only --ignore reads one; shutil: argparse imports it to size help text
     # (contract_cli.HelpFormatter sizes it without); orjson: the `schema` function keys with json;
-    # typing_extensions and inspect: msgspec is imported without them (contract_core.records);
+    # typing_extensions, inspect, email.utils: msgspec and jsonschema-rs are imported without them
+    # (contract_core.thirdparty);
     # regex: SPS Commerce's lookahead pattern meets no server URL with a port here
     spec = Path(__file__).parent / "specs" / "duplicate-operation-id.yaml"
     ruleset = Path(__file__).parents[1] / "rulesets" / "public" / "sps-commerce" / ".spectral.yml"
     watched = ["contract_core.findings_file", "contract_spectools.lint.ignores", "shutil", "orjson"]
-    watched += ["typing_extensions", "inspect"]
+    watched += ["typing_extensions", "inspect", "email.utils"]
     for fmt in ("text", "json", "github", "sarif"):
         args = ("lint", str(spec), "--ruleset", str(ruleset), "--format", fmt)
         assert _imported([*watched, "regex"], *args) == [], fmt
