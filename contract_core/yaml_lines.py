@@ -68,19 +68,11 @@ class LineNode:
             elif key is not None and self.members is not None:  # a mapping: `items` is None
                 self.members.setdefault(key, (key_line, node))
 
-    def shape(self) -> object:
-        """The tree as plain values, to compare two readers' trees."""
-        members = self.members
-        return (
-            self.line,
-            None if members is None else {k: (n, _shape(v)) for k, (n, v) in members.items()},
-            None if self.items is None else [_shape(item) for item in self.items],
-            [_shape(merged) for merged in self.merged],
-        )
-
-
-def _shape(node: LineNode | int) -> object:
-    return node.shape() if isinstance(node, LineNode) else node
+    def put(self, key: str, line: int, node: LineNode | int) -> None:
+        """A mapping's member and its value at once (what `add` does in two calls for the events):
+        of two same keys, the first is located, as with the events."""
+        assert self.members is not None
+        self.members.setdefault(key, (line, node))
 
 
 def line_tree(text: str) -> LineNode | int | None:
@@ -119,8 +111,9 @@ class _BlockReader:
         self.lines = lines
         self.root: LineNode | None = None
         self.stack: list[_Frame] = []
-        # a key or a `-` that ended its line: its collection and column, the value on later lines
-        self.awaiting: tuple[_Frame, int] | None = None
+        # a key or a `-` that ended its line, its value on later lines: its collection and column,
+        # and the key and its line (None for a `-`)
+        self.awaiting: tuple[_Frame, int, str | None, int] | None = None
         self.scalar_column = -1  # lines deeper than this continue the last scalar (-1: none)
         self.next_line = 0  # lines before it were read as part of a quoted scalar or a flow
 
@@ -140,14 +133,15 @@ class _BlockReader:
         if self.awaiting is not None:  # a last key with nothing after it: null
             if not self.awaiting[0].mapping:
                 raise _NotPlainBlock  # an empty last item: libyaml marks it where the text ends
-            self.awaiting[0].node.add(number, number, None)
+            self._attach(number)
         if self.root is None:
             raise _NotPlainBlock  # a scalar document, or none
         return self.root
 
     def _line(self, number: int, column: int, content: str) -> None:
         dash = content == "-" or content.startswith("- ")
-        if self.awaiting is not None and self._awaited_value(number, column, dash, content):
+        split = (None, content) if dash else _split_key(content)
+        if self.awaiting is not None and self._awaited_value(number, column, dash, split):
             return
         if self.root is None:
             self.root = self._open(number, column, mapping=not dash)
@@ -158,25 +152,36 @@ class _BlockReader:
         if dash:
             self._item(frame, number, column, content)
         else:
-            self._member(frame, number, column, content)
+            self._member(frame, number, column, split)
 
-    def _awaited_value(self, number: int, column: int, dash: bool, content: str) -> bool:
+    def _awaited_value(
+        self, number: int, column: int, dash: bool, split: tuple[str | None, str]
+    ) -> bool:
         """Attach the value of the key or `-` that ended its line: null, a collection that starts on
         this line, or a scalar that is this line (True: the line is read)."""
         assert self.awaiting is not None
-        parent, key_column = self.awaiting
-        self.awaiting = None
+        parent, key_column = self.awaiting[:2]
         indentless = dash and parent.mapping and column == key_column  # `key:` then `- item`
         if column <= key_column and not indentless:
             if not parent.mapping:
                 raise _NotPlainBlock  # an empty item: libyaml marks it where the next token is
-            parent.node.add(number, number, None)  # null (a member is located by its key)
+            self._attach(number)  # null (a member is located by its key)
             return False
-        if dash or _split_key(content)[0] is not None:
-            parent.node.add(self._open(number, column, mapping=not dash), number, None)
+        if dash or split[0] is not None:
+            self._attach(self._open(number, column, mapping=not dash))
             return False  # the line is the collection's first item or key
-        parent.node.add(self._scalar(number, content, key_column), number, None)
+        self._attach(self._scalar(number, split[1], key_column))
         return True
+
+    def _attach(self, node: LineNode | int) -> None:
+        """`node` as the awaited value."""
+        assert self.awaiting is not None
+        parent, _, key, key_line = self.awaiting
+        self.awaiting = None
+        if key is None:
+            parent.node.add(node, key_line, None)
+        else:
+            parent.node.put(key, key_line, node)
 
     def _open(self, number: int, column: int, mapping: bool) -> LineNode:
         node = LineNode(number, mapping)
@@ -192,12 +197,18 @@ class _BlockReader:
         ):
             stack.pop()
 
-    def _member(self, frame: _Frame, number: int, column: int, content: str) -> None:
-        key, value = _split_key(content)
+    def _member(
+        self, frame: _Frame, number: int, column: int, split: tuple[str | None, str]
+    ) -> None:
+        key, value = split
         if key is None or key == "<<":
             raise _NotPlainBlock  # a scalar where a key belongs, or a merge key
-        frame.node.add(number, number, key.lower() if key in _BOOLEAN_WORDS else key)
-        self._value(frame, number, column, value)
+        if key in _BOOLEAN_WORDS:
+            key = key.lower()
+        if not value or value[0] == "#":
+            self.awaiting = (frame, column, key, number)
+        else:
+            frame.node.put(key, number, self._scalar(number, value, column))
 
     def _item(self, frame: _Frame, number: int, column: int, content: str) -> None:
         value = content[1:].lstrip(" ")
@@ -205,20 +216,14 @@ class _BlockReader:
         if value == "-" or value.startswith("- "):  # `- - item`: a sequence in an item
             frame.node.add(self._open(number, inner, mapping=False), number, None)
             self._item(self.stack[-1], number, inner, value)
-            return
-        if value and value[0] != "#" and _split_key(value)[0] is not None:
+        elif not value or value[0] == "#":
+            self.awaiting = (frame, column, None, number)
+        elif (split := _split_key(value))[0] is not None:
             # `- key: value`: a mapping whose keys stand at the first key's column
             frame.node.add(self._open(number, inner, mapping=True), number, None)
-            self._member(self.stack[-1], number, inner, value)
-            return
-        self._value(frame, number, column, value)
-
-    def _value(self, frame: _Frame, number: int, column: int, value: str) -> None:
-        """A key's or a `-`'s value written after it, or nothing (the value is on later lines)."""
-        if not value or value[0] == "#":
-            self.awaiting = (frame, column)
-            return
-        frame.node.add(self._scalar(number, value, column), number, None)
+            self._member(self.stack[-1], number, inner, split)
+        else:
+            frame.node.add(self._scalar(number, value, column), number, None)
 
     def _scalar(self, number: int, value: str, column: int) -> LineNode | int:
         """The node of a value that starts on its line: a scalar, or a flow collection. Lines below
