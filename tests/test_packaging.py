@@ -106,7 +106,7 @@ def test_the_wheel_carries_the_kit_and_its_data_but_no_tests(wheel: Path) -> Non
     # contract_core/specs/ holds a link to openapi/api-tokens.yaml: the wheel must carry the file itself
     assert spec == (REPO / "openapi" / "api-tokens.yaml").read_bytes()
     assert "[pytest11]\ncontract = conformance.pytest_mode.plugin" in declared
-    assert "[console_scripts]\ncontract = contract_cli:main" in declared
+    assert "[console_scripts]\ncontract = contract_cli:run" in declared
 
 
 def test_the_kit_is_imported_from_the_wheel_with_its_spec(installed: Installed) -> None:
