@@ -59,16 +59,10 @@ class LineMap:
         return line_tree(self.text)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
-        node = self._yaml_root
-        if node is None:
-            return None
-        line = node if isinstance(node, int) else node.line
-        for token in tokens:
-            found = None if isinstance(node, int) else node.child(token)
-            if found is None:
-                break
-            line, node = found
-        return line + 1
+        from contract_core.yaml_lines import line_in  # loaded by `_yaml_root` already
+
+        line = line_in(self._yaml_root, tokens)
+        return None if line is None else line + 1
 
     # JSON -----------------------------------------------------------------------------------
 

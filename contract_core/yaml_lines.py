@@ -13,6 +13,8 @@ the corpus and the tests, and on generated documents.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from contract_core.spec import spec_loader
 
 # YAML keys the spec loader reads as booleans, so names as "true"/"false" (`200:` stays "200")
@@ -81,6 +83,21 @@ def line_tree(text: str) -> LineNode | int | None:
         return block_line_tree(text)
     except _NotPlainBlock:
         return event_line_tree(text)
+
+
+def line_in(tree: LineNode | int | None, tokens: Iterable[str]) -> int | None:
+    """The 0-based line of the node at `tokens` (keys and indexes), or of its nearest ancestor the
+    tree has; None for no tree."""
+    if tree is None:
+        return None
+    node: LineNode | int = tree
+    line = node if isinstance(node, int) else node.line
+    for token in tokens:
+        found = None if isinstance(node, int) else node.child(token)
+        if found is None:
+            break
+        line, node = found
+    return line
 
 
 # The block reader ---------------------------------------------------------------------------

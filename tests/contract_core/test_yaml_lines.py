@@ -16,29 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract_core.yaml_lines import (
-    LineNode,
     _NotPlainBlock,
     block_line_tree,
     event_line_tree,
+    line_in,
     line_tree,
 )
 
 REPO = Path(__file__).parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
-
-
-def _line(tree: LineNode | int | None, path: tuple[str, ...]) -> int | None:
-    """The 0-based line of `path` (or of its nearest existing ancestor), as LineMap reads a tree."""
-    if tree is None:
-        return None
-    node: LineNode | int = tree
-    line = node if isinstance(node, int) else node.line
-    for token in path:
-        found = None if isinstance(node, int) else node.child(token)
-        if found is None:
-            break
-        line, node = found
-    return line
 
 
 def _paths(document: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -62,8 +48,8 @@ def _assert_same_lines(text: str) -> bool:
         return False
     events = event_line_tree(text)
     document = yaml.safe_load(text)
-    differing = [p for p in _paths(document) if _line(block, p) != _line(events, p)]
-    assert differing == [], [(p, _line(block, p), _line(events, p)) for p in differing[:5]]
+    differing = [p for p in _paths(document) if line_in(block, p) != line_in(events, p)]
+    assert differing == [], [(p, line_in(block, p), line_in(events, p)) for p in differing[:5]]
     return True
 
 
@@ -138,7 +124,7 @@ def test_other_yaml_goes_to_libyaml_whole(text: str) -> None:
     with pytest.raises(_NotPlainBlock):
         block_line_tree(text)
     tree, events = line_tree(text), event_line_tree(text)
-    assert all(_line(tree, p) == _line(events, p) for p in _paths(yaml.safe_load(text)))
+    assert all(line_in(tree, p) == line_in(events, p) for p in _paths(yaml.safe_load(text)))
 
 
 _KEYS = st.text(st.sampled_from("ab:#'\" -{}[],!&*?|>%@`\\~Tt\u00e9/"), min_size=1, max_size=6)
