@@ -22,9 +22,10 @@ from contract_core.yaml_lines import (
     line_in,
     line_tree,
 )
+from tests.conftest import corpus_dir
 
 REPO = Path(__file__).parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS_YAML = sorted((corpus_dir() or REPO / "no corpus").glob("*.yaml"))  # $CONTRACT_CORPUS
 
 
 def _paths(document: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -54,7 +55,7 @@ def _assert_same_lines(text: str) -> bool:
 
 
 def _yaml_files() -> list[Path]:
-    found = [*sorted(CORPUS.glob("*.yaml")), REPO / "openapi" / "api-tokens.yaml"]
+    found = [*CORPUS_YAML, REPO / "openapi" / "api-tokens.yaml"]
     found += sorted(p for p in (REPO / "tests").rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
     return [p for p in found if _is_yaml(p)]  # not the broken-input fixtures
 
@@ -75,7 +76,7 @@ def test_every_yaml_file_of_the_corpus_and_the_tests_is_located_alike(path: Path
 def test_the_block_reader_takes_the_corpus_specs_and_the_sps_commerce_ruleset() -> None:
     # the texts a lint reads most: no PyYAML for them (its import costs more than their trees)
     sps = REPO / "tests" / "contract_spectools" / "rulesets" / "public" / "sps-commerce"
-    texts = [*CORPUS.glob("*.yaml"), *sps.glob("*.yml"), REPO / "openapi" / "api-tokens.yaml"]
+    texts = [*CORPUS_YAML, *sps.glob("*.yml"), REPO / "openapi" / "api-tokens.yaml"]
     declined = [p.name for p in texts if not _assert_same_lines(p.read_text(encoding="utf-8"))]
     assert declined == []
 
