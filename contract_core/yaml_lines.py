@@ -356,7 +356,10 @@ class _FlowReader:
         self.skip_blanks()
         start, number = self.index, self.number
         self.scalar()
-        key = self.lines[number][start : self.index] if self.number == number else None
+        # a plain key ends where `:` follows it, spaces before that not included
+        key = (
+            self.lines[number][start : self.index].rstrip(" \t") if self.number == number else None
+        )
         if key is None or "\\" in key or key[:1] == "?":
             raise _NotPlainBlock  # a key over several lines, with escapes, or explicit
         if key[:1] in "\"'":

@@ -95,6 +95,7 @@ CASES = {
     "folded plain scalars": "a: one\n  two\n  three no key\nb:\n  plain on\n  two lines\nc: 1\n",
     "quoted over lines": "a: \"one\n  two \\\" three\"\nb: 'it''s\n  two'\nc: 1\n",
     "flow over lines": "a: [\n  1,\n  {x: 1,\n   y: [2, 3]},\n  'q'  # c\n]\nb: {k: v, 'n': [1]}\n",
+    "flow keys with spaces": "x: {\n  a : 1,\n  'b' : 2,\n  c   :\n    3\n}\n",
     "flow members": "a: {x, y: , z: [1, {w: 2}]}\nb: [a, 'b', \"c\", d e]\n",
     "comments and blanks": "# top\n\na: 1  # c\n\n  # indented comment\nb:   # c\n  c: 2\n",
     "keys": "'quoted': 1\n\"dq\": 2\na:b: 3\nTrue: 4\n'it''s': 5\n200: 6\nurl: http://x:80/y\n",
