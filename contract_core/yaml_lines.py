@@ -1,14 +1,16 @@
 """A YAML text's tree of lines: where each key and item of each collection is written.
 
 Two readers build the same tree. Plain block YAML, which is how OpenAPI documents and Spectral
-rulesets are written (indented keys and `-` items, scalars on one line or folded below their key,
-flow collections closed on their line, `|`/`>` blocks), is read line by line here, without a YAML
-parser: PyYAML costs 9 ms to import, more than the whole tree of a 46 kB spec, and a small lint pays
-it for a handful of lines. Anything else (anchors, aliases and merges, tags, `?` keys, escaped or
-multi-line quoted keys and values, flow collections over several lines, directives, documents, tabs
-in indentation, unusual line breaks) is handed to libyaml's event stream, as is a text the block
-reader does not understand. A test holds the block reader to the event reader on every YAML file of
-the corpus and the tests, and on generated documents.
+rulesets are written (indented keys and `-` items, plain scalars on one line or folded below their
+key, `|`/`>` blocks, quoted scalars and flow collections over one line or several), is read line by
+line here, without a YAML parser: PyYAML costs 9 ms to import, more than the whole tree of a 46 kB
+spec, and a small lint pays it for a handful of lines. Anything else (anchors, aliases and merges,
+tags, `?` keys, escaped keys, empty items, directives and document markers, tabs anywhere, line
+breaks other than LF and CRLF, nesting deeper than Python's recursion limit) is handed to libyaml's
+event stream whole, as is a text the block reader does not understand. It trusts a text the loader
+has read: on a broken one its lines are a best guess where libyaml gives none. Tests hold the block
+reader to the event reader on every YAML file of the corpus and the tests, on hand-written edge
+cases and on generated documents.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def line_tree(text: str) -> LineNode | int | None:
     """The text's tree of lines (raises ValueError when the text is not YAML)."""
     try:
         return block_line_tree(text)
-    except _NotPlainBlock:
+    except (_NotPlainBlock, RecursionError):  # the events are read without recursion
         return event_line_tree(text)
 
 
@@ -144,8 +146,8 @@ class _BlockReader:
             if column > self.scalar_column >= 0:
                 continue  # a scalar's next line: a folded plain scalar or a `|`/`>` block
             self.scalar_column = -1
-            if content[0] == "\t" or (column == 0 and content.startswith(("---", "..."))):
-                raise _NotPlainBlock  # a tab in the indentation, or a document marker
+            if column == 0 and content.startswith(("---", "...")):
+                raise _NotPlainBlock  # a document marker
             self._line(number, column, content.rstrip(" "))
         if self.awaiting is not None:  # a last key with nothing after it: null
             if not self.awaiting[0].mapping:
@@ -267,6 +269,8 @@ def _lines(text: str) -> list[str]:
         text = text.replace("\r\n", "\n")
     if "\x85" in text or "\u2028" in text or "\u2029" in text or "\ufeff" in text:
         raise _NotPlainBlock  # YAML 1.1's other line breaks, a byte order mark
+    if "\t" in text:
+        raise _NotPlainBlock  # YAML separates with tabs where this reader expects spaces only
     return text.split("\n")
 
 
@@ -390,8 +394,8 @@ class _FlowReader:
                     char == ":" and line[self.index + 1 : self.index + 2] in _ENDS
                 ):
                     return
-                if char == "#" and line[self.index - 1] in " \t":
-                    return
+                if char == "#" and (self.index == 0 or line[self.index - 1] in " \t"):
+                    return  # a comment: after a blank, or at the start of a line
                 self.index += 1
             if self.number + 1 >= len(self.lines):
                 raise _NotPlainBlock

@@ -96,6 +96,7 @@ CASES = {
     "quoted over lines": "a: \"one\n  two \\\" three\"\nb: 'it''s\n  two'\nc: 1\n",
     "flow over lines": "a: [\n  1,\n  {x: 1,\n   y: [2, 3]},\n  'q'  # c\n]\nb: {k: v, 'n': [1]}\n",
     "flow keys with spaces": "x: {\n  a : 1,\n  'b' : 2,\n  c   :\n    3\n}\n",
+    "comments at a flow's line start": "a: [x\n#, y\n, z]\nb: {c: x\n#, d: 1\n, d: 2}\n",
     "flow members": "a: {x, y: , z: [1, {w: 2}]}\nb: [a, 'b', \"c\", d e]\n",
     "comments and blanks": "# top\n\na: 1  # c\n\n  # indented comment\nb:   # c\n  c: 2\n",
     "keys": "'quoted': 1\n\"dq\": 2\na:b: 3\nTrue: 4\n'it''s': 5\n200: 6\nurl: http://x:80/y\n",
@@ -124,6 +125,9 @@ DECLINED = {
     "empty item": "a:\n  -\n  - 1\n",
     "pair in a flow sequence": "a: [x: 1]\n",
     "scalar document": "just text\n",
+    "tab after a colon": "x:\n  a:\tb\n  c: d\n",
+    "tab before a colon": "a: 1\nb\t: 2\n",
+    "tabs as a value": "a: \t\n  b: 1\n",
 }
 
 
@@ -132,7 +136,8 @@ def test_other_yaml_goes_to_libyaml_whole(text: str) -> None:
     with pytest.raises(_NotPlainBlock):
         block_line_tree(text)
     tree, events = line_tree(text), event_line_tree(text)
-    assert all(line_in(tree, p) == line_in(events, p) for p in _paths(yaml.safe_load(text)))
+    document = yaml.load(text, Loader=yaml.CSafeLoader)
+    assert all(line_in(tree, p) == line_in(events, p) for p in _paths(document))
 
 
 _KEYS = st.text(st.sampled_from("ab:#'\" -{}[],!&*?|>%@`\\~Tt\u00e9/"), min_size=1, max_size=6)
@@ -161,3 +166,19 @@ def test_documents_as_pyyaml_writes_them_are_located_alike(
         document, default_flow_style=flow, width=width, indent=indent, allow_unicode=unicode
     )
     _assert_same_lines(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "line"),
+    [
+        ("a: " + "[" * 900 + "1" + "]" * 900 + "\n", ("a",), 0),
+        ("a:\n  " + "{b: " * 600 + "1" + "}" * 600 + "\n", ("a", "b"), 1),
+        ("x: 1\ny:\n  " + "- " * 995 + "z\n", ("y", "0"), 2),
+    ],
+    ids=["sequences", "mappings", "items"],
+)
+def test_nesting_past_the_recursion_limit_goes_to_libyaml(
+    text: str, path: tuple[str, ...], line: int
+) -> None:
+    # libyaml reads up to 1,000 levels; the block reader recurses, and hands such a text over
+    assert line_in(line_tree(text), path) == line_in(event_line_tree(text), path) == line
